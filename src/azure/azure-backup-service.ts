@@ -1,0 +1,811 @@
+import type {
+  AzureIaaSComputeVMProtectedItem,
+  IaasVMRecoveryPoint,
+  ProtectedItemResource,
+} from '@azure/arm-recoveryservicesbackup';
+import type { Vault as AzureVault } from '@azure/arm-recoveryservices';
+import type {
+  BackupJob,
+  BackupNowResult,
+  EnableProtectionResult,
+  JobFilter,
+  Policy,
+  PolicySpec,
+  ProtectionState,
+  RecoveryPoint,
+  ResourceGroupSummary,
+  RetainRequest,
+  StopProtectionResult,
+  Vault,
+  VmFacts,
+  VmProtection,
+  VmStatus,
+} from '../domain/index.js';
+import {
+  AZURE_FABRIC,
+  AppError,
+  assertName,
+  assertPolicyChange,
+  assertPolicyFitsVm,
+  assertVaultLocation,
+  checkVmAgent,
+  closestMatches,
+  expectedConsistency,
+  isAppError,
+  normalizeRegion,
+  resolveRetainUntil,
+  retainUntilInstant,
+  validatePolicySpec,
+  vmEligibility,
+} from '../domain/index.js';
+import type { AzureClients } from './azure-clients.js';
+import { translateAzureError } from './azure-error-translation.js';
+import type { BackupService, VaultTarget } from './backup-service.js';
+import { fromAzureJob, jobFilterTime } from './job-mapping.js';
+import type { FollowSettings } from './operation-follower.js';
+import { followOperation, followOperationResult, jobIdOf } from './operation-follower.js';
+import { fromAzurePolicy, toAzurePolicy } from './policy-mapping.js';
+import { ResponseCapture } from './response-capture.js';
+import { fromAzureVm } from './vm-mapping.js';
+
+export interface AzureBackupServiceOptions {
+  clients: AzureClients;
+  subscriptionId: string;
+  defaultVault: { name: string; resourceGroup: string };
+  follow: FollowSettings;
+  /** Poll interval of the SDK's own pollers (vault create, resource group delete). */
+  lroPollIntervalMs?: number;
+  /** Name prefix of the resource group where Enhanced policies keep restore point collections. */
+  restorePointResourceGroupPrefix?: string;
+  now?: () => Date;
+}
+
+const IAAS_FILTER = "backupManagementType eq 'AzureIaasVM'";
+const JOB_ID = /^[A-Za-z0-9-]{1,100}$/;
+/** Stop reading job pages after this many items: a chat answer never needs more. */
+const MAX_JOBS_READ = 2_000;
+
+interface ItemRef {
+  containerName: string;
+  itemName: string;
+  protection: VmProtection;
+  sourceResourceId: string;
+}
+
+export class AzureBackupService implements BackupService {
+  private readonly c: AzureClients;
+  private readonly now: () => Date;
+
+  constructor(private readonly o: AzureBackupServiceOptions) {
+    this.c = o.clients;
+    this.now = o.now ?? (() => new Date());
+  }
+
+  // ---- VMs -------------------------------------------------------------------------------
+
+  listVms(target?: VaultTarget): Promise<{ vault: Vault; vms: VmStatus[] }> {
+    return this.run('list the VMs', async () => {
+      const vault = await this.readVault(target);
+      const [vms, items] = await Promise.all([this.readVms(), this.readProtectedItems(vault)]);
+      return {
+        vault,
+        vms: vms.map((vm) => this.statusOf(vm, vault, items)).sort((a, b) => a.name.localeCompare(b.name)),
+      };
+    });
+  }
+
+  getVm(name: string, target?: VaultTarget): Promise<VmStatus> {
+    return this.run(`read VM ${name}`, async () => {
+      const vault = await this.readVault(target);
+      const [vm, items] = await Promise.all([this.findVm(name), this.readProtectedItems(vault)]);
+      return this.statusOf(vm, vault, items);
+    });
+  }
+
+  // ---- Vaults ----------------------------------------------------------------------------
+
+  listVaults(): Promise<Vault[]> {
+    return this.run('list the vaults', async () => {
+      const out: Vault[] = [];
+      for await (const v of this.c.vaults.vaults.listBySubscriptionId()) {
+        const vault = this.toVault(v);
+        if (vault) out.push(vault);
+      }
+      return out.sort((a, b) => a.name.localeCompare(b.name));
+    });
+  }
+
+  getVault(target?: VaultTarget): Promise<Vault> {
+    return this.run('read the vault', () => this.readVault(target));
+  }
+
+  createVault(input: {
+    name: string;
+    location: string;
+    resourceGroup?: string;
+  }): Promise<{ vault: Vault; created: boolean }> {
+    const name = assertName('vault', input.name);
+    const resourceGroup = assertName(
+      'resourceGroup',
+      input.resourceGroup ?? this.o.defaultVault.resourceGroup,
+    );
+    const location = assertVaultLocation(input.location);
+    return this.run(`create vault ${name}`, async () => {
+      const rgs = this.c.resources.resourceGroups;
+      if (!(await rgs.checkExistence(resourceGroup)).body) {
+        await rgs.createOrUpdate(resourceGroup, { location });
+      } else {
+        const existing = await this.tryReadVault(name, resourceGroup);
+        if (existing) {
+          if (normalizeRegion(existing.location) !== location) {
+            throw new AppError(
+              'validation.vault_exists',
+              `Vault ${name} already exists in resource group ${resourceGroup}, in ${existing.location} (not ${location}).`,
+              { hint: `Pick another name: create vault <name> in ${location}` },
+            );
+          }
+          return { vault: existing, created: false };
+        }
+      }
+      const created = await this.c.vaults.vaults.beginCreateOrUpdateAndWait(
+        resourceGroup,
+        name,
+        { location, sku: { name: 'Standard' }, properties: { publicNetworkAccess: 'Enabled' } },
+        { updateIntervalInMs: this.o.lroPollIntervalMs },
+      );
+      const vault = this.toVault(created);
+      if (!vault)
+        throw new AppError(
+          'azure.unexpected_response',
+          `Azure created vault ${name} but did not describe it.`,
+        );
+      return { vault, created: true };
+    });
+  }
+
+  // ---- Policies --------------------------------------------------------------------------
+
+  listPolicies(target?: VaultTarget): Promise<Policy[]> {
+    return this.run('list the backup policies', async () => this.readPolicies(this.vaultRef(target)));
+  }
+
+  getPolicy(name: string, target?: VaultTarget): Promise<Policy> {
+    return this.run(`read policy ${name}`, () => this.readPolicy(name, this.vaultRef(target)));
+  }
+
+  createPolicy(spec: PolicySpec, target?: VaultTarget): Promise<Policy> {
+    const def = validatePolicySpec(spec);
+    const v = this.vaultRef(target);
+    return this.run(`create policy ${def.name}`, async () => {
+      const capture = new ResponseCapture();
+      await this.c.backup.protectionPolicies.createOrUpdate(
+        v.name,
+        v.resourceGroup,
+        def.name,
+        toAzurePolicy(def, this.o.restorePointResourceGroupPrefix ?? 'AzureBackupRG_'),
+        { onResponse: capture.onResponse },
+      );
+      await followOperation(
+        capture,
+        (id, c) =>
+          this.c.backup.protectionPolicyOperationStatuses.get(v.name, v.resourceGroup, def.name, id, {
+            onResponse: c.onResponse,
+          }),
+        this.o.follow,
+        `create policy ${def.name}`,
+      );
+      return this.readPolicy(def.name, v);
+    });
+  }
+
+  // ---- Protection ------------------------------------------------------------------------
+
+  enableProtection(input: { vm: string; policy?: string } & VaultTarget): Promise<EnableProtectionResult> {
+    return this.run(`enable backup for ${input.vm}`, async () => {
+      const vault = await this.readVault(input);
+      const [vm, items] = await Promise.all([this.findVm(input.vm), this.readProtectedItems(vault)]);
+      const status = this.statusOf(vm, vault, items);
+      if (!status.eligibility.eligible) {
+        throw new AppError(
+          'validation.vm_not_eligible',
+          `${vm.name} cannot be protected by vault ${vault.name}. ${status.eligibility.reason}`,
+          {
+            hint: `Use a vault in ${vm.location} (list them with "vaults"), or create one: create vault <name> in ${vm.location}`,
+          },
+        );
+      }
+      const policy = input.policy
+        ? await this.readPolicy(input.policy, vault)
+        : await this.defaultPolicyFor(vm, vault);
+      assertPolicyFitsVm(vm, policy);
+      const existing = items.get(vm.id.toLowerCase());
+      if (
+        existing?.protection.state === 'Protected' &&
+        existing.protection.policyName?.toLowerCase() === policy.name.toLowerCase()
+      ) {
+        return { vm: status, policy, alreadyProtected: true, consistency: expectedConsistency(vm) };
+      }
+      if (existing) assertPolicyChange(existing.protection.policyKind, policy.kind, vm.name);
+      if (status.agent.severity === 'blocking') {
+        throw new AppError('validation.vm_agent', `${status.agent.problem}`, {
+          hint: status.agent.fix,
+          details: { vm: vm.name, agentVersion: vm.agentVersion },
+        });
+      }
+      const names = existing ?? (await this.findProtectable(vm, vault));
+      const capture = new ResponseCapture();
+      await this.c.backup.protectedItems.createOrUpdate(
+        vault.name,
+        vault.resourceGroup,
+        AZURE_FABRIC,
+        names.containerName,
+        names.itemName,
+        {
+          properties: {
+            protectedItemType: 'Microsoft.Compute/virtualMachines',
+            sourceResourceId: vm.id,
+            policyId: policy.id,
+          },
+        },
+        { onResponse: capture.onResponse },
+      );
+      const op = await this.followItemOperation(capture, vault, names, `enable backup for ${vm.name}`);
+      const after = await this.readProtectedItems(vault);
+      return {
+        vm: this.statusOf(vm, vault, after),
+        policy,
+        jobId: jobIdOf(op),
+        alreadyProtected: false,
+        consistency: expectedConsistency(vm),
+      };
+    });
+  }
+
+  backupNow(input: { vm: string; retain?: RetainRequest } & VaultTarget): Promise<BackupNowResult> {
+    const retainUntil = resolveRetainUntil(input.retain, this.now());
+    return this.run(`back up ${input.vm}`, async () => {
+      const vault = await this.readVault(input);
+      const [vm, items] = await Promise.all([this.findVm(input.vm), this.readProtectedItems(vault)]);
+      const item = this.protectedItemOf(vm, vault, items);
+      const capture = new ResponseCapture();
+      await this.c.backup.backups.trigger(
+        vault.name,
+        vault.resourceGroup,
+        AZURE_FABRIC,
+        item.containerName,
+        item.itemName,
+        {
+          properties: {
+            objectType: 'IaasVMBackupRequest',
+            recoveryPointExpiryTimeInUTC: retainUntilInstant(retainUntil),
+          },
+        },
+        { onResponse: capture.onResponse },
+      );
+      let op;
+      try {
+        op = await this.followItemOperation(capture, vault, item, `back up ${vm.name}`);
+      } catch (e) {
+        throw await this.explainBackupInProgress(e, vm, vault);
+      }
+      const jobId = jobIdOf(op);
+      if (!jobId) {
+        throw new AppError(
+          'azure.unexpected_response',
+          `Azure accepted the backup of ${vm.name} but named no job.`,
+          {
+            hint: 'Look for it with "status of jobs".',
+          },
+        );
+      }
+      return {
+        vm: this.statusOf(vm, vault, items),
+        job: await this.readJob(jobId, vault),
+        retainUntil,
+        consistency: expectedConsistency(vm),
+      };
+    });
+  }
+
+  stopProtection(input: { vm: string; deleteData: boolean } & VaultTarget): Promise<StopProtectionResult> {
+    const action = input.deleteData
+      ? `stop backup and delete the backup data of ${input.vm}`
+      : `stop backup of ${input.vm}`;
+    return this.run(action, async () => {
+      const vault = await this.readVault(input);
+      const [vm, items] = await Promise.all([this.findVm(input.vm), this.readProtectedItems(vault)]);
+      const item = items.get(vm.id.toLowerCase());
+      if (!item) {
+        throw new AppError(
+          'validation.vm_not_protected',
+          `${vm.name} is not backed up in vault ${vault.name}: there is nothing to stop.`,
+          {
+            hint: 'See which VMs are protected with "list vms".',
+          },
+        );
+      }
+      if (!input.deleteData) {
+        if (item.protection.state === 'ProtectionStopped') return { vmName: vm.name, deletedData: false };
+        const capture = new ResponseCapture();
+        await this.c.backup.protectedItems.createOrUpdate(
+          vault.name,
+          vault.resourceGroup,
+          AZURE_FABRIC,
+          item.containerName,
+          item.itemName,
+          {
+            properties: {
+              protectedItemType: 'Microsoft.Compute/virtualMachines',
+              sourceResourceId: item.sourceResourceId,
+              protectionState: 'ProtectionStopped',
+            },
+          },
+          { onResponse: capture.onResponse },
+        );
+        const op = await this.followItemOperation(capture, vault, item, action);
+        return { vmName: vm.name, deletedData: false, jobId: jobIdOf(op) };
+      }
+      const capture = new ResponseCapture();
+      await this.c.backup.protectedItems.delete(
+        vault.name,
+        vault.resourceGroup,
+        AZURE_FABRIC,
+        item.containerName,
+        item.itemName,
+        {
+          onResponse: capture.onResponse,
+        },
+      );
+      const op = await followOperation(
+        capture,
+        (id, c) =>
+          this.c.backup.backupOperationStatuses.get(vault.name, vault.resourceGroup, id, {
+            onResponse: c.onResponse,
+          }),
+        this.o.follow,
+        action,
+      );
+      return { vmName: vm.name, deletedData: true, jobId: jobIdOf(op) };
+    });
+  }
+
+  // ---- Jobs and recovery points ----------------------------------------------------------
+
+  listJobs(filter: JobFilter = {}, target?: VaultTarget): Promise<BackupJob[]> {
+    return this.run('list the backup jobs', async () => this.readJobs(filter, this.vaultRef(target)));
+  }
+
+  getJob(id: string, target?: VaultTarget): Promise<BackupJob> {
+    if (!JOB_ID.test(id)) {
+      throw new AppError('validation.job_id', `"${id.slice(0, 60)}" is not a job id.`, {
+        hint: 'Job ids look like 2a4f3c1e-…; list recent jobs with "status of jobs".',
+      });
+    }
+    return this.run(`read job ${id}`, () => this.readJob(id, this.vaultRef(target)));
+  }
+
+  listRecoveryPoints(vmName: string, target?: VaultTarget): Promise<RecoveryPoint[]> {
+    return this.run(`list the recovery points of ${vmName}`, async () => {
+      const vault = await this.readVault(target);
+      const [vm, items] = await Promise.all([this.findVm(vmName), this.readProtectedItems(vault)]);
+      const item = items.get(vm.id.toLowerCase());
+      if (!item) {
+        throw new AppError(
+          'validation.vm_not_protected',
+          `${vm.name} is not backed up in vault ${vault.name}, so it has no recovery points there.`,
+          {
+            hint: `enable backup for ${vm.name}`,
+          },
+        );
+      }
+      const out: RecoveryPoint[] = [];
+      for await (const rp of this.c.backup.recoveryPoints.list(
+        vault.name,
+        vault.resourceGroup,
+        AZURE_FABRIC,
+        item.containerName,
+        item.itemName,
+      )) {
+        if (!rp.name || rp.properties?.objectType !== 'IaasVMRecoveryPoint') continue;
+        const p = rp.properties as IaasVMRecoveryPoint;
+        out.push({
+          id: rp.name,
+          time: p.recoveryPointTime?.toISOString(),
+          consistency: p.recoveryPointType ?? 'Unknown',
+          tiers: (p.recoveryPointTierDetails ?? []).map((t) => ({
+            type: t.type ?? 'Unknown',
+            status: t.status ?? 'Unknown',
+          })),
+          ...(p.extendedLocation?.name ? { extendedZone: p.extendedLocation.name } : {}),
+        });
+      }
+      return out.sort((a, b) => (b.time ?? '').localeCompare(a.time ?? ''));
+    });
+  }
+
+  // ---- Resource groups -------------------------------------------------------------------
+
+  describeResourceGroup(name: string): Promise<ResourceGroupSummary> {
+    assertName('resourceGroup', name);
+    return this.run(`read resource group ${name}`, async () => {
+      const rg = await this.c.resources.resourceGroups.get(name);
+      const resources: { name: string; type: string }[] = [];
+      for await (const r of this.c.resources.resources.listByResourceGroup(name)) {
+        if (r.name && r.type) resources.push({ name: r.name, type: r.type });
+      }
+      return { name: rg.name ?? name, location: rg.location, resources };
+    });
+  }
+
+  deleteResourceGroup(name: string): Promise<void> {
+    assertName('resourceGroup', name);
+    return this.run(`delete resource group ${name}`, async () => {
+      await this.c.resources.resourceGroups.beginDeleteAndWait(name, {
+        updateIntervalInMs: this.o.lroPollIntervalMs,
+      });
+    });
+  }
+
+  // ---- Internals -------------------------------------------------------------------------
+
+  /** Every public call goes through here so that what escapes is an AppError. */
+  private async run<T>(action: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw translateAzureError(e, action);
+    }
+  }
+
+  private vaultRef(target?: VaultTarget): { name: string; resourceGroup: string } {
+    const name = target?.vault ?? this.o.defaultVault.name;
+    const resourceGroup = target?.resourceGroup ?? this.o.defaultVault.resourceGroup;
+    if (!name || !resourceGroup) {
+      throw new AppError('validation.vault', 'No vault was named and no default vault is configured.', {
+        hint: 'Set AZURE_VAULT_NAME and AZURE_RESOURCE_GROUP, or create one: create vault <name> in <region>',
+      });
+    }
+    return { name: assertName('vault', name), resourceGroup: assertName('resourceGroup', resourceGroup) };
+  }
+
+  private async readVault(target?: VaultTarget): Promise<Vault> {
+    const ref = this.vaultRef(target);
+    const vault = await this.tryReadVault(ref.name, ref.resourceGroup);
+    if (!vault) {
+      throw new AppError(
+        'validation.vault_not_found',
+        `There is no vault ${ref.name} in resource group ${ref.resourceGroup}.`,
+        {
+          hint: `create vault ${ref.name} in <region>`,
+        },
+      );
+    }
+    return vault;
+  }
+
+  private async tryReadVault(name: string, resourceGroup: string): Promise<Vault | undefined> {
+    try {
+      return this.toVault(await this.c.vaults.vaults.get(resourceGroup, name));
+    } catch (e) {
+      const t = translateAzureError(e);
+      if (t.statusCode === 404) return undefined;
+      throw t;
+    }
+  }
+
+  private toVault(v: AzureVault): Vault | undefined {
+    if (!v.id || !v.name) return undefined;
+    return {
+      id: v.id,
+      name: v.name,
+      resourceGroup: /\/resourceGroups\/([^/]+)/i.exec(v.id)?.[1] ?? '',
+      subscriptionId: /\/subscriptions\/([^/]+)/i.exec(v.id)?.[1] ?? this.o.subscriptionId,
+      location: normalizeRegion(v.location),
+      provisioningState: v.properties?.provisioningState,
+    };
+  }
+
+  private async readVms(): Promise<VmFacts[]> {
+    const out: VmFacts[] = [];
+    // statusOnly=true returns every VM with its instance view in one listing: power state and agent.
+    for await (const vm of this.c.compute.virtualMachines.listAll({ statusOnly: 'true' })) {
+      const facts = fromAzureVm(vm, this.o.subscriptionId);
+      if (facts) out.push(facts);
+    }
+    return out;
+  }
+
+  /** Finds a VM by name (`vm` or `resourceGroup/vm`), case-insensitively. */
+  private async findVm(name: string): Promise<VmFacts> {
+    const [rg, vmName] = name.includes('/') ? (name.split('/', 2) as [string, string]) : [undefined, name];
+    assertName('vm', vmName);
+    if (rg !== undefined) assertName('resourceGroup', rg);
+    const vms = await this.readVms();
+    const matches = vms.filter(
+      (v) =>
+        v.name.toLowerCase() === vmName.toLowerCase() &&
+        (rg === undefined || v.resourceGroup.toLowerCase() === rg.toLowerCase()),
+    );
+    if (matches.length === 1) return matches[0]!;
+    if (matches.length > 1) {
+      throw new AppError('validation.vm_ambiguous', `More than one VM is called ${vmName}.`, {
+        hint: `Name it with its resource group: ${matches.map((m) => `${m.resourceGroup}/${m.name}`).join(' or ')}`,
+      });
+    }
+    const near = closestMatches(
+      vmName,
+      vms.map((v) => v.name),
+    );
+    throw new AppError('validation.vm_not_found', `There is no VM called ${vmName} in the subscription.`, {
+      hint: near.length > 0 ? `Did you mean ${near.join(', ')}?` : 'See the VMs with "list vms".',
+      details: { suggestions: near },
+    });
+  }
+
+  /** Protected VMs of the vault by VM id (lower case), with their policy's kind. */
+  private async readProtectedItems(vault: Vault): Promise<Map<string, ItemRef>> {
+    const [resources, policies] = await Promise.all([
+      collect(
+        this.c.backup.backupProtectedItems.list(vault.name, vault.resourceGroup, { filter: IAAS_FILTER }),
+      ),
+      // API 2023-06-01 items do not say their policy's type: read it from the policies.
+      this.readPolicies(vault),
+    ]);
+    const kinds = new Map(policies.map((p) => [p.name.toLowerCase(), p.kind]));
+    const items = new Map<string, ItemRef>();
+    for (const r of resources) {
+      const ref = itemRefOf(r, vault.name);
+      if (!ref) continue;
+      ref.protection.policyKind = kinds.get(ref.protection.policyName?.toLowerCase() ?? '');
+      items.set(ref.sourceResourceId.toLowerCase(), ref);
+    }
+    return items;
+  }
+
+  private statusOf(vm: VmFacts, vault: Vault, items: Map<string, ItemRef>): VmStatus {
+    return {
+      ...vm,
+      protection: items.get(vm.id.toLowerCase())?.protection ?? { state: 'NotProtected' },
+      eligibility: vmEligibility(vm, vault),
+      agent: checkVmAgent(vm),
+    };
+  }
+
+  private protectedItemOf(vm: VmFacts, vault: Vault, items: Map<string, ItemRef>): ItemRef {
+    const item = items.get(vm.id.toLowerCase());
+    if (!item) {
+      throw new AppError(
+        'validation.vm_not_protected',
+        `${vm.name} is not backed up in vault ${vault.name} yet.`,
+        {
+          hint: `Enable backup first: enable backup for ${vm.name}`,
+        },
+      );
+    }
+    if (item.protection.state !== 'Protected' && item.protection.state !== 'IRPending') {
+      throw new AppError(
+        'validation.vm_not_protected',
+        `Backup of ${vm.name} is stopped (${item.protection.state}), so it cannot be backed up now.`,
+        {
+          hint: `Resume it: enable backup for ${vm.name}`,
+        },
+      );
+    }
+    return item;
+  }
+
+  private async readPolicies(v: { name: string; resourceGroup: string }): Promise<Policy[]> {
+    const out: Policy[] = [];
+    for await (const r of this.c.backup.backupPolicies.list(v.name, v.resourceGroup, {
+      filter: IAAS_FILTER,
+    })) {
+      const p = fromAzurePolicy(r);
+      if (p) out.push(p);
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  private async readPolicy(name: string, v: { name: string; resourceGroup: string }): Promise<Policy> {
+    assertName('policy', name);
+    try {
+      const p = fromAzurePolicy(await this.c.backup.protectionPolicies.get(v.name, v.resourceGroup, name));
+      if (p) return p;
+    } catch (e) {
+      if (translateAzureError(e).statusCode !== 404) throw e;
+    }
+    const names = (await this.readPolicies(v)).map((p) => p.name);
+    throw new AppError(
+      'validation.policy_not_found',
+      `Vault ${v.name} has no VM backup policy called ${name}.`,
+      {
+        hint:
+          names.length > 0 ? `Policies there: ${names.join(', ')}.` : 'Create one with "create policy …".',
+        details: { suggestions: closestMatches(name, names) },
+      },
+    );
+  }
+
+  /** Without a named policy: an Enhanced one for Extended Zone VMs, else DefaultPolicy. */
+  private async defaultPolicyFor(vm: VmFacts, vault: Vault): Promise<Policy> {
+    const policies = await this.readPolicies(vault);
+    const candidates = vm.extendedZone ? policies.filter((p) => p.kind === 'Enhanced') : policies;
+    const pick =
+      candidates.find((p) => p.name === (vm.extendedZone ? 'EnhancedPolicy' : 'DefaultPolicy')) ??
+      candidates[0];
+    if (!pick) {
+      throw new AppError(
+        'validation.no_policy',
+        vm.extendedZone
+          ? `Vault ${vault.name} has no Enhanced policy, and ${vm.name} (Extended Zone ${vm.extendedZone}) needs one.`
+          : `Vault ${vault.name} has no VM backup policy yet.`,
+        { hint: 'create policy daily-enhanced enhanced daily at 22:00 keep daily 30 days' },
+      );
+    }
+    return pick;
+  }
+
+  /** The container and item names Azure Backup knows the VM by, discovering it if needed. */
+  private async findProtectable(
+    vm: VmFacts,
+    vault: Vault,
+  ): Promise<{ containerName: string; itemName: string }> {
+    const found = await this.readProtectable(vm, vault);
+    if (found) return found;
+    const capture = new ResponseCapture();
+    await this.c.backup.protectionContainers.refresh(vault.name, vault.resourceGroup, AZURE_FABRIC, {
+      onResponse: capture.onResponse,
+    });
+    await followOperationResult(
+      capture,
+      (id, c) =>
+        this.c.backup.protectionContainerRefreshOperationResults.get(
+          vault.name,
+          vault.resourceGroup,
+          AZURE_FABRIC,
+          id,
+          {
+            onResponse: c.onResponse,
+          },
+        ),
+      this.o.follow,
+      `discover ${vm.name}`,
+    );
+    const after = await this.readProtectable(vm, vault);
+    if (after) return after;
+    throw new AppError(
+      'validation.vm_not_discoverable',
+      `Azure Backup cannot see ${vm.name} from vault ${vault.name}, even after refreshing.`,
+      {
+        hint: 'Check that the VM is not already protected by another vault, then try again in a few minutes.',
+      },
+    );
+  }
+
+  private async readProtectable(
+    vm: VmFacts,
+    vault: Vault,
+  ): Promise<{ containerName: string; itemName: string } | undefined> {
+    for await (const r of this.c.backup.backupProtectableItems.list(vault.name, vault.resourceGroup, {
+      filter: IAAS_FILTER,
+    })) {
+      const p = r.properties;
+      const vmId = p && 'virtualMachineId' in p ? p.virtualMachineId : undefined;
+      const container = r.id ? /\/protectionContainers\/([^/]+)/i.exec(r.id)?.[1] : undefined;
+      if (r.name && container && vmId?.toLowerCase() === vm.id.toLowerCase()) {
+        return { containerName: decodeURIComponent(container), itemName: r.name };
+      }
+    }
+    return undefined;
+  }
+
+  private followItemOperation(
+    capture: ResponseCapture,
+    vault: Vault,
+    item: { containerName: string; itemName: string },
+    action: string,
+  ): ReturnType<typeof followOperation> {
+    return followOperation(
+      capture,
+      (id, c) =>
+        this.c.backup.protectedItemOperationStatuses.get(
+          vault.name,
+          vault.resourceGroup,
+          AZURE_FABRIC,
+          item.containerName,
+          item.itemName,
+          id,
+          {
+            onResponse: c.onResponse,
+          },
+        ),
+      this.o.follow,
+      action,
+    );
+  }
+
+  /** Rule 6: a refused backup names the job that is still taking its snapshot. */
+  private async explainBackupInProgress(error: unknown, vm: VmFacts, vault: Vault): Promise<unknown> {
+    if (!isAppError(error) || error.code !== 'azure.UserErrorBackupOperationInProgress') return error;
+    const running = await this.readJobs(
+      { vmName: vm.name, status: 'InProgress', operation: 'Backup', limit: 5 },
+      vault,
+    ).catch(() => [] as BackupJob[]);
+    const job = running.at(-1);
+    return new AppError(
+      error.code,
+      `${vm.name} is already being backed up and that backup is still taking its snapshot; a VM takes one snapshot at a time.${job ? ` The running job is ${job.id}${job.startTime ? `, started ${job.startTime}` : ''}.` : ''}`,
+      {
+        hint: job
+          ? `Follow it with "job ${job.id}" and back up again once its snapshot is done.`
+          : error.hint,
+        details: { ...error.details, ...(job ? { runningJobId: job.id } : {}) },
+        statusCode: error.statusCode,
+      },
+    );
+  }
+
+  private async readJobs(
+    filter: JobFilter,
+    v: { name: string; resourceGroup: string },
+  ): Promise<BackupJob[]> {
+    const parts = [IAAS_FILTER];
+    if (filter.status) parts.push(`status eq '${filter.status}'`);
+    if (filter.operation) parts.push(`operation eq '${filter.operation}'`);
+    if (filter.since || filter.until) {
+      parts.push(`startTime eq '${jobFilterTime(filter.since ?? new Date(0))}'`);
+      parts.push(`endTime eq '${jobFilterTime(filter.until ?? this.now())}'`);
+    }
+    const limit = filter.limit ?? 50;
+    const out: BackupJob[] = [];
+    let read = 0;
+    for await (const r of this.c.backup.backupJobs.list(v.name, v.resourceGroup, {
+      filter: parts.join(' and '),
+    })) {
+      if (++read > MAX_JOBS_READ) break;
+      const job = fromAzureJob(r, v.name);
+      if (!job || (filter.vmName && job.vmName.toLowerCase() !== filter.vmName.toLowerCase())) continue;
+      out.push(job);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  private async readJob(id: string, v: { name: string; resourceGroup: string }): Promise<BackupJob> {
+    try {
+      const job = fromAzureJob(await this.c.backup.jobDetails.get(v.name, v.resourceGroup, id), v.name);
+      if (job) return job;
+    } catch (e) {
+      if (translateAzureError(e).statusCode !== 404) throw e;
+    }
+    throw new AppError('validation.job_not_found', `Vault ${v.name} has no job ${id}.`, {
+      hint: 'List recent jobs with "status of jobs".',
+    });
+  }
+}
+
+function itemRefOf(r: ProtectedItemResource, vaultName: string): ItemRef | undefined {
+  // Azure VM items only (the list is filtered to AzureIaasVM); the SDK union does not narrow.
+  const p = r.properties as AzureIaaSComputeVMProtectedItem | undefined;
+  if (!r.id || !r.name || !p || !p.sourceResourceId) return undefined;
+  const container = /\/protectionContainers\/([^/]+)/i.exec(r.id)?.[1];
+  if (!container) return undefined;
+  return {
+    containerName: decodeURIComponent(container),
+    itemName: r.name,
+    sourceResourceId: p.sourceResourceId,
+    protection: {
+      state: (p.protectionState ?? 'Invalid') as ProtectionState,
+      vaultName,
+      policyName: p.policyName ?? p.policyId?.split('/').pop(),
+      lastBackupStatus: p.lastBackupStatus,
+      lastBackupTime: p.lastBackupTime?.toISOString(),
+      lastRecoveryPoint: p.lastRecoveryPoint?.toISOString(),
+    },
+  };
+}
+
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of iterable) out.push(x);
+  return out;
+}

@@ -1,0 +1,183 @@
+import type {
+  BackupJob,
+  EnableProtectionResult,
+  Policy,
+  RecoveryPoint,
+  ResourceGroupSummary,
+  StopProtectionResult,
+  Vault,
+  VmStatus,
+} from '../domain/index.js';
+
+/**
+ * What the bot shows, as typed data (STYLE.md principle 5). Handlers return views; the Adaptive
+ * Card renderer (Teams, web chat) and the Block Kit renderer (Slack) turn the same view into
+ * platform messages. Views carry no platform markup.
+ */
+
+/** A button: a dotted verb from the shared vocabulary and its data (STYLE.md principle 6). */
+export interface ViewAction {
+  verb: Verb;
+  title: string;
+  data: Record<string, string>;
+  style?: 'positive' | 'destructive';
+}
+
+/** A field the user types into before pressing an action (a typed name, a date). */
+export interface ViewInput {
+  id: string;
+  label: string;
+  placeholder?: string;
+  value?: string;
+}
+
+export const VERBS = [
+  'job.refresh',
+  'backup.now',
+  'backup.enable',
+  'jobs.list',
+  'vms.list',
+  'recoverypoints.list',
+  'approval.approve',
+  'approval.reject',
+  'approval.cancel',
+  'command.run',
+] as const;
+export type Verb = (typeof VERBS)[number];
+
+export interface HelpView {
+  kind: 'help';
+  role: string;
+  commands: { id: string; title: string; summary: string; examples: string[] }[];
+}
+
+export interface MessageView {
+  kind: 'message';
+  tone: 'info' | 'success' | 'warning';
+  title: string;
+  text: string;
+  facts?: { title: string; value: string }[];
+  actions?: ViewAction[];
+}
+
+export interface ErrorView {
+  kind: 'error';
+  title: string;
+  /** Stable code (`validation.*`, `azure.<ServiceCode>`, `auth.forbidden`…), shown small. */
+  code: string;
+  message: string;
+  hint?: string;
+  /** "Did you mean …" for unknown commands and names. */
+  suggestions?: string[];
+}
+
+export interface VmListView {
+  kind: 'vm-list';
+  vault: Pick<Vault, 'name' | 'location'>;
+  vms: VmStatus[];
+}
+
+export interface VaultView {
+  kind: 'vault';
+  vault: Vault;
+  created: boolean;
+}
+
+export interface VaultListView {
+  kind: 'vault-list';
+  vaults: Vault[];
+  defaultVault: string;
+}
+
+export interface PolicyListView {
+  kind: 'policy-list';
+  vaultName: string;
+  policies: Policy[];
+}
+
+export interface PolicyView {
+  kind: 'policy';
+  vaultName: string;
+  policy: Policy;
+  created: boolean;
+}
+
+export interface EnableBackupView {
+  kind: 'enable-backup';
+  vaultName: string;
+  result: EnableProtectionResult;
+}
+
+export interface JobView {
+  kind: 'job';
+  job: BackupJob;
+  /** When the view was made: elapsed times are computed against it. */
+  asOf: string;
+  /** Last day the recovery point is kept, for a backup started from chat. */
+  retainUntil?: string;
+  /** Expected consistency, for a backup started from chat. */
+  consistency?: string;
+  portalUrl?: string;
+}
+
+export interface JobListView {
+  kind: 'job-list';
+  vaultName: string;
+  /** Plain words for the filter used ("failed jobs of myVM in the last 24 hours"). */
+  description: string;
+  jobs: BackupJob[];
+  asOf: string;
+}
+
+export interface RecoveryPointsView {
+  kind: 'recovery-points';
+  vmName: string;
+  vaultName: string;
+  points: RecoveryPoint[];
+}
+
+export interface StopBackupView {
+  kind: 'stop-backup';
+  vaultName: string;
+  result: StopProtectionResult;
+}
+
+export interface ApprovalView {
+  kind: 'approval';
+  id: string;
+  state: 'requested' | 'approved' | 'rejected' | 'expired' | 'cancelled' | 'executing' | 'executed' | 'failed';
+  action: string;
+  target: string;
+  requestedBy: string;
+  requestedAt: string;
+  expiresAt: string;
+  /** What will happen and what is lost, one line each. */
+  consequences: string[];
+  /** The exact name the approver must type. */
+  confirmName: string;
+  decidedBy?: string;
+  decidedAt?: string;
+  outcome?: string;
+}
+
+export interface ResourceGroupView {
+  kind: 'resource-group';
+  group: ResourceGroupSummary;
+}
+
+export type View =
+  | HelpView
+  | MessageView
+  | ErrorView
+  | VmListView
+  | VaultView
+  | VaultListView
+  | PolicyListView
+  | PolicyView
+  | EnableBackupView
+  | JobView
+  | JobListView
+  | RecoveryPointsView
+  | StopBackupView
+  | ApprovalView
+  | ResourceGroupView;

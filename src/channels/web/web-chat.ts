@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import type { View } from '../../cards/views.js';
+import type { ChatRequest, ChatUser, Reply } from '../../chat/chat-request.js';
+import { AppError } from '../../domain/index.js';
+import { readJson, sendJson, stringField } from '../../http/http-helpers.js';
+import type { RouteHandler } from '../../http/http-server.js';
+import type { JobWatcher, WatchSink } from '../../jobs/job-watcher.js';
+import type { Logger } from '../../logger.js';
+import { silentLogger } from '../../logger.js';
+import type { WebMessage, WebMessageStore } from '../../store/web-message-store.js';
+
+export interface WebChatOptions {
+  handle: (request: ChatRequest) => Promise<Reply>;
+  watcher: JobWatcher;
+  messages: WebMessageStore;
+  /** The "who am I" picker's users: the sandbox's users. */
+  users: readonly ChatUser[];
+  renderCard: (view: View) => Record<string, unknown>;
+  now?: () => Date;
+  logger?: Logger;
+}
+
+/** Card buttons whose answer replaces the card they are on (Teams' Action.Execute semantics). */
+const IN_PLACE_VERBS = new Set(['job.refresh', 'approval.approve', 'approval.reject', 'approval.cancel']);
+const ROOM = /^[\w-]{1,64}$/;
+const PUBLIC = fileURLToPath(new URL('./public/', import.meta.url));
+const ASSETS: Record<string, { file: string; type: string }> = {
+  '/': { file: `${PUBLIC}index.html`, type: 'text/html; charset=utf-8' },
+  '/assets/app.js': { file: `${PUBLIC}app.js`, type: 'text/javascript; charset=utf-8' },
+  '/assets/app.css': { file: `${PUBLIC}app.css`, type: 'text/css; charset=utf-8' },
+  '/assets/adaptivecards.js': {
+    file: fileURLToPath(import.meta.resolve('adaptivecards/dist/adaptivecards.min.js')),
+    type: 'text/javascript; charset=utf-8',
+  },
+};
+
+/**
+ * The local web chat (the default channel): a page that renders the bot's Adaptive Cards, and a
+ * small JSON + Server-Sent Events API. It translates only: requests go to the same command
+ * registry as Teams and Slack; answers come back as cards that update in place.
+ */
+export class WebChat {
+  private readonly listeners = new Map<string, Set<ServerResponse>>();
+  private readonly now: () => Date;
+  private readonly log: Logger;
+
+  constructor(private readonly o: WebChatOptions) {
+    this.now = o.now ?? (() => new Date());
+    this.log = o.logger ?? silentLogger;
+  }
+
+  /** Updates a watched job's card in place. */
+  readonly sink: WatchSink = async (watch, view) => {
+    const id = watch.messageRef.messageId;
+    if (typeof id !== 'string') return;
+    const updated = await this.o.messages.updateCard(id, this.o.renderCard(view), this.now());
+    if (updated) this.broadcast(updated.conversationId, 'update', updated);
+  };
+
+  readonly routes: RouteHandler = async (req, res, url) => {
+    const asset = ASSETS[url.pathname];
+    if (asset && req.method === 'GET') {
+      res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'no-cache' });
+      res.end(await readFile(asset.file));
+      return true;
+    }
+    if (!url.pathname.startsWith('/web/api/')) return false;
+    const route = `${req.method} ${url.pathname.slice('/web/api'.length)}`;
+    switch (route) {
+      case 'GET /session':
+        sendJson(res, 200, { users: this.o.users.map((u) => ({ id: u.id, name: u.name })) });
+        return true;
+      case 'GET /history':
+        sendJson(res, 200, { messages: await this.o.messages.history(room(url.searchParams.get('room'))) });
+        return true;
+      case 'GET /events':
+        this.subscribe(room(url.searchParams.get('room')), req, res);
+        return true;
+      case 'POST /messages':
+        sendJson(res, 202, await this.onMessage(await readJson(req)));
+        return true;
+      case 'POST /actions':
+        sendJson(res, 202, await this.onAction(await readJson(req)));
+        return true;
+      default:
+        sendJson(res, 404, { error: { code: 'not_found', message: 'No such API.' } });
+        return true;
+    }
+  };
+
+  /** A typed message: shown at once, answered by a "working" card that the answer replaces. */
+  private async onMessage(body: Record<string, unknown>): Promise<{ messageId: string }> {
+    const conversationId = room(body.room);
+    const user = this.user(body.userId);
+    const text = stringField(body, 'text', 4000);
+    await this.post({ conversationId, author: user.id, text });
+    const placeholder = await this.post({
+      conversationId,
+      author: 'bot',
+      card: this.o.renderCard({
+        kind: 'message',
+        tone: 'info',
+        title: 'Working on it…',
+        text: text.slice(0, 200),
+      }),
+    });
+    void this.answer({ platform: 'web', user, conversationId, text }, placeholder.id);
+    return { messageId: placeholder.id };
+  }
+
+  /** A card button: answered on the same card for in-place verbs, else in a new message. */
+  private async onAction(body: Record<string, unknown>): Promise<{ messageId: string }> {
+    const conversationId = room(body.room);
+    const user = this.user(body.userId);
+    const verb = stringField(body, 'verb', 100);
+    const data = body.data && typeof body.data === 'object' ? (body.data as Record<string, unknown>) : {};
+    let messageId = typeof body.messageId === 'string' ? body.messageId : '';
+    if (!IN_PLACE_VERBS.has(verb) || !(await this.o.messages.get(messageId))) {
+      const placeholder = await this.post({
+        conversationId,
+        author: 'bot',
+        card: this.o.renderCard({
+          kind: 'message',
+          tone: 'info',
+          title: 'Working on it…',
+          text: `${user.name}: ${verb}`,
+        }),
+      });
+      messageId = placeholder.id;
+    }
+    void this.answer({ platform: 'web', user, conversationId, action: { verb, data } }, messageId);
+    return { messageId };
+  }
+
+  private async answer(request: ChatRequest, messageId: string): Promise<void> {
+    try {
+      const reply = await this.o.handle(request);
+      const updated = await this.o.messages.updateCard(messageId, this.o.renderCard(reply.view), this.now());
+      if (updated) this.broadcast(updated.conversationId, 'update', updated);
+      if (reply.watch) {
+        const view = reply.view.kind === 'job' ? reply.view : undefined;
+        await this.o.watcher.watch(
+          {
+            ...reply.watch,
+            platform: 'web',
+            messageRef: { messageId },
+            extras: { retainUntil: view?.retainUntil, consistency: view?.consistency },
+          },
+          view?.job,
+        );
+      }
+    } catch (e) {
+      // The registry answers every failure with a view; this is the channel's own failure.
+      this.log.error('web chat answer failed', { error: e instanceof Error ? e.stack : String(e) });
+      const updated = await this.o.messages
+        .updateCard(
+          messageId,
+          this.o.renderCard({
+            kind: 'error',
+            title: 'Something went wrong',
+            code: 'internal.error',
+            message: 'The answer could not be shown. Please try again.',
+          }),
+          this.now(),
+        )
+        .catch(() => undefined);
+      if (updated) this.broadcast(updated.conversationId, 'update', updated);
+    }
+  }
+
+  private async post(
+    m: Pick<WebMessage, 'conversationId' | 'author' | 'text' | 'card'>,
+  ): Promise<WebMessage> {
+    const at = this.now().toISOString();
+    const message: WebMessage = { id: randomUUID(), ...m, createdAt: at, updatedAt: at };
+    await this.o.messages.add(message);
+    this.broadcast(message.conversationId, 'message', message);
+    return message;
+  }
+
+  private user(id: unknown): ChatUser {
+    const user = this.o.users.find((u) => u.id === id);
+    if (!user) throw new AppError('auth.unknown_user', 'Pick who you are first.', { statusCode: 403 });
+    return user;
+  }
+
+  private subscribe(conversationId: string, req: IncomingMessage, res: ServerResponse): void {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+    });
+    res.write(': connected\n\n');
+    const set = this.listeners.get(conversationId) ?? new Set<ServerResponse>();
+    set.add(res);
+    this.listeners.set(conversationId, set);
+    const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
+    req.on('close', () => {
+      clearInterval(ping);
+      set.delete(res);
+    });
+  }
+
+  private broadcast(conversationId: string, event: 'message' | 'update', message: WebMessage): void {
+    const payload = `event: ${event}\ndata: ${JSON.stringify(message)}\n\n`;
+    for (const res of this.listeners.get(conversationId) ?? []) res.write(payload);
+  }
+}
+
+function room(value: unknown): string {
+  const r = typeof value === 'string' && value ? value : 'ops';
+  if (!ROOM.test(r))
+    throw new AppError('validation.room', 'Room names are letters, digits, - and _.', { statusCode: 400 });
+  return r;
+}

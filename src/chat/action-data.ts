@@ -1,0 +1,20 @@
+import { AppError } from '../domain/index.js';
+
+/** Card buttons send strings; anything else is refused at the boundary. */
+export function toActionData(raw: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (typeof v === 'string') out[k] = v.slice(0, 500);
+    else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+  }
+  return out;
+}
+
+export function requiredField(data: Record<string, string>, key: string): string {
+  const v = data[key]?.trim();
+  if (!v)
+    throw new AppError('validation.action', `The button sent no ${key}.`, {
+      hint: 'Type the command instead.',
+    });
+  return v;
+}

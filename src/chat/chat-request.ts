@@ -1,0 +1,33 @@
+import type { View } from '../cards/views.js';
+
+/** Where a request came from. Channels translate platform events into ChatRequests. */
+export type Platform = 'web' | 'teams' | 'slack';
+
+export interface ChatUser {
+  /** Immutable platform id: `web:alice`, Teams AAD object id, Slack `T123:U456`. Never a display name. */
+  id: string;
+  name: string;
+}
+
+export interface ChatRequest {
+  platform: Platform;
+  user: ChatUser;
+  conversationId: string;
+  /** What the user typed (mentions included: the core strips them). */
+  text?: string;
+  /** A card button: a dotted verb and its data, to be validated. */
+  action?: { verb: string; data: Record<string, unknown> };
+}
+
+/** A job the channel should keep its card up to date for. */
+export interface WatchRequest {
+  jobId: string;
+  vaultName: string;
+  resourceGroup: string;
+}
+
+/** What the core answers: a view to show, and maybe a job to watch (STYLE.md principle 4). */
+export interface Reply {
+  view: View;
+  watch?: WatchRequest;
+}

@@ -1,0 +1,56 @@
+import type { BackupService } from '../azure/backup-service.js';
+import type { Verb } from '../cards/views.js';
+import type { ChatRequest, Reply } from './chat-request.js';
+import type { Role } from './roles.js';
+
+/** Settings the commands need besides the backup service. */
+export interface ChatDefaults {
+  subscriptionId: string;
+  vaultName: string;
+  vaultResourceGroup: string;
+  /** Link jobs to the Azure portal (off for the sandbox, whose jobs the portal does not know). */
+  portalLinks: boolean;
+}
+
+export interface CommandContext {
+  request: ChatRequest;
+  roles: ReadonlySet<Role>;
+  service: BackupService;
+  defaults: ChatDefaults;
+  now: () => Date;
+  /** The registry's command list, for help. */
+  commands: readonly Command[];
+}
+
+/** Card button data, already checked to be strings at the boundary. */
+export type ActionData = Record<string, string>;
+
+/**
+ * A command is a declaration (STYLE.md principle 3): what it is called, how it is typed, who may
+ * run it, what it changes, and its handler. The registry builds help, did-you-mean, authorisation
+ * and the approval gate from these fields.
+ */
+export interface Command<A = unknown> {
+  id: string;
+  title: string;
+  summary: string;
+  examples: string[];
+  role: Role;
+  /** `destructive` commands go through approvals instead of running at once. */
+  effect: 'read' | 'write' | 'destructive';
+  /** Leading words of the command, for "did you mean". */
+  keywords: string[];
+  /** Reads typed text; undefined when the text is not this command; throws AppError on bad arguments. */
+  parse(text: string, now: Date): A | undefined;
+  /** Card buttons that run this command, their data turned into arguments. */
+  actions?: Partial<Record<Verb, (data: ActionData) => A>>;
+  run(args: A, ctx: CommandContext): Promise<Reply>;
+}
+
+/**
+ * Commands have different argument types; the registry holds them side by side. The cast is safe:
+ * a command's `run` only ever receives what its own `parse` or `actions` produced.
+ */
+export function defineCommand<A>(command: Command<A>): Command {
+  return command as unknown as Command;
+}

@@ -1,0 +1,58 @@
+import type { RetainRequest } from '../../domain/index.js';
+import { AppError } from '../../domain/index.js';
+import { requiredField } from '../action-data.js';
+import { defineCommand } from '../command.js';
+import { toJobView } from '../job-view.js';
+import { parseRetention } from '../phrases/retention-phrase.js';
+
+const EXAMPLE = 'backup myVM now keep until 2026-12-31';
+
+export const backupNowCommand = defineCommand<{ vm: string; retain?: RetainRequest }>({
+  id: 'backup.now',
+  title: 'Back up now',
+  summary:
+    'Starts an on-demand backup and keeps its card up to date through Take Snapshot and Transfer data to vault. Kept 30 days unless you say otherwise.',
+  examples: ['backup myVM now', EXAMPLE, 'back up myVM for 2 weeks'],
+  role: 'operator',
+  effect: 'write',
+  keywords: ['backup', 'back up', 'take a backup of'],
+  parse(text) {
+    const m =
+      /^(?:(?:take|make|run|start|do|trigger)\s+(?:an?\s+)?(?:on[\s-]?demand\s+|new\s+|adhoc\s+|ad[\s-]hoc\s+)?(?:backup|snapshot)\s+(?:of|for|on)|back\s*up|backup|snapshot)(?:\s+now)?\b\s*(.*)$/i.exec(
+        text,
+      );
+    if (!m) return undefined;
+    const { retain, rest } = parseRetention(m[1]!.replace(/^(?:for|of|on)\s+/i, ''));
+    const words = rest
+      .replace(/\b(now|right\s+now|immediately|vm|the|please|and|it)\b/gi, ' ')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean);
+    // "backup jobs", "backup status" and "backup policies" are other commands.
+    if (words.length === 1 && /^(jobs?|status|polic(y|ies)|data|vaults?|help)$/i.test(words[0]!))
+      return undefined;
+    if (words.length === 0)
+      throw new AppError('validation.arguments', 'Which VM should I back up?', { hint: EXAMPLE });
+    if (words.length > 1) {
+      throw new AppError(
+        'validation.arguments',
+        `I could not tell which VM to back up from "${rest.slice(0, 80)}".`,
+        {
+          hint: EXAMPLE,
+        },
+      );
+    }
+    return { vm: words[0]!, ...(retain ? { retain } : {}) };
+  },
+  actions: { 'backup.now': (d) => ({ vm: requiredField(d, 'vm') }) },
+  async run(args, ctx) {
+    const r = await ctx.service.backupNow(args);
+    return {
+      view: toJobView(r.job, ctx.defaults, ctx.now(), {
+        retainUntil: r.retainUntil,
+        consistency: r.consistency.why,
+      }),
+      watch: { jobId: r.job.id, vaultName: r.job.vaultName, resourceGroup: ctx.defaults.vaultResourceGroup },
+    };
+  },
+});

@@ -1,0 +1,35 @@
+import { AppError } from '../../domain/index.js';
+import { defineCommand } from '../command.js';
+import { POLICY_EXAMPLE, parsePolicyPhrase } from '../phrases/policy-phrase.js';
+import type { PolicySpec } from '../../domain/index.js';
+
+export const createPolicyCommand = defineCommand<PolicySpec>({
+  id: 'policy.create',
+  title: 'Create a policy',
+  summary:
+    'Creates a VM backup policy. Enhanced (the default; the only kind Extended Zones accept): hourly, daily or weekly. Standard: daily or weekly.',
+  examples: [
+    POLICY_EXAMPLE,
+    'create policy nightly enhanced daily at 22:00 keep daily 30 days keep weekly 12 weeks',
+    'create policy weekend standard weekly on sat, sun at 23:00 keep weekly 8 weeks',
+  ],
+  role: 'operator',
+  effect: 'write',
+  keywords: ['create policy', 'new policy'],
+  parse(text) {
+    const m =
+      /^(?:create|make|new|add|define)\s+(?:a\s+|an\s+)?(?:new\s+)?((?:enhanced|standard)\s+)?(?:backup\s+)?policy\b\s*(?:(?:called|named)\s+)?(\S+)?\s*(.*)$/i.exec(
+        text,
+      );
+    if (!m) return undefined;
+    if (!m[2])
+      throw new AppError('validation.arguments', 'Give the policy a name and a schedule.', {
+        hint: POLICY_EXAMPLE,
+      });
+    return parsePolicyPhrase(m[2], `${m[1] ?? ''} ${m[3] ?? ''}`);
+  },
+  async run(spec, ctx) {
+    const policy = await ctx.service.createPolicy(spec);
+    return { view: { kind: 'policy', vaultName: ctx.defaults.vaultName, policy, created: true } };
+  },
+});

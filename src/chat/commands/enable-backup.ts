@@ -1,0 +1,37 @@
+import { AppError } from '../../domain/index.js';
+import { requiredField } from '../action-data.js';
+import { defineCommand } from '../command.js';
+
+const EXAMPLE = 'enable backup for myVM with policy EnhancedPolicy';
+
+export const enableBackupCommand = defineCommand<{ vm: string; policy?: string }>({
+  id: 'backup.enable',
+  title: 'Enable backup',
+  summary:
+    "Protects a VM of the vault's region with a policy (Extended Zone VMs need an Enhanced one). The first backup follows the schedule.",
+  examples: ['enable backup for web-linux-01', EXAMPLE, 'protect ez-linux-01'],
+  role: 'operator',
+  effect: 'write',
+  keywords: ['enable backup', 'protect', 'configure backup'],
+  parse(text) {
+    const m =
+      /^(?:enable|configure|turn\s+on|start|set\s+up|activate)\s+(?:the\s+)?(?:backups?|protection)\b\s*(.*)$|^(?:protect)\b\s*(.*)$/i.exec(
+        text,
+      );
+    if (!m) return undefined;
+    const rest = (m[1] ?? m[2] ?? '').trim();
+    const p =
+      /^(?:(?:for|on|of)\s+)?(?:vm\s+)?(\S+)(?:\s+(?:with|using|under|on)\s+(?:the\s+)?(?:policy\s+)?(\S+)(?:\s+policy)?)?$/i.exec(
+        rest,
+      );
+    if (!p) throw new AppError('validation.arguments', 'Which VM should I protect?', { hint: EXAMPLE });
+    // "configure backup jobs" asks for jobs, not for a VM called "jobs".
+    if (/^jobs?$/i.test(p[1]!)) return undefined;
+    return { vm: p[1]!, policy: p[2] };
+  },
+  actions: { 'backup.enable': (d) => ({ vm: requiredField(d, 'vm') }) },
+  async run(args, ctx) {
+    const result = await ctx.service.enableProtection(args);
+    return { view: { kind: 'enable-backup', vaultName: ctx.defaults.vaultName, result } };
+  },
+});

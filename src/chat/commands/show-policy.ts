@@ -1,0 +1,19 @@
+import { defineCommand } from '../command.js';
+
+export const showPolicyCommand = defineCommand<{ name: string }>({
+  id: 'policy.show',
+  title: 'Show a policy',
+  summary: "A policy's schedule and retention.",
+  examples: ['policy EnhancedPolicy'],
+  role: 'reader',
+  effect: 'read',
+  keywords: ['policy', 'show policy'],
+  parse(text) {
+    const m = /^(?:(?:show|get|describe)\s+)?(?:the\s+)?(?:backup\s+)?policy\s+(?!for\b)(\S+)$/i.exec(text);
+    return m ? { name: m[1]! } : undefined;
+  },
+  async run({ name }, ctx) {
+    const policy = await ctx.service.getPolicy(name);
+    return { view: { kind: 'policy', vaultName: ctx.defaults.vaultName, policy, created: false } };
+  },
+});

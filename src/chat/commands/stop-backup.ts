@@ -1,0 +1,65 @@
+import { AppError } from '../../domain/index.js';
+import { defineCommand } from '../command.js';
+
+const STOP = /^(?:stop|disable|turn\s+off|pause|end|remove)\s+(?:the\s+)?(?:backups?|protection)\b\s*(.*)$/i;
+const DELETE_DATA =
+  /(?:\s*(?:\band\b|&|,))?\s*(?:also\s+)?(?:delete|remove|purge|wipe|drop)\s+(?:all\s+)?(?:the\s+|its\s+)?(?:backup\s+)?(?:data|recovery\s+points|backups)\b/i;
+const EXAMPLE = 'stop backup for myVM';
+
+/** Reads "stop backup for myVM [and delete data]" and "delete backup data of myVM". */
+export function parseStopBackup(text: string): { vm: string; deleteData: boolean } | undefined {
+  const direct =
+    /^(?:delete|remove|purge|wipe)\s+(?:all\s+)?(?:the\s+)?backup\s+data\s+(?:for|of|on)\s+(?:vm\s+)?(\S+)$/i.exec(
+      text,
+    );
+  if (direct) return { vm: direct[1]!, deleteData: true };
+  const m = STOP.exec(text);
+  if (!m) return undefined;
+  let rest = m[1]!;
+  const deleteData = DELETE_DATA.test(rest);
+  rest = rest
+    .replace(DELETE_DATA, ' ')
+    .replace(/\b(?:but\s+)?(?:keep|retain)(?:ing)?\s+(?:the\s+)?(?:backup\s+)?data\b/i, ' ')
+    .trim();
+  const vm = /^(?:(?:for|of|on)\s+)?(?:vm\s+)?(\S+)$/i.exec(rest);
+  if (!vm)
+    throw new AppError('validation.arguments', 'Which VM should I stop backing up?', { hint: EXAMPLE });
+  return { vm: vm[1]!, deleteData };
+}
+
+export const stopBackupCommand = defineCommand<{ vm: string }>({
+  id: 'backup.stop',
+  title: 'Stop backup (keep data)',
+  summary: 'Stops scheduled backups of a VM and keeps its recovery points.',
+  examples: [EXAMPLE],
+  role: 'operator',
+  effect: 'write',
+  keywords: ['stop backup', 'disable backup'],
+  parse(text) {
+    const r = parseStopBackup(text);
+    return r && !r.deleteData ? { vm: r.vm } : undefined;
+  },
+  async run({ vm }, ctx) {
+    const result = await ctx.service.stopProtection({ vm, deleteData: false });
+    return { view: { kind: 'stop-backup', vaultName: ctx.defaults.vaultName, result } };
+  },
+});
+
+export const deleteBackupDataCommand = defineCommand<{ vm: string }>({
+  id: 'backup.delete-data',
+  title: 'Stop backup and delete data',
+  summary:
+    'Stops backups of a VM and deletes its recovery points (soft delete keeps them 14 more days). Needs a second person’s approval.',
+  examples: ['stop backup for myVM and delete data'],
+  role: 'operator',
+  effect: 'destructive',
+  keywords: ['stop backup and delete data', 'delete backup data'],
+  parse(text) {
+    const r = parseStopBackup(text);
+    return r?.deleteData ? { vm: r.vm } : undefined;
+  },
+  async run({ vm }, ctx) {
+    const result = await ctx.service.stopProtection({ vm, deleteData: true });
+    return { view: { kind: 'stop-backup', vaultName: ctx.defaults.vaultName, result } };
+  },
+});

@@ -1,0 +1,25 @@
+import type { JobView } from '../cards/views.js';
+import type { BackupJob } from '../domain/index.js';
+import type { ChatDefaults } from './command.js';
+
+/** The job card's view: shared by "backup now", "job <id>", the card's refresh button and the JobWatcher. */
+export function toJobView(
+  job: BackupJob,
+  defaults: ChatDefaults,
+  asOf: Date,
+  extras: { retainUntil?: string; consistency?: string; resourceGroup?: string } = {},
+): JobView {
+  const rg = extras.resourceGroup ?? defaults.vaultResourceGroup;
+  return {
+    kind: 'job',
+    job,
+    asOf: asOf.toISOString(),
+    ...(extras.retainUntil ? { retainUntil: extras.retainUntil } : {}),
+    ...(extras.consistency ? { consistency: extras.consistency } : {}),
+    ...(defaults.portalLinks
+      ? {
+          portalUrl: `https://portal.azure.com/#@/resource/subscriptions/${defaults.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.RecoveryServices/vaults/${job.vaultName}/backupJobs`,
+        }
+      : {}),
+  };
+}

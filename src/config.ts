@@ -1,0 +1,223 @@
+import type { Role } from './chat/roles.js';
+import { ROLES } from './chat/roles.js';
+import {
+  SANDBOX_SUBSCRIPTION_ID,
+  SANDBOX_VAULT_NAME,
+  SANDBOX_VAULT_RESOURCE_GROUP,
+} from './sandbox/seed-ids.js';
+
+/**
+ * The one place that reads the environment (STYLE.md principle 10). `loadConfig(env)` returns a
+ * typed config or throws a ConfigError listing every problem at once.
+ */
+export interface RetrySettings {
+  /** Retries of one request on 429/5xx/network errors (Retry-After is honoured). */
+  maxRetries: number;
+  retryDelayInMs: number;
+  maxRetryDelayInMs: number;
+}
+
+export interface AzureSettings {
+  /** `sandbox`: the local ARM-compatible server started in-process; `azure`: real Azure. */
+  mode: 'sandbox' | 'azure';
+  subscriptionId: string;
+  /** Default vault and its resource group, so the short command forms work. */
+  vaultName: string;
+  vaultResourceGroup: string;
+  /** ARM endpoint; in sandbox mode the sandbox's own URL is used. */
+  armEndpoint: string;
+  retry: RetrySettings;
+  /** Longest wait between two reads of an operation status (Retry-After is honoured below it). */
+  operationPollMaxIntervalMs: number;
+  /** Give up following an operation after this long. */
+  operationTimeoutMs: number;
+}
+
+export interface SandboxFaultSettings {
+  throttleRate: number;
+  serverErrorRate: number;
+  latencyMs: number;
+  retryAfterMs: number;
+}
+
+export interface SandboxSettings {
+  /** 0 picks a free port. */
+  port: number;
+  /** Simulated seconds per real second; 0 stops the clock (tests step it by hand). */
+  clockSpeed: number;
+  snapshotMinutes: number;
+  transferMinutes: number;
+  faults: SandboxFaultSettings;
+  /** Seed of the fault-injection random numbers, so a run can be repeated. */
+  seed: number;
+}
+
+export interface ChatSettings {
+  /** Role assignments by immutable user id (web:alice, Teams AAD object id, Slack T…:U…). */
+  roleAssignments: { userId: string; roles: Role[] }[];
+  /** Roles of users not listed. */
+  defaultRoles: Role[];
+}
+
+export interface HttpSettings {
+  host: string;
+  port: number;
+}
+
+export interface AppConfig {
+  azure: AzureSettings;
+  sandbox: SandboxSettings;
+  chat: ChatSettings;
+  http: HttpSettings;
+  /** SQLite file of the bot's state (watched jobs, web chat history). */
+  databasePath: string;
+  /** Pause between two JobWatcher rounds. */
+  watchIntervalMs: number;
+  /** The local web chat: on by default with the sandbox only. */
+  webChat: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+  const read = new EnvReader(env, problems);
+
+  const subscriptionId = read.string('AZURE_SUBSCRIPTION_ID');
+  const mode = read.oneOf('BACKUP_MODE', ['sandbox', 'azure'] as const, subscriptionId ? 'azure' : 'sandbox');
+  const sandbox = mode === 'sandbox';
+
+  const azure: AzureSettings = {
+    mode,
+    subscriptionId: subscriptionId ?? SANDBOX_SUBSCRIPTION_ID,
+    vaultName: read.string('AZURE_VAULT_NAME') ?? (sandbox ? SANDBOX_VAULT_NAME : ''),
+    vaultResourceGroup: read.string('AZURE_RESOURCE_GROUP') ?? (sandbox ? SANDBOX_VAULT_RESOURCE_GROUP : ''),
+    armEndpoint: read.url('AZURE_ARM_ENDPOINT') ?? 'https://management.azure.com',
+    retry: {
+      maxRetries: read.int('AZURE_MAX_RETRIES', 5, 0, 20),
+      retryDelayInMs: read.int('AZURE_RETRY_DELAY_MS', 800, 0, 60_000),
+      maxRetryDelayInMs: read.int('AZURE_MAX_RETRY_DELAY_MS', 60_000, 0, 600_000),
+    },
+    operationPollMaxIntervalMs: read.int('AZURE_OPERATION_POLL_MS', sandbox ? 500 : 5_000, 0, 120_000),
+    operationTimeoutMs: read.int('AZURE_OPERATION_TIMEOUT_MS', 600_000, 1_000, 86_400_000),
+  };
+  if (mode === 'azure') {
+    if (!subscriptionId) problems.push('AZURE_SUBSCRIPTION_ID is required when BACKUP_MODE=azure.');
+    else if (!/^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(subscriptionId)) {
+      problems.push(`AZURE_SUBSCRIPTION_ID must be a GUID (got "${subscriptionId}").`);
+    }
+    if (!azure.vaultName)
+      problems.push('AZURE_VAULT_NAME (the default vault) is required when BACKUP_MODE=azure.');
+    if (!azure.vaultResourceGroup) {
+      problems.push(
+        "AZURE_RESOURCE_GROUP (the default vault's resource group) is required when BACKUP_MODE=azure.",
+      );
+    }
+  }
+
+  const sandboxSettings: SandboxSettings = {
+    port: read.int('SANDBOX_PORT', 0, 0, 65_535),
+    clockSpeed: read.number('SANDBOX_CLOCK_SPEED', 60, 0, 100_000),
+    snapshotMinutes: read.number('SANDBOX_SNAPSHOT_MINUTES', 8, 0.01, 10_000),
+    transferMinutes: read.number('SANDBOX_TRANSFER_MINUTES', 33, 0.01, 100_000),
+    faults: {
+      throttleRate: read.number('SANDBOX_THROTTLE_RATE', 0, 0, 1),
+      serverErrorRate: read.number('SANDBOX_SERVER_ERROR_RATE', 0, 0, 1),
+      latencyMs: read.int('SANDBOX_LATENCY_MS', 0, 0, 60_000),
+      retryAfterMs: read.int('SANDBOX_RETRY_AFTER_MS', 1_000, 0, 600_000),
+    },
+    seed: read.int('SANDBOX_SEED', 1, 0, 2 ** 31 - 1),
+  };
+
+  const roleAssignments = (['reader', 'operator', 'approver'] as const).flatMap((role) =>
+    read.list(`ROLE_${role.toUpperCase()}S`).map((userId) => ({ userId, roles: [role] as Role[] })),
+  );
+  const defaultRole = read.oneOf('ROLE_DEFAULT', [...ROLES, 'none'] as const, 'reader');
+  const webChat = read.oneOf('WEB_CHAT', ['auto', 'on', 'off'] as const, 'auto');
+  if (webChat === 'on' && !sandbox) {
+    problems.push(
+      'WEB_CHAT=on needs BACKUP_MODE=sandbox: the web chat has no sign-in yet, so it never runs beside real Azure.',
+    );
+  }
+
+  const config: AppConfig = {
+    azure,
+    sandbox: sandboxSettings,
+    chat: { roleAssignments, defaultRoles: defaultRole === 'none' ? [] : [defaultRole] },
+    http: { host: read.string('HTTP_HOST') ?? '127.0.0.1', port: read.int('PORT', 3978, 0, 65_535) },
+    databasePath: read.string('DATABASE_PATH') ?? 'data/backup-chatops.db',
+    watchIntervalMs: read.int('WATCH_INTERVAL_MS', sandbox ? 1_000 : 15_000, 50, 600_000),
+    webChat: webChat === 'off' ? false : sandbox,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** Reads typed values, collecting every problem instead of stopping at the first. */
+class EnvReader {
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
+
+  string(name: string): string | undefined {
+    const v = this.env[name]?.trim();
+    return v ? v : undefined;
+  }
+
+  /** A comma-separated list; empty entries dropped. */
+  list(name: string): string[] {
+    return (this.string(name) ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const v = this.string(name);
+    if (v === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(v)) return v as T;
+    this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${v}").`);
+    return fallback;
+  }
+
+  url(name: string): string | undefined {
+    const v = this.string(name);
+    if (v === undefined) return undefined;
+    try {
+      const u = new URL(v);
+      if (u.protocol !== 'https:') this.problems.push(`${name} must be an https:// URL (got "${v}").`);
+      return v.replace(/\/+$/, '');
+    } catch {
+      this.problems.push(`${name} must be a URL (got "${v}").`);
+      return undefined;
+    }
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const n = this.number(name, fallback, min, max);
+    if (!Number.isInteger(n)) {
+      this.problems.push(`${name} must be a whole number (got "${this.env[name]}").`);
+      return fallback;
+    }
+    return n;
+  }
+
+  number(name: string, fallback: number, min: number, max: number): number {
+    const v = this.string(name);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min || n > max) {
+      this.problems.push(`${name} must be a number from ${min} to ${max} (got "${v}").`);
+      return fallback;
+    }
+    return n;
+  }
+}

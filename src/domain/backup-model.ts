@@ -1,0 +1,117 @@
+import type { JobStatus, TaskStatus } from './job-status.js';
+import type { PolicyDefinition } from './policy.js';
+import type { AgentCheck, VaultRef, VmFacts } from './vm.js';
+
+/**
+ * What the backup service returns: plain data, the same whether it came from Azure or the
+ * sandbox, and what views are built from.
+ */
+export interface Vault extends VaultRef {
+  id: string;
+  provisioningState?: string;
+}
+
+export type ProtectionState =
+  'Protected' | 'NotProtected' | 'ProtectionStopped' | 'ProtectionPaused' | 'IRPending' | 'Invalid';
+
+export interface VmProtection {
+  state: ProtectionState;
+  vaultName?: string;
+  policyName?: string;
+  policyKind?: 'Enhanced' | 'Standard';
+  lastBackupStatus?: string;
+  lastBackupTime?: string;
+  lastRecoveryPoint?: string;
+}
+
+export interface VmStatus extends VmFacts {
+  protection: VmProtection;
+  eligibility: { eligible: boolean; reason?: string };
+  agent: AgentCheck;
+}
+
+export interface Policy extends PolicyDefinition {
+  id: string;
+  protectedItemsCount: number;
+  /** Enhanced policies keep restore point collections in their own resource group (rule 3). */
+  restorePointResourceGroupPrefix?: string;
+}
+
+export interface JobPhase {
+  name: 'Take Snapshot' | 'Transfer data to vault';
+  status: TaskStatus;
+  startTime?: string;
+  endTime?: string;
+  durationMs?: number;
+}
+
+export interface JobError {
+  code: string;
+  message: string;
+  recommendations: string[];
+}
+
+export interface BackupJob {
+  id: string;
+  vaultName: string;
+  vmName: string;
+  operation: string;
+  /** The portal's status: derived from the phases when they are known (rule 7), else Azure's. */
+  status: JobStatus;
+  /** The status field exactly as Azure sent it. */
+  azureStatus: string;
+  isUserTriggered?: boolean;
+  startTime?: string;
+  endTime?: string;
+  durationMs?: number;
+  /** Present only on job details (a job list carries no task list). */
+  phases?: { snapshot: JobPhase; transfer: JobPhase };
+  errors: JobError[];
+}
+
+export interface RecoveryPoint {
+  id: string;
+  time?: string;
+  consistency: string;
+  tiers: { type: string; status: string }[];
+  extendedZone?: string;
+}
+
+export interface EnableProtectionResult {
+  vm: VmStatus;
+  policy: Policy;
+  /** The ConfigureBackup job Azure started. */
+  jobId?: string;
+  alreadyProtected: boolean;
+  consistency: { kind: 'application-consistent' | 'crash-consistent'; why: string };
+}
+
+export interface BackupNowResult {
+  vm: VmStatus;
+  job: BackupJob;
+  /** Last day the recovery point is kept (YYYY-MM-DD). */
+  retainUntil: string;
+  consistency: { kind: 'application-consistent' | 'crash-consistent'; why: string };
+}
+
+export interface StopProtectionResult {
+  vmName: string;
+  deletedData: boolean;
+  jobId?: string;
+}
+
+export interface ResourceGroupSummary {
+  name: string;
+  location: string;
+  resources: { name: string; type: string }[];
+}
+
+export interface JobFilter {
+  status?: JobStatus;
+  vmName?: string;
+  operation?: 'Backup' | 'ConfigureBackup' | 'DeleteBackupData' | 'DisableBackup' | 'Restore';
+  since?: Date;
+  until?: Date;
+  /** At most this many, newest first. */
+  limit?: number;
+}

@@ -1,0 +1,65 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isAppError } from '../domain/index.js';
+import type { Logger } from '../logger.js';
+import { sendJson } from './http-helpers.js';
+
+/** A route handler answers and returns true, or returns false to let the next one try. */
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The product's one HTTP server: channels mount their routes on it. */
+export async function startHttpServer(o: {
+  host: string;
+  port: number;
+  handlers: RouteHandler[];
+  logger: Logger;
+  ready?: () => boolean;
+}): Promise<RunningServer> {
+  const server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      try {
+        if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+        if (url.pathname === '/readyz') {
+          const ready = o.ready?.() ?? true;
+          return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'starting' });
+        }
+        for (const h of o.handlers) if (await h(req, res, url)) return;
+        sendJson(res, 404, { error: { code: 'not_found', message: 'No such page.' } });
+      } catch (e) {
+        if (isAppError(e) && e.statusCode && e.statusCode < 500) {
+          if (!res.headersSent) sendJson(res, e.statusCode, { error: { code: e.code, message: e.message } });
+          return;
+        }
+        o.logger.error('http handler failed', {
+          path: url.pathname,
+          error: e instanceof Error ? e.stack : String(e),
+        });
+        if (!res.headersSent)
+          sendJson(res, 500, { error: { code: 'internal.error', message: 'Something went wrong.' } });
+        else res.end();
+      }
+    })();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    url: `http://${o.host === '127.0.0.1' ? 'localhost' : o.host}:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,157 @@
+import type { BackupService } from '../azure/backup-service.js';
+import type { View } from '../cards/views.js';
+import type { ChatDefaults } from '../chat/command.js';
+import { toJobView } from '../chat/job-view.js';
+import type { BackupJob } from '../domain/index.js';
+import { activePhase, isFinalJobStatus, isTaskStatus } from '../domain/index.js';
+import type { Logger } from '../logger.js';
+import { silentLogger } from '../logger.js';
+import type { Watch, WatchStore } from '../store/watch-store.js';
+
+/** Where a new view for an existing message goes: the channel that posted it. */
+export type WatchSink = (watch: Watch, view: View) => Promise<void>;
+
+export interface JobWatcherOptions {
+  service: BackupService;
+  store: WatchStore;
+  defaults: ChatDefaults;
+  /** Channel updaters by platform. */
+  sinks: Record<string, WatchSink>;
+  intervalMs: number;
+  /** Longest pause after failed rounds (backoff doubles up to it). */
+  maxIntervalMs?: number;
+  now?: () => Date;
+  logger?: Logger;
+}
+
+export interface RoundStats {
+  vaults: number;
+  listCalls: number;
+  detailCalls: number;
+  updates: number;
+  finished: number;
+}
+
+/**
+ * Keeps every watched job's card current (DESIGN.md section 6). Cost per round: one job-list call
+ * per vault, and a job-details read only for jobs whose next phase change the list cannot show —
+ * those still taking their snapshot (the list says "InProgress" for both phases) — or whose list
+ * status just changed. A transferring job costs nothing beyond its vault's list until it ends.
+ */
+export class JobWatcher {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private failures = 0;
+  private readonly now: () => Date;
+  private readonly log: Logger;
+
+  constructor(private readonly o: JobWatcherOptions) {
+    this.now = o.now ?? (() => new Date());
+    this.log = o.logger ?? silentLogger;
+  }
+
+  /** Starts watching a job whose card was just posted with `job`'s view. */
+  async watch(w: Omit<Watch, 'fingerprint' | 'createdAt'>, job?: BackupJob): Promise<void> {
+    await this.o.store.add({ ...w, fingerprint: job ? fingerprintOf(job) : '' }, this.now());
+  }
+
+  start(): void {
+    if (this.timer) return;
+    const loop = async (): Promise<void> => {
+      await this.pollOnce().catch(() => undefined);
+      const backoff = Math.min(this.o.intervalMs * 2 ** this.failures, this.o.maxIntervalMs ?? 60_000);
+      this.timer = setTimeout(() => void loop(), backoff);
+      this.timer.unref();
+    };
+    this.timer = setTimeout(() => void loop(), this.o.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** One polling round over every active watch. */
+  async pollOnce(): Promise<RoundStats> {
+    const stats: RoundStats = { vaults: 0, listCalls: 0, detailCalls: 0, updates: 0, finished: 0 };
+    if (this.running) return stats;
+    this.running = true;
+    try {
+      const watches = await this.o.store.active();
+      const byVault = new Map<string, Watch[]>();
+      for (const w of watches) {
+        const key = `${w.resourceGroup}/${w.vaultName}`.toLowerCase();
+        byVault.set(key, [...(byVault.get(key) ?? []), w]);
+      }
+      for (const group of byVault.values()) {
+        stats.vaults++;
+        await this.pollVault(group, stats);
+      }
+      this.failures = 0;
+      return stats;
+    } catch (e) {
+      this.failures = Math.min(this.failures + 1, 6);
+      this.log.warn('watch round failed', {
+        error: e instanceof Error ? e.message : String(e),
+        failures: this.failures,
+      });
+      throw e;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async pollVault(watches: Watch[], stats: RoundStats): Promise<void> {
+    const target = { vault: watches[0]!.vaultName, resourceGroup: watches[0]!.resourceGroup };
+    const oldest = Math.min(...watches.map((w) => Date.parse(w.createdAt)));
+    const listed = await this.o.service.listJobs(
+      {
+        since: new Date(oldest - 3_600_000),
+        until: new Date(this.now().getTime() + 3_600_000),
+        limit: 1_000,
+      },
+      target,
+    );
+    stats.listCalls++;
+    const statusById = new Map(listed.map((j) => [j.id, j.azureStatus]));
+    for (const w of watches) {
+      if (!this.needsDetails(w, statusById.get(w.jobId))) continue;
+      const job = await this.o.service.getJob(w.jobId, target);
+      stats.detailCalls++;
+      const fingerprint = fingerprintOf(job);
+      const done = isFinalJobStatus(job.status);
+      if (fingerprint !== w.fingerprint) {
+        const sink = this.o.sinks[w.platform];
+        if (sink) {
+          await sink(
+            w,
+            toJobView(job, this.o.defaults, this.now(), { ...w.extras, resourceGroup: w.resourceGroup }),
+          );
+          stats.updates++;
+        } else {
+          this.log.warn('no channel for watched job', { platform: w.platform, jobId: w.jobId });
+        }
+      }
+      if (fingerprint !== w.fingerprint || done) await this.o.store.record(w, fingerprint, done, this.now());
+      if (done) stats.finished++;
+    }
+  }
+
+  /** Whether this round must read the job's details to see its next change. */
+  private needsDetails(w: Watch, listedStatus: string | undefined): boolean {
+    const [snapshot, transfer, lastStatus] = w.fingerprint.split('|');
+    if (!snapshot || !transfer || !lastStatus) return true; // never seen in detail
+    if (listedStatus === undefined) return true; // fell out of the list window: ask directly
+    if (listedStatus !== lastStatus) return true; // the list shows a change
+    if (!isTaskStatus(snapshot) || !isTaskStatus(transfer)) return true;
+    // Snapshot and transfer both show as "InProgress" in the list: only details tell them apart.
+    return activePhase(snapshot, transfer) === 'snapshot';
+  }
+}
+
+/** What a card shows that can change: the two phases and the job's status as Azure sent it. */
+export function fingerprintOf(job: BackupJob): string {
+  const p = job.phases;
+  return `${p?.snapshot.status ?? 'NotStarted'}|${p?.transfer.status ?? 'NotStarted'}|${job.azureStatus}`;
+}

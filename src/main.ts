@@ -1,0 +1,131 @@
+import { createBackupService } from './azure/create-backup-service.js';
+import { renderAdaptiveCard } from './cards/adaptive-card-renderer.js';
+import { WebChat } from './channels/web/web-chat.js';
+import { CommandRegistry } from './chat/command-registry.js';
+import type { ChatDefaults } from './chat/command.js';
+import { RoleDirectory } from './chat/roles.js';
+import type { AppConfig } from './config.js';
+import { ConfigError, loadConfig } from './config.js';
+import { startHttpServer } from './http/http-server.js';
+import type { WatchSink } from './jobs/job-watcher.js';
+import { JobWatcher } from './jobs/job-watcher.js';
+import type { Logger } from './logger.js';
+import { createJsonLogger } from './logger.js';
+import { SANDBOX_CHAT_USERS } from './sandbox/seed-ids.js';
+import type { Sandbox } from './sandbox/server.js';
+import { startSandbox } from './sandbox/server.js';
+import { openDatabase } from './store/open-database.js';
+import { WatchStore } from './store/watch-store.js';
+import { WebMessageStore } from './store/web-message-store.js';
+
+export interface RunningBot {
+  url: string;
+  sandbox?: Sandbox;
+  stop(): Promise<void>;
+}
+
+/**
+ * Composition root: config → sandbox (in sandbox mode) → backup service → store → command
+ * registry → JobWatcher → channels → one HTTP server.
+ */
+export async function startBot(config: AppConfig, logger: Logger): Promise<RunningBot> {
+  const sandbox =
+    config.azure.mode === 'sandbox'
+      ? await startSandbox({
+          port: config.sandbox.port,
+          clockSpeed: config.sandbox.clockSpeed,
+          snapshotMinutes: config.sandbox.snapshotMinutes,
+          transferMinutes: config.sandbox.transferMinutes,
+          faults: config.sandbox.faults,
+          seed: config.sandbox.seed,
+        })
+      : undefined;
+  // With the sandbox, its simulated clock is the bot's clock, so job times and elapsed times agree.
+  const now = sandbox ? () => sandbox.clock.now() : () => new Date();
+  const service = createBackupService({ azure: config.azure, sandbox, now });
+  const db = await openDatabase(config.databasePath);
+  const defaults: ChatDefaults = {
+    subscriptionId: config.azure.subscriptionId,
+    vaultName: config.azure.vaultName,
+    vaultResourceGroup: config.azure.vaultResourceGroup,
+    portalLinks: config.azure.mode === 'azure',
+  };
+  const webUsers = sandbox
+    ? SANDBOX_CHAT_USERS.map((u) => ({ id: u.id, name: u.name, roles: [...u.roles] }))
+    : [];
+  const roles = new RoleDirectory(
+    [...config.chat.roleAssignments, ...webUsers.map((u) => ({ userId: u.id, roles: u.roles }))],
+    config.chat.defaultRoles,
+  );
+  const registry = new CommandRegistry({ service, roles, defaults, now, logger });
+  const sinks: Record<string, WatchSink> = {};
+  const watcher = new JobWatcher({
+    service,
+    store: new WatchStore(db),
+    defaults,
+    sinks,
+    intervalMs: config.watchIntervalMs,
+    now,
+    logger,
+  });
+  const handlers = [];
+  if (config.webChat) {
+    const web = new WebChat({
+      handle: (r) => registry.handle(r),
+      watcher,
+      messages: new WebMessageStore(db),
+      users: webUsers,
+      renderCard: (v) => renderAdaptiveCard(v) as unknown as Record<string, unknown>,
+      now,
+      logger,
+    });
+    sinks.web = web.sink;
+    handlers.push(web.routes);
+  }
+  const http = await startHttpServer({ host: config.http.host, port: config.http.port, handlers, logger });
+  watcher.start();
+  logger.info('started', {
+    url: http.url,
+    mode: config.azure.mode,
+    vault: `${config.azure.vaultResourceGroup}/${config.azure.vaultName}`,
+    webChat: config.webChat,
+    ...(sandbox ? { sandbox: sandbox.url, clockSpeed: config.sandbox.clockSpeed } : {}),
+  });
+  return {
+    url: http.url,
+    sandbox,
+    async stop() {
+      watcher.stop();
+      await http.close();
+      await sandbox?.close();
+      await db.destroy();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const logger = createJsonLogger();
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const bot = await startBot(config, logger);
+  process.stdout.write(
+    `\nbackup-chatops is running.\n  Web chat: ${config.webChat ? `${bot.url}/` : 'off'}\n  Mode:     ${config.azure.mode}${bot.sandbox ? ` (local Azure sandbox at ${bot.sandbox.url}, clock ×${config.sandbox.clockSpeed})` : ''}\n  Try:      backup myVM now · status of jobs · list vms · help\n\n`,
+  );
+  const stop = (): void => {
+    void bot.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  void main();
+}

@@ -1,0 +1,22 @@
+/**
+ * Names in the sandbox's seeded world that the rest of the product relies on as defaults
+ * (DESIGN.md section 7). The world itself is built in seed-world.ts.
+ */
+export const SANDBOX_SUBSCRIPTION_ID = '5a4d8b1e-0000-4000-8000-00000000b0c5';
+export const SANDBOX_TENANT_ID = '5a4d8b1e-0000-4000-8000-0000000a11ce';
+/** Resource group and vault the bot uses by default in sandbox mode. */
+export const SANDBOX_VAULT_RESOURCE_GROUP = 'rg-chatops';
+export const SANDBOX_VAULT_NAME = 'rsv-westus';
+/** Region that owns the Extended Zone `losangeles`. */
+export const SANDBOX_REGION = 'westus';
+export const SANDBOX_EXTENDED_ZONE = 'losangeles';
+
+/**
+ * Chat users of the local web chat's "who am I" picker, which exists only with the sandbox.
+ * Their ids are the immutable ids roles are keyed by.
+ */
+export const SANDBOX_CHAT_USERS = [
+  { id: 'web:alice', name: 'Alice (operator)', roles: ['operator'] },
+  { id: 'web:bob', name: 'Bob (approver)', roles: ['operator', 'approver'] },
+  { id: 'web:carol', name: 'Carol (reader)', roles: ['reader'] },
+] as const;

@@ -1,0 +1,73 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+/** A job whose card a channel keeps up to date. */
+export interface Watch {
+  jobId: string;
+  vaultName: string;
+  resourceGroup: string;
+  platform: string;
+  /** Channel-specific reference to the message (web: {conversationId, messageId}; Teams: conversation reference + activity id…). */
+  messageRef: Record<string, unknown>;
+  extras: { retainUntil?: string; consistency?: string };
+  fingerprint: string;
+  createdAt: string;
+}
+
+/** Watches survive a restart: they are rows, not timers. */
+export class WatchStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async add(
+    w: Omit<Watch, 'fingerprint' | 'createdAt'> & { fingerprint?: string },
+    now: Date,
+  ): Promise<void> {
+    const at = now.toISOString();
+    await this.db
+      .insertInto('watches')
+      .values({
+        job_id: w.jobId,
+        vault_name: w.vaultName,
+        resource_group: w.resourceGroup,
+        platform: w.platform,
+        message_ref: JSON.stringify(w.messageRef),
+        extras: JSON.stringify(w.extras),
+        fingerprint: w.fingerprint ?? '',
+        done: 0,
+        created_at: at,
+        updated_at: at,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+
+  async active(): Promise<Watch[]> {
+    const rows = await this.db
+      .selectFrom('watches')
+      .selectAll()
+      .where('done', '=', 0)
+      .orderBy('created_at')
+      .execute();
+    return rows.map((r) => ({
+      jobId: r.job_id,
+      vaultName: r.vault_name,
+      resourceGroup: r.resource_group,
+      platform: r.platform,
+      messageRef: JSON.parse(r.message_ref) as Record<string, unknown>,
+      extras: JSON.parse(r.extras) as Watch['extras'],
+      fingerprint: r.fingerprint,
+      createdAt: r.created_at,
+    }));
+  }
+
+  /** Records the view sent; `done` ends the watch. */
+  async record(w: Watch, fingerprint: string, done: boolean, now: Date): Promise<void> {
+    await this.db
+      .updateTable('watches')
+      .set({ fingerprint, done: done ? 1 : 0, updated_at: now.toISOString() })
+      .where('job_id', '=', w.jobId)
+      .where('platform', '=', w.platform)
+      .where('message_ref', '=', JSON.stringify(w.messageRef))
+      .execute();
+  }
+}

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatRequest } from '../../src/chat/chat-request.js';
+import { CommandRegistry } from '../../src/chat/command-registry.js';
+import { RoleDirectory } from '../../src/chat/roles.js';
+import type { Harness } from '../azure/service-harness.js';
+import { startHarness } from '../azure/service-harness.js';
+
+const alice = { id: 'web:alice', name: 'Alice' };
+const carol = { id: 'web:carol', name: 'Carol' };
+const stranger = { id: 'web:mallory', name: 'Mallory' };
+
+describe('the command registry on the real backup service', () => {
+  let h: Harness;
+  let registry: CommandRegistry;
+  const say = (user: typeof alice, text: string) =>
+    registry.handle({ platform: 'web', user, conversationId: 'c1', text } satisfies ChatRequest);
+  const click = (user: typeof alice, verb: string, data: Record<string, unknown>) =>
+    registry.handle({ platform: 'web', user, conversationId: 'c1', action: { verb, data } });
+
+  beforeAll(async () => {
+    h = await startHarness();
+    registry = new CommandRegistry({
+      service: h.service,
+      roles: new RoleDirectory(
+        [
+          { userId: alice.id, roles: ['operator'] },
+          { userId: carol.id, roles: ['reader'] },
+        ],
+        [],
+      ),
+      defaults: {
+        subscriptionId: 'sub',
+        vaultName: 'rsv-westus',
+        vaultResourceGroup: 'rg-chatops',
+        portalLinks: true,
+      },
+      now: () => h.sandbox.clock.now(),
+    });
+  });
+  afterAll(() => h.close());
+
+  it('starts a backup for an operator and asks the channel to watch the job', async () => {
+    const reply = await say(alice, '@bot please backup myVM now');
+    expect(reply.view.kind).toBe('job');
+    expect(reply.watch).toMatchObject({ vaultName: 'rsv-westus', resourceGroup: 'rg-chatops' });
+    if (reply.view.kind !== 'job') return;
+    expect(reply.view.job.phases?.snapshot.status).toBe('InProgress');
+    expect(reply.view.portalUrl).toMatch(/^https:\/\/portal\.azure\.com\/.*rsv-westus\/backupJobs$/);
+    expect(reply.view.consistency).toMatch(/application-consistent/);
+  });
+
+  it('refuses a reader, naming the role needed', async () => {
+    const reply = await say(carol, 'backup myVM now');
+    expect(reply.view).toMatchObject({ kind: 'error', code: 'auth.forbidden' });
+    expect(reply.view.kind === 'error' && reply.view.message).toMatch(/needs the operator role/);
+  });
+
+  it('refuses a user with no role at all', async () => {
+    expect((await say(stranger, 'list vms')).view).toMatchObject({ kind: 'error', code: 'auth.forbidden' });
+  });
+
+  it('shows a reader only the commands a reader may run', async () => {
+    const reply = await say(carol, 'help');
+    expect(reply.view.kind).toBe('help');
+    const ids = reply.view.kind === 'help' ? reply.view.commands.map((c) => c.id) : [];
+    expect(ids).toContain('jobs.list');
+    expect(ids).not.toContain('backup.now');
+  });
+
+  it('does not run a destructive command on one person’s word', async () => {
+    const reply = await say(alice, 'stop backup for myVM and delete data');
+    expect(reply.view).toMatchObject({ kind: 'message', tone: 'warning', title: 'Approval required' });
+    expect((await h.service.getVm('myVM')).protection.state).toBe('Protected');
+  });
+
+  it('answers an unknown command with suggestions', async () => {
+    const reply = await say(alice, 'bakup myVM now');
+    expect(reply.view).toMatchObject({
+      kind: 'error',
+      code: 'validation.unknown_command',
+      suggestions: ['backup myVM now'],
+    });
+  });
+
+  it('runs card buttons through the same path, validating their data', async () => {
+    expect((await click(alice, 'vms.list', {})).view.kind).toBe('vm-list');
+    expect((await click(alice, 'recoverypoints.list', { vm: 'myVM' })).view.kind).toBe('recovery-points');
+    expect((await click(alice, 'command.run', { text: 'policies' })).view.kind).toBe('policy-list');
+    expect((await click(alice, 'backup.now', { vm: 42 })).view).toMatchObject({
+      kind: 'error',
+      code: 'validation.vm_not_found',
+    });
+    expect((await click(alice, 'backup.now', {})).view).toMatchObject({
+      kind: 'error',
+      code: 'validation.action',
+    });
+    expect((await click(alice, 'nuke.everything', {})).view).toMatchObject({
+      kind: 'error',
+      code: 'validation.action',
+    });
+  });
+
+  it('turns an Azure refusal into plain words with the service code', async () => {
+    h.sandbox.faults.inject({
+      pathIncludes: 'backupPolicies',
+      status: 403,
+      code: 'AuthorizationFailed',
+      message: 'no',
+    });
+    const reply = await say(alice, 'policies');
+    expect(reply.view).toMatchObject({
+      kind: 'error',
+      code: 'azure.AuthorizationFailed',
+      title: 'Azure could not do it',
+    });
+  });
+
+  it('refuses a second backup while the first takes its snapshot, naming the running job', async () => {
+    const reply = await say(alice, 'backup myVM now');
+    expect(reply.view).toMatchObject({ kind: 'error', code: 'azure.UserErrorBackupOperationInProgress' });
+    expect(reply.view.kind === 'error' && reply.view.hint).toMatch(/^Follow it with "job /);
+  });
+});

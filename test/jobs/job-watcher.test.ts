@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { View } from '../../src/cards/views.js';
+import type { ChatDefaults } from '../../src/chat/command.js';
+import { JobWatcher } from '../../src/jobs/job-watcher.js';
+import { openDatabase } from '../../src/store/open-database.js';
+import type { Watch } from '../../src/store/watch-store.js';
+import { WatchStore } from '../../src/store/watch-store.js';
+import type { Harness } from '../azure/service-harness.js';
+import { startHarness } from '../azure/service-harness.js';
+
+const defaults: ChatDefaults = {
+  subscriptionId: 'sub',
+  vaultName: 'rsv-westus',
+  vaultResourceGroup: 'rg-chatops',
+  portalLinks: false,
+};
+
+describe('JobWatcher', () => {
+  let h: Harness;
+  const updates: { watch: Watch; view: View }[] = [];
+  let store: WatchStore;
+  let watcher: JobWatcher;
+  let dbPath: string;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    dbPath = `/tmp/watcher-${process.pid}-${Date.now()}.db`;
+    store = new WatchStore(await openDatabase(dbPath));
+    watcher = new JobWatcher({
+      service: h.service,
+      store,
+      defaults,
+      sinks: { test: async (watch, view) => void updates.push({ watch, view }) },
+      intervalMs: 10,
+      now: () => h.sandbox.clock.now(),
+    });
+  });
+  afterAll(() => h.close());
+
+  const jobUpdates = (jobId: string) =>
+    updates
+      .filter((u) => u.watch.jobId === jobId)
+      .map((u) => (u.view.kind === 'job' ? u.view.job : undefined));
+
+  it('sends one update per phase change and one at the end, and nothing in between', async () => {
+    const r = await h.service.backupNow({ vm: 'myVM' });
+    await watcher.watch(
+      {
+        jobId: r.job.id,
+        vaultName: 'rsv-westus',
+        resourceGroup: 'rg-chatops',
+        platform: 'test',
+        messageRef: { id: 1 },
+        extras: {},
+      },
+      r.job,
+    );
+    expect((await watcher.pollOnce()).updates).toBe(0); // nothing changed since the card was posted
+    h.advanceMinutes(4);
+    expect((await watcher.pollOnce()).updates).toBe(0);
+    h.advanceMinutes(4);
+    const round = await watcher.pollOnce();
+    expect(round.updates).toBe(1);
+    expect(jobUpdates(r.job.id).at(-1)?.phases?.transfer.status).toBe('InProgress');
+    h.advanceMinutes(10);
+    expect((await watcher.pollOnce()).updates).toBe(0);
+    h.advanceMinutes(30);
+    const last = await watcher.pollOnce();
+    expect(last).toMatchObject({ updates: 1, finished: 1 });
+    expect(jobUpdates(r.job.id).at(-1)?.status).toBe('Completed');
+    expect(jobUpdates(r.job.id)).toHaveLength(2);
+    expect(await store.active()).toHaveLength(0);
+  });
+
+  it('reads job details only for jobs in their snapshot phase; transfers cost only the vault list', async () => {
+    const a = await h.service.backupNow({ vm: 'myVM' });
+    await watcher.watch(
+      {
+        jobId: a.job.id,
+        vaultName: 'rsv-westus',
+        resourceGroup: 'rg-chatops',
+        platform: 'test',
+        messageRef: { id: 2 },
+        extras: {},
+      },
+      a.job,
+    );
+    const snapshotRound = await watcher.pollOnce();
+    expect(snapshotRound).toMatchObject({ vaults: 1, listCalls: 1, detailCalls: 1 });
+    h.advanceMinutes(9);
+    await watcher.pollOnce(); // sees the transfer start
+    const transferRound = await watcher.pollOnce();
+    expect(transferRound).toMatchObject({ listCalls: 1, detailCalls: 0, updates: 0 });
+    h.advanceMinutes(40);
+    expect(await watcher.pollOnce()).toMatchObject({ detailCalls: 1, updates: 1, finished: 1 });
+  });
+
+  it('resumes watches after a restart from what the store kept', async () => {
+    const r = await h.service.backupNow({ vm: 'myVM' });
+    await watcher.watch(
+      {
+        jobId: r.job.id,
+        vaultName: 'rsv-westus',
+        resourceGroup: 'rg-chatops',
+        platform: 'test',
+        messageRef: { id: 3 },
+        extras: { retainUntil: '2027-01-01' },
+      },
+      r.job,
+    );
+    // A new watcher on a new connection to the same database file: as after a restart.
+    const restarted = new JobWatcher({
+      service: h.service,
+      store: new WatchStore(await openDatabase(dbPath)),
+      defaults,
+      sinks: { test: async (watch, view) => void updates.push({ watch, view }) },
+      intervalMs: 10,
+      now: () => h.sandbox.clock.now(),
+    });
+    h.advanceMinutes(60);
+    expect(await restarted.pollOnce()).toMatchObject({ updates: 1, finished: 1 });
+    const view = updates.at(-1)?.view;
+    expect(view?.kind === 'job' && view.retainUntil).toBe('2027-01-01');
+  });
+});

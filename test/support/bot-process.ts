@@ -1,0 +1,79 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { request } from 'node:https';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export interface BotProcess {
+  url: string;
+  sandboxUrl: string;
+  child: ChildProcess;
+  logs: string[];
+  /** Moves the sandbox's simulated clock through its control route. */
+  advanceClock(minutes: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real bot (`src/main.ts`, as `npm start` does) in a child process on free ports, with
+ * the sandbox's clock stopped so the test steps time, and waits for its "started" log line.
+ */
+export async function startBotProcess(env: Record<string, string> = {}): Promise<BotProcess> {
+  const dir = mkdtempSync(join(tmpdir(), 'backup-chatops-e2e-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: join(import.meta.dirname, '../..'),
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: '0',
+      DATABASE_PATH: join(dir, 'bot.db'),
+      SANDBOX_CLOCK_SPEED: '0',
+      WATCH_INTERVAL_MS: '200',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: string[] = [];
+  child.stderr?.on('data', (d: Buffer) => logs.push(d.toString()));
+  const started = await new Promise<{ url: string; sandbox: string }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`bot did not start:\n${logs.join('\n')}`)), 30_000);
+    child.once('exit', (code) => reject(new Error(`bot exited with ${code}:\n${logs.join('\n')}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      logs.push(line);
+      if (!line.startsWith('{')) return;
+      const entry = JSON.parse(line) as { msg?: string; url?: string; sandbox?: string };
+      if (entry.msg === 'started' && entry.url && entry.sandbox) {
+        clearTimeout(timer);
+        resolve({ url: entry.url, sandbox: entry.sandbox });
+      }
+    });
+  });
+  return {
+    url: started.url,
+    sandboxUrl: started.sandbox,
+    child,
+    logs,
+    advanceClock: (minutes) => post(`${started.sandbox}/_sandbox/clock/advance?ms=${minutes * 60_000}`),
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** The control route is on the sandbox's self-signed HTTPS loopback server: test-only trust. */
+function post(url: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', rejectUnauthorized: false }, (res) => {
+      res.resume();
+      res.on('end', () =>
+        res.statusCode && res.statusCode < 300 ? resolve() : reject(new Error(`${url}: ${res.statusCode}`)),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
