@@ -83,7 +83,7 @@ export class AzureBackupService implements BackupService {
 
   // ---- VMs -------------------------------------------------------------------------------
 
-  listVms(target?: VaultTarget): Promise<{ vault: Vault; vms: VmStatus[] }> {
+  async listVms(target?: VaultTarget): Promise<{ vault: Vault; vms: VmStatus[] }> {
     return this.run('list the VMs', async () => {
       const vault = await this.readVault(target);
       const [vms, items] = await Promise.all([this.readVms(), this.readProtectedItems(vault)]);
@@ -94,7 +94,7 @@ export class AzureBackupService implements BackupService {
     });
   }
 
-  getVm(name: string, target?: VaultTarget): Promise<VmStatus> {
+  async getVm(name: string, target?: VaultTarget): Promise<VmStatus> {
     return this.run(`read VM ${name}`, async () => {
       const vault = await this.readVault(target);
       const [vm, items] = await Promise.all([this.findVm(name), this.readProtectedItems(vault)]);
@@ -104,7 +104,7 @@ export class AzureBackupService implements BackupService {
 
   // ---- Vaults ----------------------------------------------------------------------------
 
-  listVaults(): Promise<Vault[]> {
+  async listVaults(): Promise<Vault[]> {
     return this.run('list the vaults', async () => {
       const out: Vault[] = [];
       for await (const v of this.c.vaults.vaults.listBySubscriptionId()) {
@@ -115,11 +115,11 @@ export class AzureBackupService implements BackupService {
     });
   }
 
-  getVault(target?: VaultTarget): Promise<Vault> {
+  async getVault(target?: VaultTarget): Promise<Vault> {
     return this.run('read the vault', () => this.readVault(target));
   }
 
-  createVault(input: {
+  async createVault(input: {
     name: string;
     location: string;
     resourceGroup?: string;
@@ -165,15 +165,15 @@ export class AzureBackupService implements BackupService {
 
   // ---- Policies --------------------------------------------------------------------------
 
-  listPolicies(target?: VaultTarget): Promise<Policy[]> {
+  async listPolicies(target?: VaultTarget): Promise<Policy[]> {
     return this.run('list the backup policies', async () => this.readPolicies(this.vaultRef(target)));
   }
 
-  getPolicy(name: string, target?: VaultTarget): Promise<Policy> {
+  async getPolicy(name: string, target?: VaultTarget): Promise<Policy> {
     return this.run(`read policy ${name}`, () => this.readPolicy(name, this.vaultRef(target)));
   }
 
-  createPolicy(spec: PolicySpec, target?: VaultTarget): Promise<Policy> {
+  async createPolicy(spec: PolicySpec, target?: VaultTarget): Promise<Policy> {
     const def = validatePolicySpec(spec);
     const v = this.vaultRef(target);
     return this.run(`create policy ${def.name}`, async () => {
@@ -200,7 +200,7 @@ export class AzureBackupService implements BackupService {
 
   // ---- Protection ------------------------------------------------------------------------
 
-  enableProtection(input: { vm: string; policy?: string } & VaultTarget): Promise<EnableProtectionResult> {
+  async enableProtection(input: { vm: string; policy?: string } & VaultTarget): Promise<EnableProtectionResult> {
     return this.run(`enable backup for ${input.vm}`, async () => {
       const vault = await this.readVault(input);
       const [vm, items] = await Promise.all([this.findVm(input.vm), this.readProtectedItems(vault)]);
@@ -261,7 +261,7 @@ export class AzureBackupService implements BackupService {
     });
   }
 
-  backupNow(input: { vm: string; retain?: RetainRequest } & VaultTarget): Promise<BackupNowResult> {
+  async backupNow(input: { vm: string; retain?: RetainRequest } & VaultTarget): Promise<BackupNowResult> {
     const retainUntil = resolveRetainUntil(input.retain, this.now());
     return this.run(`back up ${input.vm}`, async () => {
       const vault = await this.readVault(input);
@@ -307,7 +307,7 @@ export class AzureBackupService implements BackupService {
     });
   }
 
-  stopProtection(input: { vm: string; deleteData: boolean } & VaultTarget): Promise<StopProtectionResult> {
+  async stopProtection(input: { vm: string; deleteData: boolean } & VaultTarget): Promise<StopProtectionResult> {
     const action = input.deleteData
       ? `stop backup and delete the backup data of ${input.vm}`
       : `stop backup of ${input.vm}`;
@@ -371,11 +371,11 @@ export class AzureBackupService implements BackupService {
 
   // ---- Jobs and recovery points ----------------------------------------------------------
 
-  listJobs(filter: JobFilter = {}, target?: VaultTarget): Promise<BackupJob[]> {
+  async listJobs(filter: JobFilter = {}, target?: VaultTarget): Promise<BackupJob[]> {
     return this.run('list the backup jobs', async () => this.readJobs(filter, this.vaultRef(target)));
   }
 
-  getJob(id: string, target?: VaultTarget): Promise<BackupJob> {
+  async getJob(id: string, target?: VaultTarget): Promise<BackupJob> {
     if (!JOB_ID.test(id)) {
       throw new AppError('validation.job_id', `"${id.slice(0, 60)}" is not a job id.`, {
         hint: 'Job ids look like 2a4f3c1e-…; list recent jobs with "status of jobs".',
@@ -384,7 +384,7 @@ export class AzureBackupService implements BackupService {
     return this.run(`read job ${id}`, () => this.readJob(id, this.vaultRef(target)));
   }
 
-  listRecoveryPoints(vmName: string, target?: VaultTarget): Promise<RecoveryPoint[]> {
+  async listRecoveryPoints(vmName: string, target?: VaultTarget): Promise<RecoveryPoint[]> {
     return this.run(`list the recovery points of ${vmName}`, async () => {
       const vault = await this.readVault(target);
       const [vm, items] = await Promise.all([this.findVm(vmName), this.readProtectedItems(vault)]);
@@ -425,7 +425,7 @@ export class AzureBackupService implements BackupService {
 
   // ---- Resource groups -------------------------------------------------------------------
 
-  describeResourceGroup(name: string): Promise<ResourceGroupSummary> {
+  async describeResourceGroup(name: string): Promise<ResourceGroupSummary> {
     assertName('resourceGroup', name);
     return this.run(`read resource group ${name}`, async () => {
       const rg = await this.c.resources.resourceGroups.get(name);
@@ -437,7 +437,7 @@ export class AzureBackupService implements BackupService {
     });
   }
 
-  deleteResourceGroup(name: string): Promise<void> {
+  async deleteResourceGroup(name: string): Promise<void> {
     assertName('resourceGroup', name);
     return this.run(`delete resource group ${name}`, async () => {
       await this.c.resources.resourceGroups.beginDeleteAndWait(name, {
@@ -753,7 +753,9 @@ export class AzureBackupService implements BackupService {
     if (filter.operation) parts.push(`operation eq '${filter.operation}'`);
     if (filter.since || filter.until) {
       parts.push(`startTime eq '${jobFilterTime(filter.since ?? new Date(0))}'`);
-      parts.push(`endTime eq '${jobFilterTime(filter.until ?? this.now())}'`);
+      // The filter has whole seconds: round the end up so a job started this second is included.
+      const until = filter.until ?? this.now();
+      parts.push(`endTime eq '${jobFilterTime(new Date(Math.ceil(until.getTime() / 1000) * 1000))}'`);
     }
     const limit = filter.limit ?? 50;
     const out: BackupJob[] = [];

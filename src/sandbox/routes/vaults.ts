@@ -1,0 +1,86 @@
+import { checkName, isExtendedZone, normalizeRegion, parentRegionOf } from '../../domain/index.js';
+import { badRequest, conflict, notFound } from '../arm-errors.js';
+import type { ArmRouter } from '../arm-router.js';
+import { RG, SUB, VAULT } from '../sandbox-context.js';
+import type { SandboxContext } from '../sandbox-context.js';
+import type { SandboxVault } from '../world.js';
+import { acceptedHeaders, requireResourceGroup, requireSubscription, requireVault } from './lookups.js';
+
+/** Microsoft.RecoveryServices vaults (Vaults_CreateOrUpdate_PUTVault.json shapes). */
+export function addVaultRoutes(router: ArmRouter, ctx: SandboxContext): void {
+  const { world } = ctx;
+
+  router.add('GET', `${SUB}/providers/Microsoft.RecoveryServices/vaults`, (req) => {
+    requireSubscription(ctx, req.params);
+    return { status: 200, body: { value: [...world.vaults.values()].map(vaultJson) } };
+  });
+  router.add('GET', `${RG}/providers/Microsoft.RecoveryServices/vaults`, (req) => {
+    const rg = requireResourceGroup(ctx, req.params);
+    const value = [...world.vaults.values()].filter((v) => v.resourceGroup.toLowerCase() === rg.name.toLowerCase());
+    return { status: 200, body: { value: value.map(vaultJson) } };
+  });
+  router.add('GET', VAULT, (req) => ({ status: 200, body: vaultJson(requireVault(ctx, req.params).vault) }));
+  router.add('PUT', VAULT, (req) => {
+    const rg = requireResourceGroup(ctx, req.params);
+    const name = req.params.vaultName!;
+    const nameProblem = checkName('vault', name);
+    if (nameProblem) throw badRequest('InvalidResourceName', nameProblem);
+    const raw = (req.body as { location?: unknown } | undefined)?.location;
+    if (typeof raw !== 'string' || !raw.trim()) throw badRequest('LocationRequired', 'The location property is required for this definition.');
+    const location = normalizeRegion(raw);
+    if (isExtendedZone(location)) {
+      throw badRequest(
+        'LocationNotAvailableForResourceType',
+        `The provided location '${location}' is an Extended Zone and is not available for resource type 'Microsoft.RecoveryServices/vaults'. Create the vault in the parent region '${parentRegionOf(location)}'.`,
+      );
+    }
+    const key = world.vaultKey(rg.name, name);
+    const existing = world.vaults.get(key);
+    if (existing && existing.location !== location) {
+      throw badRequest('LocationCannotBeChanged', `Vault ${name} is in ${existing.location}; its location cannot be changed.`);
+    }
+    const vault = existing ?? world.addVault(rg.name, name, location);
+    const op = ctx.operations.start({});
+    return {
+      status: existing ? 200 : 201,
+      body: vaultJson(vault),
+      headers: acceptedHeaders(req.baseUrl, `${vault.id}/operationStatus/${op.id}`, undefined, ctx.asyncRetryAfterSeconds),
+    };
+  });
+  router.add('DELETE', VAULT, (req) => {
+    const { vault, key } = requireVault(ctx, req.params);
+    if (world.protectedCount(key) > 0) {
+      throw conflict('ServiceResourceNotEmpty', `Vault ${vault.name} cannot be deleted as there are existing resources within the vault.`);
+    }
+    world.vaults.delete(key);
+    return { status: 200 };
+  });
+  router.add('GET', `${VAULT}/operationStatus/{operationId}`, (req) => {
+    const { vault } = requireVault(ctx, req.params);
+    const read = ctx.operations.read(req.params.operationId!);
+    if (!read) throw notFound('OperationNotFound', `Operation ${req.params.operationId} was not found.`);
+    const { op, running } = read;
+    return {
+      status: 200,
+      body: {
+        id: `${vault.id}/operationStatus/${op.id}`,
+        name: op.id,
+        status: running ? 'InProgress' : 'Succeeded',
+        startTime: new Date(op.startMs).toISOString(),
+        ...(running ? {} : { endTime: ctx.clock.now().toISOString() }),
+      },
+    };
+  });
+}
+
+function vaultJson(v: SandboxVault): Record<string, unknown> {
+  return {
+    id: v.id,
+    name: v.name,
+    type: 'Microsoft.RecoveryServices/vaults',
+    location: v.location,
+    etag: `W/"datetime'${encodeURIComponent(new Date(0).toISOString())}'"`,
+    sku: { name: 'RS0', tier: 'Standard' },
+    properties: { provisioningState: 'Succeeded', publicNetworkAccess: 'Enabled' },
+  };
+}

@@ -1,0 +1,176 @@
+import type { PolicyKind, TaskStatus } from '../domain/index.js';
+
+/**
+ * The sandbox's in-memory Azure: typed, so tests can look inside. Maps are keyed by lower-cased
+ * names, as Azure compares them.
+ */
+export interface SandboxVm {
+  id: string;
+  vmId: string;
+  name: string;
+  resourceGroup: string;
+  location: string;
+  extendedZone?: string;
+  osType: 'Windows' | 'Linux';
+  osName: string;
+  osVersion: string;
+  vmSize: string;
+  powerState: 'running' | 'deallocated' | 'stopped';
+  /** Undefined: no agent reports (not installed, or the VM is not running). */
+  agentVersion?: string;
+}
+
+export interface SandboxVault {
+  id: string;
+  name: string;
+  resourceGroup: string;
+  location: string;
+}
+
+export interface SandboxPolicy {
+  vaultKey: string;
+  name: string;
+  kind: PolicyKind;
+  /** `properties` as Azure returns them (protectedItemsCount kept current on read). */
+  properties: Record<string, unknown>;
+}
+
+export interface SandboxProtectedItem {
+  vaultKey: string;
+  vmResourceId: string;
+  vmName: string;
+  resourceGroup: string;
+  containerName: string;
+  itemName: string;
+  policyName: string;
+  state: 'Protected' | 'ProtectionStopped';
+  protectedItemDataId: string;
+  lastBackupTime?: string;
+  lastBackupStatus?: string;
+  lastRecoveryPoint?: string;
+}
+
+export interface SandboxRecoveryPoint {
+  id: string;
+  vaultKey: string;
+  vmResourceId: string;
+  time: string;
+  type: 'AppConsistent' | 'CrashConsistent';
+  expiry?: string;
+}
+
+export interface SandboxTask {
+  status: TaskStatus;
+  startMs?: number;
+  endMs?: number;
+}
+
+export interface SandboxJob {
+  id: string;
+  vaultKey: string;
+  vmName: string;
+  vmResourceId: string;
+  operation: 'Backup' | 'ConfigureBackup' | 'DeleteBackupData' | 'DisableBackup';
+  isUserTriggered: boolean;
+  startMs: number;
+  endMs?: number;
+  /** Only Backup jobs have the two phases. */
+  tasks?: { snapshot: SandboxTask; transfer: SandboxTask };
+  /** Non-backup jobs end at this time. */
+  plannedEndMs?: number;
+  failSnapshot?: { code: string; message: string; recommendation: string };
+  failTransfer?: { code: string; message: string; recommendation: string };
+  errors: { code: string; message: string; recommendations: string[] }[];
+  /** Whether the VM was running when the snapshot was taken (consistency of the point). */
+  vmWasRunning: boolean;
+  recoveryPointExpiry?: string;
+}
+
+export type OperationOutcome = { jobId?: string } | { error: { code: string; message: string } };
+
+export interface SandboxOperation {
+  id: string;
+  /** Status reads that still answer InProgress. */
+  readsLeft: number;
+  startMs: number;
+  outcome: OperationOutcome;
+  /** Runs when the operation completes (resource group deletion, for example). */
+  onDone?: () => void;
+  done: boolean;
+}
+
+export class SandboxWorld {
+  readonly subscriptionId: string;
+  readonly resourceGroups = new Map<string, { name: string; location: string }>();
+  readonly vms = new Map<string, SandboxVm>();
+  readonly vaults = new Map<string, SandboxVault>();
+  readonly policies = new Map<string, SandboxPolicy>();
+  readonly protectedItems = new Map<string, SandboxProtectedItem>();
+  readonly recoveryPoints: SandboxRecoveryPoint[] = [];
+  readonly jobs: SandboxJob[] = [];
+  readonly operations = new Map<string, SandboxOperation>();
+  /** VM ids (lower case) Azure Backup has discovered; a container refresh discovers the rest. */
+  readonly discovered = new Set<string>();
+  /** Failures planned for a VM's next backup (by VM name, lower case). */
+  readonly plannedFailures = new Map<string, 'snapshot' | 'transfer'>();
+
+  constructor(subscriptionId: string) {
+    this.subscriptionId = subscriptionId;
+  }
+
+  vaultKey(resourceGroup: string, vault: string): string {
+    return `${resourceGroup}/${vault}`.toLowerCase();
+  }
+
+  policyKey(vaultKey: string, name: string): string {
+    return `${vaultKey}/${name}`.toLowerCase();
+  }
+
+  itemKey(vaultKey: string, vmResourceId: string): string {
+    return `${vaultKey}|${vmResourceId}`.toLowerCase();
+  }
+
+  vmByName(name: string): SandboxVm | undefined {
+    return [...this.vms.values()].find((v) => v.name.toLowerCase() === name.toLowerCase());
+  }
+
+  vmById(id: string): SandboxVm | undefined {
+    return this.vms.get(id.toLowerCase());
+  }
+
+  addVm(vm: Omit<SandboxVm, 'id'>): SandboxVm {
+    const full = {
+      ...vm,
+      id: `/subscriptions/${this.subscriptionId}/resourceGroups/${vm.resourceGroup}/providers/Microsoft.Compute/virtualMachines/${vm.name}`,
+    };
+    this.vms.set(full.id.toLowerCase(), full);
+    return full;
+  }
+
+  addVault(resourceGroup: string, name: string, location: string): SandboxVault {
+    const vault = {
+      id: `/subscriptions/${this.subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.RecoveryServices/vaults/${name}`,
+      name,
+      resourceGroup,
+      location,
+    };
+    this.vaults.set(this.vaultKey(resourceGroup, name), vault);
+    return vault;
+  }
+
+  /** The protected item a container/item name pair designates (names compared case-insensitively). */
+  findItem(vaultKey: string, containerName: string, itemName: string): SandboxProtectedItem | undefined {
+    const wanted = itemName.toLowerCase();
+    const container = containerName.toLowerCase();
+    return [...this.protectedItems.values()].find(
+      (i) =>
+        i.vaultKey === vaultKey &&
+        i.itemName.toLowerCase() === wanted &&
+        (container.endsWith(`;${i.resourceGroup.toLowerCase()};${i.vmName.toLowerCase()}`) || i.containerName.toLowerCase() === container),
+    );
+  }
+
+  protectedCount(vaultKey: string): number {
+    return [...this.protectedItems.values()].filter((i) => i.vaultKey === vaultKey).length;
+  }
+}
