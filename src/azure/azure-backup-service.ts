@@ -200,7 +200,9 @@ export class AzureBackupService implements BackupService {
 
   // ---- Protection ------------------------------------------------------------------------
 
-  async enableProtection(input: { vm: string; policy?: string } & VaultTarget): Promise<EnableProtectionResult> {
+  async enableProtection(
+    input: { vm: string; policy?: string } & VaultTarget,
+  ): Promise<EnableProtectionResult> {
     return this.run(`enable backup for ${input.vm}`, async () => {
       const vault = await this.readVault(input);
       const [vm, items] = await Promise.all([this.findVm(input.vm), this.readProtectedItems(vault)]);
@@ -307,7 +309,9 @@ export class AzureBackupService implements BackupService {
     });
   }
 
-  async stopProtection(input: { vm: string; deleteData: boolean } & VaultTarget): Promise<StopProtectionResult> {
+  async stopProtection(
+    input: { vm: string; deleteData: boolean } & VaultTarget,
+  ): Promise<StopProtectionResult> {
     const action = input.deleteData
       ? `stop backup and delete the backup data of ${input.vm}`
       : `stop backup of ${input.vm}`;

@@ -145,7 +145,8 @@ export interface StopBackupView {
 export interface ApprovalView {
   kind: 'approval';
   id: string;
-  state: 'requested' | 'approved' | 'rejected' | 'expired' | 'cancelled' | 'executing' | 'executed' | 'failed';
+  state:
+    'requested' | 'approved' | 'rejected' | 'expired' | 'cancelled' | 'executing' | 'executed' | 'failed';
   action: string;
   target: string;
   requestedBy: string;

@@ -35,7 +35,10 @@ export class ArmRouter {
     return this;
   }
 
-  match(method: string, path: string): { handler: ArmHandler; params: Record<string, string> } | 'method-not-allowed' | undefined {
+  match(
+    method: string,
+    path: string,
+  ): { handler: ArmHandler; params: Record<string, string> } | 'method-not-allowed' | undefined {
     const parts = split(path);
     let pathMatched = false;
     for (const r of this.routes) {

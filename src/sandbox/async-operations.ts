@@ -42,16 +42,33 @@ export class AsyncOperations {
   /** The operation status body of Azure Backup (ProtectedItemOperationStatuses_Get.json). */
   statusBody(op: SandboxOperation, running: boolean): Record<string, unknown> {
     const start = new Date(op.startMs).toISOString();
-    if (running) return { id: op.id, name: op.id, status: 'InProgress', startTime: start, endTime: '0001-01-01T00:00:00.00000Z' };
+    if (running)
+      return {
+        id: op.id,
+        name: op.id,
+        status: 'InProgress',
+        startTime: start,
+        endTime: '0001-01-01T00:00:00.00000Z',
+      };
     const end = this.now().toISOString();
-    if ('error' in op.outcome) return { id: op.id, name: op.id, status: 'Failed', startTime: start, endTime: end, error: op.outcome.error };
+    if ('error' in op.outcome)
+      return {
+        id: op.id,
+        name: op.id,
+        status: 'Failed',
+        startTime: start,
+        endTime: end,
+        error: op.outcome.error,
+      };
     return {
       id: op.id,
       name: op.id,
       status: 'Succeeded',
       startTime: start,
       endTime: end,
-      ...(op.outcome.jobId ? { properties: { objectType: 'OperationStatusJobExtendedInfo', jobId: op.outcome.jobId } } : {}),
+      ...(op.outcome.jobId
+        ? { properties: { objectType: 'OperationStatusJobExtendedInfo', jobId: op.outcome.jobId } }
+        : {}),
     };
   }
 

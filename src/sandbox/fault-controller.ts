@@ -61,7 +61,10 @@ export class FaultController {
   decide(method: string, path: string): ArmError | undefined {
     this.counts.requests++;
     const rule = this.rules.find(
-      (r) => r.left > 0 && (!r.method || r.method === method) && (!r.pathIncludes || path.toLowerCase().includes(r.pathIncludes.toLowerCase())),
+      (r) =>
+        r.left > 0 &&
+        (!r.method || r.method === method) &&
+        (!r.pathIncludes || path.toLowerCase().includes(r.pathIncludes.toLowerCase())),
     );
     if (rule) {
       rule.left--;
@@ -70,12 +73,22 @@ export class FaultController {
     }
     if (this.random() < this.settings.throttleRate) {
       this.counts.throttled++;
-      return new Err(429, 'TooManyRequests', 'The request was throttled by the sandbox. Retry after the given time.', this.retryHeaders());
+      return new Err(
+        429,
+        'TooManyRequests',
+        'The request was throttled by the sandbox. Retry after the given time.',
+        this.retryHeaders(),
+      );
     }
     if (this.random() < this.settings.serverErrorRate) {
       this.counts.serverErrors++;
       return this.random() < 0.5
-        ? new Err(503, 'ServiceUnavailable', 'The service is temporarily unavailable (injected by the sandbox).', this.retryHeaders())
+        ? new Err(
+            503,
+            'ServiceUnavailable',
+            'The service is temporarily unavailable (injected by the sandbox).',
+            this.retryHeaders(),
+          )
         : new Err(500, 'InternalServerError', 'An internal error occurred (injected by the sandbox).');
     }
     return undefined;

@@ -24,7 +24,8 @@ const SNAPSHOT_FAILURE = {
 };
 const TRANSFER_FAILURE = {
   code: 'UserErrorTransferDataToVaultFailed',
-  message: 'Transferring the snapshot to the vault failed. The snapshot is kept and the next backup retries the transfer.',
+  message:
+    'Transferring the snapshot to the vault failed. The snapshot is kept and the next backup retries the transfer.',
   recommendation: 'No action needed if the next scheduled backup succeeds; otherwise contact support.',
 };
 
@@ -48,7 +49,9 @@ export class JobEngine {
   snapshotInProgress(vmResourceId: string): SandboxJob | undefined {
     this.catchUp();
     return this.world.jobs.find(
-      (j) => j.vmResourceId.toLowerCase() === vmResourceId.toLowerCase() && j.tasks?.snapshot.status === 'InProgress',
+      (j) =>
+        j.vmResourceId.toLowerCase() === vmResourceId.toLowerCase() &&
+        j.tasks?.snapshot.status === 'InProgress',
     );
   }
 
@@ -58,7 +61,8 @@ export class JobEngine {
     this.world.plannedFailures.delete(vm.name.toLowerCase());
     const agentProblem =
       vm.powerState === 'running' &&
-      (!vm.agentVersion || (vm.osType === 'Windows' && compareVersions(vm.agentVersion, MIN_WINDOWS_AGENT) < 0));
+      (!vm.agentVersion ||
+        (vm.osType === 'Windows' && compareVersions(vm.agentVersion, MIN_WINDOWS_AGENT) < 0));
     const job: SandboxJob = {
       id: randomUUID(),
       vaultKey: item.vaultKey,
@@ -68,7 +72,11 @@ export class JobEngine {
       isUserTriggered,
       startMs: now,
       tasks: { snapshot: { status: 'InProgress', startMs: now }, transfer: { status: 'NotStarted' } },
-      ...(agentProblem ? { failSnapshot: AGENT_FAILURE } : planned === 'snapshot' ? { failSnapshot: SNAPSHOT_FAILURE } : {}),
+      ...(agentProblem
+        ? { failSnapshot: AGENT_FAILURE }
+        : planned === 'snapshot'
+          ? { failSnapshot: SNAPSHOT_FAILURE }
+          : {}),
       ...(planned === 'transfer' ? { failTransfer: TRANSFER_FAILURE } : {}),
       errors: [],
       vmWasRunning: vm.powerState === 'running',
@@ -79,7 +87,11 @@ export class JobEngine {
     return job;
   }
 
-  startShortJob(operation: SandboxJob['operation'], vaultKey: string, vm: { name: string; id: string }): SandboxJob {
+  startShortJob(
+    operation: SandboxJob['operation'],
+    vaultKey: string,
+    vm: { name: string; id: string },
+  ): SandboxJob {
     const now = this.clock.now().getTime();
     const job: SandboxJob = {
       id: randomUUID(),
@@ -119,7 +131,10 @@ export class JobEngine {
 
   private nextEventAt(job: SandboxJob): number | undefined {
     if (!job.tasks) return job.plannedEndMs;
-    const d = this.durations.get(job.id) ?? { snapshotMs: this.timings.snapshotMs, transferMs: this.timings.transferMs };
+    const d = this.durations.get(job.id) ?? {
+      snapshotMs: this.timings.snapshotMs,
+      transferMs: this.timings.transferMs,
+    };
     const { snapshot, transfer } = job.tasks;
     if (snapshot.status === 'InProgress') return (snapshot.startMs ?? job.startMs) + d.snapshotMs;
     if (transfer.status === 'InProgress') return (transfer.startMs ?? job.startMs) + d.transferMs;
@@ -137,7 +152,11 @@ export class JobEngine {
       if (job.failSnapshot) {
         snapshot.status = 'Failed';
         transfer.status = 'Failed';
-        job.errors.push({ code: job.failSnapshot.code, message: job.failSnapshot.message, recommendations: [job.failSnapshot.recommendation] });
+        job.errors.push({
+          code: job.failSnapshot.code,
+          message: job.failSnapshot.message,
+          recommendations: [job.failSnapshot.recommendation],
+        });
         this.finish(job, at, 'Failed');
         return;
       }
@@ -157,7 +176,11 @@ export class JobEngine {
     transfer.endMs = at;
     if (job.failTransfer) {
       transfer.status = 'Failed';
-      job.errors.push({ code: job.failTransfer.code, message: job.failTransfer.message, recommendations: [job.failTransfer.recommendation] });
+      job.errors.push({
+        code: job.failTransfer.code,
+        message: job.failTransfer.message,
+        recommendations: [job.failTransfer.recommendation],
+      });
       this.finish(job, at, 'CompletedWithWarnings');
       return;
     }

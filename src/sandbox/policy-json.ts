@@ -10,7 +10,10 @@ type Json = Record<string, unknown>;
 
 export function policySpecFromJson(name: string, properties: Json): PolicySpec {
   if (properties.backupManagementType !== 'AzureIaasVM') {
-    throw badRequest('BMSUserErrorInvalidPolicyInput', 'Only Azure VM policies (backupManagementType AzureIaasVM) are supported.');
+    throw badRequest(
+      'BMSUserErrorInvalidPolicyInput',
+      'Only Azure VM policies (backupManagementType AzureIaasVM) are supported.',
+    );
   }
   const kind: PolicyKind = properties.policyType === 'V2' ? 'Enhanced' : 'Standard';
   const schedule = readSchedule(obj(properties.schedulePolicy), kind);
@@ -29,7 +32,10 @@ export function policySpecFromJson(name: string, properties: Json): PolicySpec {
 function readSchedule(s: Json, kind: PolicyKind): PolicySchedule {
   const type = s.schedulePolicyType;
   if (type === 'SimpleSchedulePolicyV2' && kind !== 'Enhanced') {
-    throw badRequest('BMSUserErrorInvalidPolicyInput', 'SimpleSchedulePolicyV2 schedules need policyType V2 (Enhanced).');
+    throw badRequest(
+      'BMSUserErrorInvalidPolicyInput',
+      'SimpleSchedulePolicyV2 schedules need policyType V2 (Enhanced).',
+    );
   }
   const frequency = s.scheduleRunFrequency;
   if (type === 'SimpleSchedulePolicyV2') {
@@ -46,7 +52,8 @@ function readSchedule(s: Json, kind: PolicyKind): PolicySchedule {
       const w = obj(s.weeklySchedule);
       return { frequency: 'Weekly', days: days(w.scheduleRunDays), time: timeOf(first(w.scheduleRunTimes)) };
     }
-    if (frequency === 'Daily') return { frequency: 'Daily', time: timeOf(first(obj(s.dailySchedule).scheduleRunTimes)) };
+    if (frequency === 'Daily')
+      return { frequency: 'Daily', time: timeOf(first(obj(s.dailySchedule).scheduleRunTimes)) };
   }
   if (type === 'SimpleSchedulePolicy') {
     if (frequency === 'Hourly') {
@@ -63,7 +70,10 @@ function readSchedule(s: Json, kind: PolicyKind): PolicySchedule {
     if (frequency === 'Weekly') return { frequency: 'Weekly', days: days(s.scheduleRunDays), time };
     if (frequency === 'Daily') return { frequency: 'Daily', time };
   }
-  throw badRequest('BMSUserErrorInvalidPolicyInput', `The schedule policy (${String(type)}, ${String(frequency)}) is not valid.`);
+  throw badRequest(
+    'BMSUserErrorInvalidPolicyInput',
+    `The schedule policy (${String(type)}, ${String(frequency)}) is not valid.`,
+  );
 }
 
 function readRetention(r: Json): PolicyRetention {
@@ -99,10 +109,13 @@ function first(v: unknown): unknown {
 
 function timeOf(v: unknown): string {
   const d = typeof v === 'string' ? new Date(v) : undefined;
-  if (!d || Number.isNaN(d.getTime())) throw badRequest('BMSUserErrorInvalidPolicyInput', `"${String(v)}" is not a schedule time.`);
+  if (!d || Number.isNaN(d.getTime()))
+    throw badRequest('BMSUserErrorInvalidPolicyInput', `"${String(v)}" is not a schedule time.`);
   return d.toISOString().slice(11, 16);
 }
 
 function days(v: unknown): Weekday[] {
-  return Array.isArray(v) ? v.filter((d): d is Weekday => (WEEKDAYS as readonly string[]).includes(String(d))) : [];
+  return Array.isArray(v)
+    ? v.filter((d): d is Weekday => (WEEKDAYS as readonly string[]).includes(String(d)))
+    : [];
 }

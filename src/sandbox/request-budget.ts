@@ -18,7 +18,8 @@ export class RequestBudget {
     const now = Date.now();
     this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.refillPerSecond);
     this.last = now;
-    if (this.tokens < 1) return { ok: false, retryAfterMs: Math.ceil(((1 - this.tokens) / this.refillPerSecond) * 1000) };
+    if (this.tokens < 1)
+      return { ok: false, retryAfterMs: Math.ceil(((1 - this.tokens) / this.refillPerSecond) * 1000) };
     this.tokens -= 1;
     return { ok: true, remaining: Math.floor(this.tokens) };
   }

@@ -51,10 +51,46 @@ export function seedWorld(now: Date): SandboxWorld {
     agentVersion: '2.10.0.8',
   });
   const others = [
-    vm({ name: 'web-linux-01', location: SANDBOX_REGION, osType: 'Linux', osName: 'ubuntu', osVersion: '22.04', vmSize: 'Standard_B2s', powerState: 'deallocated', agentVersion: '2.10.0.8' }),
-    vm({ name: 'legacy-win-01', location: SANDBOX_REGION, osType: 'Windows', osName: 'Windows Server 2016 Datacenter', osVersion: '10.0.14393', vmSize: 'Standard_D2s_v3', powerState: 'running', agentVersion: '2.6.1198.600' }),
-    vm({ name: 'win-noagent-01', location: SANDBOX_REGION, osType: 'Windows', osName: 'Windows Server 2019 Datacenter', osVersion: '10.0.17763', vmSize: 'Standard_D2s_v3', powerState: 'running' }),
-    vm({ name: 'db-eastus-01', resourceGroup: 'rg-eastus', location: 'eastus', osType: 'Linux', osName: 'ubuntu', osVersion: '22.04', vmSize: 'Standard_E4s_v5', powerState: 'running', agentVersion: '2.10.0.8' }),
+    vm({
+      name: 'web-linux-01',
+      location: SANDBOX_REGION,
+      osType: 'Linux',
+      osName: 'ubuntu',
+      osVersion: '22.04',
+      vmSize: 'Standard_B2s',
+      powerState: 'deallocated',
+      agentVersion: '2.10.0.8',
+    }),
+    vm({
+      name: 'legacy-win-01',
+      location: SANDBOX_REGION,
+      osType: 'Windows',
+      osName: 'Windows Server 2016 Datacenter',
+      osVersion: '10.0.14393',
+      vmSize: 'Standard_D2s_v3',
+      powerState: 'running',
+      agentVersion: '2.6.1198.600',
+    }),
+    vm({
+      name: 'win-noagent-01',
+      location: SANDBOX_REGION,
+      osType: 'Windows',
+      osName: 'Windows Server 2019 Datacenter',
+      osVersion: '10.0.17763',
+      vmSize: 'Standard_D2s_v3',
+      powerState: 'running',
+    }),
+    vm({
+      name: 'db-eastus-01',
+      resourceGroup: 'rg-eastus',
+      location: 'eastus',
+      osType: 'Linux',
+      osName: 'ubuntu',
+      osVersion: '22.04',
+      vmSize: 'Standard_E4s_v5',
+      powerState: 'running',
+      agentVersion: '2.10.0.8',
+    }),
   ];
   // Every VM but ez-linux-01 has been discovered: it appears only after a container refresh.
   for (const v of [myVm, ...others]) w.discovered.add(v.id.toLowerCase());
@@ -62,8 +98,18 @@ export function seedWorld(now: Date): SandboxWorld {
 
   const vault = w.addVault(SANDBOX_VAULT_RESOURCE_GROUP, SANDBOX_VAULT_NAME, SANDBOX_REGION);
   const vaultKey = w.vaultKey(vault.resourceGroup, vault.name);
-  w.policies.set(w.policyKey(vaultKey, 'DefaultPolicy'), { vaultKey, name: 'DefaultPolicy', kind: 'Standard', properties: DEFAULT_POLICY });
-  w.policies.set(w.policyKey(vaultKey, 'EnhancedPolicy'), { vaultKey, name: 'EnhancedPolicy', kind: 'Enhanced', properties: ENHANCED_POLICY });
+  w.policies.set(w.policyKey(vaultKey, 'DefaultPolicy'), {
+    vaultKey,
+    name: 'DefaultPolicy',
+    kind: 'Standard',
+    properties: DEFAULT_POLICY,
+  });
+  w.policies.set(w.policyKey(vaultKey, 'EnhancedPolicy'), {
+    vaultKey,
+    name: 'EnhancedPolicy',
+    kind: 'Enhanced',
+    properties: ENHANCED_POLICY,
+  });
 
   w.protectedItems.set(w.itemKey(vaultKey, myVm.id), {
     vaultKey,
@@ -91,21 +137,49 @@ export function seedWorld(now: Date): SandboxWorld {
     w.jobs.push(job);
     const item = w.protectedItems.get(w.itemKey(vaultKey, myVm.id))!;
     item.lastBackupTime = new Date(start + 8 * MIN).toISOString();
-    item.lastBackupStatus = outcome === 'ok' ? 'Completed' : outcome === 'transfer' ? 'CompletedWithWarnings' : 'Failed';
+    item.lastBackupStatus =
+      outcome === 'ok' ? 'Completed' : outcome === 'transfer' ? 'CompletedWithWarnings' : 'Failed';
     if (outcome === 'ok') {
       const time = new Date(start + 8 * MIN).toISOString();
-      w.recoveryPoints.push({ id: String(20_000_000_000_000 + start / 1000), vaultKey, vmResourceId: myVm.id, time, type: 'AppConsistent' });
+      w.recoveryPoints.push({
+        id: String(20_000_000_000_000 + start / 1000),
+        vaultKey,
+        vmResourceId: myVm.id,
+        time,
+        type: 'AppConsistent',
+      });
       item.lastRecoveryPoint = time;
     }
   }
   return w;
 }
 
-function shortJob(vaultKey: string, vm: SandboxVm, operation: SandboxJob['operation'], start: number): SandboxJob {
-  return { id: randomUUID(), vaultKey, vmName: vm.name, vmResourceId: vm.id, operation, isUserTriggered: true, startMs: start, endMs: start + 31_000, errors: [], vmWasRunning: true };
+function shortJob(
+  vaultKey: string,
+  vm: SandboxVm,
+  operation: SandboxJob['operation'],
+  start: number,
+): SandboxJob {
+  return {
+    id: randomUUID(),
+    vaultKey,
+    vmName: vm.name,
+    vmResourceId: vm.id,
+    operation,
+    isUserTriggered: true,
+    startMs: start,
+    endMs: start + 31_000,
+    errors: [],
+    vmWasRunning: true,
+  };
 }
 
-function scheduledBackup(vaultKey: string, vm: SandboxVm, start: number, outcome: 'ok' | 'snapshot' | 'transfer'): SandboxJob {
+function scheduledBackup(
+  vaultKey: string,
+  vm: SandboxVm,
+  start: number,
+  outcome: 'ok' | 'snapshot' | 'transfer',
+): SandboxJob {
   const snapEnd = start + 8 * MIN;
   const end = outcome === 'snapshot' ? snapEnd : snapEnd + 33 * MIN;
   return {
@@ -126,9 +200,24 @@ function scheduledBackup(vaultKey: string, vm: SandboxVm, start: number, outcome
     },
     errors:
       outcome === 'snapshot'
-        ? [{ code: 'ExtensionSnapshotFailedNoNetwork', message: 'Snapshot operation failed due to no network connectivity on the virtual machine.', recommendations: ['Ensure the VM has outbound network access to Azure, then retry the operation.'] }]
+        ? [
+            {
+              code: 'ExtensionSnapshotFailedNoNetwork',
+              message: 'Snapshot operation failed due to no network connectivity on the virtual machine.',
+              recommendations: [
+                'Ensure the VM has outbound network access to Azure, then retry the operation.',
+              ],
+            },
+          ]
         : outcome === 'transfer'
-          ? [{ code: 'UserErrorTransferDataToVaultFailed', message: 'Transferring the snapshot to the vault failed. The snapshot is kept and the next backup retries the transfer.', recommendations: ['No action needed if the next scheduled backup succeeds.'] }]
+          ? [
+              {
+                code: 'UserErrorTransferDataToVaultFailed',
+                message:
+                  'Transferring the snapshot to the vault failed. The snapshot is kept and the next backup retries the transfer.',
+                recommendations: ['No action needed if the next scheduled backup succeeds.'],
+              },
+            ]
           : [],
     vmWasRunning: true,
   };
@@ -141,7 +230,11 @@ const DEFAULT_POLICY = {
   policyType: 'V1',
   timeZone: 'UTC',
   instantRpRetentionRangeInDays: 2,
-  schedulePolicy: { schedulePolicyType: 'SimpleSchedulePolicy', scheduleRunFrequency: 'Daily', scheduleRunTimes: [at('22:30')] },
+  schedulePolicy: {
+    schedulePolicyType: 'SimpleSchedulePolicy',
+    scheduleRunFrequency: 'Daily',
+    scheduleRunTimes: [at('22:30')],
+  },
   retentionPolicy: {
     retentionPolicyType: 'LongTermRetentionPolicy',
     dailySchedule: { retentionTimes: [at('22:30')], retentionDuration: { count: 30, durationType: 'Days' } },

@@ -85,7 +85,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const rate = options.rateLimit ?? { capacity: 300, refillPerSecond: 10 };
   const budget = rate ? new RequestBudget(rate.capacity, rate.refillPerSecond) : undefined;
   const router = new ArmRouter();
-  for (const add of [addComputeRoutes, addResourceGroupRoutes, addVaultRoutes, addPolicyRoutes, addProtectionRoutes, addJobRoutes]) {
+  for (const add of [
+    addComputeRoutes,
+    addResourceGroupRoutes,
+    addVaultRoutes,
+    addPolicyRoutes,
+    addProtectionRoutes,
+    addJobRoutes,
+  ]) {
     add(router, ctx);
   }
   const requestLog: { method: string; path: string; status: number }[] = [];
@@ -93,7 +100,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const server = createServer({ cert, key }, (req, res) => {
     void handle(req, res).catch((e: unknown) => {
-      if (!res.headersSent) respond(res, 500, { error: { code: 'InternalServerError', message: String(e) } }, {});
+      if (!res.headersSent)
+        respond(res, 500, { error: { code: 'InternalServerError', message: String(e) } }, {});
     });
   });
 
@@ -115,28 +123,45 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const common: Record<string, string> = {
       'x-ms-request-id': randomUUID(),
       'x-ms-correlation-request-id': randomUUID(),
-      [`x-ms-ratelimit-remaining-subscription-${method === 'GET' || method === 'HEAD' ? 'reads' : 'writes'}`]: '11999',
+      [`x-ms-ratelimit-remaining-subscription-${method === 'GET' || method === 'HEAD' ? 'reads' : 'writes'}`]:
+        '11999',
     };
     try {
       if (!authorization?.startsWith('Bearer ')) {
-        throw new ArmError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.");
+        throw new ArmError(
+          401,
+          'AuthenticationFailed',
+          "Authentication failed. The 'Authorization' header is missing.",
+        );
       }
       const fault = faults.decide(method, url.pathname);
       if (fault) throw fault;
       if (budget && /\/providers\/Microsoft\.RecoveryServices\//i.test(url.pathname)) {
         const taken = budget.take();
         if (!taken.ok) {
-          throw new ArmError(429, 'TooManyRequests', 'The Recovery Services request budget of the subscription is used up.', faults.retryHeaders(taken.retryAfterMs));
+          throw new ArmError(
+            429,
+            'TooManyRequests',
+            'The Recovery Services request budget of the subscription is used up.',
+            faults.retryHeaders(taken.retryAfterMs),
+          );
         }
         common['x-ms-ratelimit-remaining-subscription-resource-requests'] = String(taken.remaining);
       }
       const route = router.match(method, url.pathname);
-      if (route === 'method-not-allowed') throw new ArmError(405, 'MethodNotAllowed', `The method ${method} is not allowed here.`);
-      if (!route) throw new ArmError(404, 'InvalidResourceType', `The resource type or path '${url.pathname}' is not served by the sandbox.`);
+      if (route === 'method-not-allowed')
+        throw new ArmError(405, 'MethodNotAllowed', `The method ${method} is not allowed here.`);
+      if (!route)
+        throw new ArmError(
+          404,
+          'InvalidResourceType',
+          `The resource type or path '${url.pathname}' is not served by the sandbox.`,
+        );
       const answer = route.handler({ method, url, params: route.params, body, baseUrl });
       return { ...answer, headers: { ...common, ...answer.headers } };
     } catch (e) {
-      if (e instanceof ArmError) return { status: e.status, body: e.body(), headers: { ...common, ...e.headers } };
+      if (e instanceof ArmError)
+        return { status: e.status, body: e.body(), headers: { ...common, ...e.headers } };
       throw e;
     }
   }

@@ -166,7 +166,8 @@ export class SandboxWorld {
       (i) =>
         i.vaultKey === vaultKey &&
         i.itemName.toLowerCase() === wanted &&
-        (container.endsWith(`;${i.resourceGroup.toLowerCase()};${i.vmName.toLowerCase()}`) || i.containerName.toLowerCase() === container),
+        (container.endsWith(`;${i.resourceGroup.toLowerCase()};${i.vmName.toLowerCase()}`) ||
+          i.containerName.toLowerCase() === container),
     );
   }
 

@@ -26,6 +26,7 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
     asyncRetryAfterSeconds: 0,
     rateLimit: false,
     ...options,
+    faults: { retryAfterMs: 5, ...options.faults },
   });
   const azure = loadConfig({}).azure;
   const service = createBackupService({

@@ -18,7 +18,8 @@ export function addJobRoutes(router: ArmRouter, ctx: SandboxContext): void {
     const matching = ctx.world.jobs
       .filter((j) => j.vaultKey === key && filter(j, ctx.engine.statusOf(j)))
       .sort((a, b) => b.startMs - a.startMs);
-    const skip = Number(req.url.searchParams.get('$skiptoken') ?? req.url.searchParams.get('$skipToken') ?? '0') || 0;
+    const skip =
+      Number(req.url.searchParams.get('$skiptoken') ?? req.url.searchParams.get('$skipToken') ?? '0') || 0;
     const page = matching.slice(skip, skip + ctx.jobPageSize);
     let nextLink: string | undefined;
     if (skip + ctx.jobPageSize < matching.length) {
@@ -27,14 +28,20 @@ export function addJobRoutes(router: ArmRouter, ctx: SandboxContext): void {
       next.searchParams.set('$skiptoken', String(skip + ctx.jobPageSize));
       nextLink = next.toString();
     }
-    return { status: 200, body: { value: page.map((j) => jobJson(ctx, vault, j, false)), ...(nextLink ? { nextLink } : {}) } };
+    return {
+      status: 200,
+      body: { value: page.map((j) => jobJson(ctx, vault, j, false)), ...(nextLink ? { nextLink } : {}) },
+    };
   });
 
   router.add('GET', `${VAULT}/backupJobs/{jobName}`, (req) => {
     const { vault, key } = requireVault(ctx, req.params);
     ctx.engine.catchUp();
-    const job = ctx.world.jobs.find((j) => j.vaultKey === key && j.id.toLowerCase() === req.params.jobName!.toLowerCase());
-    if (!job) throw notFound('BMSUserErrorJobNotFound', `Job '${req.params.jobName}' was not found in the vault.`);
+    const job = ctx.world.jobs.find(
+      (j) => j.vaultKey === key && j.id.toLowerCase() === req.params.jobName!.toLowerCase(),
+    );
+    if (!job)
+      throw notFound('BMSUserErrorJobNotFound', `Job '${req.params.jobName}' was not found in the vault.`);
     return { status: 200, body: jobJson(ctx, vault, job, true) };
   });
 }
@@ -47,11 +54,16 @@ export function parseFilter(text: string | null): JobPredicate {
   const checks: JobPredicate[] = [];
   for (const clause of text.split(/\s+and\s+/i)) {
     const m = /^\s*(\w+)\s+eq\s+'([^']*)'\s*$/i.exec(clause);
-    if (!m) throw badRequest('BMSUserErrorInvalidFilter', `The filter clause "${clause.slice(0, 80)}" is not supported.`);
+    if (!m)
+      throw badRequest(
+        'BMSUserErrorInvalidFilter',
+        `The filter clause "${clause.slice(0, 80)}" is not supported.`,
+      );
     const [, field, value] = m as unknown as [string, string, string];
     switch (field.toLowerCase()) {
       case 'status':
-        if (!isJobStatus(value)) throw badRequest('BMSUserErrorInvalidFilter', `"${value}" is not a job status.`);
+        if (!isJobStatus(value))
+          throw badRequest('BMSUserErrorInvalidFilter', `"${value}" is not a job status.`);
         checks.push((_j, status) => status === value);
         break;
       case 'operation':
@@ -83,14 +95,23 @@ export function parseFilter(text: string | null): JobPredicate {
 /** 'yyyy-MM-dd hh:mm:ss AM|PM' in UTC; the service also accepts hour 00 with AM. */
 function parseFilterTime(text: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) (AM|PM)$/i.exec(text);
-  if (!m) throw badRequest('BMSUserErrorInvalidFilter', `"${text}" is not a time of the form 'yyyy-MM-dd hh:mm:ss AM'.`);
+  if (!m)
+    throw badRequest(
+      'BMSUserErrorInvalidFilter',
+      `"${text}" is not a time of the form 'yyyy-MM-dd hh:mm:ss AM'.`,
+    );
   const h12 = Number(m[4]);
   if (h12 > 12) throw badRequest('BMSUserErrorInvalidFilter', `"${text}" is not a 12-hour time.`);
   const h24 = (h12 % 12) + (m[7]!.toUpperCase() === 'PM' ? 12 : 0);
   return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), h24, Number(m[5]), Number(m[6]));
 }
 
-function jobJson(ctx: SandboxContext, vault: SandboxVault, job: SandboxJob, details: boolean): Record<string, unknown> {
+function jobJson(
+  ctx: SandboxContext,
+  vault: SandboxVault,
+  job: SandboxJob,
+  details: boolean,
+): Record<string, unknown> {
   const now = ctx.clock.now().getTime();
   const status = ctx.engine.statusOf(job);
   const end = job.endMs;
@@ -128,11 +149,18 @@ function jobJson(ctx: SandboxContext, vault: SandboxVault, job: SandboxJob, deta
             })),
             extendedInfo: {
               ...(job.tasks
-                ? { tasksList: [task('Take Snapshot', job.tasks.snapshot), task('Transfer data to vault', job.tasks.transfer)] }
+                ? {
+                    tasksList: [
+                      task('Take Snapshot', job.tasks.snapshot),
+                      task('Transfer data to vault', job.tasks.transfer),
+                    ],
+                  }
                 : { tasksList: [] }),
               propertyBag: {
                 'VM Name': job.vmName,
-                ...(job.recoveryPointExpiry ? { 'Recovery point expiry time in UTC': job.recoveryPointExpiry } : {}),
+                ...(job.recoveryPointExpiry
+                  ? { 'Recovery point expiry time in UTC': job.recoveryPointExpiry }
+                  : {}),
                 'Backup Size': job.tasks?.transfer.status === 'Completed' ? '10240 MB' : '0 MB',
               },
             },

@@ -34,7 +34,10 @@ function requireVm(ctx: SandboxContext, params: Record<string, string>): Sandbox
     `/subscriptions/${ctx.world.subscriptionId}/resourceGroups/${params.resourceGroupName}/providers/Microsoft.Compute/virtualMachines/${params.vmName}`.toLowerCase(),
   );
   if (!vm) {
-    throw notFound('ResourceNotFound', `The Resource 'Microsoft.Compute/virtualMachines/${params.vmName}' under resource group '${params.resourceGroupName}' was not found.`);
+    throw notFound(
+      'ResourceNotFound',
+      `The Resource 'Microsoft.Compute/virtualMachines/${params.vmName}' under resource group '${params.resourceGroupName}' was not found.`,
+    );
   }
   return vm;
 }
@@ -49,7 +52,9 @@ export function vmJson(vm: SandboxVm, withInstanceView: boolean): Record<string,
     properties: {
       vmId: vm.vmId,
       hardwareProfile: { vmSize: vm.vmSize },
-      storageProfile: { osDisk: { osType: vm.osType, name: `${vm.name}_OsDisk_1`, createOption: 'FromImage' } },
+      storageProfile: {
+        osDisk: { osType: vm.osType, name: `${vm.name}_OsDisk_1`, createOption: 'FromImage' },
+      },
       osProfile: { computerName: vm.name.slice(0, 15) },
       provisioningState: 'Succeeded',
       ...(withInstanceView ? { instanceView: instanceView(vm) } : {}),
@@ -58,7 +63,9 @@ export function vmJson(vm: SandboxVm, withInstanceView: boolean): Record<string,
 }
 
 function instanceView(vm: SandboxVm): Record<string, unknown> {
-  const power = { running: 'VM running', deallocated: 'VM deallocated', stopped: 'VM stopped' }[vm.powerState];
+  const power = { running: 'VM running', deallocated: 'VM deallocated', stopped: 'VM stopped' }[
+    vm.powerState
+  ];
   const agentReports = vm.agentVersion !== undefined && vm.powerState === 'running';
   return {
     computerName: vm.name.slice(0, 15),
@@ -68,7 +75,14 @@ function instanceView(vm: SandboxVm): Record<string, unknown> {
       ? {
           vmAgent: {
             vmAgentVersion: vm.agentVersion,
-            statuses: [{ code: 'ProvisioningState/succeeded', level: 'Info', displayStatus: 'Ready', message: 'GuestAgent is running and processing the extensions.' }],
+            statuses: [
+              {
+                code: 'ProvisioningState/succeeded',
+                level: 'Info',
+                displayStatus: 'Ready',
+                message: 'GuestAgent is running and processing the extensions.',
+              },
+            ],
           },
         }
       : {}),

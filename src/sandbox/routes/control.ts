@@ -19,11 +19,14 @@ export function handleControl(
     res.end(JSON.stringify(payload));
   };
   const path = url.pathname.replace(/\/+$/, '');
-  if (req.method === 'GET' && path === '/_sandbox/health') return send(200, { status: 'ok', now: ctx.clock.now().toISOString() });
-  if (req.method === 'GET' && path === '/_sandbox/clock') return send(200, { now: ctx.clock.now().toISOString() });
+  if (req.method === 'GET' && path === '/_sandbox/health')
+    return send(200, { status: 'ok', now: ctx.clock.now().toISOString() });
+  if (req.method === 'GET' && path === '/_sandbox/clock')
+    return send(200, { now: ctx.clock.now().toISOString() });
   if (req.method === 'POST' && path === '/_sandbox/clock/advance') {
     const ms = Number(url.searchParams.get('ms'));
-    if (!Number.isFinite(ms) || ms < 0) return send(400, { error: { code: 'InvalidInput', message: 'ms must be a number ≥ 0.' } });
+    if (!Number.isFinite(ms) || ms < 0)
+      return send(400, { error: { code: 'InvalidInput', message: 'ms must be a number ≥ 0.' } });
     ctx.clock.advance(ms);
     return send(200, { now: ctx.clock.now().toISOString() });
   }
@@ -36,7 +39,8 @@ export function handleControl(
     const phase = url.searchParams.get('phase');
     const vm = ctx.world.vmByName(decodeURIComponent(fail[1]!));
     if (!vm) return send(404, { error: { code: 'ResourceNotFound', message: 'No such VM.' } });
-    if (phase !== 'snapshot' && phase !== 'transfer') return send(400, { error: { code: 'InvalidInput', message: 'phase is snapshot or transfer.' } });
+    if (phase !== 'snapshot' && phase !== 'transfer')
+      return send(400, { error: { code: 'InvalidInput', message: 'phase is snapshot or transfer.' } });
     ctx.world.plannedFailures.set(vm.name.toLowerCase(), phase);
     return send(200, { vm: vm.name, phase });
   }

@@ -8,14 +8,24 @@ export function requireSubscription(ctx: SandboxContext, params: Record<string, 
   }
 }
 
-export function requireResourceGroup(ctx: SandboxContext, params: Record<string, string>): { name: string; location: string } {
+export function requireResourceGroup(
+  ctx: SandboxContext,
+  params: Record<string, string>,
+): { name: string; location: string } {
   requireSubscription(ctx, params);
   const rg = ctx.world.resourceGroups.get((params.resourceGroupName ?? '').toLowerCase());
-  if (!rg) throw notFound('ResourceGroupNotFound', `Resource group '${params.resourceGroupName}' could not be found.`);
+  if (!rg)
+    throw notFound(
+      'ResourceGroupNotFound',
+      `Resource group '${params.resourceGroupName}' could not be found.`,
+    );
   return rg;
 }
 
-export function requireVault(ctx: SandboxContext, params: Record<string, string>): { vault: SandboxVault; key: string } {
+export function requireVault(
+  ctx: SandboxContext,
+  params: Record<string, string>,
+): { vault: SandboxVault; key: string } {
   requireResourceGroup(ctx, params);
   const key = ctx.world.vaultKey(params.resourceGroupName ?? '', params.vaultName ?? '');
   const vault = ctx.world.vaults.get(key);

@@ -20,7 +20,11 @@ export function addProtectionRoutes(router: ArmRouter, ctx: SandboxContext): voi
 
   router.add('GET', `${VAULT}/backupProtectableItems`, (req) => {
     const { vault, key } = requireVault(ctx, req.params);
-    const protectedIds = new Set([...world.protectedItems.values()].filter((i) => i.vaultKey === key).map((i) => i.vmResourceId.toLowerCase()));
+    const protectedIds = new Set(
+      [...world.protectedItems.values()]
+        .filter((i) => i.vaultKey === key)
+        .map((i) => i.vmResourceId.toLowerCase()),
+    );
     const value = [...world.vms.values()]
       .filter((vm) => world.discovered.has(vm.id.toLowerCase()) && !protectedIds.has(vm.id.toLowerCase()))
       .filter((vm) => normalizeRegion(vm.location) === vault.location)
@@ -48,7 +52,12 @@ export function addProtectionRoutes(router: ArmRouter, ctx: SandboxContext): voi
     });
     return {
       status: 202,
-      headers: acceptedHeaders(req.baseUrl, undefined, `${vault.id}/backupFabrics/Azure/operationResults/${op.id}`, ctx.asyncRetryAfterSeconds),
+      headers: acceptedHeaders(
+        req.baseUrl,
+        undefined,
+        `${vault.id}/backupFabrics/Azure/operationResults/${op.id}`,
+        ctx.asyncRetryAfterSeconds,
+      ),
     };
   });
   router.add('GET', `${VAULT}/backupFabrics/{fabricName}/operationResults/{operationId}`, (req) => {
@@ -58,7 +67,9 @@ export function addProtectionRoutes(router: ArmRouter, ctx: SandboxContext): voi
 
   router.add('GET', `${VAULT}/backupProtectedItems`, (req) => {
     const { vault, key } = requireVault(ctx, req.params);
-    const value = [...world.protectedItems.values()].filter((i) => i.vaultKey === key).map((i) => itemJson(ctx, vault, i));
+    const value = [...world.protectedItems.values()]
+      .filter((i) => i.vaultKey === key)
+      .map((i) => itemJson(ctx, vault, i));
     return { status: 200, body: { value } };
   });
 
@@ -70,18 +81,35 @@ export function addProtectionRoutes(router: ArmRouter, ctx: SandboxContext): voi
   router.add('PUT', ITEM, (req) => {
     const { vault, key } = requireVault(ctx, req.params);
     requireFabric(req.params);
-    const props = ((req.body as { properties?: unknown } | undefined)?.properties ?? {}) as Record<string, unknown>;
+    const props = ((req.body as { properties?: unknown } | undefined)?.properties ?? {}) as Record<
+      string,
+      unknown
+    >;
     const existing = world.findItem(key, req.params.containerName!, req.params.protectedItemName!);
     if (props.protectionState === 'ProtectionStopped') {
       if (!existing) throw itemNotFound(req.params.protectedItemName!);
       existing.state = 'ProtectionStopped';
-      const job = ctx.engine.startShortJob('DisableBackup', key, { name: existing.vmName, id: existing.vmResourceId });
+      const job = ctx.engine.startShortJob('DisableBackup', key, {
+        name: existing.vmName,
+        id: existing.vmResourceId,
+      });
       return accepted(ctx, req.baseUrl, pathOf(req.url), job.id);
     }
     const vm = world.vmById(String(props.sourceResourceId ?? ''));
-    if (!vm) throw badRequest('BMSUserErrorVmNotFound', `The virtual machine '${String(props.sourceResourceId)}' does not exist.`);
-    if (!req.params.protectedItemName!.toLowerCase().endsWith(`;${vm.resourceGroup.toLowerCase()};${vm.name.toLowerCase()}`)) {
-      throw badRequest('BMSUserErrorInvalidInput', 'The protected item name does not match the virtual machine.');
+    if (!vm)
+      throw badRequest(
+        'BMSUserErrorVmNotFound',
+        `The virtual machine '${String(props.sourceResourceId)}' does not exist.`,
+      );
+    if (
+      !req.params
+        .protectedItemName!.toLowerCase()
+        .endsWith(`;${vm.resourceGroup.toLowerCase()};${vm.name.toLowerCase()}`)
+    ) {
+      throw badRequest(
+        'BMSUserErrorInvalidInput',
+        'The protected item name does not match the virtual machine.',
+      );
     }
     if (normalizeRegion(vm.location) !== vault.location) {
       throw badRequest(
@@ -89,7 +117,10 @@ export function addProtectionRoutes(router: ArmRouter, ctx: SandboxContext): voi
         `The virtual machine ${vm.name} is in ${vm.location}; vault ${vault.name} (${vault.location}) protects only VMs of its own region and subscription.`,
       );
     }
-    const policyName = String(props.policyId ?? '').split('/').pop() ?? '';
+    const policyName =
+      String(props.policyId ?? '')
+        .split('/')
+        .pop() ?? '';
     const policy = requirePolicy(ctx, key, policyName);
     if (vm.extendedZone && policy.kind !== 'Enhanced') {
       throw badRequest(
@@ -100,7 +131,10 @@ export function addProtectionRoutes(router: ArmRouter, ctx: SandboxContext): voi
     if (existing) {
       const current = world.policies.get(world.policyKey(key, existing.policyName));
       if (current?.kind === 'Enhanced' && policy.kind === 'Standard') {
-        throw badRequest('BMSUserErrorPolicyTypeDowngradeNotAllowed', `${vm.name} is protected by an Enhanced policy and cannot move to a standard one.`);
+        throw badRequest(
+          'BMSUserErrorPolicyTypeDowngradeNotAllowed',
+          `${vm.name} is protected by an Enhanced policy and cannot move to a standard one.`,
+        );
       }
       existing.policyName = policy.name;
       existing.state = 'Protected';
@@ -129,13 +163,22 @@ export function addProtectionRoutes(router: ArmRouter, ctx: SandboxContext): voi
     world.protectedItems.delete(world.itemKey(key, item.vmResourceId));
     for (let i = world.recoveryPoints.length - 1; i >= 0; i--) {
       const rp = world.recoveryPoints[i]!;
-      if (rp.vaultKey === key && rp.vmResourceId.toLowerCase() === item.vmResourceId.toLowerCase()) world.recoveryPoints.splice(i, 1);
+      if (rp.vaultKey === key && rp.vmResourceId.toLowerCase() === item.vmResourceId.toLowerCase())
+        world.recoveryPoints.splice(i, 1);
     }
-    const job = ctx.engine.startShortJob('DeleteBackupData', key, { name: item.vmName, id: item.vmResourceId });
+    const job = ctx.engine.startShortJob('DeleteBackupData', key, {
+      name: item.vmName,
+      id: item.vmResourceId,
+    });
     const op = ctx.operations.start({ jobId: job.id });
     return {
       status: 202,
-      headers: acceptedHeaders(req.baseUrl, `${vault.id}/backupOperations/${op.id}`, `${vault.id}/backupOperationResults/${op.id}`, ctx.asyncRetryAfterSeconds),
+      headers: acceptedHeaders(
+        req.baseUrl,
+        `${vault.id}/backupOperations/${op.id}`,
+        `${vault.id}/backupOperationResults/${op.id}`,
+        ctx.asyncRetryAfterSeconds,
+      ),
     };
   });
 
@@ -160,19 +203,32 @@ export function addProtectionRoutes(router: ArmRouter, ctx: SandboxContext): voi
     const { key } = requireVault(ctx, req.params);
     const item = requireItem(ctx, key, req.params);
     if (item.state !== 'Protected') {
-      throw badRequest('BMSUserErrorProtectionStopped', `Protection of ${item.vmName} is stopped; resume it before taking a backup.`);
+      throw badRequest(
+        'BMSUserErrorProtectionStopped',
+        `Protection of ${item.vmName} is stopped; resume it before taking a backup.`,
+      );
     }
     const vm = world.vmById(item.vmResourceId);
-    if (!vm) throw badRequest('BMSUserErrorVmNotFound', `The virtual machine of ${item.vmName} no longer exists.`);
-    const props = ((req.body as { properties?: unknown } | undefined)?.properties ?? {}) as Record<string, unknown>;
+    if (!vm)
+      throw badRequest('BMSUserErrorVmNotFound', `The virtual machine of ${item.vmName} no longer exists.`);
+    const props = ((req.body as { properties?: unknown } | undefined)?.properties ?? {}) as Record<
+      string,
+      unknown
+    >;
     const now = ctx.clock.now().getTime();
     const expiryText = props.recoveryPointExpiryTimeInUTC;
     const expiry = typeof expiryText === 'string' ? Date.parse(expiryText) : now + 30 * DAY_MS;
     if (Number.isNaN(expiry) || expiry <= now) {
-      throw badRequest('BMSUserErrorInvalidRetentionDate', 'The recovery point expiry time must be in the future.');
+      throw badRequest(
+        'BMSUserErrorInvalidRetentionDate',
+        'The recovery point expiry time must be in the future.',
+      );
     }
     if (expiry > now + 99 * 366 * DAY_MS) {
-      throw badRequest('BMSUserErrorInvalidRetentionDate', 'A recovery point can be kept for at most 99 years.');
+      throw badRequest(
+        'BMSUserErrorInvalidRetentionDate',
+        'A recovery point can be kept for at most 99 years.',
+      );
     }
     const running = ctx.engine.snapshotInProgress(vm.id);
     const base = pathOf(req.url).replace(/\/backup$/i, '');
@@ -184,11 +240,27 @@ export function addProtectionRoutes(router: ArmRouter, ctx: SandboxContext): voi
           message: `Unable to take a backup of ${vm.name} as another backup operation (job ${running.id}) is taking a snapshot.`,
         },
       });
-      return { status: 202, headers: acceptedHeaders(req.baseUrl, `${base}/operationsStatus/${op.id}`, `${base}/operationResults/${op.id}`, ctx.asyncRetryAfterSeconds) };
+      return {
+        status: 202,
+        headers: acceptedHeaders(
+          req.baseUrl,
+          `${base}/operationsStatus/${op.id}`,
+          `${base}/operationResults/${op.id}`,
+          ctx.asyncRetryAfterSeconds,
+        ),
+      };
     }
     const job = ctx.engine.startBackup(item, vm, new Date(expiry).toISOString());
     const op = ctx.operations.start({ jobId: job.id });
-    return { status: 202, headers: acceptedHeaders(req.baseUrl, `${base}/operationsStatus/${op.id}`, `${base}/operationResults/${op.id}`, ctx.asyncRetryAfterSeconds) };
+    return {
+      status: 202,
+      headers: acceptedHeaders(
+        req.baseUrl,
+        `${base}/operationsStatus/${op.id}`,
+        `${base}/operationResults/${op.id}`,
+        ctx.asyncRetryAfterSeconds,
+      ),
+    };
   });
 
   router.add('GET', `${ITEM}/recoveryPoints`, (req) => {
@@ -196,7 +268,9 @@ export function addProtectionRoutes(router: ArmRouter, ctx: SandboxContext): voi
     const item = requireItem(ctx, key, req.params);
     const vm = world.vmById(item.vmResourceId);
     const value = world.recoveryPoints
-      .filter((rp) => rp.vaultKey === key && rp.vmResourceId.toLowerCase() === item.vmResourceId.toLowerCase())
+      .filter(
+        (rp) => rp.vaultKey === key && rp.vmResourceId.toLowerCase() === item.vmResourceId.toLowerCase(),
+      )
       .sort((a, b) => b.time.localeCompare(a.time))
       .map((rp) => ({
         id: `${vault.id}/backupFabrics/Azure/protectionContainers/${item.containerName}/protectedItems/${item.itemName}/recoveryPoints/${rp.id}`,
@@ -226,10 +300,15 @@ export function addProtectionRoutes(router: ArmRouter, ctx: SandboxContext): voi
 }
 
 function requireFabric(params: Record<string, string>): void {
-  if (params.fabricName?.toLowerCase() !== 'azure') throw notFound('BMSUserErrorObjectNotFound', `Fabric '${params.fabricName}' was not found.`);
+  if (params.fabricName?.toLowerCase() !== 'azure')
+    throw notFound('BMSUserErrorObjectNotFound', `Fabric '${params.fabricName}' was not found.`);
 }
 
-function requireItem(ctx: SandboxContext, vaultKey: string, params: Record<string, string>): SandboxProtectedItem {
+function requireItem(
+  ctx: SandboxContext,
+  vaultKey: string,
+  params: Record<string, string>,
+): SandboxProtectedItem {
   requireFabric(params);
   const item = ctx.world.findItem(vaultKey, params.containerName!, params.protectedItemName!);
   if (!item) throw itemNotFound(params.protectedItemName!);
@@ -244,7 +323,12 @@ function accepted(ctx: SandboxContext, baseUrl: string, itemPath: string, jobId:
   const op = ctx.operations.start({ jobId });
   return {
     status: 202,
-    headers: acceptedHeaders(baseUrl, `${itemPath}/operationsStatus/${op.id}`, `${itemPath}/operationResults/${op.id}`, ctx.asyncRetryAfterSeconds),
+    headers: acceptedHeaders(
+      baseUrl,
+      `${itemPath}/operationsStatus/${op.id}`,
+      `${itemPath}/operationResults/${op.id}`,
+      ctx.asyncRetryAfterSeconds,
+    ),
   };
 }
 
@@ -258,14 +342,25 @@ function operationStatus(ctx: SandboxContext, id: string): ArmResponse {
   };
 }
 
-function operationResult(ctx: SandboxContext, id: string, baseUrl: string, path: string, doneStatus: number): ArmResponse {
+function operationResult(
+  ctx: SandboxContext,
+  id: string,
+  baseUrl: string,
+  path: string,
+  doneStatus: number,
+): ArmResponse {
   const read = ctx.operations.read(id);
   if (!read) throw notFound('BMSUserErrorOperationNotFound', `Operation ${id} was not found.`);
-  if (read.running) return { status: 202, headers: acceptedHeaders(baseUrl, undefined, path, ctx.asyncRetryAfterSeconds) };
+  if (read.running)
+    return { status: 202, headers: acceptedHeaders(baseUrl, undefined, path, ctx.asyncRetryAfterSeconds) };
   return { status: doneStatus };
 }
 
-function itemJson(ctx: SandboxContext, vault: SandboxVault, i: SandboxProtectedItem): Record<string, unknown> {
+function itemJson(
+  ctx: SandboxContext,
+  vault: SandboxVault,
+  i: SandboxProtectedItem,
+): Record<string, unknown> {
   ctx.engine.catchUp();
   const policy = ctx.world.policies.get(ctx.world.policyKey(i.vaultKey, i.policyName));
   return {

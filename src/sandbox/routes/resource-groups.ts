@@ -28,7 +28,8 @@ export function addResourceGroupRoutes(router: ArmRouter, ctx: SandboxContext): 
     requireSubscription(ctx, req.params);
     const name = req.params.resourceGroupName!;
     const location = (req.body as { location?: unknown } | undefined)?.location;
-    if (typeof location !== 'string' || !location) throw notFound('LocationRequired', 'The location property is required for this definition.');
+    if (typeof location !== 'string' || !location)
+      throw notFound('LocationRequired', 'The location property is required for this definition.');
     const existed = world.resourceGroups.get(name.toLowerCase());
     const rg = existed ?? { name, location: location.replace(/\s+/g, '').toLowerCase() };
     world.resourceGroups.set(name.toLowerCase(), rg);
@@ -38,15 +39,27 @@ export function addResourceGroupRoutes(router: ArmRouter, ctx: SandboxContext): 
     const rg = requireResourceGroup(ctx, req.params);
     const inRg = (r: { resourceGroup: string }) => r.resourceGroup.toLowerCase() === rg.name.toLowerCase();
     const value = [
-      ...[...world.vms.values()].filter(inRg).map((vm) => ({ id: vm.id, name: vm.name, type: 'Microsoft.Compute/virtualMachines', location: vm.location })),
-      ...[...world.vaults.values()].filter(inRg).map((v) => ({ id: v.id, name: v.name, type: 'Microsoft.RecoveryServices/vaults', location: v.location })),
+      ...[...world.vms.values()].filter(inRg).map((vm) => ({
+        id: vm.id,
+        name: vm.name,
+        type: 'Microsoft.Compute/virtualMachines',
+        location: vm.location,
+      })),
+      ...[...world.vaults.values()].filter(inRg).map((v) => ({
+        id: v.id,
+        name: v.name,
+        type: 'Microsoft.RecoveryServices/vaults',
+        location: v.location,
+      })),
     ];
     return { status: 200, body: { value } };
   });
   router.add('DELETE', RG, (req) => {
     const rg = requireResourceGroup(ctx, req.params);
     const key = rg.name.toLowerCase();
-    const blocking = [...world.vaults.entries()].find(([vk, v]) => v.resourceGroup.toLowerCase() === key && world.protectedCount(vk) > 0);
+    const blocking = [...world.vaults.entries()].find(
+      ([vk, v]) => v.resourceGroup.toLowerCase() === key && world.protectedCount(vk) > 0,
+    );
     if (blocking) {
       throw conflict(
         'ServiceResourceNotEmpty',
@@ -60,7 +73,12 @@ export function addResourceGroupRoutes(router: ArmRouter, ctx: SandboxContext): 
     });
     return {
       status: 202,
-      headers: acceptedHeaders(req.baseUrl, undefined, `/subscriptions/${world.subscriptionId}/operationresults/${op.id}`, ctx.asyncRetryAfterSeconds),
+      headers: acceptedHeaders(
+        req.baseUrl,
+        undefined,
+        `/subscriptions/${world.subscriptionId}/operationresults/${op.id}`,
+        ctx.asyncRetryAfterSeconds,
+      ),
     };
   });
   router.add('GET', `${SUB}/operationresults/{operationId}`, (req) => {
@@ -68,7 +86,10 @@ export function addResourceGroupRoutes(router: ArmRouter, ctx: SandboxContext): 
     const read = ctx.operations.read(req.params.operationId!);
     if (!read) throw notFound('OperationNotFound', `Operation ${req.params.operationId} was not found.`);
     if (read.running) {
-      return { status: 202, headers: acceptedHeaders(req.baseUrl, undefined, req.url.pathname, ctx.asyncRetryAfterSeconds) };
+      return {
+        status: 202,
+        headers: acceptedHeaders(req.baseUrl, undefined, req.url.pathname, ctx.asyncRetryAfterSeconds),
+      };
     }
     return { status: 200 };
   });

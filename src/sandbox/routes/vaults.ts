@@ -16,7 +16,9 @@ export function addVaultRoutes(router: ArmRouter, ctx: SandboxContext): void {
   });
   router.add('GET', `${RG}/providers/Microsoft.RecoveryServices/vaults`, (req) => {
     const rg = requireResourceGroup(ctx, req.params);
-    const value = [...world.vaults.values()].filter((v) => v.resourceGroup.toLowerCase() === rg.name.toLowerCase());
+    const value = [...world.vaults.values()].filter(
+      (v) => v.resourceGroup.toLowerCase() === rg.name.toLowerCase(),
+    );
     return { status: 200, body: { value: value.map(vaultJson) } };
   });
   router.add('GET', VAULT, (req) => ({ status: 200, body: vaultJson(requireVault(ctx, req.params).vault) }));
@@ -26,7 +28,8 @@ export function addVaultRoutes(router: ArmRouter, ctx: SandboxContext): void {
     const nameProblem = checkName('vault', name);
     if (nameProblem) throw badRequest('InvalidResourceName', nameProblem);
     const raw = (req.body as { location?: unknown } | undefined)?.location;
-    if (typeof raw !== 'string' || !raw.trim()) throw badRequest('LocationRequired', 'The location property is required for this definition.');
+    if (typeof raw !== 'string' || !raw.trim())
+      throw badRequest('LocationRequired', 'The location property is required for this definition.');
     const location = normalizeRegion(raw);
     if (isExtendedZone(location)) {
       throw badRequest(
@@ -37,20 +40,31 @@ export function addVaultRoutes(router: ArmRouter, ctx: SandboxContext): void {
     const key = world.vaultKey(rg.name, name);
     const existing = world.vaults.get(key);
     if (existing && existing.location !== location) {
-      throw badRequest('LocationCannotBeChanged', `Vault ${name} is in ${existing.location}; its location cannot be changed.`);
+      throw badRequest(
+        'LocationCannotBeChanged',
+        `Vault ${name} is in ${existing.location}; its location cannot be changed.`,
+      );
     }
     const vault = existing ?? world.addVault(rg.name, name, location);
     const op = ctx.operations.start({});
     return {
       status: existing ? 200 : 201,
       body: vaultJson(vault),
-      headers: acceptedHeaders(req.baseUrl, `${vault.id}/operationStatus/${op.id}`, undefined, ctx.asyncRetryAfterSeconds),
+      headers: acceptedHeaders(
+        req.baseUrl,
+        `${vault.id}/operationStatus/${op.id}`,
+        undefined,
+        ctx.asyncRetryAfterSeconds,
+      ),
     };
   });
   router.add('DELETE', VAULT, (req) => {
     const { vault, key } = requireVault(ctx, req.params);
     if (world.protectedCount(key) > 0) {
-      throw conflict('ServiceResourceNotEmpty', `Vault ${vault.name} cannot be deleted as there are existing resources within the vault.`);
+      throw conflict(
+        'ServiceResourceNotEmpty',
+        `Vault ${vault.name} cannot be deleted as there are existing resources within the vault.`,
+      );
     }
     world.vaults.delete(key);
     return { status: 200 };

@@ -8,6 +8,7 @@
   const form = document.getElementById('composer');
   const input = document.getElementById('text');
   const nodes = new Map();
+  const names = new Map();
 
   async function api(path, body) {
     const res = await fetch(`/web/api${path}`, {
@@ -53,7 +54,7 @@
     } else {
       const author = document.createElement('div');
       author.className = 'author';
-      author.textContent = message.author;
+      author.textContent = names.get(message.author) || message.author;
       const text = document.createElement('div');
       text.textContent = message.text || '';
       node.append(author, text);
@@ -64,6 +65,7 @@
   async function start() {
     const session = await api('/session');
     for (const u of session.users) {
+      names.set(u.id, u.name);
       const o = document.createElement('option');
       o.value = u.id;
       o.textContent = u.name;

@@ -1,0 +1,63 @@
+import type { JobStatus, TaskStatus } from '../domain/index.js';
+import { jobStatusLabel } from '../domain/index.js';
+
+/** Small, tested formatting shared by the presenters: icons, colours, times, durations. */
+export const TASK_ICON: Record<TaskStatus, string> = {
+  NotStarted: '⚪',
+  InProgress: '⏳',
+  Completed: '✅',
+  Failed: '❌',
+  Skipped: '⏭️',
+};
+
+export function jobStatusIcon(s: JobStatus): string {
+  switch (s) {
+    case 'InProgress':
+    case 'Cancelling':
+      return '⏳';
+    case 'Completed':
+      return '✅';
+    case 'CompletedWithWarnings':
+      return '⚠️';
+    case 'Failed':
+      return '❌';
+    case 'Cancelled':
+      return '🚫';
+  }
+}
+
+/** Adaptive Card text colours. */
+export function jobStatusColor(s: JobStatus): 'Good' | 'Warning' | 'Attention' | 'Accent' | 'Default' {
+  if (s === 'Completed') return 'Good';
+  if (s === 'CompletedWithWarnings') return 'Warning';
+  if (s === 'Failed') return 'Attention';
+  if (s === 'InProgress' || s === 'Cancelling') return 'Accent';
+  return 'Default';
+}
+
+export function jobStatusText(s: JobStatus): string {
+  return `${jobStatusIcon(s)} ${jobStatusLabel(s)}`;
+}
+
+/** "8 min", "1 h 12 min", "2 d 3 h", "40 s". */
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms) || ms < 0) return '—';
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const min = Math.floor(s / 60);
+  if (min < 60) return `${min} min`;
+  const h = Math.floor(min / 60);
+  if (h < 48) return `${h} h${min % 60 ? ` ${min % 60} min` : ''}`;
+  return `${Math.floor(h / 24)} d${h % 24 ? ` ${h % 24} h` : ''}`;
+}
+
+/** "2026-11-22 13:05 UTC": unambiguous for a team spread over time zones. */
+export function formatTime(iso: string | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '—' : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
