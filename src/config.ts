@@ -59,6 +59,14 @@ export interface ChatSettings {
   defaultRoles: Role[];
 }
 
+export interface TeamsSettings {
+  /** Microsoft App ID of the Azure Bot; without it the channel runs unauthenticated (local only). */
+  appId?: string;
+  appPassword?: string;
+  appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  tenantId?: string;
+}
+
 export interface HttpSettings {
   host: string;
   port: number;
@@ -73,8 +81,10 @@ export interface AppConfig {
   databasePath: string;
   /** Pause between two JobWatcher rounds. */
   watchIntervalMs: number;
-  /** The local web chat: on by default with the sandbox only. */
+  /** The local web chat: on by default with the sandbox only, and only when no chat platform is configured. */
   webChat: boolean;
+  /** Microsoft Teams on /api/messages; undefined when not configured. */
+  teams?: TeamsSettings;
 }
 
 export class ConfigError extends Error {
@@ -140,6 +150,32 @@ export function loadConfig(env: Env = process.env): AppConfig {
     read.list(`ROLE_${role.toUpperCase()}S`).map((userId) => ({ userId, roles: [role] as Role[] })),
   );
   const defaultRole = read.oneOf('ROLE_DEFAULT', [...ROLES, 'none'] as const, 'reader');
+  const teamsAppId = read.string('TEAMS_APP_ID');
+  const teamsLocalOnly = read.oneOf('TEAMS_LOCAL_ONLY', ['true', 'false'] as const, 'false') === 'true';
+  let teams: TeamsSettings | undefined;
+  if (teamsAppId || teamsLocalOnly) {
+    teams = {
+      appId: teamsAppId,
+      appPassword: read.string('TEAMS_APP_PASSWORD'),
+      appType: read.oneOf(
+        'TEAMS_APP_TYPE',
+        ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const,
+        'MultiTenant',
+      ),
+      tenantId: read.string('TEAMS_APP_TENANT_ID'),
+    };
+    if (teamsAppId && teamsLocalOnly)
+      problems.push(
+        'TEAMS_LOCAL_ONLY=true cannot be combined with TEAMS_APP_ID: tokens are always checked when an app id is set.',
+      );
+    if (teamsAppId && teams.appType !== 'UserAssignedMSI' && !teams.appPassword) {
+      problems.push(
+        'TEAMS_APP_PASSWORD is required with TEAMS_APP_ID (unless TEAMS_APP_TYPE=UserAssignedMSI).',
+      );
+    }
+    if (teams.appType !== 'MultiTenant' && !teams.tenantId)
+      problems.push(`TEAMS_APP_TENANT_ID is required with TEAMS_APP_TYPE=${teams.appType}.`);
+  }
   const webChat = read.oneOf('WEB_CHAT', ['auto', 'on', 'off'] as const, 'auto');
   if (webChat === 'on' && !sandbox) {
     problems.push(
@@ -154,7 +190,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     http: { host: read.string('HTTP_HOST') ?? '127.0.0.1', port: read.int('PORT', 3978, 0, 65_535) },
     databasePath: read.string('DATABASE_PATH') ?? 'data/backup-chatops.db',
     watchIntervalMs: read.int('WATCH_INTERVAL_MS', sandbox ? 1_000 : 15_000, 50, 600_000),
-    webChat: webChat === 'off' ? false : sandbox,
+    webChat: webChat === 'on' || (webChat === 'auto' && sandbox && !teams),
+    ...(teams ? { teams } : {}),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

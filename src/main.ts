@@ -1,5 +1,6 @@
 import { createBackupService } from './azure/create-backup-service.js';
 import { renderAdaptiveCard } from './cards/adaptive-card-renderer.js';
+import { TeamsChannel } from './channels/teams/teams-channel.js';
 import { WebChat } from './channels/web/web-chat.js';
 import { CommandRegistry } from './chat/command-registry.js';
 import type { ChatDefaults } from './chat/command.js';
@@ -20,6 +21,7 @@ import { WebMessageStore } from './store/web-message-store.js';
 
 export interface RunningBot {
   url: string;
+  watcher: JobWatcher;
   sandbox?: Sandbox;
   stop(): Promise<void>;
 }
@@ -82,6 +84,18 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     sinks.web = web.sink;
     handlers.push(web.routes);
   }
+  let teams: TeamsChannel | undefined;
+  if (config.teams) {
+    teams = new TeamsChannel({
+      settings: config.teams,
+      handle: (r) => registry.handle(r),
+      watcher,
+      renderCard: (v) => renderAdaptiveCard(v) as unknown as Record<string, unknown>,
+      logger,
+    });
+    sinks.teams = teams.sink;
+    handlers.push(teams.routes);
+  }
   const http = await startHttpServer({ host: config.http.host, port: config.http.port, handlers, logger });
   watcher.start();
   logger.info('started', {
@@ -89,13 +103,16 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     mode: config.azure.mode,
     vault: `${config.azure.vaultResourceGroup}/${config.azure.vaultName}`,
     webChat: config.webChat,
+    teams: config.teams ? (config.teams.appId ? 'authenticated' : 'local-only, unauthenticated') : 'off',
     ...(sandbox ? { sandbox: sandbox.url, clockSpeed: config.sandbox.clockSpeed } : {}),
   });
   return {
     url: http.url,
+    watcher,
     sandbox,
     async stop() {
       watcher.stop();
+      await teams?.idle();
       await http.close();
       await sandbox?.close();
       await db.destroy();

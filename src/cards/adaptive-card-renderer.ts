@@ -1,81 +1,51 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { presentJob, presentJobList } from './present-job.js';
-import {
-  presentApproval,
-  presentError,
-  presentHelp,
-  presentMessage,
-  presentResourceGroup,
-  presentVault,
-  presentVaultList,
-} from './present-basics.js';
-import { presentPolicy, presentPolicyList } from './present-policy.js';
-import {
-  presentEnableBackup,
-  presentRecoveryPoints,
-  presentStopBackup,
-  presentVmList,
-} from './present-protection.js';
+import { VIEW_KINDS, presentView } from './present-view.js';
 import type { View } from './views.js';
 
-/** An Adaptive Card 1.5 payload (Teams and the web chat render it). */
+/** An Adaptive Card 1.5 payload, as Teams and the web chat's `adaptivecards` render it. */
 export interface AdaptiveCard {
   type: 'AdaptiveCard';
   version: '1.5';
-  $schema?: string;
-  body: unknown[];
-  actions?: unknown[];
-  [key: string]: unknown;
+  $schema: string;
+  body: CardElement[];
+  actions?: CardElement[];
+  /** Universal Actions: Teams refreshes the card for each viewer while a job runs. */
+  refresh?: { action: CardElement };
 }
 
-type Kind = View['kind'];
-
-/** View → template data. Formatting lives here (tested); layout lives in /cards/<kind>.json. */
-const PRESENTERS: { [K in Kind]: (v: Extract<View, { kind: K }>) => object } = {
-  job: presentJob,
-  'job-list': presentJobList,
-  'vm-list': presentVmList,
-  'enable-backup': presentEnableBackup,
-  'stop-backup': presentStopBackup,
-  'recovery-points': presentRecoveryPoints,
-  policy: presentPolicy,
-  'policy-list': presentPolicyList,
-  help: presentHelp,
-  message: presentMessage,
-  error: presentError,
-  vault: presentVault,
-  'vault-list': presentVaultList,
-  'resource-group': presentResourceGroup,
-  approval: presentApproval,
-};
+/** An element or action of a card: its `type` and the properties the 1.5 schema allows for it. */
+export interface CardElement {
+  type: string;
+  [property: string]: unknown;
+}
 
 interface Template {
   expand(context: { $root: unknown }): unknown;
 }
 
 // adaptivecards-templating's typings pull in the TypeScript sources of `adaptivecards`, which do not
-// compile under this project's settings; its API is one class, typed here.
+// compile under this project's settings (verbatimModuleSyntax); its API is one class, typed here.
 const { Template: TemplateClass } = createRequire(import.meta.url)('adaptivecards-templating') as {
   Template: new (payload: unknown) => Template;
 };
 
-const TEMPLATES = new Map<Kind, Template>();
+/** `cards/` at the project root: two levels up from src/cards/ and, after a build, from dist/cards/. */
+const templateUrl = (kind: View['kind']) => new URL(`../../cards/${kind}.json`, import.meta.url);
 
-function templateFor(kind: Kind): Template {
-  let t = TEMPLATES.get(kind);
-  if (!t) {
-    const json: unknown = JSON.parse(
-      readFileSync(new URL(`../../cards/${kind}.json`, import.meta.url), 'utf8'),
-    );
-    t = new TemplateClass(json);
-    TEMPLATES.set(kind, t);
-  }
-  return t;
-}
+/** Every template, read and parsed once when the module loads: a missing or broken one fails at start. */
+const TEMPLATES = new Map(
+  VIEW_KINDS.map((kind) => [kind, new TemplateClass(JSON.parse(readFileSync(templateUrl(kind), 'utf8')))]),
+);
 
 export function renderAdaptiveCard(view: View): AdaptiveCard {
-  const present = PRESENTERS[view.kind] as (v: View) => object;
-  // Data values are inserted as they are: the engine evaluates expressions in the template only.
-  return templateFor(view.kind).expand({ $root: present(view) }) as AdaptiveCard;
+  const template = TEMPLATES.get(view.kind)!;
+  // Data values are inserted as they are: the engine evaluates expressions in the template only, so a
+  // VM name like "${x}" stays text.
+  const card = template.expand({ $root: presentView(view) }) as Record<string, unknown>;
+  // A top-level property whose $when is false expands to null (the job card's `refresh` once the
+  // job has ended): drop it rather than send a null the schema refuses.
+  return Object.fromEntries(
+    Object.entries(card).filter(([, value]) => value !== null),
+  ) as unknown as AdaptiveCard;
 }

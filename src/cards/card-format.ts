@@ -35,6 +35,7 @@ export function jobStatusColor(s: JobStatus): 'Good' | 'Warning' | 'Attention' |
   return 'Default';
 }
 
+/** "✅ Completed", "⚠️ Completed with warning": the portal's label with an icon. */
 export function jobStatusText(s: JobStatus): string {
   return `${jobStatusIcon(s)} ${jobStatusLabel(s)}`;
 }
@@ -51,6 +52,16 @@ export function formatDuration(ms: number | undefined): string {
   return `${Math.floor(h / 24)} d${h % 24 ? ` ${h % 24} h` : ''}`;
 }
 
+/**
+ * Milliseconds between two ISO times, or undefined when either is missing or unreadable, so a
+ * card says "—" rather than "NaN min".
+ */
+export function msBetween(from: string | undefined, to: string | undefined): number | undefined {
+  if (!from || !to) return undefined;
+  const ms = Date.parse(to) - Date.parse(from);
+  return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+}
+
 /** "2026-11-22 13:05 UTC": unambiguous for a team spread over time zones. */
 export function formatTime(iso: string | undefined): string {
   if (!iso) return '—';
@@ -60,4 +71,13 @@ export function formatTime(iso: string | undefined): string {
 
 export function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+/** "Showing 25 of 200 (and 175 more)." — what a capped list says, so nobody thinks it is complete. */
+export function shownOf(total: number, cap: number): string {
+  return total > cap ? `Showing ${cap} of ${total} (and ${total - cap} more).` : '';
 }

@@ -1,6 +1,5 @@
-import { formatTime } from './card-format.js';
+import { plural, shownOf } from './card-format.js';
 import type {
-  ApprovalView,
   ErrorView,
   HelpView,
   MessageView,
@@ -9,7 +8,11 @@ import type {
   VaultView,
 } from './views.js';
 
-/** Help, messages, errors, vaults, resource groups and approvals. */
+/** Help, messages, errors, vaults and resource groups: short cards, mostly facts. */
+export const VAULT_LIST_ROWS = 30;
+export const RESOURCE_ROWS = 30;
+export const MAX_SUGGESTIONS = 5;
+
 export function presentHelp(v: HelpView) {
   return {
     title: 'What I can do',
@@ -17,17 +20,30 @@ export function presentHelp(v: HelpView) {
     commands: v.commands.map((c) => ({
       title: c.title,
       summary: c.summary,
-      examples: c.examples.map((e) => `\`${e}\``).join('  ·  '),
+      // Card markdown has no inline code; quotes read as "type this".
+      examples: c.examples.map((e) => `“${e}”`).join('  ·  '),
     })),
   };
 }
 
+const TONE = {
+  info: { icon: 'ℹ️', color: 'Default' },
+  success: { icon: '✅', color: 'Good' },
+  warning: { icon: '⚠️', color: 'Warning' },
+} as const;
+
 export function presentMessage(v: MessageView) {
   return {
-    title: `${{ info: 'ℹ️', success: '✅', warning: '⚠️' }[v.tone]} ${v.title}`,
+    title: `${TONE[v.tone].icon} ${v.title}`,
+    color: TONE[v.tone].color,
     text: v.text,
     facts: v.facts ?? [],
-    actions: (v.actions ?? []).map((a) => ({ title: a.title, verb: a.verb, data: a.data })),
+    actions: (v.actions ?? []).map((a) => ({
+      title: a.title,
+      verb: a.verb,
+      data: a.data,
+      style: a.style ?? 'default',
+    })),
   };
 }
 
@@ -37,7 +53,7 @@ export function presentError(v: ErrorView) {
     message: v.message,
     hint: v.hint ?? '',
     code: `Code: ${v.code}`,
-    suggestions: (v.suggestions ?? []).slice(0, 5).map((s) => ({ title: s, text: s })),
+    suggestions: (v.suggestions ?? []).slice(0, MAX_SUGGESTIONS).map((s) => ({ title: s, text: s })),
   };
 }
 
@@ -50,15 +66,19 @@ export function presentVault(v: VaultView) {
       { title: 'Subscription', value: v.vault.subscriptionId },
       { title: 'State', value: v.vault.provisioningState ?? '—' },
     ],
+    // Rules 1 and 4: which VMs this vault can take.
     text: `It protects VMs of ${v.vault.location} and of its Extended Zones, in this subscription.`,
   };
 }
 
 export function presentVaultList(v: VaultListView) {
+  const n = v.vaults.length;
   return {
     title: 'Recovery Services vaults',
-    summary: `${v.vaults.length} vault${v.vaults.length === 1 ? '' : 's'}; the default is ${v.defaultVault}.`,
-    vaults: v.vaults.slice(0, 30).map((x) => ({
+    summary: [`${plural(n, 'vault')}; the default is ${v.defaultVault}.`, shownOf(n, VAULT_LIST_ROWS)]
+      .filter(Boolean)
+      .join(' '),
+    vaults: v.vaults.slice(0, VAULT_LIST_ROWS).map((x) => ({
       title: `${x.name}${x.name === v.defaultVault ? ' (default)' : ''}`,
       value: `${x.location} · ${x.resourceGroup}`,
     })),
@@ -66,28 +86,12 @@ export function presentVaultList(v: VaultListView) {
 }
 
 export function presentResourceGroup(v: ResourceGroupView) {
+  const n = v.group.resources.length;
   return {
     title: `Resource group ${v.group.name}`,
-    summary: `${v.group.location} · ${v.group.resources.length} resource${v.group.resources.length === 1 ? '' : 's'}`,
-    resources: v.group.resources.slice(0, 30).map((r) => ({ title: r.name, value: r.type })),
-  };
-}
-
-export function presentApproval(v: ApprovalView) {
-  const open = v.state === 'requested';
-  return {
-    title: `🔐 Approval ${open ? 'needed' : v.state}: ${v.action}`,
-    facts: [
-      { title: 'Target', value: v.target },
-      { title: 'Asked by', value: `${v.requestedBy}, ${formatTime(v.requestedAt)}` },
-      { title: open ? 'Expires' : 'Expired/expires', value: formatTime(v.expiresAt) },
-      ...(v.decidedBy ? [{ title: 'Decided by', value: `${v.decidedBy}, ${formatTime(v.decidedAt)}` }] : []),
-      ...(v.outcome ? [{ title: 'Outcome', value: v.outcome }] : []),
-      { title: 'Request', value: v.id },
-    ],
-    consequences: v.consequences,
-    open,
-    confirmPrompt: `Type ${v.confirmName} to approve`,
-    approvalId: v.id,
+    summary: [`${v.group.location} · ${plural(n, 'resource')}.`, shownOf(n, RESOURCE_ROWS)]
+      .filter(Boolean)
+      .join(' '),
+    resources: v.group.resources.slice(0, RESOURCE_ROWS).map((r) => ({ title: r.name, value: r.type })),
   };
 }

@@ -1,5 +1,5 @@
-import type { JobPhase } from '../domain/index.js';
-import { taskStatusLabel } from '../domain/index.js';
+import type { BackupJob, JobPhase, TaskStatus } from '../domain/index.js';
+import { isFinalJobStatus, taskStatusLabel } from '../domain/index.js';
 import type { JobListView, JobView } from './views.js';
 import {
   TASK_ICON,
@@ -7,63 +7,102 @@ import {
   formatTime,
   jobStatusColor,
   jobStatusText,
+  msBetween,
+  plural,
+  shownOf,
   truncate,
 } from './card-format.js';
 
-const SKIPPED_NOTE =
-  'Transfer skipped: an earlier backup of this VM was still transferring to the vault. The next recovery point will include these changes.';
-const LIST_ROWS = 15;
-const LIST_BUTTONS = 3;
+/** Rule 8: why Azure skips a transfer, in the words an on-call engineer needs. */
+export const SKIPPED_TRANSFER_NOTE =
+  'Why skipped: an earlier backup of this VM was still transferring; the next recovery point will include these changes.';
+/** Rows of the job table; the rest is counted ("and N more") to keep the card small. */
+export const JOB_LIST_ROWS = 15;
+/** Refresh buttons on a job list: one per job would make a wall of buttons. */
+export const JOB_LIST_BUTTONS = 3;
+const MAX_ERRORS = 5;
 
-/** The job card: both phases with icons and elapsed time, the portal's status, errors, links. */
+export interface PhaseLine {
+  icon: string;
+  name: string;
+  /** "In progress · running for 5 min", "Completed · took 8 min". */
+  detail: string;
+  /** One more line when the state needs explaining (a skipped transfer); '' otherwise. */
+  note: string;
+}
+
+/**
+ * One phase. Percentages are not reliable on Azure jobs, so time is what we show: elapsed since
+ * the phase started (against `asOf`, when the view was made) while running, its duration after.
+ */
+export function phaseLine(
+  p: JobPhase,
+  asOf: string,
+  snapshotStatus: TaskStatus | undefined = undefined,
+): PhaseLine {
+  let time = '';
+  if (p.status === 'InProgress') {
+    const elapsed = msBetween(p.startTime, asOf);
+    time = elapsed === undefined ? '' : `running for ${formatDuration(elapsed)}`;
+  } else if (p.status === 'Completed' || p.status === 'Failed') {
+    const took = p.durationMs ?? msBetween(p.startTime, p.endTime);
+    time =
+      took === undefined ? '' : `${p.status === 'Failed' ? 'failed after' : 'took'} ${formatDuration(took)}`;
+  } else if (p.status === 'NotStarted' && snapshotStatus && snapshotStatus !== 'Failed') {
+    time = 'starts when the snapshot completes';
+  }
+  return {
+    icon: TASK_ICON[p.status],
+    name: p.name,
+    detail: [taskStatusLabel(p.status), time].filter(Boolean).join(' · '),
+    note: p.status === 'Skipped' ? SKIPPED_TRANSFER_NOTE : '',
+  };
+}
+
+function operationWords(job: BackupJob): string {
+  if (job.isUserTriggered === undefined) return job.operation;
+  return `${job.operation} (${job.isUserTriggered ? 'on demand' : 'scheduled'})`;
+}
+
+/** The job card: the portal's status, both phases with icons and times, errors, what was asked. */
 export function presentJob(v: JobView) {
   const { job } = v;
-  const asOf = Date.parse(v.asOf);
-  const phase = (p: JobPhase | undefined, name: string) => {
-    if (!p) return { icon: '⚪', name, detail: 'Not reported by Azure yet' };
-    const elapsed =
-      p.status === 'InProgress' && p.startTime
-        ? `running for ${formatDuration(asOf - Date.parse(p.startTime))}`
-        : p.durationMs !== undefined && p.status !== 'NotStarted' && p.status !== 'Skipped'
-          ? `took ${formatDuration(p.durationMs)}`
-          : '';
-    return {
-      icon: TASK_ICON[p.status],
-      name,
-      detail: [taskStatusLabel(p.status), elapsed].filter(Boolean).join(' · '),
-    };
-  };
-  const final = job.status !== 'InProgress' && job.status !== 'Cancelling';
+  const final = isFinalJobStatus(job.status);
+  const total = job.durationMs ?? msBetween(job.startTime, job.endTime);
   const facts = [
     { title: 'VM', value: job.vmName },
-    {
-      title: 'Operation',
-      value: `${job.operation}${job.isUserTriggered === false ? ' (scheduled)' : job.isUserTriggered ? ' (on demand)' : ''}`,
-    },
+    { title: 'Operation', value: operationWords(job) },
     { title: 'Vault', value: job.vaultName },
     { title: 'Started', value: formatTime(job.startTime) },
-    ...(final && job.endTime ? [{ title: 'Ended', value: formatTime(job.endTime) }] : []),
-    ...(final && job.durationMs !== undefined
-      ? [{ title: 'Duration', value: formatDuration(job.durationMs) }]
-      : []),
+    ...(final
+      ? [
+          { title: 'Ended', value: formatTime(job.endTime) },
+          { title: 'Duration', value: formatDuration(total) },
+        ]
+      : [{ title: 'Running for', value: formatDuration(msBetween(job.startTime, v.asOf)) }]),
     ...(v.retainUntil ? [{ title: 'Kept until', value: v.retainUntil }] : []),
     ...(v.consistency ? [{ title: 'Consistency', value: v.consistency }] : []),
     { title: 'Job id', value: job.id },
   ];
+  const phases = job.phases
+    ? [
+        phaseLine(job.phases.snapshot, v.asOf),
+        phaseLine(job.phases.transfer, v.asOf, job.phases.snapshot.status),
+      ]
+    : [];
   return {
-    title: `Backup job · ${job.vmName}`,
+    title: `${job.operation} job · ${job.vmName}`,
     status: jobStatusText(job.status),
     statusColor: jobStatusColor(job.status),
-    facts,
-    phases: job.phases
-      ? [phase(job.phases.snapshot, 'Take Snapshot'), phase(job.phases.transfer, 'Transfer data to vault')]
-      : [],
-    skippedNote: job.phases?.transfer.status === 'Skipped' ? SKIPPED_NOTE : '',
-    errors: job.errors.map((e) => ({
+    phases,
+    // A job read from a list carries no task list; a Backup job always has the two phases.
+    phasesNote: !job.phases && job.operation === 'Backup' ? 'Phase details are not loaded yet: refresh.' : '',
+    errors: job.errors.slice(0, MAX_ERRORS).map((e) => ({
       code: e.code,
       message: truncate(e.message, 500),
-      recommendations: e.recommendations.join(' '),
+      recommendations: e.recommendations.length ? `Fix: ${truncate(e.recommendations.join(' '), 500)}` : '',
     })),
+    facts,
     canRefresh: !final,
     jobId: job.id,
     portalUrl: v.portalUrl ?? '',
@@ -73,27 +112,31 @@ export function presentJob(v: JobView) {
 
 /** The portal's job table: VM, operation, status, start, duration. */
 export function presentJobList(v: JobListView) {
-  const asOf = Date.parse(v.asOf);
-  const rows = v.jobs.slice(0, LIST_ROWS).map((j) => ({
-    vm: truncate(j.vmName, 40),
-    operation: j.operation,
-    status: jobStatusText(j.status),
-    color: jobStatusColor(j.status),
-    started: formatTime(j.startTime),
-    duration: formatDuration(j.durationMs ?? (j.startTime ? asOf - Date.parse(j.startTime) : undefined)),
-  }));
+  const rows = v.jobs.slice(0, JOB_LIST_ROWS).map((j) => {
+    const final = isFinalJobStatus(j.status);
+    const ms = final ? (j.durationMs ?? msBetween(j.startTime, j.endTime)) : msBetween(j.startTime, v.asOf);
+    return {
+      vm: truncate(j.vmName, 40),
+      operation: j.operation,
+      status: jobStatusText(j.status),
+      color: jobStatusColor(j.status),
+      started: formatTime(j.startTime),
+      duration: final || ms === undefined ? formatDuration(ms) : `${formatDuration(ms)} so far`,
+    };
+  });
+  const n = v.jobs.length;
   return {
     title: `Backup jobs · ${v.vaultName}`,
     description: v.description,
     summary:
-      v.jobs.length === 0
+      n === 0
         ? 'No jobs match.'
-        : v.jobs.length > LIST_ROWS
-          ? `Showing ${LIST_ROWS} of ${v.jobs.length}, newest first (and ${v.jobs.length - LIST_ROWS} more).`
-          : `Showing ${v.jobs.length}, newest first.`,
+        : n > JOB_LIST_ROWS
+          ? `${shownOf(n, JOB_LIST_ROWS)} Newest first.`
+          : `Showing ${plural(n, 'job')}, newest first.`,
     rows,
-    buttons: v.jobs.slice(0, LIST_BUTTONS).map((j) => ({
-      title: `Open ${truncate(j.vmName, 20)} ${j.operation} (${j.id.slice(0, 8)})`,
+    buttons: v.jobs.slice(0, JOB_LIST_BUTTONS).map((j) => ({
+      title: `${truncate(j.vmName, 20)} · ${j.operation} · ${j.id.slice(0, 8)}`,
       jobId: j.id,
     })),
   };

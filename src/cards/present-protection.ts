@@ -1,29 +1,47 @@
-import type { VmStatus } from '../domain/index.js';
-import { formatTime, truncate } from './card-format.js';
+import type { RecoveryPoint, VmStatus } from '../domain/index.js';
+import { formatTime, plural, shownOf, truncate } from './card-format.js';
 import { scheduleWords } from './present-policy.js';
 import type { EnableBackupView, RecoveryPointsView, StopBackupView, VmListView } from './views.js';
 
-const VM_ROWS = 25;
+/** VMs shown on one card: a 200-VM subscription would otherwise pass Teams' message limit. */
+export const VM_LIST_ROWS = 25;
+export const RECOVERY_POINT_ROWS = 30;
+
+/** States in which Azure accepts an on-demand backup (IRPending: protected, first backup pending). */
+const BACKUP_NOW_STATES = new Set(['Protected', 'IRPending']);
 
 /** Every VM: where it runs, its state, protection, and whether this vault can take it (and why not). */
 export function presentVmList(v: VmListView) {
-  const shown = v.vms.slice(0, VM_ROWS);
+  const protectedCount = v.vms.filter((x) => BACKUP_NOW_STATES.has(x.protection.state)).length;
   return {
     title: `VMs · vault ${v.vault.name} (${v.vault.location})`,
-    summary: `${v.vms.length} VMs; ${v.vms.filter((x) => x.protection.state === 'Protected').length} protected.${v.vms.length > VM_ROWS ? ` Showing ${VM_ROWS} (and ${v.vms.length - VM_ROWS} more).` : ''}`,
-    vms: shown.map((vm) => ({
-      name: truncate(vm.name, 64),
-      where: `${vm.location}${vm.extendedZone ? ` · Extended Zone ${vm.extendedZone}` : ''}`,
-      state: `${vm.osType} · ${vm.powerState}${vm.agentVersion ? ` · agent ${vm.agentVersion}` : ' · no agent reporting'}`,
-      protection: protectionWords(vm),
-      eligibility: vm.eligibility.eligible ? '' : `Not eligible: ${vm.eligibility.reason ?? ''}`,
-      agentWarning: vm.agent.problem
-        ? `${vm.agent.severity === 'blocking' ? '⛔' : '⚠️'} ${vm.agent.problem} ${vm.agent.fix ?? ''}`
-        : '',
-      canBackup: vm.protection.state === 'Protected',
-      canEnable:
-        vm.protection.state !== 'Protected' && vm.eligibility.eligible && vm.agent.severity !== 'blocking',
-    })),
+    summary: [
+      `${plural(v.vms.length, 'VM')}, ${protectedCount} protected.`,
+      shownOf(v.vms.length, VM_LIST_ROWS),
+    ]
+      .filter(Boolean)
+      .join(' '),
+    vms: v.vms.slice(0, VM_LIST_ROWS).map((vm) => {
+      const canBackup = BACKUP_NOW_STATES.has(vm.protection.state);
+      return {
+        name: truncate(vm.name, 64),
+        // Buttons carry the full name: a truncated one would name another VM, or none.
+        vm: vm.name,
+        where: `${vm.location}${vm.extendedZone ? ` · Extended Zone ${vm.extendedZone}` : ''}`,
+        state: `${vm.osType} · ${vm.powerState} · ${vm.agentVersion ? `agent ${vm.agentVersion}` : 'no agent reporting'}`,
+        protection: protectionWords(vm),
+        eligibility: vm.eligibility.eligible
+          ? ''
+          : `Not eligible: ${vm.eligibility.reason ?? 'not in this vault’s scope.'}`,
+        agentWarning: vm.agent.problem
+          ? `${vm.agent.severity === 'blocking' ? '⛔' : '⚠️'} ${vm.agent.problem}${vm.agent.fix ? ` ${vm.agent.fix}` : ''}`
+          : '',
+        agentColor: vm.agent.severity === 'blocking' ? 'Attention' : 'Warning',
+        canBackup,
+        // A blocking agent problem (rule 9) would only make enabling fail: the card shows the fix instead.
+        canEnable: !canBackup && vm.eligibility.eligible && vm.agent.severity !== 'blocking',
+      };
+    }),
   };
 }
 
@@ -34,7 +52,15 @@ function protectionWords(vm: VmStatus): string {
   const last = p.lastBackupTime
     ? ` · last backup ${formatTime(p.lastBackupTime)}${p.lastBackupStatus ? ` (${p.lastBackupStatus})` : ''}`
     : '';
-  return `${p.state === 'Protected' ? '🛡️ Protected' : `⏸️ ${p.state}`}${policy}${last}`;
+  const state =
+    p.state === 'Protected'
+      ? '🛡️ Protected'
+      : p.state === 'IRPending'
+        ? '🛡️ Protected, first backup pending'
+        : p.state === 'ProtectionStopped'
+          ? '⏸️ Backup stopped, data kept'
+          : `⏸️ ${p.state}`;
+  return `${state}${policy}${last}`;
 }
 
 /** Backup enabled: policy, first backup, consistency to expect, agent warning. */
@@ -48,14 +74,14 @@ export function presentEnableBackup(v: EnableBackupView) {
       { title: 'Vault', value: v.vaultName },
       { title: 'Policy', value: `${result.policy.name} (${result.policy.kind})` },
       { title: 'Schedule', value: scheduleWords(result.policy) },
-      {
-        title: 'First backup',
-        value: 'Follows the policy\'s schedule; say "backup ' + result.vm.name + ' now" to take one at once.',
-      },
+      ...(result.vm.extendedZone ? [{ title: 'Extended Zone', value: result.vm.extendedZone }] : []),
       ...(result.jobId ? [{ title: 'Configure job', value: result.jobId }] : []),
     ],
+    firstBackup: `The first backup follows the policy's schedule; to take one at once, say "backup ${result.vm.name} now" or press the button.`,
     consistency: result.consistency.why,
-    agentWarning: result.vm.agent.problem ? `⚠️ ${result.vm.agent.problem} ${result.vm.agent.fix ?? ''}` : '',
+    agentWarning: result.vm.agent.problem
+      ? `⚠️ ${result.vm.agent.problem}${result.vm.agent.fix ? ` ${result.vm.agent.fix}` : ''}`
+      : '',
     vm: result.vm.name,
   };
 }
@@ -66,32 +92,45 @@ export function presentStopBackup(v: StopBackupView) {
     title: r.deletedData ? `Backup stopped and data deleted · ${r.vmName}` : `Backup stopped · ${r.vmName}`,
     text: r.deletedData
       ? 'Protection is stopped and the backup data is deleted. Soft delete keeps the deleted data for 14 more days, during which it can be undeleted in the Azure portal.'
-      : 'Scheduled backups are stopped. The recovery points are kept; resume with "enable backup for ' +
-        r.vmName +
-        '".',
+      : `Scheduled backups are stopped. The recovery points are kept; resume with "enable backup for ${r.vmName}".`,
     facts: [{ title: 'Vault', value: v.vaultName }, ...(r.jobId ? [{ title: 'Job', value: r.jobId }] : [])],
   };
 }
 
+const CONSISTENCY: Record<string, string> = {
+  AppConsistent: 'Application-consistent',
+  CrashConsistent: 'Crash-consistent',
+  FileSystemConsistent: 'File-system-consistent',
+};
+/** The portal's names for where a point lives. */
+const TIER: Record<string, string> = { InstantRP: 'Snapshot', HardenedRP: 'Vault', ArchivedRP: 'Archive' };
+
+function pointDetail(p: RecoveryPoint): string {
+  const tiers = p.tiers.filter((t) => t.status === 'Valid').map((t) => TIER[t.type] ?? t.type);
+  return [
+    CONSISTENCY[p.consistency] ?? p.consistency,
+    tiers.length ? tiers.join(' + ') : '',
+    p.extendedZone ? `Extended Zone ${p.extendedZone}` : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
 export function presentRecoveryPoints(v: RecoveryPointsView) {
+  const n = v.points.length;
   return {
     title: `Recovery points · ${v.vmName}`,
     summary:
-      v.points.length === 0
-        ? 'No recovery points yet.'
-        : `${v.points.length} in vault ${v.vaultName}, newest first.`,
-    points: v.points.slice(0, 30).map((p) => ({
-      time: formatTime(p.time),
-      detail: [
-        p.consistency,
-        p.tiers
-          .filter((t) => t.status === 'Valid')
-          .map((t) => t.type)
-          .join(' + '),
-        p.extendedZone ? `Extended Zone ${p.extendedZone}` : '',
-      ]
-        .filter(Boolean)
-        .join(' · '),
-    })),
+      n === 0
+        ? `No recovery points in vault ${v.vaultName} yet.`
+        : [
+            `${plural(n, 'recovery point')} in vault ${v.vaultName}, newest first.`,
+            shownOf(n, RECOVERY_POINT_ROWS),
+          ]
+            .filter(Boolean)
+            .join(' '),
+    points: v.points
+      .slice(0, RECOVERY_POINT_ROWS)
+      .map((p) => ({ time: formatTime(p.time), detail: pointDetail(p) })),
   };
 }

@@ -1,5 +1,3 @@
-import type { ArmError } from './arm-errors.js';
-
 export interface ArmRequest {
   method: string;
   url: URL;
@@ -15,6 +13,7 @@ export interface ArmResponse {
   headers?: Record<string, string>;
 }
 
+/** Answers a request, or throws an ArmError that the pipeline turns into the ARM error answer. */
 export type ArmHandler = (req: ArmRequest) => ArmResponse;
 
 interface Route {
@@ -50,9 +49,6 @@ export class ArmRouter {
     return pathMatched ? 'method-not-allowed' : undefined;
   }
 }
-
-/** Thrown by handlers; the server turns it into the ARM error answer. */
-export type { ArmError };
 
 function split(path: string): string[] {
   return path.split('/').filter(Boolean);

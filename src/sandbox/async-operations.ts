@@ -50,7 +50,7 @@ export class AsyncOperations {
         startTime: start,
         endTime: '0001-01-01T00:00:00.00000Z',
       };
-    const end = this.now().toISOString();
+    const end = new Date(op.endMs ?? this.now().getTime()).toISOString();
     if ('error' in op.outcome)
       return {
         id: op.id,
@@ -75,6 +75,7 @@ export class AsyncOperations {
   private complete(op: SandboxOperation): void {
     if (op.done) return;
     op.done = true;
+    op.endMs = this.now().getTime();
     op.onDone?.();
   }
 }

@@ -1,20 +1,29 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../config.js';
+import { ConfigError, loadConfig } from '../config.js';
+import type { SandboxSettings } from '../config.js';
 import { SANDBOX_SUBSCRIPTION_ID, SANDBOX_VAULT_NAME, SANDBOX_VAULT_RESOURCE_GROUP } from './seed-ids.js';
 import { startSandbox } from './server.js';
 
-/** `npm run sandbox`: the local Azure alone, for trying the SDKs or the Azure CLI against it. */
-const { sandbox: s } = loadConfig();
+/** `npm run sandbox`: the local Azure alone, for trying the SDKs, curl or the bot against it. */
+let settings: SandboxSettings;
+try {
+  settings = loadConfig().sandbox;
+} catch (e) {
+  if (!(e instanceof ConfigError)) throw e;
+  process.stderr.write(`${e.message}\n`);
+  process.exit(1);
+}
 const sandbox = await startSandbox({
-  port: s.port,
-  clockSpeed: s.clockSpeed,
-  snapshotMinutes: s.snapshotMinutes,
-  transferMinutes: s.transferMinutes,
-  faults: s.faults,
-  seed: s.seed,
+  port: settings.port,
+  clockSpeed: settings.clockSpeed,
+  snapshotMinutes: settings.snapshotMinutes,
+  transferMinutes: settings.transferMinutes,
+  faults: settings.faults,
+  seed: settings.seed,
 });
+// A fixed path, so NODE_EXTRA_CA_CERTS in a .env keeps working across restarts (it is read at start).
 const certFile = join(tmpdir(), 'backup-chatops-sandbox.pem');
 writeFileSync(certFile, sandbox.certificatePem);
 process.stdout.write(
@@ -23,7 +32,8 @@ process.stdout.write(
     `  certificate:  ${certFile}  (NODE_EXTRA_CA_CERTS=${certFile} to trust it)`,
     `  subscription: ${SANDBOX_SUBSCRIPTION_ID}`,
     `  vault:        ${SANDBOX_VAULT_RESOURCE_GROUP}/${SANDBOX_VAULT_NAME}`,
-    `  clock:        ×${s.clockSpeed}; control routes under ${sandbox.url}/_sandbox/`,
+    `  clock:        ×${settings.clockSpeed} (snapshot ${settings.snapshotMinutes} min, transfer ${settings.transferMinutes} min)`,
+    `  control:      ${sandbox.url}/_sandbox/health | clock | clock/advance?ms=N | faults | vms/{vm}/fail-next?phase=snapshot|transfer`,
     '',
   ].join('\n'),
 );

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { JobStatus } from '../domain/index.js';
 import { MIN_WINDOWS_AGENT, compareVersions, deriveJobStatus } from '../domain/index.js';
+import { AGENT_UNAVAILABLE, SNAPSHOT_FAILED, TRANSFER_FAILED } from './job-errors.js';
+import type { JobFailure } from './job-errors.js';
 import type { SimulatedClock } from './simulated-clock.js';
 import type { SandboxJob, SandboxProtectedItem, SandboxVm, SandboxWorld } from './world.js';
 
@@ -11,32 +13,13 @@ export interface JobTimings {
   shortJobMs: number;
 }
 
-const AGENT_FAILURE = {
-  code: 'UserErrorGuestAgentStatusUnavailable',
-  message: 'VM Agent unable to communicate with Azure Backup.',
-  recommendation:
-    'Ensure the VM agent is installed, up to date (Windows: 2.6.1198.718 or later) and running, then retry the operation.',
-};
-const SNAPSHOT_FAILURE = {
-  code: 'ExtensionSnapshotFailedNoNetwork',
-  message: 'Snapshot operation failed due to no network connectivity on the virtual machine.',
-  recommendation: 'Ensure the VM has outbound network access to Azure, then retry the operation.',
-};
-const TRANSFER_FAILURE = {
-  code: 'UserErrorTransferDataToVaultFailed',
-  message:
-    'Transferring the snapshot to the vault failed. The snapshot is kept and the next backup retries the transfer.',
-  recommendation: 'No action needed if the next scheduled backup succeeds; otherwise contact support.',
-};
-
 /**
  * Moves jobs through their phases on the simulated clock, one event at a time in time order:
  * Take Snapshot → Transfer data to vault (or Skipped when an earlier backup of the same VM is still
- * transferring, DESIGN.md rule 8) → recovery point.
+ * transferring, DESIGN.md rule 8) → recovery point. Job status always follows from the two phases
+ * (deriveJobStatus, rule 7).
  */
 export class JobEngine {
-  private readonly durations = new Map<string, { snapshotMs: number; transferMs: number }>();
-
   constructor(
     private readonly world: SandboxWorld,
     private readonly clock: SimulatedClock,
@@ -49,9 +32,7 @@ export class JobEngine {
   snapshotInProgress(vmResourceId: string): SandboxJob | undefined {
     this.catchUp();
     return this.world.jobs.find(
-      (j) =>
-        j.vmResourceId.toLowerCase() === vmResourceId.toLowerCase() &&
-        j.tasks?.snapshot.status === 'InProgress',
+      (j) => sameId(j.vmResourceId, vmResourceId) && j.tasks?.snapshot.status === 'InProgress',
     );
   }
 
@@ -59,34 +40,32 @@ export class JobEngine {
     const now = this.clock.now().getTime();
     const planned = this.world.plannedFailures.get(vm.name.toLowerCase());
     this.world.plannedFailures.delete(vm.name.toLowerCase());
+    // The agent is not checked when protection is enabled, only when a running VM is snapshotted.
     const agentProblem =
       vm.powerState === 'running' &&
       (!vm.agentVersion ||
         (vm.osType === 'Windows' && compareVersions(vm.agentVersion, MIN_WINDOWS_AGENT) < 0));
+    const failSnapshot = agentProblem
+      ? AGENT_UNAVAILABLE
+      : planned === 'snapshot'
+        ? SNAPSHOT_FAILED
+        : undefined;
     const job: SandboxJob = {
-      id: randomUUID(),
-      vaultKey: item.vaultKey,
-      vmName: vm.name,
-      vmResourceId: vm.id,
-      operation: 'Backup',
+      ...this.newJob('Backup', item.vaultKey, vm, now),
       isUserTriggered,
-      startMs: now,
       tasks: { snapshot: { status: 'InProgress', startMs: now }, transfer: { status: 'NotStarted' } },
-      ...(agentProblem
-        ? { failSnapshot: AGENT_FAILURE }
-        : planned === 'snapshot'
-          ? { failSnapshot: SNAPSHOT_FAILURE }
-          : {}),
-      ...(planned === 'transfer' ? { failTransfer: TRANSFER_FAILURE } : {}),
-      errors: [],
+      ...(failSnapshot ? { failSnapshot } : {}),
+      ...(planned === 'transfer' ? { failTransfer: TRANSFER_FAILED } : {}),
       vmWasRunning: vm.powerState === 'running',
       recoveryPointExpiry: expiry,
+      snapshotMs: this.timings.snapshotMs,
+      transferMs: this.timings.transferMs,
     };
-    this.durations.set(job.id, { snapshotMs: this.timings.snapshotMs, transferMs: this.timings.transferMs });
     this.world.jobs.push(job);
     return job;
   }
 
+  /** A job without phases that completes after a short while (configure, stop, delete data). */
   startShortJob(
     operation: SandboxJob['operation'],
     vaultKey: string,
@@ -94,16 +73,8 @@ export class JobEngine {
   ): SandboxJob {
     const now = this.clock.now().getTime();
     const job: SandboxJob = {
-      id: randomUUID(),
-      vaultKey,
-      vmName: vm.name,
-      vmResourceId: vm.id,
-      operation,
-      isUserTriggered: true,
-      startMs: now,
+      ...this.newJob(operation, vaultKey, vm, now),
       plannedEndMs: now + this.timings.shortJobMs,
-      errors: [],
-      vmWasRunning: false,
     };
     this.world.jobs.push(job);
     return job;
@@ -129,15 +100,35 @@ export class JobEngine {
     }
   }
 
+  private newJob(
+    operation: SandboxJob['operation'],
+    vaultKey: string,
+    vm: { name: string; id: string },
+    now: number,
+  ): SandboxJob {
+    return {
+      id: randomUUID(),
+      activityId: randomUUID(),
+      vaultKey,
+      vmName: vm.name,
+      vmResourceId: vm.id,
+      operation,
+      isUserTriggered: true,
+      startMs: now,
+      errors: [],
+      vmWasRunning: false,
+    };
+  }
+
   private nextEventAt(job: SandboxJob): number | undefined {
     if (!job.tasks) return job.plannedEndMs;
-    const d = this.durations.get(job.id) ?? {
-      snapshotMs: this.timings.snapshotMs,
-      transferMs: this.timings.transferMs,
-    };
     const { snapshot, transfer } = job.tasks;
-    if (snapshot.status === 'InProgress') return (snapshot.startMs ?? job.startMs) + d.snapshotMs;
-    if (transfer.status === 'InProgress') return (transfer.startMs ?? job.startMs) + d.transferMs;
+    if (snapshot.status === 'InProgress') {
+      return (snapshot.startMs ?? job.startMs) + (job.snapshotMs ?? this.timings.snapshotMs);
+    }
+    if (transfer.status === 'InProgress') {
+      return (transfer.startMs ?? job.startMs) + (job.transferMs ?? this.timings.transferMs);
+    }
     return undefined;
   }
 
@@ -151,58 +142,68 @@ export class JobEngine {
       snapshot.endMs = at;
       if (job.failSnapshot) {
         snapshot.status = 'Failed';
-        transfer.status = 'Failed';
-        job.errors.push({
-          code: job.failSnapshot.code,
-          message: job.failSnapshot.message,
-          recommendations: [job.failSnapshot.recommendation],
-        });
-        this.finish(job, at, 'Failed');
+        // Without a snapshot there is nothing to transfer: the portal shows both phases failed.
+        Object.assign(transfer, { status: 'Failed', startMs: at, endMs: at });
+        this.fail(job, job.failSnapshot);
+        this.finish(job, at);
         return;
       }
       snapshot.status = 'Completed';
       const earlierTransfer = this.world.jobs.some(
-        (j) => j !== job && j.vmResourceId === job.vmResourceId && j.tasks?.transfer.status === 'InProgress',
+        (j) =>
+          j !== job && sameId(j.vmResourceId, job.vmResourceId) && j.tasks?.transfer.status === 'InProgress',
       );
       if (earlierTransfer) {
-        transfer.status = 'Skipped';
-        this.finish(job, at, 'Completed');
+        // Rule 8: one transfer per VM at a time; the running one carries this point's churn too.
+        Object.assign(transfer, { status: 'Skipped', startMs: at, endMs: at });
+        this.finish(job, at);
       } else {
-        transfer.status = 'InProgress';
-        transfer.startMs = at;
+        Object.assign(transfer, { status: 'InProgress', startMs: at });
       }
       return;
     }
     transfer.endMs = at;
     if (job.failTransfer) {
       transfer.status = 'Failed';
-      job.errors.push({
-        code: job.failTransfer.code,
-        message: job.failTransfer.message,
-        recommendations: [job.failTransfer.recommendation],
-      });
-      this.finish(job, at, 'CompletedWithWarnings');
+      this.fail(job, job.failTransfer);
+      this.finish(job, at);
       return;
     }
     transfer.status = 'Completed';
+    // The point is as of the snapshot; it lands in the vault only if the item still has its data there.
     const time = new Date(snapshot.endMs ?? at).toISOString();
-    this.world.recoveryPoints.push({
-      id: String(10_000_000_000_000 + Math.floor(Math.random() * 89_999_999_999_999)),
-      vaultKey: job.vaultKey,
-      vmResourceId: job.vmResourceId,
-      time,
-      type: job.vmWasRunning ? 'AppConsistent' : 'CrashConsistent',
-      expiry: job.recoveryPointExpiry,
-    });
-    this.finish(job, at, 'Completed', time);
+    if (this.itemOf(job)) {
+      this.world.recoveryPoints.push({
+        id: this.world.nextRecoveryPointId(snapshot.endMs ?? at),
+        vaultKey: job.vaultKey,
+        vmResourceId: job.vmResourceId,
+        time,
+        type: job.vmWasRunning ? 'AppConsistent' : 'CrashConsistent',
+        ...(job.recoveryPointExpiry ? { expiry: job.recoveryPointExpiry } : {}),
+      });
+    }
+    this.finish(job, at, time);
   }
 
-  private finish(job: SandboxJob, at: number, status: string, recoveryPointTime?: string): void {
+  private fail(job: SandboxJob, failure: JobFailure): void {
+    job.errors.push({ ...failure });
+  }
+
+  private itemOf(job: SandboxJob): SandboxProtectedItem | undefined {
+    return this.world.protectedItems.get(this.world.itemKey(job.vaultKey, job.vmResourceId));
+  }
+
+  /** Ends the job and records the outcome on the protected item, as its last backup. */
+  private finish(job: SandboxJob, at: number, recoveryPointTime?: string): void {
     job.endMs = at;
-    const item = this.world.protectedItems.get(this.world.itemKey(job.vaultKey, job.vmResourceId));
+    const item = this.itemOf(job);
     if (!item) return;
-    item.lastBackupStatus = status;
-    item.lastBackupTime = new Date(job.tasks?.snapshot.endMs ?? at).toISOString();
+    item.lastBackupStatus = this.statusOf(job);
+    item.lastBackupTime = new Date(job.tasks?.snapshot.startMs ?? job.startMs).toISOString();
     if (recoveryPointTime) item.lastRecoveryPoint = recoveryPointTime;
   }
+}
+
+function sameId(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
 }

@@ -2,12 +2,12 @@ import type { PolicyKind, PolicyRetention, PolicySchedule, PolicySpec, Weekday }
 import { WEEKDAYS } from '../domain/index.js';
 import { badRequest } from './arm-errors.js';
 
+type Json = Record<string, unknown>;
+
 /**
  * Reads an AzureIaaSVMProtectionPolicy as Azure receives it (JSON, times as ISO strings) into the
  * domain's PolicySpec, so the sandbox enforces the same limits as the bot (validatePolicySpec).
  */
-type Json = Record<string, unknown>;
-
 export function policySpecFromJson(name: string, properties: Json): PolicySpec {
   if (properties.backupManagementType !== 'AzureIaasVM') {
     throw badRequest(
@@ -35,6 +35,12 @@ function readSchedule(s: Json, kind: PolicyKind): PolicySchedule {
     throw badRequest(
       'BMSUserErrorInvalidPolicyInput',
       'SimpleSchedulePolicyV2 schedules need policyType V2 (Enhanced).',
+    );
+  }
+  if (type === 'SimpleSchedulePolicy' && kind === 'Enhanced') {
+    throw badRequest(
+      'BMSUserErrorInvalidPolicyInput',
+      'Enhanced policies (policyType V2) need a SimpleSchedulePolicyV2 schedule.',
     );
   }
   const frequency = s.scheduleRunFrequency;

@@ -1,6 +1,7 @@
 /**
- * Azure Recovery Services' per-subscription request budget, reported on every response as
- * `x-ms-ratelimit-remaining-subscription-resource-requests`: a token bucket refilled in real time.
+ * A token bucket refilled in real time. It backs Azure Recovery Services' per-subscription request
+ * budget (`x-ms-ratelimit-remaining-subscription-resource-requests`, enforced) and ARM's read and
+ * write counters (`x-ms-ratelimit-remaining-subscription-reads|writes`, reported only).
  */
 export class RequestBudget {
   private tokens: number;
@@ -18,9 +19,17 @@ export class RequestBudget {
     const now = Date.now();
     this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.refillPerSecond);
     this.last = now;
-    if (this.tokens < 1)
-      return { ok: false, retryAfterMs: Math.ceil(((1 - this.tokens) / this.refillPerSecond) * 1000) };
+    if (this.tokens < 1) {
+      const wait = this.refillPerSecond > 0 ? ((1 - this.tokens) / this.refillPerSecond) * 1000 : 60_000;
+      return { ok: false, retryAfterMs: Math.ceil(wait) };
+    }
     this.tokens -= 1;
     return { ok: true, remaining: Math.floor(this.tokens) };
+  }
+
+  /** Takes a token if there is one and says how many are left; never refuses. */
+  count(): number {
+    const t = this.take();
+    return t.ok ? t.remaining : 0;
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SNAPSHOT_FAILED, TRANSFER_FAILED } from './job-errors.js';
 import {
   SANDBOX_EXTENDED_ZONE,
   SANDBOX_REGION,
@@ -6,15 +7,90 @@ import {
   SANDBOX_VAULT_NAME,
   SANDBOX_VAULT_RESOURCE_GROUP,
 } from './seed-ids.js';
-import type { SandboxJob, SandboxVm } from './world.js';
+import type { SandboxJob, SandboxProtectedItem, SandboxVm } from './world.js';
 import { SandboxWorld } from './world.js';
 
-const DAY = 86_400_000;
 const MIN = 60_000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+/** Phase lengths of the seeded history, as in a real recorded session (8 min + 33 min). */
+const SNAPSHOT = 8 * MIN;
+const TRANSFER = 33 * MIN;
+
+type SeedVm = Omit<SandboxVm, 'id' | 'vmId' | 'resourceGroup' | 'location'> & {
+  resourceGroup?: string;
+  location?: string;
+};
+
+/** In westus (Extended Zone losangeles) and eastus: one VM per case the bot must handle. */
+const VMS: SeedVm[] = [
+  {
+    name: 'myVM',
+    extendedZone: SANDBOX_EXTENDED_ZONE,
+    osType: 'Windows',
+    osName: 'Windows Server 2022 Datacenter',
+    osVersion: '10.0.20348',
+    vmSize: 'Standard_D2s_v3',
+    powerState: 'running',
+    agentVersion: '2.7.41491.1102',
+  },
+  {
+    name: 'ez-linux-01',
+    extendedZone: SANDBOX_EXTENDED_ZONE,
+    osType: 'Linux',
+    osName: 'ubuntu',
+    osVersion: '22.04',
+    vmSize: 'Standard_D2s_v3',
+    powerState: 'running',
+    agentVersion: '2.10.0.8',
+  },
+  {
+    // Deallocated: its agent is installed but reports nothing.
+    name: 'web-linux-01',
+    osType: 'Linux',
+    osName: 'ubuntu',
+    osVersion: '22.04',
+    vmSize: 'Standard_B2s',
+    powerState: 'deallocated',
+    agentVersion: '2.10.0.8',
+  },
+  {
+    // Agent older than MIN_WINDOWS_AGENT.
+    name: 'legacy-win-01',
+    osType: 'Windows',
+    osName: 'Windows Server 2016 Datacenter',
+    osVersion: '10.0.14393',
+    vmSize: 'Standard_D2s_v3',
+    powerState: 'running',
+    agentVersion: '2.6.1198.600',
+  },
+  {
+    name: 'win-noagent-01',
+    osType: 'Windows',
+    osName: 'Windows Server 2019 Datacenter',
+    osVersion: '10.0.17763',
+    vmSize: 'Standard_D2s_v3',
+    powerState: 'running',
+  },
+  {
+    name: 'db-eastus-01',
+    resourceGroup: 'rg-eastus',
+    location: 'eastus',
+    osType: 'Linux',
+    osName: 'ubuntu',
+    osVersion: '22.04',
+    vmSize: 'Standard_E4s_v5',
+    powerState: 'running',
+    agentVersion: '2.10.0.8',
+  },
+];
+
+/** Azure Backup has not discovered it yet: only a container refresh makes it protectable. */
+const UNDISCOVERED = 'ez-linux-01';
 
 /**
  * The seeded world (DESIGN.md section 7): a region owning an Extended Zone, a vault with a standard
- * and an Enhanced policy, and VMs covering the interesting cases.
+ * and an Enhanced policy, VMs covering the interesting cases, and some job history.
  */
 export function seedWorld(now: Date): SandboxWorld {
   const w = new SandboxWorld(SANDBOX_SUBSCRIPTION_ID);
@@ -25,76 +101,11 @@ export function seedWorld(now: Date): SandboxWorld {
   ] as const) {
     w.resourceGroups.set(name.toLowerCase(), { name, location });
   }
-
-  const vm = (v: Omit<SandboxVm, 'id' | 'vmId' | 'resourceGroup'> & { resourceGroup?: string }): SandboxVm =>
-    w.addVm({ vmId: randomUUID(), resourceGroup: 'rg-workloads', ...v });
-  const myVm = vm({
-    name: 'myVM',
-    location: SANDBOX_REGION,
-    extendedZone: SANDBOX_EXTENDED_ZONE,
-    osType: 'Windows',
-    osName: 'Windows Server 2022 Datacenter',
-    osVersion: '10.0.20348',
-    vmSize: 'Standard_D2s_v3',
-    powerState: 'running',
-    agentVersion: '2.7.41491.1102',
-  });
-  const ezLinux = vm({
-    name: 'ez-linux-01',
-    location: SANDBOX_REGION,
-    extendedZone: SANDBOX_EXTENDED_ZONE,
-    osType: 'Linux',
-    osName: 'ubuntu',
-    osVersion: '22.04',
-    vmSize: 'Standard_D2s_v3',
-    powerState: 'running',
-    agentVersion: '2.10.0.8',
-  });
-  const others = [
-    vm({
-      name: 'web-linux-01',
-      location: SANDBOX_REGION,
-      osType: 'Linux',
-      osName: 'ubuntu',
-      osVersion: '22.04',
-      vmSize: 'Standard_B2s',
-      powerState: 'deallocated',
-      agentVersion: '2.10.0.8',
-    }),
-    vm({
-      name: 'legacy-win-01',
-      location: SANDBOX_REGION,
-      osType: 'Windows',
-      osName: 'Windows Server 2016 Datacenter',
-      osVersion: '10.0.14393',
-      vmSize: 'Standard_D2s_v3',
-      powerState: 'running',
-      agentVersion: '2.6.1198.600',
-    }),
-    vm({
-      name: 'win-noagent-01',
-      location: SANDBOX_REGION,
-      osType: 'Windows',
-      osName: 'Windows Server 2019 Datacenter',
-      osVersion: '10.0.17763',
-      vmSize: 'Standard_D2s_v3',
-      powerState: 'running',
-    }),
-    vm({
-      name: 'db-eastus-01',
-      resourceGroup: 'rg-eastus',
-      location: 'eastus',
-      osType: 'Linux',
-      osName: 'ubuntu',
-      osVersion: '22.04',
-      vmSize: 'Standard_E4s_v5',
-      powerState: 'running',
-      agentVersion: '2.10.0.8',
-    }),
-  ];
-  // Every VM but ez-linux-01 has been discovered: it appears only after a container refresh.
-  for (const v of [myVm, ...others]) w.discovered.add(v.id.toLowerCase());
-  void ezLinux;
+  for (const v of VMS) {
+    const vm = w.addVm({ vmId: randomUUID(), resourceGroup: 'rg-workloads', location: SANDBOX_REGION, ...v });
+    if (vm.name !== UNDISCOVERED) w.discovered.add(vm.id.toLowerCase());
+  }
+  const myVm = w.vmByName('myVM')!;
 
   const vault = w.addVault(SANDBOX_VAULT_RESOURCE_GROUP, SANDBOX_VAULT_NAME, SANDBOX_REGION);
   const vaultKey = w.vaultKey(vault.resourceGroup, vault.name);
@@ -102,16 +113,16 @@ export function seedWorld(now: Date): SandboxWorld {
     vaultKey,
     name: 'DefaultPolicy',
     kind: 'Standard',
-    properties: DEFAULT_POLICY,
+    properties: structuredClone(DEFAULT_POLICY),
   });
   w.policies.set(w.policyKey(vaultKey, 'EnhancedPolicy'), {
     vaultKey,
     name: 'EnhancedPolicy',
     kind: 'Enhanced',
-    properties: ENHANCED_POLICY,
+    properties: structuredClone(ENHANCED_POLICY),
   });
 
-  w.protectedItems.set(w.itemKey(vaultKey, myVm.id), {
+  const item: SandboxProtectedItem = {
     vaultKey,
     vmResourceId: myVm.id,
     vmName: myVm.name,
@@ -121,28 +132,28 @@ export function seedWorld(now: Date): SandboxWorld {
     policyName: 'EnhancedPolicy',
     state: 'Protected',
     protectedItemDataId: '636482643132986882',
-  });
+  };
+  w.protectedItems.set(w.itemKey(vaultKey, myVm.id), item);
 
-  // History: configured ten days ago; scheduled backups since, one failed, one with a warning.
+  // History: configured ten days ago; scheduled backups since: two completed, one whose transfer
+  // failed (CompletedWithWarnings) and one whose snapshot failed (Failed).
   const t = now.getTime();
   const history: [number, 'ok' | 'snapshot' | 'transfer'][] = [
     [t - 3 * DAY, 'snapshot'],
     [t - 2 * DAY, 'ok'],
-    [t - DAY - 4 * 60 * MIN, 'transfer'],
+    [t - DAY - 4 * HOUR, 'transfer'],
     [t - DAY, 'ok'],
   ];
   w.jobs.push(shortJob(vaultKey, myVm, 'ConfigureBackup', t - 10 * DAY));
   for (const [start, outcome] of history) {
-    const job = scheduledBackup(vaultKey, myVm, start, outcome);
-    w.jobs.push(job);
-    const item = w.protectedItems.get(w.itemKey(vaultKey, myVm.id))!;
-    item.lastBackupTime = new Date(start + 8 * MIN).toISOString();
+    w.jobs.push(scheduledBackup(vaultKey, myVm, start, outcome));
+    item.lastBackupTime = new Date(start).toISOString();
     item.lastBackupStatus =
       outcome === 'ok' ? 'Completed' : outcome === 'transfer' ? 'CompletedWithWarnings' : 'Failed';
     if (outcome === 'ok') {
-      const time = new Date(start + 8 * MIN).toISOString();
+      const time = new Date(start + SNAPSHOT).toISOString();
       w.recoveryPoints.push({
-        id: String(20_000_000_000_000 + start / 1000),
+        id: w.nextRecoveryPointId(start + SNAPSHOT),
         vaultKey,
         vmResourceId: myVm.id,
         time,
@@ -162,6 +173,7 @@ function shortJob(
 ): SandboxJob {
   return {
     id: randomUUID(),
+    activityId: randomUUID(),
     vaultKey,
     vmName: vm.name,
     vmResourceId: vm.id,
@@ -180,10 +192,11 @@ function scheduledBackup(
   start: number,
   outcome: 'ok' | 'snapshot' | 'transfer',
 ): SandboxJob {
-  const snapEnd = start + 8 * MIN;
-  const end = outcome === 'snapshot' ? snapEnd : snapEnd + 33 * MIN;
+  const snapEnd = start + SNAPSHOT;
+  const end = outcome === 'snapshot' ? snapEnd : snapEnd + TRANSFER;
   return {
     id: randomUUID(),
+    activityId: randomUUID(),
     vaultKey,
     vmName: vm.name,
     vmResourceId: vm.id,
@@ -195,36 +208,17 @@ function scheduledBackup(
       snapshot: { status: outcome === 'snapshot' ? 'Failed' : 'Completed', startMs: start, endMs: snapEnd },
       transfer:
         outcome === 'snapshot'
-          ? { status: 'Failed' }
+          ? { status: 'Failed', startMs: snapEnd, endMs: snapEnd }
           : { status: outcome === 'transfer' ? 'Failed' : 'Completed', startMs: snapEnd, endMs: end },
     },
-    errors:
-      outcome === 'snapshot'
-        ? [
-            {
-              code: 'ExtensionSnapshotFailedNoNetwork',
-              message: 'Snapshot operation failed due to no network connectivity on the virtual machine.',
-              recommendations: [
-                'Ensure the VM has outbound network access to Azure, then retry the operation.',
-              ],
-            },
-          ]
-        : outcome === 'transfer'
-          ? [
-              {
-                code: 'UserErrorTransferDataToVaultFailed',
-                message:
-                  'Transferring the snapshot to the vault failed. The snapshot is kept and the next backup retries the transfer.',
-                recommendations: ['No action needed if the next scheduled backup succeeds.'],
-              },
-            ]
-          : [],
+    errors: outcome === 'snapshot' ? [SNAPSHOT_FAILED] : outcome === 'transfer' ? [TRANSFER_FAILED] : [],
     vmWasRunning: true,
   };
 }
 
 const at = (time: string) => `2021-12-17T${time}:00Z`;
 
+/** Standard (V1): daily at 22:30 UTC, instant restore 2 days, daily points 30 days. */
 const DEFAULT_POLICY = {
   backupManagementType: 'AzureIaasVM',
   policyType: 'V1',
@@ -241,6 +235,7 @@ const DEFAULT_POLICY = {
   },
 };
 
+/** Enhanced (V2): every 4 hours from 08:00 for 12 hours, instant restore 7 days, daily points 30 days. */
 const ENHANCED_POLICY = {
   backupManagementType: 'AzureIaasVM',
   policyType: 'V2',

@@ -1,4 +1,5 @@
 import type { PolicyKind, TaskStatus } from '../domain/index.js';
+import type { JobFailure } from './job-errors.js';
 
 /**
  * The sandbox's in-memory Azure: typed, so tests can look inside. Maps are keyed by lower-cased
@@ -16,7 +17,7 @@ export interface SandboxVm {
   osVersion: string;
   vmSize: string;
   powerState: 'running' | 'deallocated' | 'stopped';
-  /** Undefined: no agent reports (not installed, or the VM is not running). */
+  /** Version of the installed VM agent; undefined when none is installed. Only a running VM reports it. */
   agentVersion?: string;
 }
 
@@ -67,6 +68,7 @@ export interface SandboxTask {
 
 export interface SandboxJob {
   id: string;
+  activityId: string;
   vaultKey: string;
   vmName: string;
   vmResourceId: string;
@@ -76,11 +78,15 @@ export interface SandboxJob {
   endMs?: number;
   /** Only Backup jobs have the two phases. */
   tasks?: { snapshot: SandboxTask; transfer: SandboxTask };
-  /** Non-backup jobs end at this time. */
+  /** Phase lengths of a backup, fixed when it starts. */
+  snapshotMs?: number;
+  transferMs?: number;
+  /** Jobs without phases end at this time. */
   plannedEndMs?: number;
-  failSnapshot?: { code: string; message: string; recommendation: string };
-  failTransfer?: { code: string; message: string; recommendation: string };
-  errors: { code: string; message: string; recommendations: string[] }[];
+  /** How a phase of this backup will fail, decided when it starts. */
+  failSnapshot?: JobFailure;
+  failTransfer?: JobFailure;
+  errors: JobFailure[];
   /** Whether the VM was running when the snapshot was taken (consistency of the point). */
   vmWasRunning: boolean;
   recoveryPointExpiry?: string;
@@ -97,6 +103,7 @@ export interface SandboxOperation {
   /** Runs when the operation completes (resource group deletion, for example). */
   onDone?: () => void;
   done: boolean;
+  endMs?: number;
 }
 
 export class SandboxWorld {
@@ -113,6 +120,7 @@ export class SandboxWorld {
   readonly discovered = new Set<string>();
   /** Failures planned for a VM's next backup (by VM name, lower case). */
   readonly plannedFailures = new Map<string, 'snapshot' | 'transfer'>();
+  private recoveryPointSeq = 0;
 
   constructor(subscriptionId: string) {
     this.subscriptionId = subscriptionId;
@@ -158,7 +166,40 @@ export class SandboxWorld {
     return vault;
   }
 
-  /** The protected item a container/item name pair designates (names compared case-insensitively). */
+  /** Removes a vault with its policies, items, recovery points and jobs. */
+  removeVault(key: string): void {
+    this.vaults.delete(key);
+    for (const [k, p] of this.policies) if (p.vaultKey === key) this.policies.delete(k);
+    for (const [k, i] of this.protectedItems) if (i.vaultKey === key) this.protectedItems.delete(k);
+    this.removeWhere(this.recoveryPoints, (rp) => rp.vaultKey === key);
+    this.removeWhere(this.jobs, (j) => j.vaultKey === key);
+  }
+
+  /** Removes a resource group with its VMs and vaults (callers check that the vaults may go). */
+  removeResourceGroup(name: string): void {
+    const key = name.toLowerCase();
+    this.resourceGroups.delete(key);
+    for (const [id, vm] of this.vms) {
+      if (vm.resourceGroup.toLowerCase() === key) {
+        this.vms.delete(id);
+        this.discovered.delete(id);
+      }
+    }
+    for (const [vk, v] of this.vaults) if (v.resourceGroup.toLowerCase() === key) this.removeVault(vk);
+  }
+
+  /** Recovery point ids shaped like Azure's (14 digits): the snapshot's second, then a sequence number. */
+  nextRecoveryPointId(atMs: number): string {
+    this.recoveryPointSeq += 1;
+    return String(
+      10_000_000_000_000 + (Math.floor(atMs / 1000) % 1_000_000_000) * 1000 + (this.recoveryPointSeq % 1000),
+    );
+  }
+
+  /**
+   * The protected item a container/item name pair designates: names compared case-insensitively,
+   * and the container's `iaasvmcontainer;` prefix optional (clients send both forms).
+   */
   findItem(vaultKey: string, containerName: string, itemName: string): SandboxProtectedItem | undefined {
     const wanted = itemName.toLowerCase();
     const container = containerName.toLowerCase();
@@ -166,12 +207,16 @@ export class SandboxWorld {
       (i) =>
         i.vaultKey === vaultKey &&
         i.itemName.toLowerCase() === wanted &&
-        (container.endsWith(`;${i.resourceGroup.toLowerCase()};${i.vmName.toLowerCase()}`) ||
-          i.containerName.toLowerCase() === container),
+        container.endsWith(`;${i.resourceGroup.toLowerCase()};${i.vmName.toLowerCase()}`),
     );
   }
 
+  /** Items with backup data in the vault (protected, or stopped with data kept): a vault with any cannot go. */
   protectedCount(vaultKey: string): number {
     return [...this.protectedItems.values()].filter((i) => i.vaultKey === vaultKey).length;
+  }
+
+  private removeWhere<T>(list: T[], drop: (x: T) => boolean): void {
+    for (let i = list.length - 1; i >= 0; i--) if (drop(list[i]!)) list.splice(i, 1);
   }
 }

@@ -1,204 +1,384 @@
-import type { View } from '../../src/cards/views.js';
-import type { BackupJob, JobStatus, Policy, TaskStatus, VmStatus } from '../../src/domain/index.js';
+import type { ApprovalView, JobView, View } from '../../src/cards/views.js';
+import type {
+  BackupJob,
+  JobStatus,
+  Policy,
+  TaskStatus,
+  Vault,
+  VmFacts,
+  VmProtection,
+  VmStatus,
+} from '../../src/domain/index.js';
+import {
+  checkVmAgent,
+  deriveJobStatus,
+  expectedConsistency,
+  validatePolicySpec,
+  vmEligibility,
+} from '../../src/domain/index.js';
 
-/** Realistic views of every kind, for the renderer tests. */
+/**
+ * Realistic views of every kind for the renderer tests, built with the domain's own rules (agent
+ * check, eligibility, policy validation, the portal's status table) so the words on the cards are
+ * the words the bot will really show.
+ */
 export const AS_OF = '2026-11-22T10:20:00.000Z';
+export const JOB_ID = '3f2b7c1e-0d4a-4e8b-9c61-2a5d7e9f0b13';
 
-export function job(
-  snapshot: TaskStatus,
-  transfer: TaskStatus,
-  status: JobStatus,
-  extra: Partial<BackupJob> = {},
-): BackupJob {
+export const VAULT: Vault = {
+  id: '/subscriptions/0000/resourceGroups/rg-chatops/providers/Microsoft.RecoveryServices/vaults/rsv-westus',
+  name: 'rsv-westus',
+  resourceGroup: 'rg-chatops',
+  subscriptionId: '00000000-0000-0000-0000-000000000001',
+  location: 'westus',
+  provisioningState: 'Succeeded',
+};
+
+// ---- jobs -------------------------------------------------------------------------------------
+
+/** The portal's table (DESIGN.md rule 7): snapshot, transfer → the status and label shown. */
+export const PORTAL_TABLE: [TaskStatus, TaskStatus, JobStatus, string][] = [
+  ['Completed', 'InProgress', 'InProgress', 'In progress'],
+  ['Completed', 'Skipped', 'Completed', 'Completed'],
+  ['Completed', 'Completed', 'Completed', 'Completed'],
+  ['Completed', 'Failed', 'CompletedWithWarnings', 'Completed with warning'],
+  ['Failed', 'Failed', 'Failed', 'Failed'],
+];
+
+const T0 = Date.parse('2026-11-22T10:00:00.000Z');
+const at = (min: number) => new Date(T0 + min * 60_000).toISOString();
+
+/**
+ * A backup job of myVM started at 10:00 whose phases are in the given states; times follow the
+ * recorded session (snapshot 8 min, whole job 41 min). The status comes from the portal's table.
+ */
+export function job(snapshot: TaskStatus, transfer: TaskStatus, extra: Partial<BackupJob> = {}): BackupJob {
+  const status = deriveJobStatus(snapshot, transfer);
+  const snapshotEnded = snapshot === 'Completed' || snapshot === 'Failed';
+  // A transfer runs only after a completed snapshot; after a failed one it is marked failed unstarted.
+  const transferEnded = snapshot === 'Completed' && (transfer === 'Completed' || transfer === 'Failed');
+  const transferStarted = transferEnded || (snapshot === 'Completed' && transfer === 'InProgress');
+  const final = status !== 'InProgress';
   return {
-    id: '3f2b7c1e-0d4a-4e8b-9c61-2a5d7e9f0b13',
-    vaultName: 'rsv-westus',
+    id: JOB_ID,
+    vaultName: VAULT.name,
     vmName: 'myVM',
     operation: 'Backup',
     status,
     azureStatus: status,
     isUserTriggered: true,
-    startTime: '2026-11-22T10:00:00.000Z',
-    durationMs: 20 * 60_000,
+    startTime: at(0),
+    ...(final ? { endTime: snapshotEnded && !transferEnded ? at(8) : at(41) } : {}),
+    ...(final ? { durationMs: (snapshotEnded && !transferEnded ? 8 : 41) * 60_000 } : {}),
     phases: {
       snapshot: {
         name: 'Take Snapshot',
         status: snapshot,
-        startTime: '2026-11-22T10:00:00.000Z',
-        ...(snapshot === 'InProgress' ? {} : { endTime: '2026-11-22T10:08:00.000Z', durationMs: 8 * 60_000 }),
+        ...(snapshot === 'NotStarted' ? {} : { startTime: at(0) }),
+        ...(snapshotEnded ? { endTime: at(8), durationMs: 8 * 60_000 } : {}),
       },
       transfer: {
         name: 'Transfer data to vault',
         status: transfer,
-        ...(transfer === 'NotStarted' || transfer === 'Skipped'
-          ? {}
-          : { startTime: '2026-11-22T10:08:00.000Z' }),
-        ...(transfer === 'Completed' || transfer === 'Failed'
-          ? { endTime: '2026-11-22T10:41:00.000Z', durationMs: 33 * 60_000 }
-          : {}),
+        ...(transferStarted ? { startTime: at(8) } : {}),
+        ...(transferEnded ? { endTime: at(41), durationMs: 33 * 60_000 } : {}),
       },
     },
-    errors: [],
+    errors:
+      transfer === 'Failed'
+        ? [
+            {
+              code:
+                snapshot === 'Failed' ? 'UserErrorGuestAgentStatusUnavailable' : 'UserErrorTransferFailed',
+              message:
+                snapshot === 'Failed'
+                  ? 'VM Agent unable to communicate with the Azure Backup Service.'
+                  : 'Data transfer to the vault failed.',
+              recommendations: [
+                'Ensure the VM agent is the latest version and running, then retry the backup.',
+              ],
+            },
+          ]
+        : [],
     ...extra,
   };
 }
 
-const vm = (over: Partial<VmStatus>): VmStatus => ({
-  id: '/subscriptions/s/resourceGroups/rg-workloads/providers/Microsoft.Compute/virtualMachines/myVM',
-  name: 'myVM',
-  subscriptionId: 's',
-  resourceGroup: 'rg-workloads',
-  location: 'westus',
-  osType: 'Windows',
-  powerState: 'running',
-  agentVersion: '2.7.41491.1102',
-  protection: { state: 'NotProtected' },
-  eligibility: { eligible: true },
-  agent: { ok: true },
-  ...over,
+export function jobView(j: BackupJob, extra: Partial<JobView> = {}): JobView {
+  return { kind: 'job', job: j, asOf: AS_OF, ...extra };
+}
+
+/** A job card as "backup myVM now" first shows it: snapshot running, retention and link known. */
+export const STARTED_JOB = jobView(job('InProgress', 'NotStarted'), {
+  retainUntil: '2026-12-22',
+  consistency: 'The VM is running, so the snapshot will most likely be application-consistent.',
+  portalUrl: `https://portal.azure.com/#@/resource${VAULT.id}/backupJobs`,
 });
 
+export const JOB_VIEWS: JobView[] = [
+  STARTED_JOB,
+  ...PORTAL_TABLE.map(([s, t]) => jobView(job(s, t))),
+  // From a job list: no task list yet.
+  jobView({ ...job('Completed', 'InProgress'), phases: undefined }),
+  jobView({
+    ...job('Completed', 'Completed'),
+    operation: 'ConfigureBackup',
+    isUserTriggered: undefined,
+    phases: undefined,
+  }),
+];
+
+/** `n` jobs of different VMs and states, newest first, as a vault's job list returns them. */
+export function manyJobs(n: number): BackupJob[] {
+  return Array.from({ length: n }, (_, i) => {
+    const [s, t] = PORTAL_TABLE[i % PORTAL_TABLE.length]!;
+    const j = job(s, t);
+    return {
+      ...j,
+      id: `job-${String(i).padStart(4, '0')}-${JOB_ID.slice(9)}`,
+      vmName: `app-vm-${i}`,
+      phases: undefined,
+    };
+  });
+}
+
+// ---- VMs ----------------------------------------------------------------------------------------
+
+function vmStatus(facts: Partial<VmFacts> & { name: string }, protection: VmProtection): VmStatus {
+  const vm: VmFacts = {
+    id: `/subscriptions/${VAULT.subscriptionId}/resourceGroups/rg-workloads/providers/Microsoft.Compute/virtualMachines/${facts.name}`,
+    subscriptionId: VAULT.subscriptionId,
+    resourceGroup: 'rg-workloads',
+    location: 'westus',
+    osType: 'Windows',
+    powerState: 'running',
+    agentVersion: '2.7.41491.1102',
+    ...facts,
+  };
+  return { ...vm, protection, eligibility: vmEligibility(vm, VAULT), agent: checkVmAgent(vm) };
+}
+
+/** The seeded world's interesting cases (DESIGN.md section 7). */
 export const VMS: VmStatus[] = [
-  vm({
-    extendedZone: 'losangeles',
-    protection: {
+  vmStatus(
+    { name: 'myVM', extendedZone: 'losangeles' },
+    {
       state: 'Protected',
       policyName: 'EnhancedPolicy',
       policyKind: 'Enhanced',
       lastBackupTime: '2026-11-21T08:08:00Z',
       lastBackupStatus: 'Completed',
     },
-  }),
-  vm({
-    name: 'web-linux-01',
-    osType: 'Linux',
-    powerState: 'deallocated',
-    agentVersion: undefined,
-    agent: {
-      ok: true,
-      severity: 'warning',
-      problem: 'web-linux-01 is not running, so its VM agent cannot be checked.',
-      fix: 'Install walinuxagent.',
-    },
-  }),
-  vm({
-    name: 'legacy-win-01',
-    agentVersion: '2.6.1198.600',
-    agent: { ok: false, severity: 'blocking', problem: 'Agent too old.', fix: 'Update it.' },
-  }),
-  vm({
-    name: 'db-eastus-01',
-    location: 'eastus',
-    eligibility: { eligible: false, reason: 'In region eastus; vault rsv-westus is in westus.' },
-  }),
+  ),
+  vmStatus(
+    { name: 'web-linux-01', osType: 'Linux', powerState: 'deallocated', agentVersion: undefined },
+    { state: 'NotProtected' },
+  ),
+  vmStatus({ name: 'legacy-win-01', agentVersion: '2.6.1198.600' }, { state: 'NotProtected' }),
+  vmStatus({ name: 'db-eastus-01', location: 'eastus' }, { state: 'NotProtected' }),
+];
+export const [EZ_WINDOWS, STOPPED_LINUX, OLD_AGENT, OTHER_REGION] = VMS as [
+  VmStatus,
+  VmStatus,
+  VmStatus,
+  VmStatus,
 ];
 
-export const ENHANCED: Policy = {
-  id: '/x/EnhancedPolicy',
-  name: 'EnhancedPolicy',
-  kind: 'Enhanced',
-  schedule: { frequency: 'Hourly', intervalHours: 4, windowStartTime: '08:00', windowDurationHours: 12 },
-  instantRestoreDays: 7,
-  retention: { dailyDays: 30, weeklyWeeks: 12, weeklyDays: ['Sunday'] },
-  timeZone: 'UTC',
+export function manyVms(n: number): VmStatus[] {
+  return Array.from({ length: n }, (_, i) => ({
+    ...VMS[i % VMS.length]!,
+    name: `vm-${String(i).padStart(3, '0')}`,
+  }));
+}
+
+// ---- policies -----------------------------------------------------------------------------------
+
+const policy = (spec: Parameters<typeof validatePolicySpec>[0], extra: Partial<Policy> = {}): Policy => ({
+  ...validatePolicySpec(spec),
+  id: `${VAULT.id}/backupPolicies/${spec.name}`,
   protectedItemsCount: 1,
-  restorePointResourceGroupPrefix: 'AzureBackupRG_westus_',
-};
-const STANDARD: Policy = {
-  ...ENHANCED,
-  id: '/x/DefaultPolicy',
+  ...extra,
+});
+
+export const ENHANCED_HOURLY = policy(
+  {
+    name: 'EnhancedPolicy',
+    kind: 'Enhanced',
+    schedule: { frequency: 'Hourly', intervalHours: 4, windowStartTime: '08:00', windowDurationHours: 12 },
+    retention: { dailyDays: 30, weeklyWeeks: 12 },
+  },
+  { restorePointResourceGroupPrefix: 'rg-chatops-rpc-' },
+);
+export const ENHANCED_DAILY = policy(
+  {
+    name: 'nightly-enhanced',
+    kind: 'Enhanced',
+    schedule: { frequency: 'Daily', time: '22:30' },
+    instantRestoreDays: 1,
+    retention: { dailyDays: 90, monthlyMonths: 12, yearlyYears: 7 },
+    timeZone: 'Pacific Standard Time',
+  },
+  { protectedItemsCount: 0 },
+);
+export const STANDARD_WEEKLY = policy({
   name: 'DefaultPolicy',
   kind: 'Standard',
   schedule: { frequency: 'Weekly', days: ['Monday', 'Thursday'], time: '01:00' },
-  instantRestoreDays: 2,
+});
+export const POLICIES = [ENHANCED_HOURLY, ENHANCED_DAILY, STANDARD_WEEKLY];
+
+// ---- approvals ----------------------------------------------------------------------------------
+
+export const OPEN_APPROVAL: ApprovalView = {
+  kind: 'approval',
+  id: 'apr-7c41',
+  state: 'requested',
+  action: 'Stop backup and delete data',
+  target: 'myVM (vault rsv-westus)',
+  requestedBy: 'Alice',
+  requestedAt: '2026-11-22T10:00:00Z',
+  expiresAt: '2026-11-22T11:00:00Z',
+  consequences: [
+    'Scheduled backups of myVM stop.',
+    'All 14 recovery points of myVM are deleted.',
+    'Soft delete keeps the deleted data 14 more days; after that it cannot be recovered.',
+  ],
+  confirmName: 'myVM',
 };
 
+export const DECIDED_APPROVALS: ApprovalView[] = [
+  { ...OPEN_APPROVAL, state: 'approved', decidedBy: 'Bob', decidedAt: '2026-11-22T10:10:00Z' },
+  { ...OPEN_APPROVAL, state: 'executing', decidedBy: 'Bob', decidedAt: '2026-11-22T10:10:00Z' },
+  {
+    ...OPEN_APPROVAL,
+    state: 'executed',
+    decidedBy: 'Bob',
+    decidedAt: '2026-11-22T10:10:00Z',
+    outcome: 'Backup of myVM stopped and its data deleted (job 9d1e…).',
+  },
+  {
+    ...OPEN_APPROVAL,
+    state: 'failed',
+    decidedBy: 'Bob',
+    decidedAt: '2026-11-22T10:10:00Z',
+    outcome: 'Azure refused: the vault is locked (azure.ScopeLocked).',
+  },
+  {
+    ...OPEN_APPROVAL,
+    state: 'rejected',
+    decidedBy: 'Bob',
+    decidedAt: '2026-11-22T10:05:00Z',
+    outcome: 'Rejected.',
+  },
+  { ...OPEN_APPROVAL, state: 'expired' },
+  { ...OPEN_APPROVAL, state: 'cancelled', decidedBy: 'Alice', decidedAt: '2026-11-22T10:02:00Z' },
+];
+
+// ---- everything else ----------------------------------------------------------------------------
+
+export const UNKNOWN_COMMAND: View = {
+  kind: 'error',
+  title: "I didn't understand that",
+  code: 'validation.unknown_command',
+  message: 'I don\'t know how to "bakup myVM now".',
+  hint: 'Did you mean one of these?',
+  suggestions: ['backup myVM now', 'backup myVM now keep until 2026-12-31'],
+};
+
+/** At least one view of every kind, plus the variants a card must handle. */
 export const ALL_VIEWS: View[] = [
   {
     kind: 'help',
-    role: 'reader, operator',
+    role: 'operator',
     commands: [
-      { id: 'backup.now', title: 'Back up now', summary: 'Starts a backup.', examples: ['backup myVM now'] },
+      {
+        id: 'vms.list',
+        title: 'List VMs',
+        summary: 'VMs and whether they are protected.',
+        examples: ['list vms'],
+      },
+      {
+        id: 'backup.now',
+        title: 'Back up now',
+        summary: 'Takes a backup now; the point is kept 30 days unless you say otherwise.',
+        examples: ['backup myVM now', 'backup myVM now keep until 2026-12-31', 'backup myVM now for 90 days'],
+      },
     ],
   },
   {
     kind: 'message',
     tone: 'warning',
-    title: 'Approval required',
-    text: 'Nothing was done.',
+    title: 'Approval requested',
+    text: 'Deleting backup data needs an approver. Nothing was done yet.',
     facts: [{ title: 'VM', value: 'myVM' }],
-    actions: [{ verb: 'jobs.list', title: 'Jobs', data: { filter: 'failed' } }],
+    actions: [
+      { verb: 'jobs.list', title: 'Jobs of myVM', data: { vm: 'myVM' } },
+      {
+        verb: 'approval.cancel',
+        title: 'Cancel request',
+        data: { approvalId: 'apr-7c41' },
+        style: 'destructive',
+      },
+    ],
   },
+  { kind: 'message', tone: 'info', title: 'Nothing to do', text: 'myVM is already protected.' },
+  UNKNOWN_COMMAND,
   {
     kind: 'error',
-    title: "I didn't understand that",
-    code: 'validation.unknown_command',
-    message: 'I don\'t know how to "bakup myVM now".',
-    hint: 'Did you mean one of these?',
-    suggestions: ['backup myVM now'],
+    title: 'Azure could not do it',
+    code: 'azure.UserErrorBackupOperationInProgress',
+    message: 'A backup of myVM is still taking its snapshot; only one snapshot runs at a time.',
   },
-  { kind: 'vm-list', vault: { name: 'rsv-westus', location: 'westus' }, vms: VMS },
-  {
-    kind: 'vault',
-    vault: {
-      id: '/v',
-      name: 'rsv-westus',
-      resourceGroup: 'rg-chatops',
-      subscriptionId: 's',
-      location: 'westus',
-      provisioningState: 'Succeeded',
-    },
-    created: true,
-  },
+  { kind: 'vm-list', vault: { name: VAULT.name, location: VAULT.location }, vms: VMS },
+  { kind: 'vm-list', vault: { name: VAULT.name, location: VAULT.location }, vms: [] },
+  { kind: 'vault', vault: VAULT, created: true },
+  { kind: 'vault', vault: { ...VAULT, provisioningState: undefined }, created: false },
   {
     kind: 'vault-list',
-    vaults: [
-      { id: '/v', name: 'rsv-westus', resourceGroup: 'rg-chatops', subscriptionId: 's', location: 'westus' },
-    ],
-    defaultVault: 'rsv-westus',
+    vaults: [VAULT, { ...VAULT, id: '/v2', name: 'rsv-eastus', location: 'eastus' }],
+    defaultVault: VAULT.name,
   },
-  { kind: 'policy-list', vaultName: 'rsv-westus', policies: [ENHANCED, STANDARD] },
-  { kind: 'policy', vaultName: 'rsv-westus', policy: ENHANCED, created: true },
+  { kind: 'policy-list', vaultName: VAULT.name, policies: POLICIES },
+  { kind: 'policy-list', vaultName: VAULT.name, policies: [] },
+  ...POLICIES.map((p, i): View => ({ kind: 'policy', vaultName: VAULT.name, policy: p, created: i === 0 })),
   {
     kind: 'enable-backup',
-    vaultName: 'rsv-westus',
+    vaultName: VAULT.name,
     result: {
-      vm: VMS[1]!,
-      policy: ENHANCED,
-      jobId: 'j-1',
+      vm: STOPPED_LINUX,
+      policy: STANDARD_WEEKLY,
+      jobId: 'cfg-5e2a',
       alreadyProtected: false,
-      consistency: {
-        kind: 'crash-consistent',
-        why: 'The VM is deallocated, so the snapshot will be crash-consistent.',
-      },
+      consistency: expectedConsistency(STOPPED_LINUX),
     },
   },
   {
-    kind: 'job',
-    job: job('InProgress', 'NotStarted', 'InProgress'),
-    asOf: AS_OF,
-    retainUntil: '2026-12-22',
-    consistency: 'Application-consistent expected.',
-    portalUrl: 'https://portal.azure.com/#@/resource/x/backupJobs',
+    kind: 'enable-backup',
+    vaultName: VAULT.name,
+    result: {
+      vm: EZ_WINDOWS,
+      policy: ENHANCED_HOURLY,
+      alreadyProtected: true,
+      consistency: expectedConsistency(EZ_WINDOWS),
+    },
   },
+  ...JOB_VIEWS,
   {
     kind: 'job-list',
-    vaultName: 'rsv-westus',
-    description: 'All jobs',
-    jobs: [
-      job('Completed', 'Completed', 'Completed'),
-      { ...job('Completed', 'InProgress', 'InProgress'), phases: undefined },
-    ],
+    vaultName: VAULT.name,
+    description: 'Backup jobs of the last 24 hours',
+    jobs: manyJobs(5),
     asOf: AS_OF,
   },
+  { kind: 'job-list', vaultName: VAULT.name, description: 'Failed jobs of myVM', jobs: [], asOf: AS_OF },
   {
     kind: 'recovery-points',
     vmName: 'myVM',
-    vaultName: 'rsv-westus',
+    vaultName: VAULT.name,
     points: [
       {
-        id: '1',
-        time: '2026-11-21T08:08:00Z',
+        id: '932881',
+        time: '2026-11-22T10:08:00Z',
         consistency: 'AppConsistent',
         tiers: [
           { type: 'InstantRP', status: 'Valid' },
@@ -206,31 +386,43 @@ export const ALL_VIEWS: View[] = [
         ],
         extendedZone: 'losangeles',
       },
+      {
+        id: '932880',
+        time: '2026-11-15T10:08:00Z',
+        consistency: 'CrashConsistent',
+        tiers: [{ type: 'HardenedRP', status: 'Valid' }],
+      },
     ],
   },
+  { kind: 'recovery-points', vmName: 'web-linux-01', vaultName: VAULT.name, points: [] },
   {
     kind: 'stop-backup',
-    vaultName: 'rsv-westus',
-    result: { vmName: 'myVM', deletedData: true, jobId: 'j-2' },
+    vaultName: VAULT.name,
+    result: { vmName: 'myVM', deletedData: true, jobId: 'del-1' },
   },
+  { kind: 'stop-backup', vaultName: VAULT.name, result: { vmName: 'myVM', deletedData: false } },
   {
     kind: 'resource-group',
     group: {
       name: 'rg-test',
       location: 'westus',
-      resources: [{ name: 'vm1', type: 'Microsoft.Compute/virtualMachines' }],
+      resources: [
+        { name: 'vm1', type: 'Microsoft.Compute/virtualMachines' },
+        { name: 'vm1-nic', type: 'Microsoft.Network/networkInterfaces' },
+      ],
     },
   },
-  {
-    kind: 'approval',
-    id: 'a1b2c3',
-    state: 'requested',
-    action: 'Stop backup and delete data',
-    target: 'myVM',
-    requestedBy: 'Alice',
-    requestedAt: '2026-11-22T10:00:00Z',
-    expiresAt: '2026-11-22T11:00:00Z',
-    consequences: ['2 recovery points are deleted.', 'Soft delete keeps them 14 more days.'],
-    confirmName: 'myVM',
-  },
+  OPEN_APPROVAL,
+  ...DECIDED_APPROVALS,
+];
+
+/** Strings a user or Azure could put in a name or a message that look like template syntax. */
+export const TEMPLATE_LOOKALIKES = [
+  '${evil}',
+  '{{x}}',
+  '${$root.title}',
+  "${if(true, 'a', 'b')}",
+  '${json(\'{"type":"Action.Execute"}\')}',
+  '$when',
+  '{{DATE(2026-11-22T10:00:00Z, SHORT)}}',
 ];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { View } from '../../cards/views.js';
 import type { ChatRequest, ChatUser, Reply } from '../../chat/chat-request.js';
@@ -32,7 +33,7 @@ const ASSETS: Record<string, { file: string; type: string }> = {
   '/assets/app.js': { file: `${PUBLIC}app.js`, type: 'text/javascript; charset=utf-8' },
   '/assets/app.css': { file: `${PUBLIC}app.css`, type: 'text/css; charset=utf-8' },
   '/assets/adaptivecards.js': {
-    file: fileURLToPath(import.meta.resolve('adaptivecards/dist/adaptivecards.min.js')),
+    file: createRequire(import.meta.url).resolve('adaptivecards/dist/adaptivecards.min.js'),
     type: 'text/javascript; charset=utf-8',
   },
 };

@@ -1,28 +1,53 @@
-import { formatIsoDuration, isJobStatus } from '../../domain/index.js';
-import { badRequest, notFound } from '../arm-errors.js';
+import { SNAPSHOT_TASK, TRANSFER_TASK, formatIsoDuration, isJobStatus } from '../../domain/index.js';
+import type { JobStatus } from '../../domain/index.js';
+import { notFound } from '../arm-errors.js';
 import type { ArmRouter } from '../arm-router.js';
+import { invalid, parseEqFilter } from '../odata-filter.js';
 import { VAULT } from '../sandbox-context.js';
 import type { SandboxContext } from '../sandbox-context.js';
 import type { SandboxJob, SandboxTask, SandboxVault } from '../world.js';
 import { requireVault } from './lookups.js';
 
+/** Azure Backup's JobOperationType values; a filter naming another is refused. */
+const OPERATIONS = [
+  'Register',
+  'UnRegister',
+  'ConfigureBackup',
+  'Backup',
+  'Restore',
+  'DisableBackup',
+  'DeleteBackupData',
+  'CrossRegionRestore',
+  'Undelete',
+  'UpdateCustomerManagedKey',
+];
+const MANAGEMENT_TYPES = [
+  'AzureIaasVM',
+  'MAB',
+  'DPM',
+  'AzureBackupServer',
+  'AzureSql',
+  'AzureStorage',
+  'AzureWorkload',
+  'DefaultBackup',
+];
+
 /**
- * Jobs: a filtered, paged list whose items carry no task list, and details with both phases
- * (BackupJobs_List*.json and JobDetails_Get_IaasVM_tasksList.json).
+ * Jobs: a filtered, newest-first, paged list whose items carry no task list, and details with both
+ * phases (BackupJobs_List*.json and JobDetails_Get_IaasVM_tasksList.json).
  */
 export function addJobRoutes(router: ArmRouter, ctx: SandboxContext): void {
   router.add('GET', `${VAULT}/backupJobs`, (req) => {
     const { vault, key } = requireVault(ctx, req.params);
-    ctx.engine.catchUp();
-    const filter = parseFilter(req.url.searchParams.get('$filter'));
-    const matching = ctx.world.jobs
-      .filter((j) => j.vaultKey === key && filter(j, ctx.engine.statusOf(j)))
+    const matches = parseJobFilter(req.url.searchParams.get('$filter'));
+    const all = ctx.world.jobs
+      .filter((j) => j.vaultKey === key && matches(j, ctx.engine.statusOf(j)))
       .sort((a, b) => b.startMs - a.startMs);
-    const skip =
-      Number(req.url.searchParams.get('$skiptoken') ?? req.url.searchParams.get('$skipToken') ?? '0') || 0;
-    const page = matching.slice(skip, skip + ctx.jobPageSize);
+    const skip = skipOf(req.url.searchParams);
+    const page = all.slice(skip, skip + ctx.jobPageSize);
     let nextLink: string | undefined;
-    if (skip + ctx.jobPageSize < matching.length) {
+    if (skip + ctx.jobPageSize < all.length) {
+      // The same query with the next position: the SDK follows it as given.
       const next = new URL(req.url.pathname + req.url.search, req.baseUrl);
       next.searchParams.delete('$skipToken');
       next.searchParams.set('$skiptoken', String(skip + ctx.jobPageSize));
@@ -36,7 +61,6 @@ export function addJobRoutes(router: ArmRouter, ctx: SandboxContext): void {
 
   router.add('GET', `${VAULT}/backupJobs/{jobName}`, (req) => {
     const { vault, key } = requireVault(ctx, req.params);
-    ctx.engine.catchUp();
     const job = ctx.world.jobs.find(
       (j) => j.vaultKey === key && j.id.toLowerCase() === req.params.jobName!.toLowerCase(),
     );
@@ -46,64 +70,70 @@ export function addJobRoutes(router: ArmRouter, ctx: SandboxContext): void {
   });
 }
 
-type JobPredicate = (job: SandboxJob, status: string) => boolean;
+type JobPredicate = (job: SandboxJob, status: JobStatus) => boolean;
 
-/** `status eq 'X' and operation eq 'Y' and startTime eq '2026-11-22 01:00:00 PM' …` — nothing else. */
-export function parseFilter(text: string | null): JobPredicate {
-  if (!text) return () => true;
+/**
+ * `status eq 'X' and operation eq 'Y' and backupManagementType eq 'AzureIaasVM' and
+ * startTime eq '2026-11-22 01:00:00 PM' and endTime eq '…'`: exactly these, anything else is a 400.
+ * startTime/endTime bound the jobs' start time, as the portal's time range does.
+ */
+export function parseJobFilter(text: string | null): JobPredicate {
+  const f = parseEqFilter(text, ['status', 'operation', 'backupManagementType', 'startTime', 'endTime']);
   const checks: JobPredicate[] = [];
-  for (const clause of text.split(/\s+and\s+/i)) {
-    const m = /^\s*(\w+)\s+eq\s+'([^']*)'\s*$/i.exec(clause);
-    if (!m)
-      throw badRequest(
-        'BMSUserErrorInvalidFilter',
-        `The filter clause "${clause.slice(0, 80)}" is not supported.`,
-      );
-    const [, field, value] = m as unknown as [string, string, string];
-    switch (field.toLowerCase()) {
-      case 'status':
-        if (!isJobStatus(value))
-          throw badRequest('BMSUserErrorInvalidFilter', `"${value}" is not a job status.`);
-        checks.push((_j, status) => status === value);
-        break;
-      case 'operation':
-        checks.push((j) => j.operation.toLowerCase() === value.toLowerCase());
-        break;
-      case 'backupmanagementtype':
-        checks.push(() => value === 'AzureIaasVM');
-        break;
-      case 'jobid':
-        checks.push((j) => j.id.toLowerCase() === value.toLowerCase());
-        break;
-      case 'starttime': {
-        const t = parseFilterTime(value);
-        checks.push((j) => j.startMs >= t);
-        break;
-      }
-      case 'endtime': {
-        const t = parseFilterTime(value);
-        checks.push((j) => j.startMs <= t);
-        break;
-      }
-      default:
-        throw badRequest('BMSUserErrorInvalidFilter', `Jobs cannot be filtered by "${field}".`);
-    }
+  const status = f.get('status');
+  if (status !== undefined) {
+    if (!isJobStatus(status)) throw invalid(`"${status}" is not a job status.`);
+    checks.push((_j, s) => s === status);
   }
-  return (j, status) => checks.every((c) => c(j, status));
+  const operation = f.get('operation');
+  if (operation !== undefined) {
+    if (!OPERATIONS.includes(operation)) throw invalid(`"${operation}" is not a job operation.`);
+    checks.push((j) => j.operation === operation);
+  }
+  const type = f.get('backupmanagementtype');
+  if (type !== undefined) {
+    if (!MANAGEMENT_TYPES.includes(type)) throw invalid(`"${type}" is not a backup management type.`);
+    checks.push(() => type === 'AzureIaasVM');
+  }
+  const start = f.get('starttime');
+  if (start !== undefined) {
+    const t = parseFilterTime(start);
+    checks.push((j) => j.startMs >= t);
+  }
+  const end = f.get('endtime');
+  if (end !== undefined) {
+    const t = parseFilterTime(end);
+    checks.push((j) => j.startMs <= t);
+  }
+  return (j, s) => checks.every((c) => c(j, s));
 }
 
-/** 'yyyy-MM-dd hh:mm:ss AM|PM' in UTC; the service also accepts hour 00 with AM. */
+/** 'yyyy-MM-dd hh:mm:ss AM|PM' in UTC; the service also takes hour 00 with AM. */
 function parseFilterTime(text: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) (AM|PM)$/i.exec(text);
-  if (!m)
-    throw badRequest(
-      'BMSUserErrorInvalidFilter',
-      `"${text}" is not a time of the form 'yyyy-MM-dd hh:mm:ss AM'.`,
-    );
-  const h12 = Number(m[4]);
-  if (h12 > 12) throw badRequest('BMSUserErrorInvalidFilter', `"${text}" is not a 12-hour time.`);
+  if (!m) throw invalid(`"${text}" is not a time of the form 'yyyy-MM-dd hh:mm:ss AM'.`);
+  const [year, month, day, h12, min, sec] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (month < 1 || month > 12 || day < 1 || day > 31 || h12 > 12 || min > 59 || sec > 59) {
+    throw invalid(`"${text}" is not a valid date and 12-hour time.`);
+  }
   const h24 = (h12 % 12) + (m[7]!.toUpperCase() === 'PM' ? 12 : 0);
-  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), h24, Number(m[5]), Number(m[6]));
+  return Date.UTC(year, month - 1, day, h24, min, sec);
+}
+
+/** The position in the list; the SDK sends `$skipToken`, Azure's own next links `$skiptoken`. */
+function skipOf(query: URLSearchParams): number {
+  const raw = query.get('$skipToken') ?? query.get('$skiptoken');
+  if (raw === null) return 0;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw invalid(`"${raw.slice(0, 40)}" is not a skip token of this list.`);
+  return n;
 }
 
 function jobJson(
@@ -113,7 +143,6 @@ function jobJson(
   details: boolean,
 ): Record<string, unknown> {
   const now = ctx.clock.now().getTime();
-  const status = ctx.engine.statusOf(job);
   const end = job.endMs;
   const task = (taskId: string, t: SandboxTask) => ({
     taskId,
@@ -122,6 +151,7 @@ function jobJson(
     duration: formatIsoDuration(t.startMs === undefined ? 0 : (t.endMs ?? now) - t.startMs),
     status: t.status,
   });
+  const rg = job.vmResourceId.split('/')[4] ?? '';
   return {
     id: `${vault.id}/backupJobs/${job.id}`,
     name: job.id,
@@ -133,35 +163,42 @@ function jobJson(
       entityFriendlyName: job.vmName,
       backupManagementType: 'AzureIaasVM',
       operation: job.operation,
-      status,
+      status: ctx.engine.statusOf(job),
       startTime: new Date(job.startMs).toISOString(),
       ...(end !== undefined ? { endTime: new Date(end).toISOString() } : {}),
-      activityId: job.id,
+      activityId: job.activityId,
       isUserTriggered: job.isUserTriggered,
-      containerName: `iaasvmcontainerv2;${job.vmResourceId.split('/')[4] ?? ''};${job.vmName}`,
-      ...(details
+      containerName: `iaasvmcontainerv2;${rg};${job.vmName}`,
+      ...(job.errors.length > 0
         ? {
-            errorDetails: job.errors.map((e, i) => ({
-              errorCode: 400_000 + i,
+            errorDetails: job.errors.map((e) => ({
+              errorCode: e.numericCode,
               errorTitle: e.code,
               errorString: e.message,
               recommendations: e.recommendations,
             })),
+          }
+        : {}),
+      ...(details
+        ? {
             extendedInfo: {
+              // Only backups have phases; configure/stop/delete jobs have no task list.
               ...(job.tasks
                 ? {
                     tasksList: [
-                      task('Take Snapshot', job.tasks.snapshot),
-                      task('Transfer data to vault', job.tasks.transfer),
+                      task(SNAPSHOT_TASK, job.tasks.snapshot),
+                      task(TRANSFER_TASK, job.tasks.transfer),
                     ],
                   }
-                : { tasksList: [] }),
+                : {}),
               propertyBag: {
                 'VM Name': job.vmName,
                 ...(job.recoveryPointExpiry
                   ? { 'Recovery point expiry time in UTC': job.recoveryPointExpiry }
                   : {}),
-                'Backup Size': job.tasks?.transfer.status === 'Completed' ? '10240 MB' : '0 MB',
+                ...(job.tasks
+                  ? { 'Backup Size': job.tasks.transfer.status === 'Completed' ? '10240 MB' : '0 MB' }
+                  : {}),
               },
             },
           }

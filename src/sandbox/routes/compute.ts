@@ -9,6 +9,7 @@ import { requireResourceGroup, requireSubscription } from './lookups.js';
 export function addComputeRoutes(router: ArmRouter, ctx: SandboxContext): void {
   router.add('GET', `${SUB}/providers/Microsoft.Compute/virtualMachines`, (req) => {
     requireSubscription(ctx, req.params);
+    // statusOnly=true: every VM with its instance view, in one listing (power state and agent).
     const withView = req.url.searchParams.get('statusOnly') === 'true';
     return { status: 200, body: { value: [...ctx.world.vms.values()].map((vm) => vmJson(vm, withView)) } };
   });
@@ -16,7 +17,8 @@ export function addComputeRoutes(router: ArmRouter, ctx: SandboxContext): void {
     requireResourceGroup(ctx, req.params);
     const rg = req.params.resourceGroupName!.toLowerCase();
     const vms = [...ctx.world.vms.values()].filter((vm) => vm.resourceGroup.toLowerCase() === rg);
-    return { status: 200, body: { value: vms.map((vm) => vmJson(vm, false)) } };
+    const withView = req.url.searchParams.get('$expand') === 'instanceView';
+    return { status: 200, body: { value: vms.map((vm) => vmJson(vm, withView)) } };
   });
   router.add('GET', `${RG}/providers/Microsoft.Compute/virtualMachines/{vmName}`, (req) => {
     const vm = requireVm(ctx, req.params);

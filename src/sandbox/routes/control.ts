@@ -1,48 +1,79 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FaultController, FaultSettings } from '../fault-controller.js';
+import type { FaultInjector, FaultSettings } from '../fault-controller.js';
+import type { RequestBody } from '../http-io.js';
+import { sendJson } from '../http-io.js';
 import type { SandboxContext } from '../sandbox-context.js';
 
 /**
- * Control routes for demos and end-to-end tests (no auth, never faulted): the clock, faults and
- * planned job failures.
+ * Control routes for demos and end-to-end tests (no auth, never faulted): health, the clock, faults
+ * and planned job failures.
  */
 export function handleControl(
   ctx: SandboxContext,
-  faults: FaultController,
+  faults: FaultInjector,
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
-  body: unknown,
+  body: RequestBody,
 ): void {
-  const send = (status: number, payload: unknown) => {
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(payload));
-  };
+  const send = (status: number, payload: unknown) => sendJson(res, status, payload);
+  const refuse = (status: number, message: string) =>
+    send(status, { error: { code: status === 404 ? 'NotFound' : 'InvalidInput', message } });
   const path = url.pathname.replace(/\/+$/, '');
-  if (req.method === 'GET' && path === '/_sandbox/health')
+  const method = (req.method ?? 'GET').toUpperCase();
+
+  if (method === 'GET' && path === '/_sandbox/health') {
     return send(200, { status: 'ok', now: ctx.clock.now().toISOString() });
-  if (req.method === 'GET' && path === '/_sandbox/clock')
+  }
+  if (method === 'GET' && path === '/_sandbox/clock') {
+    ctx.engine.catchUp();
     return send(200, { now: ctx.clock.now().toISOString() });
-  if (req.method === 'POST' && path === '/_sandbox/clock/advance') {
+  }
+  if (method === 'POST' && path === '/_sandbox/clock/advance') {
     const ms = Number(url.searchParams.get('ms'));
-    if (!Number.isFinite(ms) || ms < 0)
-      return send(400, { error: { code: 'InvalidInput', message: 'ms must be a number ≥ 0.' } });
+    if (!url.searchParams.has('ms') || !Number.isFinite(ms) || ms < 0) {
+      return refuse(400, 'ms must be a number of milliseconds ≥ 0.');
+    }
     ctx.clock.advance(ms);
     return send(200, { now: ctx.clock.now().toISOString() });
   }
-  if (req.method === 'PUT' && path === '/_sandbox/faults') {
-    faults.set((body ?? {}) as Partial<FaultSettings>);
+  if (method === 'GET' && path === '/_sandbox/faults') {
+    return send(200, { settings: faults.current, stats: faults.stats() });
+  }
+  if (method === 'PUT' && path === '/_sandbox/faults') {
+    if (body.kind !== 'json' || !body.value || typeof body.value !== 'object') {
+      return refuse(400, 'Send the fault settings as a JSON object.');
+    }
+    try {
+      faults.set(pickFaultSettings(body.value as Record<string, unknown>));
+    } catch (e) {
+      return refuse(400, e instanceof Error ? e.message : String(e));
+    }
     return send(200, faults.current);
   }
-  const fail = /^\/_sandbox\/vms\/([^/]+)\/fail-next$/.exec(path);
-  if (req.method === 'POST' && fail) {
+  const fail = /^\/_sandbox\/vms\/([^/]+)\/fail-next$/i.exec(path);
+  if (method === 'POST' && fail) {
     const phase = url.searchParams.get('phase');
     const vm = ctx.world.vmByName(decodeURIComponent(fail[1]!));
-    if (!vm) return send(404, { error: { code: 'ResourceNotFound', message: 'No such VM.' } });
-    if (phase !== 'snapshot' && phase !== 'transfer')
-      return send(400, { error: { code: 'InvalidInput', message: 'phase is snapshot or transfer.' } });
+    if (!vm) return refuse(404, `There is no VM called ${decodeURIComponent(fail[1]!)}.`);
+    if (phase !== 'snapshot' && phase !== 'transfer') return refuse(400, 'phase is snapshot or transfer.');
     ctx.world.plannedFailures.set(vm.name.toLowerCase(), phase);
     return send(200, { vm: vm.name, phase });
   }
-  send(404, { error: { code: 'NotFound', message: 'No such control route.' } });
+  refuse(404, `No control route ${method} ${path}.`);
+}
+
+/** The known numeric fields only; a typo in a field name is refused rather than ignored. */
+function pickFaultSettings(value: Record<string, unknown>): Partial<FaultSettings> {
+  const known = ['throttleRate', 'serverErrorRate', 'latencyMs', 'retryAfterMs'] as const;
+  const unknown = Object.keys(value).filter((k) => !(known as readonly string[]).includes(k));
+  if (unknown.length > 0) throw new Error(`Unknown fault settings: ${unknown.join(', ')}.`);
+  const out: Partial<FaultSettings> = {};
+  for (const k of known) {
+    const v = value[k];
+    if (v === undefined) continue;
+    if (typeof v !== 'number') throw new Error(`${k} must be a number.`);
+    out[k] = v;
+  }
+  return out;
 }

@@ -1,7 +1,9 @@
 import { notFound } from '../arm-errors.js';
+import type { ArmRequest } from '../arm-router.js';
 import type { SandboxContext } from '../sandbox-context.js';
 import type { SandboxVault } from '../world.js';
 
+/** Only the seeded subscription exists. */
 export function requireSubscription(ctx: SandboxContext, params: Record<string, string>): void {
   if (params.subscriptionId?.toLowerCase() !== ctx.world.subscriptionId.toLowerCase()) {
     throw notFound('SubscriptionNotFound', `The subscription '${params.subscriptionId}' could not be found.`);
@@ -14,11 +16,12 @@ export function requireResourceGroup(
 ): { name: string; location: string } {
   requireSubscription(ctx, params);
   const rg = ctx.world.resourceGroups.get((params.resourceGroupName ?? '').toLowerCase());
-  if (!rg)
+  if (!rg) {
     throw notFound(
       'ResourceGroupNotFound',
       `Resource group '${params.resourceGroupName}' could not be found.`,
     );
+  }
   return rg;
 }
 
@@ -32,27 +35,31 @@ export function requireVault(
   if (!vault) {
     throw notFound(
       'ResourceNotFound',
-      `The Resource 'Microsoft.RecoveryServices/vaults/${params.vaultName}' under resource group '${params.resourceGroupName}' was not found.`,
+      `The Resource 'Microsoft.RecoveryServices/vaults/${params.vaultName}' under resource group '${params.resourceGroupName}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
     );
   }
   return { vault, key };
 }
 
-/** 202 headers pointing at an operation: absolute URLs on the sandbox itself. */
+/**
+ * Headers of a 202: absolute URLs on the sandbox itself, with the caller's api-version (Azure
+ * answers with one of its own, which clients accept as given).
+ */
 export function acceptedHeaders(
-  baseUrl: string,
-  asyncPath: string | undefined,
-  locationPath: string | undefined,
-  retryAfterSeconds: number,
+  ctx: SandboxContext,
+  req: ArmRequest,
+  paths: { asyncOperation?: string; location?: string },
 ): Record<string, string> {
+  const apiVersion = encodeURIComponent(req.url.searchParams.get('api-version') ?? '2023-06-01');
+  const abs = (path: string) => `${req.baseUrl}${path}?api-version=${apiVersion}`;
   return {
-    ...(asyncPath ? { 'azure-asyncoperation': `${baseUrl}${asyncPath}?api-version=2023-06-01` } : {}),
-    ...(locationPath ? { location: `${baseUrl}${locationPath}?api-version=2023-06-01` } : {}),
-    'retry-after': String(retryAfterSeconds),
+    ...(paths.asyncOperation ? { 'azure-asyncoperation': abs(paths.asyncOperation) } : {}),
+    ...(paths.location ? { location: abs(paths.location) } : {}),
+    'retry-after': String(ctx.asyncRetryAfterSeconds),
   };
 }
 
-/** The path a request came in on, without its query (for building operation URLs under it). */
+/** The path a request came in on, without its query or a trailing slash. */
 export function pathOf(url: URL): string {
   return url.pathname.replace(/\/+$/, '');
 }

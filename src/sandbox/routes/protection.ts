@@ -1,74 +1,33 @@
-import { randomUUID } from 'node:crypto';
-import { normalizeRegion } from '../../domain/index.js';
-import { badRequest, notFound } from '../arm-errors.js';
-import type { ArmRouter, ArmResponse } from '../arm-router.js';
+import { badRequest } from '../arm-errors.js';
+import type { ArmRequest, ArmRouter } from '../arm-router.js';
+import { parseEqFilter } from '../odata-filter.js';
+import { containerNameOf, itemJson, itemNameOf, recoveryPointJson } from '../protection-json.js';
 import { ITEM, VAULT } from '../sandbox-context.js';
 import type { SandboxContext } from '../sandbox-context.js';
-import type { SandboxProtectedItem, SandboxVault } from '../world.js';
-import { requirePolicy } from './backup-policies.js';
-import { acceptedHeaders, pathOf, requireVault } from './lookups.js';
+import type { SandboxPolicy, SandboxProtectedItem, SandboxVault, SandboxVm } from '../world.js';
+import { acceptedForItem, itemNotFound, propertiesOf, requireFabric, requireItem } from './item-requests.js';
+import { acceptedHeaders, requireVault } from './lookups.js';
 
-const ITEM_TYPE = 'Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems';
-const DAY_MS = 86_400_000;
+type Json = Record<string, unknown>;
 
 /**
- * Discovery, protection, on-demand backup and recovery points of Azure VMs, with Azure Backup's
- * rules enforced here too (DESIGN.md section 3): the bot is never the only guard.
+ * Protected items of a vault: list, read, enable / change policy / stop keeping data (PUT), stop
+ * and delete data (DELETE), recovery points. Azure Backup's rules are enforced here too (DESIGN.md
+ * section 3): the bot is never the only guard.
  */
 export function addProtectionRoutes(router: ArmRouter, ctx: SandboxContext): void {
   const { world } = ctx;
 
-  router.add('GET', `${VAULT}/backupProtectableItems`, (req) => {
-    const { vault, key } = requireVault(ctx, req.params);
-    const protectedIds = new Set(
-      [...world.protectedItems.values()]
-        .filter((i) => i.vaultKey === key)
-        .map((i) => i.vmResourceId.toLowerCase()),
-    );
-    const value = [...world.vms.values()]
-      .filter((vm) => world.discovered.has(vm.id.toLowerCase()) && !protectedIds.has(vm.id.toLowerCase()))
-      .filter((vm) => normalizeRegion(vm.location) === vault.location)
-      .map((vm) => ({
-        id: `${vault.id}/backupFabrics/Azure/protectionContainers/IaasVMContainer;iaasvmcontainerv2;${vm.resourceGroup};${vm.name}/protectableItems/VM;iaasvmcontainerv2;${vm.resourceGroup};${vm.name}`,
-        name: `VM;iaasvmcontainerv2;${vm.resourceGroup};${vm.name}`,
-        type: 'Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectableItems',
-        properties: {
-          friendlyName: vm.name,
-          virtualMachineId: vm.id,
-          protectionState: 'NotProtected',
-          protectableItemType: 'Microsoft.Compute/virtualMachines',
-          backupManagementType: 'AzureIaasVM',
-          workloadType: 'VM',
-        },
-      }));
-    return { status: 200, body: { value } };
-  });
-
-  router.add('POST', `${VAULT}/backupFabrics/{fabricName}/refreshContainers`, (req) => {
-    const { vault } = requireVault(ctx, req.params);
-    requireFabric(req.params);
-    const op = ctx.operations.start({}, () => {
-      for (const vm of world.vms.values()) world.discovered.add(vm.id.toLowerCase());
-    });
-    return {
-      status: 202,
-      headers: acceptedHeaders(
-        req.baseUrl,
-        undefined,
-        `${vault.id}/backupFabrics/Azure/operationResults/${op.id}`,
-        ctx.asyncRetryAfterSeconds,
-      ),
-    };
-  });
-  router.add('GET', `${VAULT}/backupFabrics/{fabricName}/operationResults/{operationId}`, (req) => {
-    requireVault(ctx, req.params);
-    return operationResult(ctx, req.params.operationId!, req.baseUrl, pathOf(req.url), 204);
-  });
-
   router.add('GET', `${VAULT}/backupProtectedItems`, (req) => {
     const { vault, key } = requireVault(ctx, req.params);
+    const filter = parseEqFilter(req.url.searchParams.get('$filter'), [
+      'backupManagementType',
+      'itemType',
+      'policyName',
+      'protectionState',
+    ]);
     const value = [...world.protectedItems.values()]
-      .filter((i) => i.vaultKey === key)
+      .filter((i) => i.vaultKey === key && matchesItemFilter(i, filter))
       .map((i) => itemJson(ctx, vault, i));
     return { status: 200, body: { value } };
   });
@@ -81,10 +40,7 @@ export function addProtectionRoutes(router: ArmRouter, ctx: SandboxContext): voi
   router.add('PUT', ITEM, (req) => {
     const { vault, key } = requireVault(ctx, req.params);
     requireFabric(req.params);
-    const props = ((req.body as { properties?: unknown } | undefined)?.properties ?? {}) as Record<
-      string,
-      unknown
-    >;
+    const props = propertiesOf(req.body);
     const existing = world.findItem(key, req.params.containerName!, req.params.protectedItemName!);
     if (props.protectionState === 'ProtectionStopped') {
       if (!existing) throw itemNotFound(req.params.protectedItemName!);
@@ -93,78 +49,29 @@ export function addProtectionRoutes(router: ArmRouter, ctx: SandboxContext): voi
         name: existing.vmName,
         id: existing.vmResourceId,
       });
-      return accepted(ctx, req.baseUrl, pathOf(req.url), job.id);
+      return acceptedForItem(ctx, req, { jobId: job.id });
     }
-    const vm = world.vmById(String(props.sourceResourceId ?? ''));
-    if (!vm)
-      throw badRequest(
-        'BMSUserErrorVmNotFound',
-        `The virtual machine '${String(props.sourceResourceId)}' does not exist.`,
-      );
-    if (
-      !req.params
-        .protectedItemName!.toLowerCase()
-        .endsWith(`;${vm.resourceGroup.toLowerCase()};${vm.name.toLowerCase()}`)
-    ) {
-      throw badRequest(
-        'BMSUserErrorInvalidInput',
-        'The protected item name does not match the virtual machine.',
-      );
-    }
-    if (normalizeRegion(vm.location) !== vault.location) {
-      throw badRequest(
-        'BMSUserErrorVMNotInVaultRegion',
-        `The virtual machine ${vm.name} is in ${vm.location}; vault ${vault.name} (${vault.location}) protects only VMs of its own region and subscription.`,
-      );
-    }
-    const policyName =
-      String(props.policyId ?? '')
-        .split('/')
-        .pop() ?? '';
-    const policy = requirePolicy(ctx, key, policyName);
-    if (vm.extendedZone && policy.kind !== 'Enhanced') {
-      throw badRequest(
-        'BMSUserErrorEdgeZoneVMRequiresEnhancedPolicy',
-        `The virtual machine ${vm.name} is in the Extended Zone ${vm.extendedZone}, which supports only Enhanced policies; ${policy.name} is a standard policy.`,
-      );
-    }
+    const { vm, policy } = checkEnable(ctx, req, vault, key, props, existing);
     if (existing) {
-      const current = world.policies.get(world.policyKey(key, existing.policyName));
-      if (current?.kind === 'Enhanced' && policy.kind === 'Standard') {
-        throw badRequest(
-          'BMSUserErrorPolicyTypeDowngradeNotAllowed',
-          `${vm.name} is protected by an Enhanced policy and cannot move to a standard one.`,
-        );
-      }
       existing.policyName = policy.name;
       existing.state = 'Protected';
     } else {
-      const item: SandboxProtectedItem = {
-        vaultKey: key,
-        vmResourceId: vm.id,
-        vmName: vm.name,
-        resourceGroup: vm.resourceGroup,
-        containerName: `IaasVMContainer;iaasvmcontainerv2;${vm.resourceGroup};${vm.name}`,
-        itemName: `VM;iaasvmcontainerv2;${vm.resourceGroup};${vm.name}`,
-        policyName: policy.name,
-        state: 'Protected',
-        protectedItemDataId: String(Date.now()),
-      };
-      world.protectedItems.set(world.itemKey(key, vm.id), item);
-      world.discovered.add(vm.id.toLowerCase());
+      world.protectedItems.set(world.itemKey(key, vm.id), newItem(key, vm, policy));
     }
     const job = ctx.engine.startShortJob('ConfigureBackup', key, vm);
-    return accepted(ctx, req.baseUrl, pathOf(req.url), job.id);
+    return acceptedForItem(ctx, req, { jobId: job.id });
   });
 
+  // Stop protection and delete data: the item and its recovery points go at once.
   router.add('DELETE', ITEM, (req) => {
     const { vault, key } = requireVault(ctx, req.params);
     const item = requireItem(ctx, key, req.params);
     world.protectedItems.delete(world.itemKey(key, item.vmResourceId));
     for (let i = world.recoveryPoints.length - 1; i >= 0; i--) {
       const rp = world.recoveryPoints[i]!;
-      if (rp.vaultKey === key && rp.vmResourceId.toLowerCase() === item.vmResourceId.toLowerCase())
+      if (rp.vaultKey === key && rp.vmResourceId.toLowerCase() === item.vmResourceId.toLowerCase()) {
         world.recoveryPoints.splice(i, 1);
+      }
     }
     const job = ctx.engine.startShortJob('DeleteBackupData', key, {
       name: item.vmName,
@@ -173,93 +80,10 @@ export function addProtectionRoutes(router: ArmRouter, ctx: SandboxContext): voi
     const op = ctx.operations.start({ jobId: job.id });
     return {
       status: 202,
-      headers: acceptedHeaders(
-        req.baseUrl,
-        `${vault.id}/backupOperations/${op.id}`,
-        `${vault.id}/backupOperationResults/${op.id}`,
-        ctx.asyncRetryAfterSeconds,
-      ),
-    };
-  });
-
-  router.add('GET', `${ITEM}/operationsStatus/{operationId}`, (req) => {
-    requireVault(ctx, req.params);
-    return operationStatus(ctx, req.params.operationId!);
-  });
-  router.add('GET', `${ITEM}/operationResults/{operationId}`, (req) => {
-    requireVault(ctx, req.params);
-    return operationResult(ctx, req.params.operationId!, req.baseUrl, pathOf(req.url), 204);
-  });
-  router.add('GET', `${VAULT}/backupOperations/{operationId}`, (req) => {
-    requireVault(ctx, req.params);
-    return operationStatus(ctx, req.params.operationId!);
-  });
-  router.add('GET', `${VAULT}/backupOperationResults/{operationId}`, (req) => {
-    requireVault(ctx, req.params);
-    return operationResult(ctx, req.params.operationId!, req.baseUrl, pathOf(req.url), 204);
-  });
-
-  router.add('POST', `${ITEM}/backup`, (req) => {
-    const { key } = requireVault(ctx, req.params);
-    const item = requireItem(ctx, key, req.params);
-    if (item.state !== 'Protected') {
-      throw badRequest(
-        'BMSUserErrorProtectionStopped',
-        `Protection of ${item.vmName} is stopped; resume it before taking a backup.`,
-      );
-    }
-    const vm = world.vmById(item.vmResourceId);
-    if (!vm)
-      throw badRequest('BMSUserErrorVmNotFound', `The virtual machine of ${item.vmName} no longer exists.`);
-    const props = ((req.body as { properties?: unknown } | undefined)?.properties ?? {}) as Record<
-      string,
-      unknown
-    >;
-    const now = ctx.clock.now().getTime();
-    const expiryText = props.recoveryPointExpiryTimeInUTC;
-    const expiry = typeof expiryText === 'string' ? Date.parse(expiryText) : now + 30 * DAY_MS;
-    if (Number.isNaN(expiry) || expiry <= now) {
-      throw badRequest(
-        'BMSUserErrorInvalidRetentionDate',
-        'The recovery point expiry time must be in the future.',
-      );
-    }
-    if (expiry > now + 99 * 366 * DAY_MS) {
-      throw badRequest(
-        'BMSUserErrorInvalidRetentionDate',
-        'A recovery point can be kept for at most 99 years.',
-      );
-    }
-    const running = ctx.engine.snapshotInProgress(vm.id);
-    const base = pathOf(req.url).replace(/\/backup$/i, '');
-    if (running) {
-      // As in Azure: the trigger is accepted, and the operation then fails.
-      const op = ctx.operations.start({
-        error: {
-          code: 'UserErrorBackupOperationInProgress',
-          message: `Unable to take a backup of ${vm.name} as another backup operation (job ${running.id}) is taking a snapshot.`,
-        },
-      });
-      return {
-        status: 202,
-        headers: acceptedHeaders(
-          req.baseUrl,
-          `${base}/operationsStatus/${op.id}`,
-          `${base}/operationResults/${op.id}`,
-          ctx.asyncRetryAfterSeconds,
-        ),
-      };
-    }
-    const job = ctx.engine.startBackup(item, vm, new Date(expiry).toISOString());
-    const op = ctx.operations.start({ jobId: job.id });
-    return {
-      status: 202,
-      headers: acceptedHeaders(
-        req.baseUrl,
-        `${base}/operationsStatus/${op.id}`,
-        `${base}/operationResults/${op.id}`,
-        ctx.asyncRetryAfterSeconds,
-      ),
+      headers: acceptedHeaders(ctx, req, {
+        asyncOperation: `${vault.id}/backupOperations/${op.id}`,
+        location: `${vault.id}/backupOperationResults/${op.id}`,
+      }),
     };
   });
 
@@ -272,120 +96,144 @@ export function addProtectionRoutes(router: ArmRouter, ctx: SandboxContext): voi
         (rp) => rp.vaultKey === key && rp.vmResourceId.toLowerCase() === item.vmResourceId.toLowerCase(),
       )
       .sort((a, b) => b.time.localeCompare(a.time))
-      .map((rp) => ({
-        id: `${vault.id}/backupFabrics/Azure/protectionContainers/${item.containerName}/protectedItems/${item.itemName}/recoveryPoints/${rp.id}`,
-        name: rp.id,
-        type: 'Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems/recoveryPoints',
-        properties: {
-          objectType: 'IaasVMRecoveryPoint',
-          recoveryPointType: rp.type,
-          recoveryPointTime: rp.time,
-          recoveryPointAdditionalInfo: '',
-          sourceVMStorageType: 'NormalStorage',
-          isSourceVMEncrypted: false,
-          isInstantIlrSessionActive: false,
-          recoveryPointTierDetails: [
-            { type: 'InstantRP', status: 'Valid' },
-            { type: 'HardenedRP', status: 'Valid' },
-          ],
-          isManagedVirtualMachine: true,
-          virtualMachineSize: vm?.vmSize ?? 'Standard_D2s_v3',
-          originalStorageAccountOption: false,
-          osType: vm?.osType,
-          ...(vm?.extendedZone ? { extendedLocation: { type: 'EdgeZone', name: vm.extendedZone } } : {}),
-        },
-      }));
+      .map((rp) => recoveryPointJson(vault, item, rp, vm));
     return { status: 200, body: { value } };
   });
 }
 
-function requireFabric(params: Record<string, string>): void {
-  if (params.fabricName?.toLowerCase() !== 'azure')
-    throw notFound('BMSUserErrorObjectNotFound', `Fabric '${params.fabricName}' was not found.`);
-}
-
-function requireItem(
+/**
+ * Enabling protection or changing the policy: the VM must exist in the vault's subscription and
+ * region (an Extended Zone VM's region is its parent), be discovered and not protected elsewhere;
+ * the policy must exist, be Enhanced for an Extended Zone VM (rule 2) and not downgrade an Enhanced
+ * item to a standard policy (rule 3).
+ */
+function checkEnable(
   ctx: SandboxContext,
-  vaultKey: string,
-  params: Record<string, string>,
-): SandboxProtectedItem {
-  requireFabric(params);
-  const item = ctx.world.findItem(vaultKey, params.containerName!, params.protectedItemName!);
-  if (!item) throw itemNotFound(params.protectedItemName!);
-  return item;
-}
-
-function itemNotFound(name: string): ReturnType<typeof notFound> {
-  return notFound('BMSUserErrorObjectNotFound', `The item '${name}' was not found in the vault.`);
-}
-
-function accepted(ctx: SandboxContext, baseUrl: string, itemPath: string, jobId: string): ArmResponse {
-  const op = ctx.operations.start({ jobId });
-  return {
-    status: 202,
-    headers: acceptedHeaders(
-      baseUrl,
-      `${itemPath}/operationsStatus/${op.id}`,
-      `${itemPath}/operationResults/${op.id}`,
-      ctx.asyncRetryAfterSeconds,
-    ),
-  };
-}
-
-function operationStatus(ctx: SandboxContext, id: string): ArmResponse {
-  const read = ctx.operations.read(id);
-  if (!read) throw notFound('BMSUserErrorOperationNotFound', `Operation ${id} was not found.`);
-  return {
-    status: 200,
-    body: ctx.operations.statusBody(read.op, read.running),
-    ...(read.running ? { headers: { 'retry-after': String(ctx.asyncRetryAfterSeconds) } } : {}),
-  };
-}
-
-function operationResult(
-  ctx: SandboxContext,
-  id: string,
-  baseUrl: string,
-  path: string,
-  doneStatus: number,
-): ArmResponse {
-  const read = ctx.operations.read(id);
-  if (!read) throw notFound('BMSUserErrorOperationNotFound', `Operation ${id} was not found.`);
-  if (read.running)
-    return { status: 202, headers: acceptedHeaders(baseUrl, undefined, path, ctx.asyncRetryAfterSeconds) };
-  return { status: doneStatus };
-}
-
-function itemJson(
-  ctx: SandboxContext,
+  req: ArmRequest,
   vault: SandboxVault,
-  i: SandboxProtectedItem,
-): Record<string, unknown> {
-  ctx.engine.catchUp();
-  const policy = ctx.world.policies.get(ctx.world.policyKey(i.vaultKey, i.policyName));
+  vaultKey: string,
+  props: Json,
+  existing: SandboxProtectedItem | undefined,
+): { vm: SandboxVm; policy: SandboxPolicy } {
+  const { world } = ctx;
+  const type = props.protectedItemType;
+  if (type !== undefined && type !== 'Microsoft.Compute/virtualMachines') {
+    throw badRequest(
+      'BMSUserErrorInvalidInput',
+      `Protected item type '${String(type)}' is not supported for Azure VMs; use Microsoft.Compute/virtualMachines.`,
+    );
+  }
+  const sourceId = String(props.sourceResourceId ?? existing?.vmResourceId ?? '');
+  const subscription = /^\/subscriptions\/([^/]+)\//i.exec(sourceId)?.[1];
+  if (subscription && subscription.toLowerCase() !== world.subscriptionId.toLowerCase()) {
+    throw badRequest(
+      'BMSUserErrorVmNotInVaultSubscription',
+      `The virtual machine '${sourceId}' is in subscription ${subscription}; vault ${vault.name} protects only VMs of its own subscription (${world.subscriptionId}).`,
+    );
+  }
+  const vm = world.vmById(sourceId);
+  if (!vm) {
+    throw badRequest(
+      'BMSUserErrorVmNotFound',
+      `The virtual machine '${sourceId || '(none given)'}' does not exist.`,
+    );
+  }
+  const suffix = `;${vm.resourceGroup};${vm.name}`.toLowerCase();
+  if (
+    !req.params.protectedItemName!.toLowerCase().endsWith(suffix) ||
+    !req.params.containerName!.toLowerCase().endsWith(suffix)
+  ) {
+    throw badRequest(
+      'BMSUserErrorInvalidInput',
+      `The container and item names must name ${vm.name} in ${vm.resourceGroup} (${containerNameOf(vm.resourceGroup, vm.name)}, ${itemNameOf(vm.resourceGroup, vm.name)}).`,
+    );
+  }
+  if (vm.location !== vault.location) {
+    throw badRequest(
+      'BMSUserErrorVMNotInVaultRegion',
+      `The virtual machine ${vm.name} is in ${vm.location}; vault ${vault.name} is in ${vault.location} and protects only VMs of its own region (and its Extended Zones) and subscription.`,
+    );
+  }
+  if (!existing) {
+    if (!world.discovered.has(vm.id.toLowerCase())) {
+      throw badRequest(
+        'BMSUserErrorContainerObjectNotFound',
+        `Azure Backup has not discovered ${vm.name} yet. Refresh the containers of the vault (backupFabrics/Azure/refreshContainers), then try again.`,
+      );
+    }
+    const other = [...world.protectedItems.values()].find(
+      (i) => i.vmResourceId.toLowerCase() === vm.id.toLowerCase() && i.vaultKey !== vaultKey,
+    );
+    if (other) {
+      const otherVault = world.vaults.get(other.vaultKey);
+      throw badRequest(
+        'BMSUserErrorVmAlreadyProtectedByAnotherVault',
+        `The virtual machine ${vm.name} is already protected by vault ${otherVault?.name ?? other.vaultKey}; a VM is backed up to one vault only.`,
+      );
+    }
+  }
+  const policyName =
+    String(props.policyId ?? '')
+      .split('/')
+      .pop() ?? '';
+  if (!policyName)
+    throw badRequest(
+      'BMSUserErrorPolicyNotFound',
+      'Give the policy to protect the VM with (properties.policyId).',
+    );
+  const policy = world.policies.get(world.policyKey(vaultKey, policyName));
+  if (!policy) {
+    throw badRequest(
+      'BMSUserErrorPolicyNotFound',
+      `Policy '${policyName}' was not found in vault ${vault.name}.`,
+    );
+  }
+  if (vm.extendedZone && policy.kind !== 'Enhanced') {
+    throw badRequest(
+      'BMSUserErrorEdgeZoneVMRequiresEnhancedPolicy',
+      `The virtual machine ${vm.name} is in the Extended Zone ${vm.extendedZone}, which accepts only Enhanced policies; ${policy.name} is a standard policy.`,
+    );
+  }
+  const current = existing && world.policies.get(world.policyKey(vaultKey, existing.policyName));
+  if (current?.kind === 'Enhanced' && policy.kind === 'Standard') {
+    throw badRequest(
+      'BMSUserErrorPolicyTypeDowngradeNotAllowed',
+      `${vm.name} is protected by the Enhanced policy ${current.name} and cannot move to the standard policy ${policy.name}.`,
+    );
+  }
+  return { vm, policy };
+}
+
+function newItem(vaultKey: string, vm: SandboxVm, policy: SandboxPolicy): SandboxProtectedItem {
   return {
-    id: `${vault.id}/backupFabrics/Azure/protectionContainers/${i.containerName}/protectedItems/${i.itemName}`,
-    name: i.itemName,
-    type: ITEM_TYPE,
-    properties: {
-      friendlyName: i.vmName,
-      virtualMachineId: i.vmResourceId,
-      sourceResourceId: i.vmResourceId,
-      protectionStatus: i.state === 'Protected' ? 'Healthy' : 'Unhealthy',
-      protectionState: i.state,
-      healthStatus: 'Passed',
-      lastBackupStatus: i.lastBackupStatus ?? '',
-      ...(i.lastBackupTime ? { lastBackupTime: i.lastBackupTime } : {}),
-      protectedItemDataId: i.protectedItemDataId,
-      protectedItemType: 'Microsoft.Compute/virtualMachines',
-      backupManagementType: 'AzureIaasVM',
-      workloadType: 'VM',
-      containerName: i.containerName.split(';').slice(1).join(';'),
-      policyId: i.state === 'Protected' ? `${vault.id}/backupPolicies/${i.policyName}` : '',
-      policyName: i.policyName,
-      ...(policy ? { policyType: policy.kind === 'Enhanced' ? 'V2' : 'V1' } : {}),
-      lastRecoveryPoint: i.lastRecoveryPoint ?? null,
-    },
-    eTag: randomUUID(),
+    vaultKey,
+    vmResourceId: vm.id,
+    vmName: vm.name,
+    resourceGroup: vm.resourceGroup,
+    containerName: containerNameOf(vm.resourceGroup, vm.name),
+    itemName: itemNameOf(vm.resourceGroup, vm.name),
+    policyName: policy.name,
+    state: 'Protected',
+    protectedItemDataId: String(Math.abs(hash(vm.id))),
   };
+}
+
+function matchesItemFilter(i: SandboxProtectedItem, filter: Map<string, string>): boolean {
+  const want = (field: string, actual: string) => {
+    const v = filter.get(field);
+    return v === undefined || v.toLowerCase() === actual.toLowerCase();
+  };
+  return (
+    want('backupmanagementtype', 'AzureIaasVM') &&
+    want('itemtype', 'VM') &&
+    want('policyname', i.policyName) &&
+    want('protectionstate', i.state)
+  );
+}
+
+/** A stable number per VM: Azure's protectedItemDataId is an opaque numeric id. */
+function hash(text: string): number {
+  let h = 0;
+  for (const c of text.toLowerCase()) h = (Math.imul(h, 31) + c.charCodeAt(0)) | 0;
+  return h;
 }

@@ -1,5 +1,7 @@
-import { conflict, notFound } from '../arm-errors.js';
+import { checkName, normalizeRegion } from '../../domain/index.js';
+import { badRequest, conflict, notFound } from '../arm-errors.js';
 import type { ArmRouter } from '../arm-router.js';
+import { isAzureRegion } from '../azure-regions.js';
 import { RG, SUB } from '../sandbox-context.js';
 import type { SandboxContext } from '../sandbox-context.js';
 import { acceptedHeaders, requireResourceGroup, requireSubscription } from './lookups.js';
@@ -19,6 +21,7 @@ export function addResourceGroupRoutes(router: ArmRouter, ctx: SandboxContext): 
     requireSubscription(ctx, req.params);
     return { status: 200, body: { value: [...world.resourceGroups.values()].map(rgJson) } };
   });
+  // checkExistence: 204 or 404, no body.
   router.add('HEAD', RG, (req) => {
     requireSubscription(ctx, req.params);
     return { status: world.resourceGroups.has(req.params.resourceGroupName!.toLowerCase()) ? 204 : 404 };
@@ -27,14 +30,31 @@ export function addResourceGroupRoutes(router: ArmRouter, ctx: SandboxContext): 
   router.add('PUT', RG, (req) => {
     requireSubscription(ctx, req.params);
     const name = req.params.resourceGroupName!;
-    const location = (req.body as { location?: unknown } | undefined)?.location;
-    if (typeof location !== 'string' || !location)
-      throw notFound('LocationRequired', 'The location property is required for this definition.');
+    const nameProblem = checkName('resourceGroup', name);
+    if (nameProblem) throw badRequest('InvalidResourceGroup', nameProblem);
+    const raw = (req.body as { location?: unknown } | undefined)?.location;
+    if (typeof raw !== 'string' || !raw.trim()) {
+      throw badRequest('LocationRequired', 'The location property is required for this definition.');
+    }
+    const location = normalizeRegion(raw);
+    if (!isAzureRegion(location)) {
+      throw badRequest(
+        'LocationNotAvailableForResourceGroup',
+        `The provided location '${raw}' is not available for resource group.`,
+      );
+    }
     const existed = world.resourceGroups.get(name.toLowerCase());
-    const rg = existed ?? { name, location: location.replace(/\s+/g, '').toLowerCase() };
+    if (existed && existed.location !== location) {
+      throw conflict(
+        'InvalidResourceGroupLocation',
+        `Invalid resource group location '${location}'. The Resource group already exists in location '${existed.location}'.`,
+      );
+    }
+    const rg = existed ?? { name, location };
     world.resourceGroups.set(name.toLowerCase(), rg);
     return { status: existed ? 200 : 201, body: rgJson(rg) };
   });
+
   router.add('GET', `${RG}/resources`, (req) => {
     const rg = requireResourceGroup(ctx, req.params);
     const inRg = (r: { resourceGroup: string }) => r.resourceGroup.toLowerCase() === rg.name.toLowerCase();
@@ -44,53 +64,47 @@ export function addResourceGroupRoutes(router: ArmRouter, ctx: SandboxContext): 
         name: vm.name,
         type: 'Microsoft.Compute/virtualMachines',
         location: vm.location,
+        ...(vm.extendedZone ? { extendedLocation: { type: 'EdgeZone', name: vm.extendedZone } } : {}),
       })),
       ...[...world.vaults.values()].filter(inRg).map((v) => ({
         id: v.id,
         name: v.name,
         type: 'Microsoft.RecoveryServices/vaults',
         location: v.location,
+        sku: { name: 'RS0', tier: 'Standard' },
       })),
     ];
     return { status: 200, body: { value } };
   });
+
   router.add('DELETE', RG, (req) => {
     const rg = requireResourceGroup(ctx, req.params);
     const key = rg.name.toLowerCase();
+    // Azure cannot delete a vault that still holds backup data, so the whole deletion fails.
     const blocking = [...world.vaults.entries()].find(
       ([vk, v]) => v.resourceGroup.toLowerCase() === key && world.protectedCount(vk) > 0,
     );
     if (blocking) {
       throw conflict(
         'ServiceResourceNotEmpty',
-        `Vault ${blocking[1].name} in resource group ${rg.name} still has protected items: stop their protection and delete their backup data before deleting the resource group.`,
+        `Resource group '${rg.name}' cannot be deleted: vault '${blocking[1].name}' cannot be deleted as there are existing resources within the vault (${world.protectedCount(blocking[0])} backup item(s)). Stop their protection and delete their backup data first.`,
       );
     }
-    const op = ctx.operations.start({}, () => {
-      world.resourceGroups.delete(key);
-      for (const [id, vm] of world.vms) if (vm.resourceGroup.toLowerCase() === key) world.vms.delete(id);
-      for (const [vk, v] of world.vaults) if (v.resourceGroup.toLowerCase() === key) world.vaults.delete(vk);
-    });
+    const op = ctx.operations.start({}, () => world.removeResourceGroup(rg.name));
     return {
       status: 202,
-      headers: acceptedHeaders(
-        req.baseUrl,
-        undefined,
-        `/subscriptions/${world.subscriptionId}/operationresults/${op.id}`,
-        ctx.asyncRetryAfterSeconds,
-      ),
+      headers: acceptedHeaders(ctx, req, {
+        location: `/subscriptions/${world.subscriptionId}/operationresults/${op.id}`,
+      }),
     };
   });
+  // ARM's Location polling: 202 while running, then 200 once the group is gone.
   router.add('GET', `${SUB}/operationresults/{operationId}`, (req) => {
     requireSubscription(ctx, req.params);
     const read = ctx.operations.read(req.params.operationId!);
-    if (!read) throw notFound('OperationNotFound', `Operation ${req.params.operationId} was not found.`);
-    if (read.running) {
-      return {
-        status: 202,
-        headers: acceptedHeaders(req.baseUrl, undefined, req.url.pathname, ctx.asyncRetryAfterSeconds),
-      };
-    }
+    if (!read) throw notFound('OperationNotFound', `Operation '${req.params.operationId}' was not found.`);
+    if (read.running)
+      return { status: 202, headers: acceptedHeaders(ctx, req, { location: req.url.pathname }) };
     return { status: 200 };
   });
 }

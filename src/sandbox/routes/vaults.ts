@@ -1,10 +1,13 @@
 import { checkName, isExtendedZone, normalizeRegion, parentRegionOf } from '../../domain/index.js';
 import { badRequest, conflict, notFound } from '../arm-errors.js';
 import type { ArmRouter } from '../arm-router.js';
+import { isAzureRegion } from '../azure-regions.js';
 import { RG, SUB, VAULT } from '../sandbox-context.js';
 import type { SandboxContext } from '../sandbox-context.js';
 import type { SandboxVault } from '../world.js';
 import { acceptedHeaders, requireResourceGroup, requireSubscription, requireVault } from './lookups.js';
+
+const VAULT_TYPE = 'Microsoft.RecoveryServices/vaults';
 
 /** Microsoft.RecoveryServices vaults (Vaults_CreateOrUpdate_PUTVault.json shapes). */
 export function addVaultRoutes(router: ArmRouter, ctx: SandboxContext): void {
@@ -22,27 +25,24 @@ export function addVaultRoutes(router: ArmRouter, ctx: SandboxContext): void {
     return { status: 200, body: { value: value.map(vaultJson) } };
   });
   router.add('GET', VAULT, (req) => ({ status: 200, body: vaultJson(requireVault(ctx, req.params).vault) }));
+
+  // 201 (new) or 200 (update) with the vault, plus an Azure-AsyncOperation the LRO poller follows.
   router.add('PUT', VAULT, (req) => {
     const rg = requireResourceGroup(ctx, req.params);
     const name = req.params.vaultName!;
     const nameProblem = checkName('vault', name);
     if (nameProblem) throw badRequest('InvalidResourceName', nameProblem);
     const raw = (req.body as { location?: unknown } | undefined)?.location;
-    if (typeof raw !== 'string' || !raw.trim())
+    if (typeof raw !== 'string' || !raw.trim()) {
       throw badRequest('LocationRequired', 'The location property is required for this definition.');
-    const location = normalizeRegion(raw);
-    if (isExtendedZone(location)) {
-      throw badRequest(
-        'LocationNotAvailableForResourceType',
-        `The provided location '${location}' is an Extended Zone and is not available for resource type 'Microsoft.RecoveryServices/vaults'. Create the vault in the parent region '${parentRegionOf(location)}'.`,
-      );
     }
+    const location = vaultLocation(raw);
     const key = world.vaultKey(rg.name, name);
     const existing = world.vaults.get(key);
     if (existing && existing.location !== location) {
       throw badRequest(
-        'LocationCannotBeChanged',
-        `Vault ${name} is in ${existing.location}; its location cannot be changed.`,
+        'InvalidResourceLocation',
+        `The resource '${name}' already exists in location '${existing.location}' in resource group '${rg.name}'. A resource with the same name cannot be created in location '${location}'.`,
       );
     }
     const vault = existing ?? world.addVault(rg.name, name, location);
@@ -50,29 +50,26 @@ export function addVaultRoutes(router: ArmRouter, ctx: SandboxContext): void {
     return {
       status: existing ? 200 : 201,
       body: vaultJson(vault),
-      headers: acceptedHeaders(
-        req.baseUrl,
-        `${vault.id}/operationStatus/${op.id}`,
-        undefined,
-        ctx.asyncRetryAfterSeconds,
-      ),
+      headers: acceptedHeaders(ctx, req, { asyncOperation: `${vault.id}/operationStatus/${op.id}` }),
     };
   });
+
   router.add('DELETE', VAULT, (req) => {
     const { vault, key } = requireVault(ctx, req.params);
     if (world.protectedCount(key) > 0) {
       throw conflict(
         'ServiceResourceNotEmpty',
-        `Vault ${vault.name} cannot be deleted as there are existing resources within the vault.`,
+        `Vault '${vault.name}' cannot be deleted as there are existing resources within the vault: ${world.protectedCount(key)} backup item(s). Stop their protection and delete their backup data first.`,
       );
     }
-    world.vaults.delete(key);
+    world.removeVault(key);
     return { status: 200 };
   });
+
   router.add('GET', `${VAULT}/operationStatus/{operationId}`, (req) => {
     const { vault } = requireVault(ctx, req.params);
     const read = ctx.operations.read(req.params.operationId!);
-    if (!read) throw notFound('OperationNotFound', `Operation ${req.params.operationId} was not found.`);
+    if (!read) throw notFound('OperationNotFound', `Operation '${req.params.operationId}' was not found.`);
     const { op, running } = read;
     return {
       status: 200,
@@ -81,17 +78,35 @@ export function addVaultRoutes(router: ArmRouter, ctx: SandboxContext): void {
         name: op.id,
         status: running ? 'InProgress' : 'Succeeded',
         startTime: new Date(op.startMs).toISOString(),
-        ...(running ? {} : { endTime: ctx.clock.now().toISOString() }),
+        ...(running ? {} : { endTime: new Date(op.endMs ?? ctx.clock.now().getTime()).toISOString() }),
       },
     };
   });
+}
+
+/** Rule 1: a vault lives in a region ("West US" → westus), never in an Extended Zone. */
+function vaultLocation(raw: string): string {
+  const location = normalizeRegion(raw);
+  if (isExtendedZone(location)) {
+    throw badRequest(
+      'LocationNotAvailableForResourceType',
+      `The provided location '${location}' is an Extended Zone and is not available for resource type '${VAULT_TYPE}'. Create the vault in the parent region '${parentRegionOf(location)}': it protects the zone's VMs from there.`,
+    );
+  }
+  if (!isAzureRegion(location)) {
+    throw badRequest(
+      'LocationNotAvailableForResourceType',
+      `The provided location '${raw}' is not available for resource type '${VAULT_TYPE}'.`,
+    );
+  }
+  return location;
 }
 
 function vaultJson(v: SandboxVault): Record<string, unknown> {
   return {
     id: v.id,
     name: v.name,
-    type: 'Microsoft.RecoveryServices/vaults',
+    type: VAULT_TYPE,
     location: v.location,
     etag: `W/"datetime'${encodeURIComponent(new Date(0).toISOString())}'"`,
     sku: { name: 'RS0', tier: 'Standard' },

@@ -1,0 +1,76 @@
+/**
+ * Card updates for one message go out one at a time, and only the newest waiting one is kept: a
+ * burst of phase changes costs one platform call per message, and the final state always arrives.
+ * Failures the platform marks as retryable (429 and friends) are retried after Retry-After.
+ */
+export interface RetryableError {
+  retryAfterMs?: number;
+}
+
+export interface CoalescingUpdaterOptions {
+  /** Tells whether an error is worth retrying, and after how long. */
+  classify: (error: unknown) => RetryableError | undefined;
+  maxAttempts?: number;
+  /** Floor and cap of the pause between attempts. */
+  minDelayMs?: number;
+  maxDelayMs?: number;
+  onGiveUp?: (key: string, error: unknown) => void;
+}
+
+export class CoalescingUpdater<T> {
+  private readonly pending = new Map<string, T>();
+  private readonly running = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly send: (key: string, value: T) => Promise<void>,
+    private readonly o: CoalescingUpdaterOptions,
+  ) {}
+
+  /** Queues the newest value for a message; resolves once it (or a newer one) has been sent or given up. */
+  update(key: string, value: T): Promise<void> {
+    this.pending.set(key, value);
+    const current = this.running.get(key);
+    if (current) return current;
+    const run = this.drain(key).finally(() => this.running.delete(key));
+    this.running.set(key, run);
+    return run;
+  }
+
+  /** Resolves when nothing is queued or in flight. */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running.values()]);
+  }
+
+  private async drain(key: string): Promise<void> {
+    for (let value = this.take(key); value !== undefined; value = this.take(key)) {
+      await this.deliver(key, value);
+    }
+  }
+
+  private take(key: string): T | undefined {
+    const v = this.pending.get(key);
+    this.pending.delete(key);
+    return v;
+  }
+
+  private async deliver(key: string, value: T): Promise<void> {
+    const max = this.o.maxAttempts ?? 6;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.send(key, value);
+      } catch (e) {
+        const retry = this.o.classify(e);
+        if (!retry || attempt >= max) {
+          this.o.onGiveUp?.(key, e);
+          return;
+        }
+        // A newer value waiting makes this one stale: send that instead.
+        const newer = this.take(key);
+        if (newer !== undefined) value = newer;
+        const backoff = (this.o.minDelayMs ?? 250) * 2 ** (attempt - 1);
+        const wait = Math.min(Math.max(retry.retryAfterMs ?? 0, backoff), this.o.maxDelayMs ?? 30_000);
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  }
+}

@@ -1,0 +1,242 @@
+import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, ConversationReference } from 'botbuilder';
+import {
+  CardFactory,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  TeamsActivityHandler,
+  TurnContext,
+} from 'botbuilder';
+import type { View } from '../../cards/views.js';
+import type { ChatRequest, ChatUser, Reply } from '../../chat/chat-request.js';
+import type { TeamsSettings } from '../../config.js';
+import type { RouteHandler } from '../../http/http-server.js';
+import type { JobWatcher, WatchSink } from '../../jobs/job-watcher.js';
+import type { Logger } from '../../logger.js';
+import { CoalescingUpdater } from '../coalescing-updater.js';
+import { toBotRequest, toBotResponse } from './node-http-bridge.js';
+
+export interface TeamsChannelOptions {
+  settings: TeamsSettings;
+  handle: (request: ChatRequest) => Promise<Reply>;
+  watcher: JobWatcher;
+  renderCard: (view: View) => Record<string, unknown>;
+  logger: Logger;
+}
+
+/** Where a Teams card lives: enough to update it from a later process. */
+interface TeamsMessageRef {
+  reference: Partial<ConversationReference>;
+  activityId: string;
+}
+
+/** Buttons whose answer replaces the card they are on; others answer in a new message. */
+const IN_PLACE_VERBS = new Set(['job.refresh', 'approval.approve', 'approval.reject', 'approval.cancel']);
+const RETRYABLE = new Set([412, 429, 502, 503, 504]);
+
+/**
+ * Microsoft Teams on botbuilder's CloudAdapter (the only folder that imports botbuilder). It
+ * translates only: messages and card invokes become ChatRequests; views come back as Adaptive
+ * Cards, posted, answered in the invoke response, or updated in place for the JobWatcher.
+ */
+export class TeamsChannel {
+  readonly adapter: CloudAdapter;
+  private readonly bot: BackupBot;
+  private readonly updates: CoalescingUpdater<View>;
+
+  constructor(private readonly o: TeamsChannelOptions) {
+    const s = o.settings;
+    this.adapter = new CloudAdapter(
+      new ConfigurationBotFrameworkAuthentication({
+        MicrosoftAppId: s.appId ?? '',
+        MicrosoftAppPassword: s.appPassword ?? '',
+        MicrosoftAppType: s.appType,
+        MicrosoftAppTenantId: s.tenantId ?? '',
+      }),
+    );
+    this.adapter.onTurnError = async (context, error) => {
+      o.logger.error('teams turn failed', { error: error instanceof Error ? error.stack : String(error) });
+      await context
+        .sendActivity('Something went wrong on my side. It has been logged; please try again.')
+        .catch(() => undefined);
+    };
+    if (!s.appId) {
+      o.logger.warn(
+        'TEAMS CHANNEL RUNS WITHOUT AUTHENTICATION (TEAMS_LOCAL_ONLY=true): any caller can post activities. Use only on a developer machine.',
+      );
+    }
+    this.bot = new BackupBot(this);
+    this.updates = new CoalescingUpdater(
+      (key, view) => this.sendUpdate(JSON.parse(key) as TeamsMessageRef, view),
+      {
+        classify: classifyConnectorError,
+        onGiveUp: (key, e) =>
+          o.logger.warn('teams card update given up', {
+            error: e instanceof Error ? e.message : String(e),
+            key: key.slice(0, 200),
+          }),
+      },
+    );
+  }
+
+  readonly routes: RouteHandler = async (req, res, url) => {
+    if (url.pathname !== '/api/messages') return false;
+    if (req.method !== 'POST') {
+      res.writeHead(405).end();
+      return true;
+    }
+    await this.adapter.process(await toBotRequest(req), toBotResponse(res), (context) =>
+      this.bot.run(context),
+    );
+    return true;
+  };
+
+  /** The JobWatcher's updates for Teams cards: coalesced per message, retried on throttling. */
+  readonly sink: WatchSink = (watch, view) => this.updates.update(JSON.stringify(watch.messageRef), view);
+
+  /** Waits for queued card updates (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.updates.idle();
+  }
+
+  async onMessage(context: TurnContext): Promise<void> {
+    const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '';
+    const placeholder = await context.sendActivity({
+      attachments: [
+        this.card({
+          kind: 'message',
+          tone: 'info',
+          title: 'Working on it…',
+          text: text.trim().slice(0, 200),
+        }),
+      ],
+    });
+    const activityId = placeholder?.id;
+    const reply = await this.o.handle({
+      platform: 'teams',
+      user: userOf(context),
+      conversationId: context.activity.conversation.id,
+      text,
+    });
+    if (activityId) {
+      await context.updateActivity({ type: 'message', id: activityId, attachments: [this.card(reply.view)] });
+      await this.watch(context, reply, activityId);
+    } else {
+      await context.sendActivity({ attachments: [this.card(reply.view)] });
+    }
+  }
+
+  async onCardAction(
+    context: TurnContext,
+    value: AdaptiveCardInvokeValue,
+  ): Promise<AdaptiveCardInvokeResponse> {
+    const verb = value.action?.verb ?? '';
+    const data = (value.action?.data ?? {}) as Record<string, unknown>;
+    const request: ChatRequest = {
+      platform: 'teams',
+      user: userOf(context),
+      conversationId: context.activity.conversation.id,
+      action: { verb, data },
+    };
+    const reply = await this.o.handle(request);
+    if (IN_PLACE_VERBS.has(verb) && context.activity.replyToId) {
+      await this.watch(context, reply, context.activity.replyToId);
+      return {
+        statusCode: 200,
+        type: 'application/vnd.microsoft.card.adaptive',
+        value: this.o.renderCard(reply.view),
+      };
+    }
+    const sent = await context.sendActivity({ attachments: [this.card(reply.view)] });
+    if (sent?.id) await this.watch(context, reply, sent.id);
+    return {
+      statusCode: 200,
+      type: 'application/vnd.microsoft.activity.message',
+      value: 'Done: see the new message.',
+    } as never;
+  }
+
+  async onWelcome(context: TurnContext): Promise<void> {
+    await context.sendActivity({
+      attachments: [
+        this.card({
+          kind: 'message',
+          tone: 'info',
+          title: 'Hi, I am backup-chatops',
+          text: 'I back up Azure VMs, Extended Zones included, and keep you posted while jobs run. Type "help" to see what you can do, or "backup myVM now".',
+        }),
+      ],
+    });
+  }
+
+  private async watch(context: TurnContext, reply: Reply, activityId: string): Promise<void> {
+    if (!reply.watch) return;
+    const view = reply.view.kind === 'job' ? reply.view : undefined;
+    const ref: TeamsMessageRef = {
+      reference: TurnContext.getConversationReference(context.activity),
+      activityId,
+    };
+    await this.o.watcher.watch(
+      {
+        ...reply.watch,
+        platform: 'teams',
+        messageRef: ref as unknown as Record<string, unknown>,
+        extras: { retainUntil: view?.retainUntil, consistency: view?.consistency },
+      },
+      view?.job,
+    );
+  }
+
+  private async sendUpdate(ref: TeamsMessageRef, view: View): Promise<void> {
+    await this.adapter.continueConversationAsync(
+      this.o.settings.appId ?? '',
+      ref.reference,
+      async (context) => {
+        await context.updateActivity({ type: 'message', id: ref.activityId, attachments: [this.card(view)] });
+      },
+    );
+  }
+
+  private card(view: View) {
+    return CardFactory.adaptiveCard(this.o.renderCard(view));
+  }
+}
+
+/** The activity handler: routes Teams events to the channel's translators. */
+class BackupBot extends TeamsActivityHandler {
+  constructor(private readonly channel: TeamsChannel) {
+    super();
+    this.onMessage(async (context, next) => {
+      await this.channel.onMessage(context);
+      await next();
+    });
+    this.onMembersAdded(async (context, next) => {
+      const botId = context.activity.recipient.id;
+      if ((context.activity.membersAdded ?? []).some((m) => m.id === botId))
+        await this.channel.onWelcome(context);
+      await next();
+    });
+  }
+
+  protected override onAdaptiveCardInvoke(
+    context: TurnContext,
+    value: AdaptiveCardInvokeValue,
+  ): Promise<AdaptiveCardInvokeResponse> {
+    return this.channel.onCardAction(context, value);
+  }
+}
+
+/** Roles are keyed by the AAD object id, never by display name. */
+function userOf(context: TurnContext): ChatUser {
+  const from = context.activity.from;
+  return { id: from.aadObjectId ?? `teams:${from.id}`, name: from.name ?? 'Teams user' };
+}
+
+function classifyConnectorError(e: unknown): { retryAfterMs?: number } | undefined {
+  const err = e as {
+    statusCode?: number;
+    response?: { headers?: { get?(name: string): string | undefined } };
+  };
+  if (!err.statusCode || !RETRYABLE.has(err.statusCode)) return undefined;
+  const after = Number(err.response?.headers?.get?.('retry-after'));
+  return Number.isFinite(after) && after >= 0 ? { retryAfterMs: after * 1000 } : {};
+}

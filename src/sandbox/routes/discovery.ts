@@ -1,0 +1,56 @@
+import type { ArmRouter } from '../arm-router.js';
+import { parseEqFilter } from '../odata-filter.js';
+import { protectableItemJson } from '../protection-json.js';
+import { VAULT } from '../sandbox-context.js';
+import type { SandboxContext } from '../sandbox-context.js';
+import { requireFabric } from './item-requests.js';
+import { acceptedHeaders, pathOf, requireVault } from './lookups.js';
+import { operationResult } from './operations.js';
+
+/**
+ * What Azure Backup can see: protectable items are the discovered VMs of the vault's subscription
+ * and region not yet protected by a vault; a container refresh discovers the others.
+ */
+export function addDiscoveryRoutes(router: ArmRouter, ctx: SandboxContext): void {
+  const { world } = ctx;
+
+  router.add('GET', `${VAULT}/backupProtectableItems`, (req) => {
+    const { vault } = requireVault(ctx, req.params);
+    const filter = parseEqFilter(req.url.searchParams.get('$filter'), [
+      'backupManagementType',
+      'workloadType',
+    ]);
+    const type = filter.get('backupmanagementtype');
+    const workload = filter.get('workloadtype');
+    if ((type !== undefined && type !== 'AzureIaasVM') || (workload !== undefined && workload !== 'VM')) {
+      return { status: 200, body: { value: [] } };
+    }
+    // A VM protected by any vault is no longer protectable (one vault per VM).
+    const taken = new Set([...world.protectedItems.values()].map((i) => i.vmResourceId.toLowerCase()));
+    const value = [...world.vms.values()]
+      .filter((vm) => world.discovered.has(vm.id.toLowerCase()) && !taken.has(vm.id.toLowerCase()))
+      .filter((vm) => vm.location === vault.location)
+      .map((vm) => protectableItemJson(vault, vm));
+    return { status: 200, body: { value } };
+  });
+
+  router.add('POST', `${VAULT}/backupFabrics/{fabricName}/refreshContainers`, (req) => {
+    const { vault } = requireVault(ctx, req.params);
+    requireFabric(req.params);
+    const op = ctx.operations.start({}, () => {
+      for (const vm of world.vms.values()) world.discovered.add(vm.id.toLowerCase());
+    });
+    return {
+      status: 202,
+      headers: acceptedHeaders(ctx, req, {
+        location: `${vault.id}/backupFabrics/Azure/operationResults/${op.id}`,
+      }),
+    };
+  });
+  // 202 while the refresh runs, then 204.
+  router.add('GET', `${VAULT}/backupFabrics/{fabricName}/operationResults/{operationId}`, (req) => {
+    requireVault(ctx, req.params);
+    requireFabric(req.params);
+    return operationResult(ctx, req, pathOf(req.url), () => undefined);
+  });
+}

@@ -1,0 +1,59 @@
+import { notFound } from '../arm-errors.js';
+import type { ArmRequest, ArmResponse } from '../arm-router.js';
+import type { SandboxContext } from '../sandbox-context.js';
+import type { OperationOutcome, SandboxProtectedItem } from '../world.js';
+import { acceptedHeaders, pathOf } from './lookups.js';
+
+/** What the protected item routes share: finding the item, reading the body, answering 202. */
+
+/** Azure VMs live in the one fabric called `Azure`. */
+export function requireFabric(params: Record<string, string>): void {
+  if (params.fabricName?.toLowerCase() !== 'azure') {
+    throw notFound('BMSUserErrorObjectNotFound', `Fabric '${params.fabricName}' was not found in the vault.`);
+  }
+}
+
+/** The protected item the URL names (any case, resource group possibly lower-cased). */
+export function requireItem(
+  ctx: SandboxContext,
+  vaultKey: string,
+  params: Record<string, string>,
+): SandboxProtectedItem {
+  requireFabric(params);
+  const item = ctx.world.findItem(vaultKey, params.containerName!, params.protectedItemName!);
+  if (!item) throw itemNotFound(params.protectedItemName!);
+  return item;
+}
+
+export function itemNotFound(name: string): ReturnType<typeof notFound> {
+  return notFound(
+    'BMSUserErrorObjectNotFound',
+    `The backup item '${name}' was not found in the vault. Check the container and item names, or enable protection first.`,
+  );
+}
+
+/** `properties` of a request body, or nothing. */
+export function propertiesOf(body: unknown): Record<string, unknown> {
+  const p = (body as { properties?: unknown } | undefined)?.properties;
+  return p && typeof p === 'object' && !Array.isArray(p) ? (p as Record<string, unknown>) : {};
+}
+
+/**
+ * Starts an operation and answers 202 with the item's operation status and result URLs
+ * (ProtectedItems_CreateOrUpdate and Backups_Trigger examples).
+ */
+export function acceptedForItem(
+  ctx: SandboxContext,
+  req: ArmRequest,
+  outcome: OperationOutcome,
+): ArmResponse {
+  const op = ctx.operations.start(outcome);
+  const itemPath = pathOf(req.url).replace(/\/backup$/i, '');
+  return {
+    status: 202,
+    headers: acceptedHeaders(ctx, req, {
+      asyncOperation: `${itemPath}/operationsStatus/${op.id}`,
+      location: `${itemPath}/operationResults/${op.id}`,
+    }),
+  };
+}

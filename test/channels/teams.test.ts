@@ -1,0 +1,237 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createJsonLogger, silentLogger } from '../../src/logger.js';
+import type { RunningBot } from '../../src/main.js';
+import { startBot } from '../../src/main.js';
+import type { FakeBotConnector } from '../fakes/fake-bot-connector.js';
+import { startFakeBotConnector } from '../fakes/fake-bot-connector.js';
+
+/**
+ * The real CloudAdapter behind the product's HTTP server, fed Bot Framework activities over HTTP
+ * as Teams sends them; what the bot says is read from a local fake Bot Connector.
+ */
+const OPERATOR = '6f1c0a52-6a5e-4d7f-9d7a-0d2b1c3e4f50';
+const READER = '0b9d7e1a-1111-4c4c-8a8a-9e9e9e9e9e9e';
+
+function env(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PORT: '0',
+    DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'teams-')), 'bot.db'),
+    SANDBOX_CLOCK_SPEED: '0',
+    WATCH_INTERVAL_MS: '50',
+    ROLE_OPERATORS: OPERATOR,
+    ...extra,
+  };
+}
+
+let seq = 0;
+function activity(connector: FakeBotConnector, over: Record<string, unknown>): Record<string, unknown> {
+  return {
+    type: 'message',
+    id: `msg-${++seq}`,
+    timestamp: new Date().toISOString(),
+    channelId: 'msteams',
+    serviceUrl: connector.url,
+    from: { id: '29:alice', name: 'Alice', aadObjectId: OPERATOR },
+    conversation: { id: 'a:conv-1', conversationType: 'personal', tenantId: 'tenant-1' },
+    recipient: { id: '28:backup-bot', name: 'backup-bot' },
+    ...over,
+  };
+}
+
+function mention(text: string): Record<string, unknown> {
+  return {
+    text: `<at>backup-bot</at> ${text}`,
+    entities: [
+      {
+        type: 'mention',
+        mentioned: { id: '28:backup-bot', name: 'backup-bot' },
+        text: '<at>backup-bot</at>',
+      },
+    ],
+  };
+}
+
+async function post(
+  bot: RunningBot,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${bot.url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  const json = (res.headers.get('content-type') ?? '').includes('json');
+  return { status: res.status, body: json && text ? (JSON.parse(text) as unknown) : text };
+}
+
+const cardOf = (call: { body: Record<string, unknown> }): string =>
+  JSON.stringify((call.body.attachments as unknown[] | undefined) ?? []);
+
+async function until<T>(what: string, fn: () => T | undefined): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const v = fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('Teams channel (no app id: local-only mode)', () => {
+  let bot: RunningBot;
+  let connector: FakeBotConnector;
+
+  beforeAll(async () => {
+    connector = await startFakeBotConnector();
+    bot = await startBot(
+      loadConfig(env({ TEAMS_LOCAL_ONLY: 'true' })),
+      process.env.DEBUG_TEAMS ? createJsonLogger() : silentLogger,
+    );
+  });
+  afterAll(async () => {
+    await bot?.stop();
+    await connector?.close();
+  });
+
+  it('answers a mention with a job card and updates it in place through both phases', async () => {
+    const r = await post(bot, activity(connector, mention('backup myVM now')));
+    expect(r.status).toBe(200);
+    const reply = await until('the reply', () =>
+      connector.calls.find((c) => c.method === 'POST' && c.activityId === `msg-${seq}`),
+    );
+    expect(reply.conversationId).toBe('a:conv-1');
+    const cardId = await until(
+      'the card id',
+      () =>
+        connector.calls.find((c) => c.method === 'PUT' && cardOf(c).includes('Take Snapshot'))?.activityId,
+    );
+    expect(cardOf(connector.calls.find((c) => c.method === 'PUT' && c.activityId === cardId)!)).toContain(
+      'In progress',
+    );
+
+    bot.sandbox!.clock.advance(8 * 60_000);
+    await until('the transfer update', () =>
+      connector.calls.find(
+        (c) =>
+          c.method === 'PUT' &&
+          c.activityId === cardId &&
+          /running for/.test(cardOf(c)) &&
+          /took 8 min/.test(cardOf(c)),
+      ),
+    );
+    bot.sandbox!.clock.advance(35 * 60_000);
+    const done = await until('the final update', () =>
+      connector.calls.find(
+        (c) => c.method === 'PUT' && c.activityId === cardId && /✅ Completed/.test(cardOf(c)),
+      ),
+    );
+    expect(cardOf(done)).toContain('took 33 min');
+    const updates = connector.calls.filter((c) => c.method === 'PUT' && c.activityId === cardId);
+    expect(updates).toHaveLength(3); // the answer, the transfer, the end: nothing redundant
+  });
+
+  it('answers a card refresh (adaptiveCard/action) in the invoke response', async () => {
+    const jobId = (await bot.sandbox!.world.jobs.at(-1))!.id;
+    const r = await post(
+      bot,
+      activity(connector, {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        replyToId: 'act-card-1',
+        value: { action: { type: 'Action.Execute', verb: 'job.refresh', data: { jobId } } },
+      }),
+    );
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({
+      statusCode: 200,
+      type: 'application/vnd.microsoft.card.adaptive',
+      value: { type: 'AdaptiveCard' },
+    });
+    expect(JSON.stringify(r.body)).toContain(jobId);
+  });
+
+  it('welcomes the team when the bot is added', async () => {
+    const before = connector.calls.length;
+    await post(
+      bot,
+      activity(connector, { type: 'conversationUpdate', membersAdded: [{ id: '28:backup-bot' }] }),
+    );
+    const welcome = await until('the welcome', () =>
+      connector.calls.slice(before).find((c) => /I am backup-chatops/.test(cardOf(c))),
+    );
+    expect(welcome.method).toBe('POST');
+  });
+
+  it('keys roles by AAD object id: a reader is refused backup now', async () => {
+    const before = connector.calls.length;
+    await post(
+      bot,
+      activity(connector, {
+        ...mention('backup myVM now'),
+        from: { id: '29:carol', name: 'Alice', aadObjectId: READER },
+      }),
+    );
+    await until('the refusal', () =>
+      connector.calls.slice(before).find((c) => /needs the operator role/.test(cardOf(c))),
+    );
+  });
+
+  it('delivers the final state even when the connector throttles updates', async () => {
+    const before = connector.calls.length;
+    await post(bot, activity(connector, mention('backup myVM now')));
+    const cardId = await until(
+      'the card',
+      () =>
+        connector.calls.slice(before).find((c) => c.method === 'PUT' && /Take Snapshot/.test(cardOf(c)))
+          ?.activityId,
+    );
+    connector.throttleNext(3, 0);
+    bot.sandbox!.clock.advance(60 * 60_000);
+    await until('the final card despite 429s', () =>
+      connector.calls.find(
+        (c) => c.method === 'PUT' && c.activityId === cardId && /✅ Completed/.test(cardOf(c)),
+      ),
+    );
+  });
+});
+
+describe('Teams channel with an app id', () => {
+  let bot: RunningBot;
+  let connector: FakeBotConnector;
+
+  beforeAll(async () => {
+    connector = await startFakeBotConnector();
+    bot = await startBot(
+      loadConfig(
+        env({
+          TEAMS_APP_ID: '00000000-aaaa-4bbb-8ccc-000000000001',
+          TEAMS_APP_PASSWORD: 'not-a-real-secret',
+        }),
+      ),
+      silentLogger,
+    );
+  });
+  afterAll(async () => {
+    await bot?.stop();
+    await connector?.close();
+  });
+
+  it('refuses an activity without a valid token with 401 and runs nothing', async () => {
+    const jobs = bot.sandbox!.world.jobs.length;
+    const r = await post(bot, activity(connector, mention('backup myVM now')));
+    expect(r.status).toBe(401);
+    const forged = await post(bot, activity(connector, mention('backup myVM now')), {
+      authorization: 'Bearer forged.token.value',
+    });
+    expect(forged.status).toBe(401);
+    await new Promise((res) => setTimeout(res, 200));
+    expect(connector.calls).toHaveLength(0);
+    expect(bot.sandbox!.world.jobs.length).toBe(jobs);
+  });
+});
