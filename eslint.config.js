@@ -53,7 +53,14 @@ export default tseslint.config(
   { files: ['src/channels/teams/**/*.ts'], rules: fence(['teams']) },
   { files: ['src/channels/slack/**/*.ts'], rules: fence(['slack']) },
   {
-    files: ['src/config.ts', 'src/main.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.mjs', 'vitest.config.ts'],
+    files: [
+      'src/config.ts',
+      'src/main.ts',
+      'test/**/*.ts',
+      'bench/**/*.ts',
+      'scripts/**/*.mjs',
+      'vitest.config.ts',
+    ],
     rules: { 'no-restricted-syntax': 'off' },
   },
 );
