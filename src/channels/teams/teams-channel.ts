@@ -13,6 +13,7 @@ import type { RouteHandler } from '../../http/http-server.js';
 import type { JobWatcher, WatchSink } from '../../jobs/job-watcher.js';
 import type { Logger } from '../../logger.js';
 import { CoalescingUpdater } from '../coalescing-updater.js';
+import { SendRateLimiter, TEAMS_CONVERSATION_LIMITS } from '../send-rate-limiter.js';
 import { toBotRequest, toBotResponse } from './node-http-bridge.js';
 
 export interface TeamsChannelOptions {
@@ -42,6 +43,7 @@ export class TeamsChannel {
   readonly adapter: CloudAdapter;
   private readonly bot: BackupBot;
   private readonly updates: CoalescingUpdater<View>;
+  private readonly limiter = new SendRateLimiter(TEAMS_CONVERSATION_LIMITS);
 
   constructor(private readonly o: TeamsChannelOptions) {
     const s = o.settings;
@@ -187,6 +189,7 @@ export class TeamsChannel {
   }
 
   private async sendUpdate(ref: TeamsMessageRef, view: View): Promise<void> {
+    await this.limiter.acquire(ref.reference.conversation?.id ?? '');
     await this.adapter.continueConversationAsync(
       this.o.settings.appId ?? '',
       ref.reference,

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { CoalescingUpdater } from '../../src/channels/coalescing-updater.js';
+import { SendRateLimiter, TEAMS_CONVERSATION_LIMITS } from '../../src/channels/send-rate-limiter.js';
+
+describe('SendRateLimiter', () => {
+  it('keeps a conversation within 7 sends a second and 60 per 30 seconds, on a virtual clock', async () => {
+    let now = 0;
+    const limiter = new SendRateLimiter(
+      TEAMS_CONVERSATION_LIMITS,
+      () => now,
+      async (ms) => void (now += ms),
+    );
+    const times: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      await limiter.acquire('conv-a');
+      times.push(now);
+    }
+    for (let i = 0; i < times.length; i++) {
+      expect(times.filter((t) => t >= times[i]! && t < times[i]! + 1_000).length).toBeLessThanOrEqual(7);
+      expect(times.filter((t) => t >= times[i]! && t < times[i]! + 30_000).length).toBeLessThanOrEqual(60);
+    }
+    expect(times[59]).toBeLessThan(30_000);
+    expect(times[60]).toBeGreaterThanOrEqual(30_000);
+    await limiter.acquire('conv-b');
+    expect(now).toBe(times[99]); // another conversation has its own budget
+  });
+});
+
+describe('CoalescingUpdater', () => {
+  it('sends one update at a time per message and only the newest waiting one', async () => {
+    const sent: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const u = new CoalescingUpdater<string>(
+      async (_key, v) => {
+        if (v === 'v1') await gate;
+        sent.push(v);
+      },
+      { classify: () => undefined },
+    );
+    void u.update('m1', 'v1');
+    void u.update('m1', 'v2');
+    void u.update('m1', 'v3');
+    release();
+    await u.idle();
+    expect(sent).toEqual(['v1', 'v3']);
+  });
+
+  it('retries throttled sends and delivers the final state', async () => {
+    let failures = 2;
+    const sent: string[] = [];
+    const u = new CoalescingUpdater<string>(
+      async (_key, v) => {
+        if (failures-- > 0) throw Object.assign(new Error('429'), { statusCode: 429 });
+        sent.push(v);
+      },
+      {
+        classify: (e) =>
+          (e as { statusCode?: number }).statusCode === 429 ? { retryAfterMs: 1 } : undefined,
+        minDelayMs: 1,
+      },
+    );
+    await u.update('m1', 'final');
+    expect(sent).toEqual(['final']);
+  });
+
+  it('gives up on errors that are not retryable, and says so', async () => {
+    const gaveUp: string[] = [];
+    const u = new CoalescingUpdater<string>(
+      async () => {
+        throw Object.assign(new Error('403'), { statusCode: 403 });
+      },
+      { classify: () => undefined, onGiveUp: (key) => gaveUp.push(key) },
+    );
+    await u.update('m1', 'x');
+    expect(gaveUp).toEqual(['m1']);
+  });
+});
