@@ -235,23 +235,12 @@ export class AzureBackupService implements BackupService {
         });
       }
       const names = existing ?? (await this.findProtectable(vm, vault));
-      const capture = new ResponseCapture();
-      await this.c.backup.protectedItems.createOrUpdate(
-        vault.name,
-        vault.resourceGroup,
-        AZURE_FABRIC,
-        names.containerName,
-        names.itemName,
-        {
-          properties: {
-            protectedItemType: 'Microsoft.Compute/virtualMachines',
-            sourceResourceId: vm.id,
-            policyId: policy.id,
-          },
-        },
-        { onResponse: capture.onResponse },
+      const op = await this.putProtectedItem(
+        vault,
+        names,
+        { sourceResourceId: vm.id, policyId: policy.id },
+        `enable backup for ${vm.name}`,
       );
-      const op = await this.followItemOperation(capture, vault, names, `enable backup for ${vm.name}`);
       const after = await this.readProtectedItems(vault);
       return {
         vm: this.statusOf(vm, vault, after),
@@ -330,23 +319,12 @@ export class AzureBackupService implements BackupService {
       }
       if (!input.deleteData) {
         if (item.protection.state === 'ProtectionStopped') return { vmName: vm.name, deletedData: false };
-        const capture = new ResponseCapture();
-        await this.c.backup.protectedItems.createOrUpdate(
-          vault.name,
-          vault.resourceGroup,
-          AZURE_FABRIC,
-          item.containerName,
-          item.itemName,
-          {
-            properties: {
-              protectedItemType: 'Microsoft.Compute/virtualMachines',
-              sourceResourceId: item.sourceResourceId,
-              protectionState: 'ProtectionStopped',
-            },
-          },
-          { onResponse: capture.onResponse },
+        const op = await this.putProtectedItem(
+          vault,
+          item,
+          { sourceResourceId: item.sourceResourceId, protectionState: 'ProtectionStopped' },
+          action,
         );
-        const op = await this.followItemOperation(capture, vault, item, action);
         return { vmName: vm.name, deletedData: false, jobId: jobIdOf(op) };
       }
       const capture = new ResponseCapture();
@@ -700,6 +678,26 @@ export class AzureBackupService implements BackupService {
       }
     }
     return undefined;
+  }
+
+  /** PUT a VM's protected item (enable, change policy, stop keeping data) and follow the 202 to its end. */
+  private async putProtectedItem(
+    vault: Vault,
+    item: { containerName: string; itemName: string },
+    properties: { sourceResourceId: string; policyId?: string; protectionState?: 'ProtectionStopped' },
+    action: string,
+  ): ReturnType<typeof followOperation> {
+    const capture = new ResponseCapture();
+    await this.c.backup.protectedItems.createOrUpdate(
+      vault.name,
+      vault.resourceGroup,
+      AZURE_FABRIC,
+      item.containerName,
+      item.itemName,
+      { properties: { protectedItemType: 'Microsoft.Compute/virtualMachines', ...properties } },
+      { onResponse: capture.onResponse },
+    );
+    return this.followItemOperation(capture, vault, item, action);
   }
 
   private followItemOperation(

@@ -98,16 +98,7 @@ export class WebChat {
     const user = this.user(body.userId);
     const text = stringField(body, 'text', 4000);
     await this.post({ conversationId, author: user.id, text });
-    const placeholder = await this.post({
-      conversationId,
-      author: 'bot',
-      card: this.o.renderCard({
-        kind: 'message',
-        tone: 'info',
-        title: 'Working on it…',
-        text: text.slice(0, 200),
-      }),
-    });
+    const placeholder = await this.postWorking(conversationId, text.slice(0, 200));
     void this.answer({ platform: 'web', user, conversationId, text }, placeholder.id);
     return { messageId: placeholder.id };
   }
@@ -120,17 +111,7 @@ export class WebChat {
     const data = body.data && typeof body.data === 'object' ? (body.data as Record<string, unknown>) : {};
     let messageId = typeof body.messageId === 'string' ? body.messageId : '';
     if (!IN_PLACE_VERBS.has(verb) || !(await this.o.messages.get(messageId))) {
-      const placeholder = await this.post({
-        conversationId,
-        author: 'bot',
-        card: this.o.renderCard({
-          kind: 'message',
-          tone: 'info',
-          title: 'Working on it…',
-          text: `${user.name}: ${verb}`,
-        }),
-      });
-      messageId = placeholder.id;
+      messageId = (await this.postWorking(conversationId, `${user.name}: ${verb}`)).id;
     }
     void this.answer({ platform: 'web', user, conversationId, action: { verb, data } }, messageId);
     return { messageId };
@@ -170,6 +151,15 @@ export class WebChat {
         .catch(() => undefined);
       if (updated) this.broadcast(updated.conversationId, 'update', updated);
     }
+  }
+
+  /** The card that acknowledges at once; the answer replaces it. */
+  private postWorking(conversationId: string, text: string): Promise<WebMessage> {
+    return this.post({
+      conversationId,
+      author: 'bot',
+      card: this.o.renderCard({ kind: 'message', tone: 'info', title: 'Working on it…', text }),
+    });
   }
 
   private async post(
