@@ -67,6 +67,19 @@ export interface TeamsSettings {
   tenantId?: string;
 }
 
+export interface SlackSettings {
+  botToken: string;
+  /** HTTP mode: requests are signed with it. */
+  signingSecret?: string;
+  /** Socket Mode: the app-level token (xapp-…). */
+  appToken?: string;
+  mode: 'http' | 'socket';
+  /** The slash command, as declared in the app manifest. */
+  command: string;
+  /** Slack Web API base URL (tests point it at a local fake). */
+  apiUrl?: string;
+}
+
 export interface HttpSettings {
   host: string;
   port: number;
@@ -85,6 +98,8 @@ export interface AppConfig {
   webChat: boolean;
   /** Microsoft Teams on /api/messages; undefined when not configured. */
   teams?: TeamsSettings;
+  /** Slack on /slack/events (HTTP mode) or Socket Mode; undefined when not configured. */
+  slack?: SlackSettings;
 }
 
 export class ConfigError extends Error {
@@ -176,6 +191,27 @@ export function loadConfig(env: Env = process.env): AppConfig {
     if (teams.appType !== 'MultiTenant' && !teams.tenantId)
       problems.push(`TEAMS_APP_TENANT_ID is required with TEAMS_APP_TYPE=${teams.appType}.`);
   }
+  const slackToken = read.string('SLACK_BOT_TOKEN');
+  let slack: SlackSettings | undefined;
+  if (slackToken) {
+    const appToken = read.string('SLACK_APP_TOKEN');
+    slack = {
+      botToken: slackToken,
+      signingSecret: read.string('SLACK_SIGNING_SECRET'),
+      appToken,
+      mode: read.oneOf('SLACK_MODE', ['http', 'socket'] as const, appToken ? 'socket' : 'http'),
+      command: read.string('SLACK_COMMAND') ?? '/backup',
+      apiUrl: read.url('SLACK_API_URL', true),
+    };
+    if (slack.mode === 'http' && !slack.signingSecret)
+      problems.push('SLACK_SIGNING_SECRET is required for Slack in HTTP mode.');
+    if (slack.mode === 'socket' && !appToken)
+      problems.push('SLACK_APP_TOKEN (xapp-…) is required for Slack in Socket Mode.');
+    if (!slack.command.startsWith('/'))
+      problems.push(`SLACK_COMMAND must start with "/" (got "${slack.command}").`);
+  } else if (read.string('SLACK_SIGNING_SECRET') || read.string('SLACK_APP_TOKEN')) {
+    problems.push('SLACK_BOT_TOKEN (xoxb-…) is required to run the Slack channel.');
+  }
   const webChat = read.oneOf('WEB_CHAT', ['auto', 'on', 'off'] as const, 'auto');
   if (webChat === 'on' && !sandbox) {
     problems.push(
@@ -190,8 +226,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     http: { host: read.string('HTTP_HOST') ?? '127.0.0.1', port: read.int('PORT', 3978, 0, 65_535) },
     databasePath: read.string('DATABASE_PATH') ?? 'data/backup-chatops.db',
     watchIntervalMs: read.int('WATCH_INTERVAL_MS', sandbox ? 1_000 : 15_000, 50, 600_000),
-    webChat: webChat === 'on' || (webChat === 'auto' && sandbox && !teams),
+    webChat: webChat === 'on' || (webChat === 'auto' && sandbox && !teams && !slack),
     ...(teams ? { teams } : {}),
+    ...(slack ? { slack } : {}),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -225,12 +262,16 @@ class EnvReader {
     return fallback;
   }
 
-  url(name: string): string | undefined {
+  /** An https URL; `allowLoopbackHttp` also accepts http://127.0.0.1 or localhost (local fakes). */
+  url(name: string, allowLoopbackHttp = false): string | undefined {
     const v = this.string(name);
     if (v === undefined) return undefined;
     try {
       const u = new URL(v);
-      if (u.protocol !== 'https:') this.problems.push(`${name} must be an https:// URL (got "${v}").`);
+      const loopback =
+        allowLoopbackHttp && u.protocol === 'http:' && ['127.0.0.1', 'localhost'].includes(u.hostname);
+      if (u.protocol !== 'https:' && !loopback)
+        this.problems.push(`${name} must be an https:// URL (got "${v}").`);
       return v.replace(/\/+$/, '');
     } catch {
       this.problems.push(`${name} must be a URL (got "${v}").`);

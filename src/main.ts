@@ -1,5 +1,6 @@
 import { createBackupService } from './azure/create-backup-service.js';
 import { renderAdaptiveCard } from './cards/adaptive-card-renderer.js';
+import { SlackChannel } from './channels/slack/slack-channel.js';
 import { TeamsChannel } from './channels/teams/teams-channel.js';
 import { WebChat } from './channels/web/web-chat.js';
 import { CommandRegistry } from './chat/command-registry.js';
@@ -96,7 +97,14 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     sinks.teams = teams.sink;
     handlers.push(teams.routes);
   }
+  let slack: SlackChannel | undefined;
+  if (config.slack) {
+    slack = new SlackChannel({ settings: config.slack, handle: (r) => registry.handle(r), watcher, logger });
+    sinks.slack = slack.sink;
+    handlers.push(slack.routes);
+  }
   const http = await startHttpServer({ host: config.http.host, port: config.http.port, handlers, logger });
+  await slack?.start();
   watcher.start();
   logger.info('started', {
     url: http.url,
@@ -104,6 +112,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     vault: `${config.azure.vaultResourceGroup}/${config.azure.vaultName}`,
     webChat: config.webChat,
     teams: config.teams ? (config.teams.appId ? 'authenticated' : 'local-only, unauthenticated') : 'off',
+    slack: config.slack ? config.slack.mode : 'off',
     ...(sandbox ? { sandbox: sandbox.url, clockSpeed: config.sandbox.clockSpeed } : {}),
   });
   return {
@@ -113,6 +122,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     async stop() {
       watcher.stop();
       await teams?.idle();
+      await slack?.stop();
       await http.close();
       await sandbox?.close();
       await db.destroy();

@@ -1,4 +1,5 @@
 import { AppError } from '../../domain/index.js';
+import { requiredField } from '../action-data.js';
 import { defineCommand } from '../command.js';
 
 /**
@@ -39,6 +40,12 @@ export const approveCommand = defineCommand<{ id: string; confirmName?: string }
   effect: 'write',
   keywords: ['approve'],
   parse: (text) => parseDecision('approve', text),
+  actions: {
+    'approval.approve': (d) => ({
+      id: requiredField(d, 'approvalId'),
+      ...(d.confirmName ? { confirmName: d.confirmName } : {}),
+    }),
+  },
   async run({ id }) {
     throw noSuchRequest(id);
   },
@@ -53,6 +60,7 @@ export const rejectCommand = defineCommand<{ id: string }>({
   effect: 'write',
   keywords: ['reject'],
   parse: (text) => parseDecision('reject', text),
+  actions: { 'approval.reject': (d) => ({ id: requiredField(d, 'approvalId') }) },
   async run({ id }) {
     throw noSuchRequest(id);
   },

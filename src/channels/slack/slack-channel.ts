@@ -1,0 +1,283 @@
+import type { WebClient } from '@slack/web-api';
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import type { View } from '../../cards/views.js';
+import type { ChatRequest, ChatUser, Reply } from '../../chat/chat-request.js';
+import type { SlackSettings } from '../../config.js';
+import type { RouteHandler } from '../../http/http-server.js';
+import type { JobWatcher, WatchSink } from '../../jobs/job-watcher.js';
+import type { Logger } from '../../logger.js';
+import { CoalescingUpdater } from '../coalescing-updater.js';
+import { SendRateLimiter } from '../send-rate-limiter.js';
+import { renderBlockKit } from './block-kit-renderer.js';
+
+export interface SlackChannelOptions {
+  settings: SlackSettings;
+  handle: (request: ChatRequest) => Promise<Reply>;
+  watcher: JobWatcher;
+  logger: Logger;
+  /** Retries of one Web API call (tests: 0, or a failing fake makes the client retry for long). */
+  webApiRetries?: number;
+}
+
+/** Where a Slack message lives: enough to update it from a later process. */
+interface SlackMessageRef {
+  channel: string;
+  ts: string;
+}
+
+const EVENTS_PATH = '/slack/events';
+const IN_PLACE_VERBS = new Set(['job.refresh', 'approval.reject', 'approval.cancel']);
+const BUTTON = /^([a-z]+(?:\.[a-z-]+)+)#\d+$/;
+const CONFIRM_VIEW = 'approval.confirm';
+
+/**
+ * Slack on @slack/bolt (the only folder that imports it): slash command, app mentions and direct
+ * messages in; Block Kit messages out, updated in place with chat.update. HTTP mode mounts Bolt's
+ * HTTPReceiver on the product's server (Bolt verifies the signature and timestamp); Socket Mode
+ * connects out with the app token. ack() always comes first; the work follows.
+ */
+export class SlackChannel {
+  readonly app: App;
+  private readonly receiver: HTTPReceiver | undefined;
+  private readonly updates: CoalescingUpdater<View>;
+  // chat.update is a Tier 3 method: about 50 calls a minute per workspace.
+  private readonly limiter = new SendRateLimiter([{ perMs: 60_000, max: 50 }]);
+
+  constructor(private readonly o: SlackChannelOptions) {
+    const s = o.settings;
+    const clientOptions = {
+      ...(s.apiUrl ? { slackApiUrl: `${s.apiUrl.replace(/\/+$/, '')}/` } : {}),
+      retryConfig: { retries: o.webApiRetries ?? 3 },
+    };
+    if (s.mode === 'socket') {
+      this.app = new App({
+        token: s.botToken,
+        appToken: s.appToken,
+        socketMode: true,
+        clientOptions,
+        logLevel: LogLevel.WARN,
+      });
+    } else {
+      this.receiver = new HTTPReceiver({
+        signingSecret: s.signingSecret ?? '',
+        endpoints: EVENTS_PATH,
+        logLevel: LogLevel.WARN,
+      });
+      this.app = new App({
+        token: s.botToken,
+        receiver: this.receiver,
+        clientOptions,
+        logLevel: LogLevel.WARN,
+      });
+    }
+    this.updates = new CoalescingUpdater(
+      (key, view) => this.sendUpdate(JSON.parse(key) as SlackMessageRef, view),
+      {
+        classify: classifyWebApiError,
+        onGiveUp: (key, e) =>
+          o.logger.warn('slack message update given up', {
+            error: e instanceof Error ? e.message : String(e),
+            key,
+          }),
+      },
+    );
+    this.listen();
+  }
+
+  readonly routes: RouteHandler = async (req, res, url) => {
+    if (!this.receiver || url.pathname !== EVENTS_PATH) return false;
+    this.receiver.requestListener(req, res);
+    return true;
+  };
+
+  readonly sink: WatchSink = (watch, view) => this.updates.update(JSON.stringify(watch.messageRef), view);
+
+  /** Socket Mode connects out; HTTP mode needs nothing more than the route. */
+  async start(): Promise<void> {
+    if (this.o.settings.mode === 'socket') await this.app.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.updates.idle();
+    if (this.o.settings.mode === 'socket') await this.app.stop();
+  }
+
+  private listen(): void {
+    const { app } = this;
+    app.command(this.o.settings.command, async ({ command, ack, client }) => {
+      await ack();
+      await this.converse(
+        client,
+        command.channel_id,
+        { id: `${command.team_id}:${command.user_id}`, name: command.user_name },
+        command.text,
+      );
+    });
+    app.event('app_mention', async ({ event, body, client }) => {
+      const team = (body as { team_id?: string }).team_id ?? event.team ?? '';
+      await this.converse(
+        client,
+        event.channel,
+        { id: `${team}:${event.user ?? ''}`, name: event.user ?? 'Slack user' },
+        event.text.replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, ' '),
+      );
+    });
+    app.message(async ({ message, body, client }) => {
+      const m = message as {
+        channel_type?: string;
+        subtype?: string;
+        bot_id?: string;
+        user?: string;
+        text?: string;
+        channel: string;
+      };
+      if (m.channel_type !== 'im' || m.subtype || m.bot_id || !m.user) return;
+      const team = (body as { team_id?: string }).team_id ?? '';
+      await this.converse(client, m.channel, { id: `${team}:${m.user}`, name: m.user }, m.text ?? '');
+    });
+    app.action(BUTTON, async ({ ack, body, action, client }) => {
+      await ack();
+      const a = action as { action_id: string; value?: string };
+      const verb = BUTTON.exec(a.action_id)?.[1] ?? '';
+      const data = parseValue(a.value);
+      const b = body as {
+        user: { id: string; name?: string; team_id?: string };
+        team?: { id: string };
+        channel?: { id: string };
+        message?: { ts: string };
+        trigger_id: string;
+      };
+      const user = {
+        id: `${b.team?.id ?? b.user.team_id ?? ''}:${b.user.id}`,
+        name: b.user.name ?? b.user.id,
+      };
+      const channel = b.channel?.id ?? '';
+      const messageTs = b.message?.ts;
+      if (verb === 'approval.approve') {
+        // The portal asks the approver to type the item's name: a modal with a text input.
+        await client.views.open({ trigger_id: b.trigger_id, view: confirmModal(data, channel, messageTs) });
+        return;
+      }
+      const reply = await this.o.handle({
+        platform: 'slack',
+        user,
+        conversationId: channel,
+        action: { verb, data },
+      });
+      if (IN_PLACE_VERBS.has(verb) && messageTs) {
+        await client.chat.update({ channel, ts: messageTs, ...renderBlockKit(reply.view) });
+        await this.watch(reply, { channel, ts: messageTs });
+      } else {
+        const posted = await client.chat.postMessage({ channel, ...renderBlockKit(reply.view) });
+        if (posted.ts) await this.watch(reply, { channel, ts: posted.ts });
+      }
+    });
+    app.view(CONFIRM_VIEW, async ({ ack, view, body, client }) => {
+      const meta = parseValue(view.private_metadata);
+      const typed = view.state.values.confirm?.name?.value ?? '';
+      if (!typed.trim()) {
+        await ack({ response_action: 'errors', errors: { confirm: 'Type the name to approve.' } });
+        return;
+      }
+      await ack();
+      const user = {
+        id: `${body.team?.id ?? body.user.team_id ?? ''}:${body.user.id}`,
+        name: body.user.name ?? body.user.id,
+      };
+      const reply = await this.o.handle({
+        platform: 'slack',
+        user,
+        conversationId: meta.channel ?? '',
+        action: { verb: 'approval.approve', data: { approvalId: meta.approvalId, confirmName: typed } },
+      });
+      if (meta.channel && meta.ts)
+        await client.chat.update({ channel: meta.channel, ts: meta.ts, ...renderBlockKit(reply.view) });
+      else if (meta.channel)
+        await client.chat.postMessage({ channel: meta.channel, ...renderBlockKit(reply.view) });
+    });
+    app.error(async (error) => {
+      this.o.logger.error('slack handler failed', {
+        code: (error as { code?: string }).code,
+        error: error.message,
+      });
+    });
+  }
+
+  /** A typed command: acknowledged with a "working" message that the answer replaces. */
+  private async converse(client: WebClient, channel: string, user: ChatUser, text: string): Promise<void> {
+    const placeholder = await client.chat.postMessage({
+      channel,
+      ...renderBlockKit({
+        kind: 'message',
+        tone: 'info',
+        title: 'Working on it…',
+        text: text.trim().slice(0, 200) || 'help',
+      }),
+    });
+    const reply = await this.o.handle({ platform: 'slack', user, conversationId: channel, text });
+    const ts = placeholder.ts;
+    if (!ts) return;
+    await client.chat.update({ channel, ts, ...renderBlockKit(reply.view) });
+    await this.watch(reply, { channel, ts });
+  }
+
+  private async watch(reply: Reply, ref: SlackMessageRef): Promise<void> {
+    if (!reply.watch) return;
+    const view = reply.view.kind === 'job' ? reply.view : undefined;
+    await this.o.watcher.watch(
+      {
+        ...reply.watch,
+        platform: 'slack',
+        messageRef: { ...ref },
+        extras: { retainUntil: view?.retainUntil, consistency: view?.consistency },
+      },
+      view?.job,
+    );
+  }
+
+  private async sendUpdate(ref: SlackMessageRef, view: View): Promise<void> {
+    await this.limiter.acquire('workspace');
+    await this.app.client.chat.update({ channel: ref.channel, ts: ref.ts, ...renderBlockKit(view) });
+  }
+}
+
+function confirmModal(data: Record<string, string>, channel: string, ts: string | undefined) {
+  return {
+    type: 'modal' as const,
+    callback_id: CONFIRM_VIEW,
+    private_metadata: JSON.stringify({ approvalId: data.approvalId ?? '', channel, ...(ts ? { ts } : {}) }),
+    title: { type: 'plain_text' as const, text: 'Approve' },
+    submit: { type: 'plain_text' as const, text: 'Approve' },
+    close: { type: 'plain_text' as const, text: 'Cancel' },
+    blocks: [
+      {
+        type: 'input',
+        block_id: 'confirm',
+        label: { type: 'plain_text' as const, text: 'Type the name of the resource to approve' },
+        element: { type: 'plain_text_input' as const, action_id: 'name' },
+      },
+    ],
+  };
+}
+
+function parseValue(value: string | undefined): Record<string, string> {
+  try {
+    const v: unknown = JSON.parse(value ?? '{}');
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(
+        Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'),
+      );
+    }
+  } catch {
+    // A button value that is not ours: no data.
+  }
+  return {};
+}
+
+function classifyWebApiError(e: unknown): { retryAfterMs?: number } | undefined {
+  const err = e as { code?: string; retryAfter?: number; data?: { error?: string } };
+  if (err.code === 'slack_webapi_rate_limited_error') return { retryAfterMs: (err.retryAfter ?? 1) * 1000 };
+  if (err.data?.error === 'ratelimited' || err.data?.error === 'internal_error') return {};
+  if (err.code === 'slack_webapi_request_error' || err.code === 'slack_webapi_http_error') return {};
+  return undefined;
+}

@@ -1,0 +1,321 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { silentLogger } from '../../src/logger.js';
+import type { RunningBot } from '../../src/main.js';
+import { startBot } from '../../src/main.js';
+import type { FakeSlackApi, SlackCall } from '../fakes/fake-slack-api.js';
+import { sendSigned, startFakeSlackApi } from '../fakes/fake-slack-api.js';
+
+/**
+ * The real Bolt App behind the product's HTTP server, fed HMAC-signed requests exactly as Slack
+ * sends them; what the bot says is read from a local fake Slack Web API.
+ */
+const SECRET = 'slack-signing-secret-for-tests';
+const OPERATOR = 'T0FAKE:UALICE';
+
+let bot: RunningBot;
+let slack: FakeSlackApi;
+const events = () => `${bot.url}/slack/events`;
+const form = (o: Record<string, string>) => new URLSearchParams(o).toString();
+const blocksOf = (c: SlackCall | undefined) => JSON.stringify(c?.args.blocks ?? []);
+
+async function until<T>(what: string, fn: () => T | undefined): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const v = fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+function slash(text: string, user = 'UALICE'): string {
+  return form({
+    token: 'legacy',
+    team_id: 'T0FAKE',
+    team_domain: 'fake',
+    channel_id: 'C0OPS',
+    channel_name: 'ops',
+    user_id: user,
+    user_name: user.toLowerCase(),
+    command: '/backup',
+    text,
+    response_url: 'https://hooks.slack.invalid/commands/1',
+    trigger_id: 'trigger-1',
+    api_app_id: 'A0FAKE',
+  });
+}
+
+function eventCallback(event: Record<string, unknown>): string {
+  return JSON.stringify({
+    token: 'legacy',
+    team_id: 'T0FAKE',
+    api_app_id: 'A0FAKE',
+    type: 'event_callback',
+    event_id: `Ev${Date.now()}${Math.random()}`,
+    event_time: Math.floor(Date.now() / 1000),
+    event,
+  });
+}
+
+function interaction(payload: Record<string, unknown>): string {
+  return form({ payload: JSON.stringify(payload) });
+}
+
+beforeAll(async () => {
+  slack = await startFakeSlackApi();
+  bot = await startBot(
+    loadConfig({
+      PORT: '0',
+      DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'slack-')), 'bot.db'),
+      SANDBOX_CLOCK_SPEED: '0',
+      WATCH_INTERVAL_MS: '50',
+      ROLE_OPERATORS: OPERATOR,
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slack.url,
+    }),
+    silentLogger,
+  );
+});
+afterAll(async () => {
+  await bot?.stop();
+  await slack?.close();
+});
+
+describe('Slack channel (HTTP mode)', () => {
+  it('acks a slash command at once and follows the job through both phases with chat.update', async () => {
+    const started = Date.now();
+    const r = await sendSigned(
+      events(),
+      SECRET,
+      slash('backup myVM now'),
+      'application/x-www-form-urlencoded',
+    );
+    expect(r.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(3000);
+    const placeholder = await until('the placeholder', () =>
+      slack.calls.find((c) => c.method === 'chat.postMessage' && /Working on it/.test(blocksOf(c))),
+    );
+    expect(placeholder.args.channel).toBe('C0OPS');
+    const answer = await until('the job message', () =>
+      slack.calls.find((c) => c.method === 'chat.update' && /Take Snapshot/.test(blocksOf(c))),
+    );
+    const ts = answer.args.ts;
+    bot.sandbox!.clock.advance(8 * 60_000);
+    await until('the transfer update', () =>
+      slack.calls.find(
+        (c) =>
+          c.method === 'chat.update' &&
+          c.args.ts === ts &&
+          /running for/.test(blocksOf(c)) &&
+          /took 8 min/.test(blocksOf(c)),
+      ),
+    );
+    bot.sandbox!.clock.advance(35 * 60_000);
+    await until('the final update', () =>
+      slack.calls.find(
+        (c) => c.method === 'chat.update' && c.args.ts === ts && /✅ Completed/.test(blocksOf(c)),
+      ),
+    );
+    const updates = slack.calls.filter((c) => c.method === 'chat.update' && c.args.ts === ts);
+    expect(updates).toHaveLength(3);
+    // Block ids are fresh on each update, so Slack re-renders the message.
+    const ids = updates.map((u) => (u.args.blocks as { block_id: string }[])[0]!.block_id);
+    expect(new Set(ids).size).toBe(3);
+  });
+
+  it('answers an app mention in the channel', async () => {
+    const before = slack.calls.length;
+    const r = await sendSigned(
+      events(),
+      SECRET,
+      eventCallback({
+        type: 'app_mention',
+        user: 'UALICE',
+        text: '<@UBOT> list vms',
+        channel: 'C0OPS',
+        ts: '1.1',
+        team: 'T0FAKE',
+      }),
+      'application/json',
+    );
+    expect(r.status).toBe(200);
+    await until('the VM list', () =>
+      slack.calls.slice(before).find((c) => c.method === 'chat.update' && /db-eastus-01/.test(blocksOf(c))),
+    );
+  });
+
+  it('answers a direct message', async () => {
+    const before = slack.calls.length;
+    await sendSigned(
+      events(),
+      SECRET,
+      eventCallback({
+        type: 'message',
+        channel_type: 'im',
+        user: 'UALICE',
+        text: 'policies',
+        channel: 'D0ALICE',
+        ts: '2.2',
+      }),
+      'application/json',
+    );
+    const reply = await until('the policy list', () =>
+      slack.calls.slice(before).find((c) => c.method === 'chat.update' && /EnhancedPolicy/.test(blocksOf(c))),
+    );
+    expect(reply.args.channel).toBe('D0ALICE');
+  });
+
+  it('keys roles by team and user id: a reader is refused', async () => {
+    const before = slack.calls.length;
+    await sendSigned(
+      events(),
+      SECRET,
+      slash('backup myVM now', 'UCAROL'),
+      'application/x-www-form-urlencoded',
+    );
+    await until('the refusal', () =>
+      slack.calls
+        .slice(before)
+        .find((c) => c.method === 'chat.update' && /needs the operator role/.test(blocksOf(c))),
+    );
+  });
+
+  it('runs a button on the same message for refresh, with the verb from action_id', async () => {
+    const job = bot.sandbox!.world.jobs.at(-1)!;
+    const before = slack.calls.length;
+    const r = await sendSigned(
+      events(),
+      SECRET,
+      interaction({
+        type: 'block_actions',
+        user: { id: 'UALICE', name: 'alice', team_id: 'T0FAKE' },
+        team: { id: 'T0FAKE' },
+        channel: { id: 'C0OPS' },
+        message: { ts: '1700000099.000100' },
+        trigger_id: 'trigger-2',
+        api_app_id: 'A0FAKE',
+        actions: [
+          {
+            type: 'button',
+            action_id: 'job.refresh#0',
+            block_id: 'b1',
+            value: JSON.stringify({ jobId: job.id }),
+            action_ts: '1',
+          },
+        ],
+      }),
+      'application/x-www-form-urlencoded',
+    );
+    expect(r.status).toBe(200);
+    const update = await until('the refreshed job', () =>
+      slack.calls.slice(before).find((c) => c.method === 'chat.update'),
+    );
+    expect(update.args.ts).toBe('1700000099.000100');
+    expect(blocksOf(update)).toContain(job.id);
+  });
+
+  it('asks for the typed name in a modal before approving, and answers the submission', async () => {
+    const before = slack.calls.length;
+    await sendSigned(
+      events(),
+      SECRET,
+      interaction({
+        type: 'block_actions',
+        user: { id: 'UBOB', name: 'bob', team_id: 'T0FAKE' },
+        team: { id: 'T0FAKE' },
+        channel: { id: 'C0OPS' },
+        message: { ts: '1700000098.000100' },
+        trigger_id: 'trigger-3',
+        api_app_id: 'A0FAKE',
+        actions: [
+          {
+            type: 'button',
+            action_id: 'approval.approve#0',
+            block_id: 'b1',
+            value: JSON.stringify({ approvalId: 'req-123' }),
+            action_ts: '1',
+          },
+        ],
+      }),
+      'application/x-www-form-urlencoded',
+    );
+    const open = await until('views.open', () =>
+      slack.calls.slice(before).find((c) => c.method === 'views.open'),
+    );
+    const view = open.args.view as {
+      callback_id: string;
+      private_metadata: string;
+      blocks: { element: { type: string } }[];
+    };
+    expect(view.blocks[0]!.element.type).toBe('plain_text_input');
+    const submitted = await sendSigned(
+      events(),
+      SECRET,
+      interaction({
+        type: 'view_submission',
+        user: { id: 'UBOB', name: 'bob', team_id: 'T0FAKE' },
+        team: { id: 'T0FAKE' },
+        api_app_id: 'A0FAKE',
+        view: {
+          id: 'V0FAKE',
+          callback_id: view.callback_id,
+          private_metadata: view.private_metadata,
+          state: { values: { confirm: { name: { type: 'plain_text_input', value: 'myVM' } } } },
+        },
+      }),
+      'application/x-www-form-urlencoded',
+    );
+    expect(submitted.status).toBe(200);
+    // Bob has no approver role here and the request does not exist: either way an answer arrives on the card.
+    const answer = await until('the decision answer', () =>
+      slack.calls.slice(before).find((c) => c.method === 'chat.update' && c.args.ts === '1700000098.000100'),
+    );
+    expect(blocksOf(answer)).toMatch(/approver role|no pending approval/);
+  });
+
+  it('refuses a forged signature and a 6-minute-old timestamp with 401, running nothing', async () => {
+    const before = slack.calls.length;
+    const jobs = bot.sandbox!.world.jobs.length;
+    const forged = await sendSigned(
+      events(),
+      SECRET,
+      slash('backup myVM now'),
+      'application/x-www-form-urlencoded',
+      { forge: true },
+    );
+    expect(forged.status).toBe(401);
+    const old = await sendSigned(
+      events(),
+      SECRET,
+      slash('backup myVM now'),
+      'application/x-www-form-urlencoded',
+      {
+        timestamp: Math.floor(Date.now() / 1000) - 6 * 60,
+      },
+    );
+    expect(old.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(slack.calls.slice(before).filter((c) => c.method !== 'auth.test')).toHaveLength(0);
+    expect(bot.sandbox!.world.jobs.length).toBe(jobs);
+  });
+
+  it('delivers the final state when chat.update is rate limited', async () => {
+    const before = slack.calls.length;
+    await sendSigned(events(), SECRET, slash('backup myVM now'), 'application/x-www-form-urlencoded');
+    const first = await until('the job message', () =>
+      slack.calls.slice(before).find((c) => c.method === 'chat.update' && /Take Snapshot/.test(blocksOf(c))),
+    );
+    slack.throttleNext(2);
+    bot.sandbox!.clock.advance(60 * 60_000);
+    await until('the final state despite ratelimited', () =>
+      slack.calls.find(
+        (c) => c.method === 'chat.update' && c.args.ts === first.args.ts && /✅ Completed/.test(blocksOf(c)),
+      ),
+    );
+  });
+});
