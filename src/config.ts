@@ -94,6 +94,8 @@ export interface AppConfig {
   databasePath: string;
   /** Pause between two JobWatcher rounds. */
   watchIntervalMs: number;
+  /** How long a destructive request can be approved. */
+  approvalTtlMs: number;
   /** The local web chat: on by default with the sandbox only, and only when no chat platform is configured. */
   webChat: boolean;
   /** Microsoft Teams on /api/messages; undefined when not configured. */
@@ -226,6 +228,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     http: { host: read.string('HTTP_HOST') ?? '127.0.0.1', port: read.int('PORT', 3978, 0, 65_535) },
     databasePath: read.string('DATABASE_PATH') ?? 'data/backup-chatops.db',
     watchIntervalMs: read.int('WATCH_INTERVAL_MS', sandbox ? 1_000 : 15_000, 50, 600_000),
+    approvalTtlMs: read.int('APPROVAL_TTL_MINUTES', 60, 1, 7 * 24 * 60) * 60_000,
     webChat: webChat === 'on' || (webChat === 'auto' && sandbox && !teams && !slack),
     ...(teams ? { teams } : {}),
     ...(slack ? { slack } : {}),

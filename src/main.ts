@@ -1,3 +1,5 @@
+import { ApprovalWorkflow } from './approvals/approval-workflow.js';
+import { AuditLog } from './approvals/audit-log.js';
 import { createBackupService } from './azure/create-backup-service.js';
 import { renderAdaptiveCard } from './cards/adaptive-card-renderer.js';
 import { SlackChannel } from './channels/slack/slack-channel.js';
@@ -60,7 +62,17 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     [...config.chat.roleAssignments, ...webUsers.map((u) => ({ userId: u.id, roles: u.roles }))],
     config.chat.defaultRoles,
   );
-  const registry = new CommandRegistry({ service, roles, defaults, now, logger });
+  const audit = new AuditLog(db, now);
+  // The workflow runs approved actions through the registry, which asks it for approvals: the
+  // closure reads `registry` only once a request is approved, long after both exist.
+  const approvals: ApprovalWorkflow = new ApprovalWorkflow({
+    db,
+    audit,
+    ttlMs: config.approvalTtlMs,
+    now,
+    run: (action, args): Promise<string> => registry.runApproved(action, args),
+  });
+  const registry: CommandRegistry = new CommandRegistry({ service, roles, defaults, now, logger, approvals, audit });
   const sinks: Record<string, WatchSink> = {};
   const watcher = new JobWatcher({
     service,

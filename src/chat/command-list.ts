@@ -1,5 +1,5 @@
 import type { Command } from './command.js';
-import { approveCommand, auditCommand, rejectCommand } from './commands/approvals.js';
+import { approveCommand, auditCommand, cancelCommand, rejectCommand } from './commands/approvals.js';
 import { backupNowCommand } from './commands/backup-now.js';
 import { createPolicyCommand } from './commands/create-policy.js';
 import { createVaultCommand } from './commands/create-vault.js';
@@ -37,5 +37,6 @@ export const COMMANDS: readonly Command[] = [
   backupNowCommand,
   approveCommand,
   rejectCommand,
+  cancelCommand,
   auditCommand,
 ];

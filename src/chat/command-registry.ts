@@ -1,4 +1,7 @@
+import type { ApprovalWorkflow } from '../approvals/approval-workflow.js';
+import type { AuditLog } from '../approvals/audit-log.js';
 import type { BackupService } from '../azure/backup-service.js';
+import type { View } from '../cards/views.js';
 import { VERBS } from '../cards/views.js';
 import type { Verb } from '../cards/views.js';
 import { AppError, isAppError } from '../domain/index.js';
@@ -10,7 +13,7 @@ import type { ChatDefaults, Command, CommandContext } from './command.js';
 import { COMMANDS } from './command-list.js';
 import { toErrorView } from './error-view.js';
 import { interpretText } from './interpret-text.js';
-import type { RoleDirectory } from './roles.js';
+import type { Role, RoleDirectory } from './roles.js';
 
 export interface CommandRegistryOptions {
   service: BackupService;
@@ -19,7 +22,13 @@ export interface CommandRegistryOptions {
   now?: () => Date;
   commands?: readonly Command[];
   logger?: Logger;
+  /** The approval workflow for destructive commands; without it they answer "approval required". */
+  approvals?: ApprovalWorkflow;
+  audit?: AuditLog;
 }
+
+/** The identity approved actions run under in the audit log: the decision is the approver's. */
+const SYSTEM = { platform: 'web' as const, user: { id: 'system', name: 'backup-chatops' }, conversationId: 'approvals' };
 
 /**
  * The one path every channel uses: parse → validate → authorise → (gate destructive actions) →
@@ -38,10 +47,10 @@ export class CommandRegistry {
 
   async handle(request: ChatRequest): Promise<Reply> {
     const started = Date.now();
-    let commandId = 'unknown';
+    let command: Command | undefined;
+    let args: unknown;
     try {
-      const { command, args } = this.resolve(request);
-      commandId = command.id;
+      ({ command, args } = this.resolve(request));
       const roles = this.o.roles.rolesOf(request.user.id);
       if (!roles.has(command.role)) {
         throw new AppError(
@@ -50,25 +59,69 @@ export class CommandRegistry {
           { hint: `Ask an administrator to give you the ${command.role} role.` },
         );
       }
-      if (command.effect === 'destructive') return this.approvalRequired(command);
-      const ctx: CommandContext = {
-        request,
-        roles,
-        service: this.o.service,
-        defaults: this.o.defaults,
-        now: this.now,
-        commands: this.commands,
-      };
-      const reply = await command.run(args, ctx);
-      this.log.info('command', { command: commandId, platform: request.platform, ms: Date.now() - started });
+      const ctx = this.context(request, roles);
+      const reply =
+        command.effect === 'destructive' ? await this.requestApproval(command, args, ctx) : await command.run(args, ctx);
+      this.log.info('command', { command: command.id, platform: request.platform, ms: Date.now() - started });
+      await this.audit(request, command, args, 'ok');
       return reply;
     } catch (e) {
       const code = isAppError(e) ? e.code : 'internal.error';
-      const fields = { command: commandId, platform: request.platform, code, ms: Date.now() - started };
+      const fields = { command: command?.id ?? 'unknown', platform: request.platform, code, ms: Date.now() - started };
       if (isAppError(e)) this.log.info('command refused', fields);
       else this.log.error('command failed', { ...fields, error: e instanceof Error ? e.stack : String(e) });
+      if (command) await this.audit(request, command, args, code);
       return { view: toErrorView(e) };
     }
+  }
+
+  /** Runs a destructive command once its request is approved; returns the outcome in words. */
+  async runApproved(action: string, args: Record<string, unknown>): Promise<string> {
+    const command = this.commands.find((c) => c.id === action);
+    if (!command) throw new AppError('internal.unknown_action', `No command ${action} to run.`);
+    const reply = await command.run(args, this.context(SYSTEM, new Set()));
+    return outcomeOf(reply.view);
+  }
+
+  private context(request: ChatRequest, roles: ReadonlySet<Role>): CommandContext {
+    return {
+      request,
+      roles,
+      service: this.o.service,
+      defaults: this.o.defaults,
+      now: this.now,
+      commands: this.commands,
+      ...(this.o.approvals ? { approvals: this.o.approvals } : {}),
+      ...(this.o.audit ? { audit: this.o.audit } : {}),
+    };
+  }
+
+  private async requestApproval(command: Command, args: unknown, ctx: CommandContext): Promise<Reply> {
+    if (!this.o.approvals || !command.describe) return this.approvalRequired(command);
+    const d = await command.describe(args, ctx);
+    const view = await this.o.approvals.request({
+      action: command.id,
+      args: args as Record<string, unknown>,
+      title: command.title,
+      ...d,
+      requester: ctx.request.user,
+      platform: ctx.request.platform,
+    });
+    return { view };
+  }
+
+  private async audit(request: ChatRequest, command: Command, args: unknown, outcome: string): Promise<void> {
+    if (!this.o.audit) return;
+    await this.o.audit
+      .record({
+        userId: request.user.id,
+        userName: request.user.name,
+        platform: request.platform,
+        action: command.id,
+        target: command.targetOf?.(args as never) ?? '',
+        outcome,
+      })
+      .catch((e: unknown) => this.log.error('audit write failed', { error: e instanceof Error ? e.message : String(e) }));
   }
 
   /** Which command a request is, and its arguments. */
@@ -113,5 +166,19 @@ export class CommandRegistry {
         text: `"${command.title}" is destructive: it must be approved by a second, authorised person before it runs. The approval workflow is not enabled in this version, so nothing was done.`,
       },
     };
+  }
+}
+
+/** The one line an approval card shows as the outcome of the action it ran. */
+function outcomeOf(view: View): string {
+  switch (view.kind) {
+    case 'message':
+      return view.text;
+    case 'stop-backup':
+      return view.result.deletedData ? `Backup of ${view.result.vmName} stopped and its data deleted.` : `Backup of ${view.result.vmName} stopped.`;
+    case 'error':
+      throw new AppError(view.code, view.message);
+    default:
+      return 'Done.';
   }
 }

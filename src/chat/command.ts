@@ -1,3 +1,5 @@
+import type { ApprovalWorkflow } from '../approvals/approval-workflow.js';
+import type { AuditLog } from '../approvals/audit-log.js';
 import type { BackupService } from '../azure/backup-service.js';
 import type { Verb } from '../cards/views.js';
 import type { ChatRequest, Reply } from './chat-request.js';
@@ -20,6 +22,17 @@ export interface CommandContext {
   now: () => Date;
   /** The registry's command list, for help. */
   commands: readonly Command[];
+  approvals?: ApprovalWorkflow;
+  audit?: AuditLog;
+}
+
+/** What an approver must know before a destructive command runs. */
+export interface DestructiveDescription {
+  target: string;
+  /** The exact name the approver types (the VM's, the resource group's). */
+  confirmName: string;
+  /** What will happen and what is lost, one line each. */
+  consequences: string[];
 }
 
 /** Card button data, already checked to be strings at the boundary. */
@@ -45,6 +58,10 @@ export interface Command<A = unknown> {
   /** Card buttons that run this command, their data turned into arguments. */
   actions?: Partial<Record<Verb, (data: ActionData) => A>>;
   run(args: A, ctx: CommandContext): Promise<Reply>;
+  /** Destructive commands: what the approval card says (read from Azure at request time). */
+  describe?(args: A, ctx: CommandContext): Promise<DestructiveDescription>;
+  /** A short name of what the command acts on, for the audit log. */
+  targetOf?(args: A): string;
 }
 
 /**

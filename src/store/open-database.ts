@@ -62,4 +62,39 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '002-approvals-and-audit': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('approvals')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('target', 'text', (c) => c.notNull())
+        .addColumn('args', 'text', (c) => c.notNull())
+        .addColumn('confirm_name', 'text', (c) => c.notNull())
+        .addColumn('consequences', 'text', (c) => c.notNull())
+        .addColumn('requested_by_id', 'text', (c) => c.notNull())
+        .addColumn('requested_by_name', 'text', (c) => c.notNull())
+        .addColumn('platform', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('decided_by_id', 'text')
+        .addColumn('decided_by_name', 'text')
+        .addColumn('decided_at', 'text')
+        .addColumn('outcome', 'text')
+        .execute();
+      await db.schema
+        .createTable('audit')
+        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('user_name', 'text', (c) => c.notNull())
+        .addColumn('platform', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('target', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('audit_target').on('audit').columns(['target', 'seq']).execute();
+    },
+  },
 };

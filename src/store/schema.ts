@@ -28,7 +28,42 @@ export interface WebMessageTable {
   updated_at: string;
 }
 
+export interface ApprovalTable {
+  id: string;
+  /** The destructive command's id (`backup.delete-data`, `resourcegroup.delete`). */
+  action: string;
+  target: string;
+  /** The command's arguments, to run it once approved (JSON). */
+  args: string;
+  confirm_name: string;
+  /** What will happen and what is lost, as shown on the card (JSON array of lines). */
+  consequences: string;
+  requested_by_id: string;
+  requested_by_name: string;
+  platform: string;
+  state: string;
+  created_at: string;
+  expires_at: string;
+  decided_by_id: string | null;
+  decided_by_name: string | null;
+  decided_at: string | null;
+  outcome: string | null;
+}
+
+export interface AuditTable {
+  seq: Generated<number>;
+  at: string;
+  user_id: string;
+  user_name: string;
+  platform: string;
+  action: string;
+  target: string;
+  outcome: string;
+}
+
 export interface Database {
   watches: WatchTable;
   web_messages: WebMessageTable;
+  approvals: ApprovalTable;
+  audit: AuditTable;
 }

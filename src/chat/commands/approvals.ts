@@ -1,53 +1,41 @@
+import type { ApprovalWorkflow } from '../../approvals/approval-workflow.js';
 import { AppError } from '../../domain/index.js';
 import { requiredField } from '../action-data.js';
+import type { CommandContext } from '../command.js';
 import { defineCommand } from '../command.js';
 
-/**
- * approve / reject / audit are part of the grammar now so that they parse and show in help; the
- * approval workflow and audit log (src/approvals/) decide them once they exist.
- */
+/** approve / reject / cancel decide a destructive request through the approval workflow. */
 const ID = /^[\w-]{4,64}$/;
 
-function parseDecision(
-  verb: 'approve' | 'reject',
-  text: string,
-): { id: string; confirmName?: string } | undefined {
-  const m = new RegExp(
-    `^(?:${verb}|${verb === 'approve' ? 'accept|ok|allow' : 'deny|decline|refuse'})\\s+(?:request\\s+)?(\\S+)(?:\\s+(.+))?$`,
-    'i',
-  ).exec(text);
+function parseDecision(verbs: string, usage: string, text: string): { id: string; confirmName?: string } | undefined {
+  const m = new RegExp(`^(?:${verbs})\\s+(?:the\\s+)?(?:request\\s+)?(\\S+)(?:\\s+(.+))?$`, 'i').exec(text);
   if (!m) return undefined;
   if (!ID.test(m[1]!)) {
-    throw new AppError('validation.approval_id', `"${m[1]!.slice(0, 40)}" is not an approval request id.`, {
-      hint: `${verb} <request id>${verb === 'approve' ? ' <name of the resource>' : ''}`,
-    });
+    throw new AppError('validation.approval_id', `"${m[1]!.slice(0, 40)}" is not an approval request id.`, { hint: usage });
   }
-  return { id: m[1]!, confirmName: m[2] };
+  return { id: m[1]!, ...(m[2] ? { confirmName: m[2].trim() } : {}) };
 }
 
-function noSuchRequest(id: string): AppError {
-  return new AppError('approval.not_found', `There is no pending approval request ${id}.`, {
-    hint: 'Destructive requests are not recorded yet in this version, so there is nothing to decide.',
-  });
+function workflow(ctx: CommandContext): ApprovalWorkflow {
+  if (!ctx.approvals) throw new AppError('approval.unavailable', 'The approval workflow is not enabled.');
+  return ctx.approvals;
 }
 
 export const approveCommand = defineCommand<{ id: string; confirmName?: string }>({
   id: 'approval.approve',
   title: 'Approve a request',
   summary: 'Approves someone else’s destructive request; type the resource’s name to confirm.',
-  examples: ['approve 7f3a2c resource-name'],
+  examples: ['approve 7f3a2c1b myVM'],
   role: 'approver',
   effect: 'write',
   keywords: ['approve'],
-  parse: (text) => parseDecision('approve', text),
+  parse: (text) => parseDecision('approve|accept|allow', 'approve <request id> <name of the resource>', text),
   actions: {
-    'approval.approve': (d) => ({
-      id: requiredField(d, 'approvalId'),
-      ...(d.confirmName ? { confirmName: d.confirmName } : {}),
-    }),
+    'approval.approve': (d) => ({ id: requiredField(d, 'approvalId'), ...(d.confirmName ? { confirmName: d.confirmName } : {}) }),
   },
-  async run({ id }) {
-    throw noSuchRequest(id);
+  targetOf: (a) => a.id,
+  async run({ id, confirmName }, ctx) {
+    return { view: await workflow(ctx).decide(id, ctx.request.user, ctx.request.platform, 'approve', confirmName) };
   },
 });
 
@@ -55,33 +43,62 @@ export const rejectCommand = defineCommand<{ id: string }>({
   id: 'approval.reject',
   title: 'Reject a request',
   summary: 'Rejects a destructive request.',
-  examples: ['reject 7f3a2c'],
+  examples: ['reject 7f3a2c1b'],
   role: 'approver',
   effect: 'write',
   keywords: ['reject'],
-  parse: (text) => parseDecision('reject', text),
+  parse: (text) => parseDecision('reject|deny|decline|refuse', 'reject <request id>', text),
   actions: { 'approval.reject': (d) => ({ id: requiredField(d, 'approvalId') }) },
-  async run({ id }) {
-    throw noSuchRequest(id);
+  targetOf: (a) => a.id,
+  async run({ id }, ctx) {
+    return { view: await workflow(ctx).decide(id, ctx.request.user, ctx.request.platform, 'reject') };
   },
 });
 
-export const auditCommand = defineCommand<Record<string, never>>({
+export const cancelCommand = defineCommand<{ id: string }>({
+  id: 'approval.cancel',
+  title: 'Cancel a request',
+  summary: 'Withdraws your own destructive request before anyone decides it.',
+  examples: ['cancel 7f3a2c1b'],
+  role: 'operator',
+  effect: 'write',
+  keywords: ['cancel'],
+  parse: (text) => parseDecision('cancel|withdraw', 'cancel <request id>', text),
+  actions: { 'approval.cancel': (d) => ({ id: requiredField(d, 'approvalId') }) },
+  targetOf: (a) => a.id,
+  async run({ id }, ctx) {
+    return { view: await workflow(ctx).cancel(id, ctx.request.user, ctx.request.platform) };
+  },
+});
+
+export const auditCommand = defineCommand<{ limit: number; target?: string }>({
   id: 'audit',
   title: 'Audit log',
-  summary: 'Who asked for what, and what happened.',
-  examples: ['audit'],
+  summary: 'Who asked for what, who decided, and what happened in Azure.',
+  examples: ['audit', 'audit last 50', 'audit for myVM'],
   role: 'reader',
   effect: 'read',
   keywords: ['audit', 'audit log'],
-  parse: (text) => (/^(?:show\s+)?(?:the\s+)?audit(?:\s+log)?\b/i.test(text) ? {} : undefined),
-  async run() {
+  parse(text) {
+    const m = /^(?:show\s+)?(?:the\s+)?audit(?:\s+log)?(?:\s+(?:last\s+)?(\d+))?(?:\s+(?:for|of|on)\s+(\S+))?(?:\s+(?:last\s+)?(\d+))?$/i.exec(text);
+    if (!m) return undefined;
+    const limit = Number(m[1] ?? m[3] ?? 20);
+    if (limit < 1 || limit > 200) throw new AppError('validation.audit', 'Ask for 1 to 200 audit entries.', { hint: 'audit last 50' });
+    return { limit, ...(m[2] ? { target: m[2] } : {}) };
+  },
+  async run({ limit, target }, ctx) {
+    if (!ctx.audit) throw new AppError('audit.unavailable', 'The audit log is not enabled.');
+    const entries = await ctx.audit.list({ limit, ...(target ? { target } : {}) });
     return {
       view: {
         kind: 'message',
         tone: 'info',
-        title: 'Audit log',
-        text: 'The audit log is not recorded yet in this version: it arrives with the approval workflow.',
+        title: `Audit log${target ? ` · ${target}` : ''}`,
+        text: entries.length === 0 ? 'Nothing recorded yet.' : `The last ${entries.length} entries, newest first (times in UTC).`,
+        facts: entries.map((e) => ({
+          title: `${e.at.slice(0, 16).replace('T', ' ')} ${e.userName}`,
+          value: `${e.action}${e.target ? ` ${e.target}` : ''} → ${e.outcome} (${e.platform})`,
+        })),
       },
     };
   },

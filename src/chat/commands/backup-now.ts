@@ -45,6 +45,7 @@ export const backupNowCommand = defineCommand<{ vm: string; retain?: RetainReque
     return { vm: words[0]!, ...(retain ? { retain } : {}) };
   },
   actions: { 'backup.now': (d) => ({ vm: requiredField(d, 'vm') }) },
+  targetOf: (a) => a.vm,
   async run(args, ctx) {
     const r = await ctx.service.backupNow(args);
     return {

@@ -12,6 +12,20 @@ export const deleteResourceGroupCommand = defineCommand<{ name: string }>({
     const m = /^(?:delete|remove|destroy|drop)\s+(?:the\s+)?(?:resource\s*group|rg)\s+(\S+)$/i.exec(text);
     return m ? { name: m[1]! } : undefined;
   },
+  targetOf: ({ name }) => name,
+  async describe({ name }, ctx) {
+    const rg = await ctx.service.describeResourceGroup(name);
+    const shown = rg.resources.slice(0, 10).map((r) => `${r.name} (${r.type})`);
+    return {
+      target: rg.name,
+      confirmName: rg.name,
+      consequences: [
+        `Resource group ${rg.name} (${rg.location}) is deleted with everything in it: ${rg.resources.length} resource${rg.resources.length === 1 ? '' : 's'}.`,
+        ...(shown.length ? [`${shown.join(', ')}${rg.resources.length > shown.length ? `, and ${rg.resources.length - shown.length} more` : ''}.`] : []),
+        'This cannot be undone.',
+      ],
+    };
+  },
   async run({ name }, ctx) {
     await ctx.service.deleteResourceGroup(name);
     return {

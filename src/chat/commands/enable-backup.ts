@@ -30,6 +30,7 @@ export const enableBackupCommand = defineCommand<{ vm: string; policy?: string }
     return { vm: p[1]!, policy: p[2] };
   },
   actions: { 'backup.enable': (d) => ({ vm: requiredField(d, 'vm') }) },
+  targetOf: (a) => a.vm,
   async run(args, ctx) {
     const result = await ctx.service.enableProtection(args);
     return { view: { kind: 'enable-backup', vaultName: ctx.defaults.vaultName, result } };

@@ -17,6 +17,7 @@ export const recoveryPointsCommand = defineCommand<{ vm: string }>({
     return m ? { vm: m[1]! } : undefined;
   },
   actions: { 'recoverypoints.list': (d) => ({ vm: requiredField(d, 'vm') }) },
+  targetOf: (a) => a.vm,
   async run({ vm }, ctx) {
     const points = await ctx.service.listRecoveryPoints(vm);
     return { view: { kind: 'recovery-points', vmName: vm, vaultName: ctx.defaults.vaultName, points } };

@@ -39,6 +39,7 @@ export const stopBackupCommand = defineCommand<{ vm: string }>({
     const r = parseStopBackup(text);
     return r && !r.deleteData ? { vm: r.vm } : undefined;
   },
+  targetOf: ({ vm }) => vm,
   async run({ vm }, ctx) {
     const result = await ctx.service.stopProtection({ vm, deleteData: false });
     return { view: { kind: 'stop-backup', vaultName: ctx.defaults.vaultName, result } };
@@ -57,6 +58,20 @@ export const deleteBackupDataCommand = defineCommand<{ vm: string }>({
   parse(text) {
     const r = parseStopBackup(text);
     return r?.deleteData ? { vm: r.vm } : undefined;
+  },
+  targetOf: ({ vm }) => vm,
+  async describe({ vm }, ctx) {
+    const status = await ctx.service.getVm(vm);
+    const points = await ctx.service.listRecoveryPoints(status.name).catch(() => undefined);
+    return {
+      target: status.name,
+      confirmName: status.name,
+      consequences: [
+        `Backup of ${status.name} stops and its backup data in vault ${ctx.defaults.vaultName} is deleted${points ? `: ${points.length} recovery point${points.length === 1 ? '' : 's'}` : ''}.`,
+        'Soft delete keeps the deleted backup data for 14 more days; until then it can be undeleted in the Azure portal.',
+        `Nothing protects ${status.name} until backup is enabled again.`,
+      ],
+    };
   },
   async run({ vm }, ctx) {
     const result = await ctx.service.stopProtection({ vm, deleteData: true });

@@ -1,0 +1,197 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import type { ApprovalView } from '../cards/views.js';
+import { AppError, isAppError } from '../domain/index.js';
+import type { ApprovalTable, Database } from '../store/schema.js';
+import type { AuditLog } from './audit-log.js';
+
+/**
+ * Destructive actions never run on one person's word (DESIGN.md section 5, Azure's Multi-User
+ * Authorization as the standard): a persisted state machine
+ *   requested → approved | rejected | expired | cancelled;  approved → executing → executed | failed
+ * whose transitions are compare-and-set updates, so a double click or two approvers at once run
+ * the action once. Every step is audited.
+ */
+export type ApprovalState = ApprovalView['state'];
+
+export interface Requester {
+  id: string;
+  name: string;
+}
+
+export interface NewApproval {
+  /** The destructive command's id, and the arguments it runs with once approved. */
+  action: string;
+  args: Record<string, unknown>;
+  title: string;
+  target: string;
+  /** What the approver must type: the VM's or the resource group's name. */
+  confirmName: string;
+  consequences: string[];
+  requester: Requester;
+  platform: string;
+}
+
+/** Runs an approved action; returns the outcome in plain words, or throws an AppError. */
+export type ApprovedActionRunner = (action: string, args: Record<string, unknown>) => Promise<string>;
+
+export interface ApprovalWorkflowOptions {
+  db: Kysely<Database>;
+  audit: AuditLog;
+  run: ApprovedActionRunner;
+  /** How long a request can be decided (default 60 minutes). */
+  ttlMs?: number;
+  now?: () => Date;
+}
+
+export class ApprovalWorkflow {
+  private readonly now: () => Date;
+  private readonly ttlMs: number;
+
+  constructor(private readonly o: ApprovalWorkflowOptions) {
+    this.now = o.now ?? (() => new Date());
+    this.ttlMs = o.ttlMs ?? 60 * 60_000;
+  }
+
+  async request(a: NewApproval): Promise<ApprovalView> {
+    const id = randomBytes(4).toString('hex');
+    const at = this.now();
+    await this.o.db
+      .insertInto('approvals')
+      .values({
+        id,
+        action: a.action,
+        args: JSON.stringify({ ...a.args, title: a.title }),
+        target: a.target,
+        confirm_name: a.confirmName,
+        consequences: JSON.stringify(a.consequences),
+        requested_by_id: a.requester.id,
+        requested_by_name: a.requester.name,
+        platform: a.platform,
+        state: 'requested',
+        created_at: at.toISOString(),
+        expires_at: new Date(at.getTime() + this.ttlMs).toISOString(),
+        decided_by_id: null,
+        decided_by_name: null,
+        decided_at: null,
+        outcome: null,
+      })
+      .execute();
+    await this.audit(a.requester, a.platform, 'approval.requested', a.target, `request ${id}: ${a.title}`);
+    return this.view(id);
+  }
+
+  /**
+   * An approver's decision. A request that is no longer open answers with its current state (a
+   * replayed click is harmless); an expired one is marked so and refused.
+   */
+  async decide(
+    id: string,
+    decider: Requester,
+    platform: string,
+    decision: 'approve' | 'reject',
+    confirmName?: string,
+  ): Promise<ApprovalView> {
+    const row = await this.load(id);
+    if (row.state !== 'requested') return this.toView(row);
+    if (Date.parse(row.expires_at) <= this.now().getTime()) {
+      await this.transition(id, 'requested', { state: 'expired' });
+      await this.audit(decider, platform, `approval.${decision}`, row.target, `refused: request ${id} expired`);
+      throw new AppError('approval.expired', `Request ${id} expired at ${row.expires_at}; it can no longer be approved.`, {
+        hint: 'Ask again if the action is still needed.',
+      });
+    }
+    if (row.requested_by_id === decider.id) {
+      await this.audit(decider, platform, `approval.${decision}`, row.target, `refused: own request ${id}`);
+      throw new AppError('approval.self', 'You asked for this, so someone else must decide it.', {
+        hint: 'Another approver has to approve or reject it.',
+      });
+    }
+    if (decision === 'reject') {
+      if (await this.transition(id, 'requested', this.decided('rejected', decider))) {
+        await this.audit(decider, platform, 'approval.rejected', row.target, `request ${id} rejected`);
+      }
+      return this.view(id);
+    }
+    if ((confirmName ?? '').trim() !== row.confirm_name) {
+      await this.audit(decider, platform, 'approval.approve', row.target, `refused: typed name did not match (request ${id})`);
+      throw new AppError('approval.name_mismatch', `To approve, type the name exactly: ${row.confirm_name}.`, {
+        hint: `approve ${id} ${row.confirm_name}`,
+      });
+    }
+    // Compare-and-set: of concurrent approvals exactly one moves the request on.
+    if (!(await this.transition(id, 'requested', this.decided('approved', decider)))) return this.view(id);
+    await this.audit(decider, platform, 'approval.approved', row.target, `request ${id} approved`);
+    if (!(await this.transition(id, 'approved', { state: 'executing' }))) return this.view(id);
+    let state: ApprovalState = 'executed';
+    let outcome: string;
+    try {
+      outcome = await this.o.run(row.action, JSON.parse(row.args) as Record<string, unknown>);
+    } catch (e) {
+      state = 'failed';
+      outcome = isAppError(e) ? `${e.message} (${e.code})` : 'The action failed unexpectedly.';
+    }
+    await this.transition(id, 'executing', { state, outcome });
+    await this.audit(decider, platform, `approval.${state}`, row.target, `request ${id}: ${outcome}`);
+    return this.view(id);
+  }
+
+  /** The requester withdraws an open request. */
+  async cancel(id: string, user: Requester, platform: string): Promise<ApprovalView> {
+    const row = await this.load(id);
+    if (row.requested_by_id !== user.id) {
+      throw new AppError('approval.not_requester', 'Only the person who asked can cancel this request.');
+    }
+    if (await this.transition(id, 'requested', this.decided('cancelled', user))) {
+      await this.audit(user, platform, 'approval.cancelled', row.target, `request ${id} cancelled`);
+    }
+    return this.view(id);
+  }
+
+  async view(id: string): Promise<ApprovalView> {
+    return this.toView(await this.load(id));
+  }
+
+  private decided(state: ApprovalState, who: Requester) {
+    return { state, decided_by_id: who.id, decided_by_name: who.name, decided_at: this.now().toISOString() };
+  }
+
+  /** One compare-and-set step; false when another decision got there first. */
+  private async transition(id: string, from: ApprovalState, set: Partial<Selectable<ApprovalTable>>): Promise<boolean> {
+    const r = await this.o.db.updateTable('approvals').set(set).where('id', '=', id).where('state', '=', from).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  private async load(id: string): Promise<Selectable<ApprovalTable>> {
+    const row = await this.o.db.selectFrom('approvals').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) {
+      throw new AppError('approval.not_found', `There is no approval request ${id}.`, {
+        hint: 'Request ids are on the approval card.',
+      });
+    }
+    return row;
+  }
+
+  private toView(r: Selectable<ApprovalTable>): ApprovalView {
+    const args = JSON.parse(r.args) as { title?: string };
+    return {
+      kind: 'approval',
+      id: r.id,
+      state: r.state as ApprovalState,
+      action: args.title ?? r.action,
+      target: r.target,
+      requestedBy: r.requested_by_name,
+      requestedAt: r.created_at,
+      expiresAt: r.expires_at,
+      consequences: JSON.parse(r.consequences) as string[],
+      confirmName: r.confirm_name,
+      ...(r.decided_by_name ? { decidedBy: r.decided_by_name } : {}),
+      ...(r.decided_at ? { decidedAt: r.decided_at } : {}),
+      ...(r.outcome ? { outcome: r.outcome } : {}),
+    };
+  }
+
+  private audit(who: Requester, platform: string, action: string, target: string, outcome: string): Promise<void> {
+    return this.o.audit.record({ userId: who.id, userName: who.name, platform, action, target, outcome });
+  }
+}
