@@ -72,7 +72,15 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     now,
     run: (action, args): Promise<string> => registry.runApproved(action, args),
   });
-  const registry: CommandRegistry = new CommandRegistry({ service, roles, defaults, now, logger, approvals, audit });
+  const registry: CommandRegistry = new CommandRegistry({
+    service,
+    roles,
+    defaults,
+    now,
+    logger,
+    approvals,
+    audit,
+  });
   const sinks: Record<string, WatchSink> = {};
   const watcher = new JobWatcher({
     service,

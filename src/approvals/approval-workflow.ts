@@ -96,10 +96,20 @@ export class ApprovalWorkflow {
     if (row.state !== 'requested') return this.toView(row);
     if (Date.parse(row.expires_at) <= this.now().getTime()) {
       await this.transition(id, 'requested', { state: 'expired' });
-      await this.audit(decider, platform, `approval.${decision}`, row.target, `refused: request ${id} expired`);
-      throw new AppError('approval.expired', `Request ${id} expired at ${row.expires_at}; it can no longer be approved.`, {
-        hint: 'Ask again if the action is still needed.',
-      });
+      await this.audit(
+        decider,
+        platform,
+        `approval.${decision}`,
+        row.target,
+        `refused: request ${id} expired`,
+      );
+      throw new AppError(
+        'approval.expired',
+        `Request ${id} expired at ${row.expires_at}; it can no longer be approved.`,
+        {
+          hint: 'Ask again if the action is still needed.',
+        },
+      );
     }
     if (row.requested_by_id === decider.id) {
       await this.audit(decider, platform, `approval.${decision}`, row.target, `refused: own request ${id}`);
@@ -114,10 +124,20 @@ export class ApprovalWorkflow {
       return this.view(id);
     }
     if ((confirmName ?? '').trim() !== row.confirm_name) {
-      await this.audit(decider, platform, 'approval.approve', row.target, `refused: typed name did not match (request ${id})`);
-      throw new AppError('approval.name_mismatch', `To approve, type the name exactly: ${row.confirm_name}.`, {
-        hint: `approve ${id} ${row.confirm_name}`,
-      });
+      await this.audit(
+        decider,
+        platform,
+        'approval.approve',
+        row.target,
+        `refused: typed name did not match (request ${id})`,
+      );
+      throw new AppError(
+        'approval.name_mismatch',
+        `To approve, type the name exactly: ${row.confirm_name}.`,
+        {
+          hint: `approve ${id} ${row.confirm_name}`,
+        },
+      );
     }
     // Compare-and-set: of concurrent approvals exactly one moves the request on.
     if (!(await this.transition(id, 'requested', this.decided('approved', decider)))) return this.view(id);
@@ -157,8 +177,17 @@ export class ApprovalWorkflow {
   }
 
   /** One compare-and-set step; false when another decision got there first. */
-  private async transition(id: string, from: ApprovalState, set: Partial<Selectable<ApprovalTable>>): Promise<boolean> {
-    const r = await this.o.db.updateTable('approvals').set(set).where('id', '=', id).where('state', '=', from).executeTakeFirst();
+  private async transition(
+    id: string,
+    from: ApprovalState,
+    set: Partial<Selectable<ApprovalTable>>,
+  ): Promise<boolean> {
+    const r = await this.o.db
+      .updateTable('approvals')
+      .set(set)
+      .where('id', '=', id)
+      .where('state', '=', from)
+      .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
 
@@ -191,7 +220,13 @@ export class ApprovalWorkflow {
     };
   }
 
-  private audit(who: Requester, platform: string, action: string, target: string, outcome: string): Promise<void> {
+  private audit(
+    who: Requester,
+    platform: string,
+    action: string,
+    target: string,
+    outcome: string,
+  ): Promise<void> {
     return this.o.audit.record({ userId: who.id, userName: who.name, platform, action, target, outcome });
   }
 }

@@ -36,7 +36,11 @@ export class AuditLog {
 
   /** The newest entries first, optionally about one target (a VM, a resource group, a request id). */
   async list(o: { limit?: number; target?: string } = {}): Promise<AuditEntry[]> {
-    let q = this.db.selectFrom('audit').selectAll().orderBy('seq', 'desc').limit(o.limit ?? 20);
+    let q = this.db
+      .selectFrom('audit')
+      .selectAll()
+      .orderBy('seq', 'desc')
+      .limit(o.limit ?? 20);
     if (o.target) q = q.where((eb) => eb(eb.fn('lower', ['target']), '=', o.target!.toLowerCase()));
     const rows = await q.execute();
     return rows.map((r) => ({

@@ -28,7 +28,11 @@ export interface CommandRegistryOptions {
 }
 
 /** The identity approved actions run under in the audit log: the decision is the approver's. */
-const SYSTEM = { platform: 'web' as const, user: { id: 'system', name: 'backup-chatops' }, conversationId: 'approvals' };
+const SYSTEM = {
+  platform: 'web' as const,
+  user: { id: 'system', name: 'backup-chatops' },
+  conversationId: 'approvals',
+};
 
 /**
  * The one path every channel uses: parse → validate → authorise → (gate destructive actions) →
@@ -61,13 +65,20 @@ export class CommandRegistry {
       }
       const ctx = this.context(request, roles);
       const reply =
-        command.effect === 'destructive' ? await this.requestApproval(command, args, ctx) : await command.run(args, ctx);
+        command.effect === 'destructive'
+          ? await this.requestApproval(command, args, ctx)
+          : await command.run(args, ctx);
       this.log.info('command', { command: command.id, platform: request.platform, ms: Date.now() - started });
       await this.audit(request, command, args, 'ok');
       return reply;
     } catch (e) {
       const code = isAppError(e) ? e.code : 'internal.error';
-      const fields = { command: command?.id ?? 'unknown', platform: request.platform, code, ms: Date.now() - started };
+      const fields = {
+        command: command?.id ?? 'unknown',
+        platform: request.platform,
+        code,
+        ms: Date.now() - started,
+      };
       if (isAppError(e)) this.log.info('command refused', fields);
       else this.log.error('command failed', { ...fields, error: e instanceof Error ? e.stack : String(e) });
       if (command) await this.audit(request, command, args, code);
@@ -121,7 +132,9 @@ export class CommandRegistry {
         target: command.targetOf?.(args as never) ?? '',
         outcome,
       })
-      .catch((e: unknown) => this.log.error('audit write failed', { error: e instanceof Error ? e.message : String(e) }));
+      .catch((e: unknown) =>
+        this.log.error('audit write failed', { error: e instanceof Error ? e.message : String(e) }),
+      );
   }
 
   /** Which command a request is, and its arguments. */
@@ -175,7 +188,9 @@ function outcomeOf(view: View): string {
     case 'message':
       return view.text;
     case 'stop-backup':
-      return view.result.deletedData ? `Backup of ${view.result.vmName} stopped and its data deleted.` : `Backup of ${view.result.vmName} stopped.`;
+      return view.result.deletedData
+        ? `Backup of ${view.result.vmName} stopped and its data deleted.`
+        : `Backup of ${view.result.vmName} stopped.`;
     case 'error':
       throw new AppError(view.code, view.message);
     default:

@@ -74,6 +74,7 @@ beforeAll(async () => {
       SANDBOX_CLOCK_SPEED: '0',
       WATCH_INTERVAL_MS: '50',
       ROLE_OPERATORS: OPERATOR,
+      ROLE_APPROVERS: 'T0FAKE:UBOB',
       SLACK_BOT_TOKEN: 'xoxb-test-token',
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_API_URL: slack.url,
@@ -219,8 +220,20 @@ describe('Slack channel (HTTP mode)', () => {
     expect(blocksOf(update)).toContain(job.id);
   });
 
-  it('asks for the typed name in a modal before approving, and answers the submission', async () => {
+  it('asks an approver for the typed name in a modal, then runs the request and updates its message', async () => {
     const before = slack.calls.length;
+    await sendSigned(
+      events(),
+      SECRET,
+      slash('delete resource group rg-eastus'),
+      'application/x-www-form-urlencoded',
+    );
+    const request = await until('the approval request', () =>
+      slack.calls
+        .slice(before)
+        .find((c) => c.method === 'chat.update' && /Approval needed/.test(blocksOf(c))),
+    );
+    const approvalId = /\\"approvalId\\":\\"([0-9a-f]+)\\"/.exec(blocksOf(request))![1]!;
     await sendSigned(
       events(),
       SECRET,
@@ -229,7 +242,7 @@ describe('Slack channel (HTTP mode)', () => {
         user: { id: 'UBOB', name: 'bob', team_id: 'T0FAKE' },
         team: { id: 'T0FAKE' },
         channel: { id: 'C0OPS' },
-        message: { ts: '1700000098.000100' },
+        message: { ts: request.args.ts },
         trigger_id: 'trigger-3',
         api_app_id: 'A0FAKE',
         actions: [
@@ -237,7 +250,7 @@ describe('Slack channel (HTTP mode)', () => {
             type: 'button',
             action_id: 'approval.approve#0',
             block_id: 'b1',
-            value: JSON.stringify({ approvalId: 'req-123' }),
+            value: JSON.stringify({ approvalId }),
             action_ts: '1',
           },
         ],
@@ -253,29 +266,43 @@ describe('Slack channel (HTTP mode)', () => {
       blocks: { element: { type: string } }[];
     };
     expect(view.blocks[0]!.element.type).toBe('plain_text_input');
-    const submitted = await sendSigned(
-      events(),
-      SECRET,
-      interaction({
-        type: 'view_submission',
-        user: { id: 'UBOB', name: 'bob', team_id: 'T0FAKE' },
-        team: { id: 'T0FAKE' },
-        api_app_id: 'A0FAKE',
-        view: {
-          id: 'V0FAKE',
-          callback_id: view.callback_id,
-          private_metadata: view.private_metadata,
-          state: { values: { confirm: { name: { type: 'plain_text_input', value: 'myVM' } } } },
-        },
-      }),
-      'application/x-www-form-urlencoded',
+    const submit = (name: string) =>
+      sendSigned(
+        events(),
+        SECRET,
+        interaction({
+          type: 'view_submission',
+          user: { id: 'UBOB', name: 'bob', team_id: 'T0FAKE' },
+          team: { id: 'T0FAKE' },
+          api_app_id: 'A0FAKE',
+          view: {
+            id: 'V0FAKE',
+            callback_id: view.callback_id,
+            private_metadata: view.private_metadata,
+            state: { values: { confirm: { name: { type: 'plain_text_input', value: name } } } },
+          },
+        }),
+        'application/x-www-form-urlencoded',
+      );
+    expect((await submit('rg-east')).status).toBe(200);
+    await until('the mismatch message', () =>
+      slack.calls
+        .slice(before)
+        .find((c) => c.method === 'chat.postMessage' && /type the name exactly/i.test(blocksOf(c))),
     );
-    expect(submitted.status).toBe(200);
-    // Bob has no approver role here and the request does not exist: either way an answer arrives on the card.
-    const answer = await until('the decision answer', () =>
-      slack.calls.slice(before).find((c) => c.method === 'chat.update' && c.args.ts === '1700000098.000100'),
+    expect((await submit('rg-eastus')).status).toBe(200);
+    const done = await until('the executed request', () =>
+      slack.calls
+        .slice(before)
+        .find(
+          (c) =>
+            c.method === 'chat.update' &&
+            c.args.ts === request.args.ts &&
+            /Approved and done/.test(blocksOf(c)),
+        ),
     );
-    expect(blocksOf(answer)).toMatch(/approver role|no pending approval/);
+    expect(blocksOf(done)).not.toContain('approval.approve');
+    expect(bot.sandbox!.world.resourceGroups.has('rg-eastus')).toBe(false);
   });
 
   it('refuses a forged signature and a 6-minute-old timestamp with 401, running nothing', async () => {

@@ -15,6 +15,7 @@ import { startFakeBotConnector } from '../fakes/fake-bot-connector.js';
  */
 const OPERATOR = '6f1c0a52-6a5e-4d7f-9d7a-0d2b1c3e4f50';
 const READER = '0b9d7e1a-1111-4c4c-8a8a-9e9e9e9e9e9e';
+const APPROVER = '7c2e1f00-2222-4d4d-9b9b-8f8f8f8f8f8f';
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -23,6 +24,7 @@ function env(extra: Record<string, string> = {}): Record<string, string> {
     SANDBOX_CLOCK_SPEED: '0',
     WATCH_INTERVAL_MS: '50',
     ROLE_OPERATORS: OPERATOR,
+    ROLE_APPROVERS: APPROVER,
     ...extra,
   };
 }
@@ -180,6 +182,34 @@ describe('Teams channel (no app id: local-only mode)', () => {
     await until('the refusal', () =>
       connector.calls.slice(before).find((c) => /needs the operator role/.test(cardOf(c))),
     );
+  });
+
+  it('decides an approval from the card: Action.Execute with the typed name, answered in the invoke response', async () => {
+    const before = connector.calls.length;
+    await post(bot, activity(connector, mention('delete resource group rg-eastus')));
+    const request = await until('the approval card', () =>
+      connector.calls.slice(before).find((c) => c.method === 'PUT' && /Approval needed/.test(cardOf(c))),
+    );
+    const approvalId = /"approvalId":"([0-9a-f]+)"/.exec(cardOf(request))![1]!;
+    const invoke = (aadObjectId: string, confirmName: string) =>
+      post(
+        bot,
+        activity(connector, {
+          type: 'invoke',
+          name: 'adaptiveCard/action',
+          replyToId: request.activityId,
+          from: { id: '29:someone', name: 'Someone', aadObjectId },
+          value: {
+            action: { type: 'Action.Execute', verb: 'approval.approve', data: { approvalId, confirmName } },
+          },
+        }),
+      );
+    const self = await invoke(OPERATOR, 'rg-eastus');
+    expect(self.body).toMatchObject({ type: 'application/vnd.microsoft.activity.message' }); // refusal in a new message
+    const done = await invoke(APPROVER, 'rg-eastus');
+    expect(done.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    expect(JSON.stringify(done.body)).toMatch(/Approved and done/);
+    expect(bot.sandbox!.world.resourceGroups.has('rg-eastus')).toBe(false);
   });
 
   it('delivers the final state even when the connector throttles updates', async () => {

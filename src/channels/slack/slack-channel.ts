@@ -6,6 +6,7 @@ import type { SlackSettings } from '../../config.js';
 import type { RouteHandler } from '../../http/http-server.js';
 import type { JobWatcher, WatchSink } from '../../jobs/job-watcher.js';
 import type { Logger } from '../../logger.js';
+import { answersInPlace } from '../answer-placement.js';
 import { CoalescingUpdater } from '../coalescing-updater.js';
 import { SendRateLimiter } from '../send-rate-limiter.js';
 import { renderBlockKit } from './block-kit-renderer.js';
@@ -26,7 +27,6 @@ interface SlackMessageRef {
 }
 
 const EVENTS_PATH = '/slack/events';
-const IN_PLACE_VERBS = new Set(['job.refresh', 'approval.reject', 'approval.cancel']);
 const BUTTON = /^([a-z]+(?:\.[a-z-]+)+)#\d+$/;
 const CONFIRM_VIEW = 'approval.confirm';
 
@@ -164,7 +164,7 @@ export class SlackChannel {
         conversationId: channel,
         action: { verb, data },
       });
-      if (IN_PLACE_VERBS.has(verb) && messageTs) {
+      if (answersInPlace(verb, reply.view) && messageTs) {
         await client.chat.update({ channel, ts: messageTs, ...renderBlockKit(reply.view) });
         await this.watch(reply, { channel, ts: messageTs });
       } else {
@@ -190,10 +190,12 @@ export class SlackChannel {
         conversationId: meta.channel ?? '',
         action: { verb: 'approval.approve', data: { approvalId: meta.approvalId, confirmName: typed } },
       });
-      if (meta.channel && meta.ts)
+      // The decision answers on the request's message; a refusal goes in a new one, keeping the request open.
+      if (meta.channel && meta.ts && answersInPlace('approval.approve', reply.view)) {
         await client.chat.update({ channel: meta.channel, ts: meta.ts, ...renderBlockKit(reply.view) });
-      else if (meta.channel)
+      } else if (meta.channel) {
         await client.chat.postMessage({ channel: meta.channel, ...renderBlockKit(reply.view) });
+      }
     });
     app.error(async (error) => {
       this.o.logger.error('slack handler failed', {

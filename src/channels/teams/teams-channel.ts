@@ -12,6 +12,7 @@ import type { TeamsSettings } from '../../config.js';
 import type { RouteHandler } from '../../http/http-server.js';
 import type { JobWatcher, WatchSink } from '../../jobs/job-watcher.js';
 import type { Logger } from '../../logger.js';
+import { answersInPlace } from '../answer-placement.js';
 import { CoalescingUpdater } from '../coalescing-updater.js';
 import { SendRateLimiter, TEAMS_CONVERSATION_LIMITS } from '../send-rate-limiter.js';
 import { toBotRequest, toBotResponse } from './node-http-bridge.js';
@@ -30,8 +31,6 @@ interface TeamsMessageRef {
   activityId: string;
 }
 
-/** Buttons whose answer replaces the card they are on; others answer in a new message. */
-const IN_PLACE_VERBS = new Set(['job.refresh', 'approval.approve', 'approval.reject', 'approval.cancel']);
 const RETRYABLE = new Set([412, 429, 502, 503, 504]);
 
 /**
@@ -140,7 +139,7 @@ export class TeamsChannel {
       action: { verb, data },
     };
     const reply = await this.o.handle(request);
-    if (IN_PLACE_VERBS.has(verb) && context.activity.replyToId) {
+    if (answersInPlace(verb, reply.view) && context.activity.replyToId) {
       await this.watch(context, reply, context.activity.replyToId);
       return {
         statusCode: 200,

@@ -7,6 +7,7 @@ import type { View } from '../../cards/views.js';
 import type { ChatRequest, ChatUser, Reply } from '../../chat/chat-request.js';
 import { AppError } from '../../domain/index.js';
 import { readJson, sendJson, stringField } from '../../http/http-helpers.js';
+import { answersInPlace } from '../answer-placement.js';
 import type { RouteHandler } from '../../http/http-server.js';
 import type { JobWatcher, WatchSink } from '../../jobs/job-watcher.js';
 import type { Logger } from '../../logger.js';
@@ -24,8 +25,6 @@ export interface WebChatOptions {
   logger?: Logger;
 }
 
-/** Card buttons whose answer replaces the card they are on (Teams' Action.Execute semantics). */
-const IN_PLACE_VERBS = new Set(['job.refresh', 'approval.approve', 'approval.reject', 'approval.cancel']);
 const ROOM = /^[\w-]{1,64}$/;
 const PUBLIC = fileURLToPath(new URL('./public/', import.meta.url));
 const ASSETS: Record<string, { file: string; type: string }> = {
@@ -109,17 +108,21 @@ export class WebChat {
     const user = this.user(body.userId);
     const verb = stringField(body, 'verb', 100);
     const data = body.data && typeof body.data === 'object' ? (body.data as Record<string, unknown>) : {};
-    let messageId = typeof body.messageId === 'string' ? body.messageId : '';
-    if (!IN_PLACE_VERBS.has(verb) || !(await this.o.messages.get(messageId))) {
-      messageId = (await this.postWorking(conversationId, `${user.name}: ${verb}`)).id;
-    }
-    void this.answer({ platform: 'web', user, conversationId, action: { verb, data } }, messageId);
+    const onCard = typeof body.messageId === 'string' ? body.messageId : '';
+    const inPlace = answersInPlace(verb) && (await this.o.messages.get(onCard)) !== undefined;
+    const messageId = inPlace ? onCard : (await this.postWorking(conversationId, `${user.name}: ${verb}`)).id;
+    void this.answer({ platform: 'web', user, conversationId, action: { verb, data } }, messageId, inPlace);
     return { messageId };
   }
 
-  private async answer(request: ChatRequest, messageId: string): Promise<void> {
+  /** Shows the answer on `messageId`; an error to a button pressed on a card goes in a new message instead. */
+  private async answer(request: ChatRequest, target: string, onPressedCard = false): Promise<void> {
+    let messageId = target;
     try {
       const reply = await this.o.handle(request);
+      if (onPressedCard && !answersInPlace(request.action?.verb ?? '', reply.view)) {
+        messageId = (await this.postWorking(request.conversationId, '')).id;
+      }
       const updated = await this.o.messages.updateCard(messageId, this.o.renderCard(reply.view), this.now());
       if (updated) this.broadcast(updated.conversationId, 'update', updated);
       if (reply.watch) {

@@ -7,11 +7,17 @@ import { defineCommand } from '../command.js';
 /** approve / reject / cancel decide a destructive request through the approval workflow. */
 const ID = /^[\w-]{4,64}$/;
 
-function parseDecision(verbs: string, usage: string, text: string): { id: string; confirmName?: string } | undefined {
+function parseDecision(
+  verbs: string,
+  usage: string,
+  text: string,
+): { id: string; confirmName?: string } | undefined {
   const m = new RegExp(`^(?:${verbs})\\s+(?:the\\s+)?(?:request\\s+)?(\\S+)(?:\\s+(.+))?$`, 'i').exec(text);
   if (!m) return undefined;
   if (!ID.test(m[1]!)) {
-    throw new AppError('validation.approval_id', `"${m[1]!.slice(0, 40)}" is not an approval request id.`, { hint: usage });
+    throw new AppError('validation.approval_id', `"${m[1]!.slice(0, 40)}" is not an approval request id.`, {
+      hint: usage,
+    });
   }
   return { id: m[1]!, ...(m[2] ? { confirmName: m[2].trim() } : {}) };
 }
@@ -31,11 +37,16 @@ export const approveCommand = defineCommand<{ id: string; confirmName?: string }
   keywords: ['approve'],
   parse: (text) => parseDecision('approve|accept|allow', 'approve <request id> <name of the resource>', text),
   actions: {
-    'approval.approve': (d) => ({ id: requiredField(d, 'approvalId'), ...(d.confirmName ? { confirmName: d.confirmName } : {}) }),
+    'approval.approve': (d) => ({
+      id: requiredField(d, 'approvalId'),
+      ...(d.confirmName ? { confirmName: d.confirmName } : {}),
+    }),
   },
   targetOf: (a) => a.id,
   async run({ id, confirmName }, ctx) {
-    return { view: await workflow(ctx).decide(id, ctx.request.user, ctx.request.platform, 'approve', confirmName) };
+    return {
+      view: await workflow(ctx).decide(id, ctx.request.user, ctx.request.platform, 'approve', confirmName),
+    };
   },
 });
 
@@ -80,10 +91,14 @@ export const auditCommand = defineCommand<{ limit: number; target?: string }>({
   effect: 'read',
   keywords: ['audit', 'audit log'],
   parse(text) {
-    const m = /^(?:show\s+)?(?:the\s+)?audit(?:\s+log)?(?:\s+(?:last\s+)?(\d+))?(?:\s+(?:for|of|on)\s+(\S+))?(?:\s+(?:last\s+)?(\d+))?$/i.exec(text);
+    const m =
+      /^(?:show\s+)?(?:the\s+)?audit(?:\s+log)?(?:\s+(?:last\s+)?(\d+))?(?:\s+(?:for|of|on)\s+(\S+))?(?:\s+(?:last\s+)?(\d+))?$/i.exec(
+        text,
+      );
     if (!m) return undefined;
     const limit = Number(m[1] ?? m[3] ?? 20);
-    if (limit < 1 || limit > 200) throw new AppError('validation.audit', 'Ask for 1 to 200 audit entries.', { hint: 'audit last 50' });
+    if (limit < 1 || limit > 200)
+      throw new AppError('validation.audit', 'Ask for 1 to 200 audit entries.', { hint: 'audit last 50' });
     return { limit, ...(m[2] ? { target: m[2] } : {}) };
   },
   async run({ limit, target }, ctx) {
@@ -94,7 +109,10 @@ export const auditCommand = defineCommand<{ limit: number; target?: string }>({
         kind: 'message',
         tone: 'info',
         title: `Audit log${target ? ` · ${target}` : ''}`,
-        text: entries.length === 0 ? 'Nothing recorded yet.' : `The last ${entries.length} entries, newest first (times in UTC).`,
+        text:
+          entries.length === 0
+            ? 'Nothing recorded yet.'
+            : `The last ${entries.length} entries, newest first (times in UTC).`,
         facts: entries.map((e) => ({
           title: `${e.at.slice(0, 16).replace('T', ' ')} ${e.userName}`,
           value: `${e.action}${e.target ? ` ${e.target}` : ''} → ${e.outcome} (${e.platform})`,

@@ -21,7 +21,11 @@ export const deleteResourceGroupCommand = defineCommand<{ name: string }>({
       confirmName: rg.name,
       consequences: [
         `Resource group ${rg.name} (${rg.location}) is deleted with everything in it: ${rg.resources.length} resource${rg.resources.length === 1 ? '' : 's'}.`,
-        ...(shown.length ? [`${shown.join(', ')}${rg.resources.length > shown.length ? `, and ${rg.resources.length - shown.length} more` : ''}.`] : []),
+        ...(shown.length
+          ? [
+              `${shown.join(', ')}${rg.resources.length > shown.length ? `, and ${rg.resources.length - shown.length} more` : ''}.`,
+            ]
+          : []),
         'This cannot be undone.',
       ],
     };

@@ -1,0 +1,201 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ApprovalWorkflow } from '../../src/approvals/approval-workflow.js';
+import { AuditLog } from '../../src/approvals/audit-log.js';
+import type { ApprovalView, View } from '../../src/cards/views.js';
+import { CommandRegistry } from '../../src/chat/command-registry.js';
+import { RoleDirectory } from '../../src/chat/roles.js';
+import { openDatabase } from '../../src/store/open-database.js';
+import type { Harness } from '../azure/service-harness.js';
+import { startHarness } from '../azure/service-harness.js';
+
+/**
+ * The approval workflow through the real command registry, backup service and sandbox, with its
+ * state in a SQLite file (so a "restart" is a new workflow on the same file).
+ */
+const alice = { id: 'web:alice', name: 'Alice' }; // operator
+const bob = { id: 'web:bob', name: 'Bob' }; // operator + approver
+const dave = { id: 'web:dave', name: 'Dave' }; // approver
+
+let h: Harness;
+let dbPath: string;
+let clockOffset = 0;
+
+async function bot() {
+  const db = await openDatabase(dbPath);
+  const now = () => new Date(h.sandbox.clock.now().getTime() + clockOffset);
+  const audit = new AuditLog(db, now);
+  const approvals: ApprovalWorkflow = new ApprovalWorkflow({
+    db,
+    audit,
+    now,
+    ttlMs: 60 * 60_000,
+    run: (action, args): Promise<string> => registry.runApproved(action, args),
+  });
+  const registry: CommandRegistry = new CommandRegistry({
+    service: h.service,
+    roles: new RoleDirectory(
+      [
+        { userId: alice.id, roles: ['operator'] },
+        { userId: bob.id, roles: ['operator', 'approver'] },
+        { userId: dave.id, roles: ['approver'] },
+      ],
+      [],
+    ),
+    defaults: {
+      subscriptionId: 's',
+      vaultName: 'rsv-westus',
+      vaultResourceGroup: 'rg-chatops',
+      portalLinks: false,
+    },
+    now,
+    approvals,
+    audit,
+  });
+  const say = async (user: typeof alice, text: string): Promise<View> =>
+    (await registry.handle({ platform: 'web', user, conversationId: 'c', text })).view;
+  const click = async (user: typeof alice, verb: string, data: Record<string, unknown>): Promise<View> =>
+    (await registry.handle({ platform: 'web', user, conversationId: 'c', action: { verb, data } })).view;
+  return { say, click, audit, db };
+}
+
+function approval(v: View): ApprovalView {
+  if (v.kind !== 'approval') throw new Error(`expected an approval card, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+const deleteJobs = () => h.sandbox.world.jobs.filter((j) => j.operation === 'DeleteBackupData').length;
+
+beforeEach(async () => {
+  h = await startHarness();
+  dbPath = join(mkdtempSync(join(tmpdir(), 'approvals-')), 'bot.db');
+  clockOffset = 0;
+});
+afterEach(() => h.close());
+
+describe('approval workflow', () => {
+  it('turns a destructive command into a request that says what is lost, and runs nothing', async () => {
+    const b = await bot();
+    const req = approval(await b.say(alice, 'stop backup for myVM and delete data'));
+    expect(req).toMatchObject({
+      state: 'requested',
+      target: 'myVM',
+      confirmName: 'myVM',
+      requestedBy: 'Alice',
+    });
+    expect(req.consequences.join(' ')).toMatch(/2 recovery points/);
+    expect(req.consequences.join(' ')).toMatch(/14 more days/);
+    expect((await h.service.getVm('myVM')).protection.state).toBe('Protected');
+  });
+
+  it('refuses self-approval, a non-approver and a wrong typed name; then an approver with the name runs it once', async () => {
+    const b = await bot();
+    const { id } = approval(await b.say(bob, 'stop backup for myVM and delete data'));
+    expect(await b.say(bob, `approve ${id} myVM`)).toMatchObject({ kind: 'error', code: 'approval.self' });
+    expect(await b.say(alice, `approve ${id} myVM`)).toMatchObject({ kind: 'error', code: 'auth.forbidden' });
+    expect(await b.say(dave, `approve ${id} myvm`)).toMatchObject({
+      kind: 'error',
+      code: 'approval.name_mismatch',
+    });
+    expect(await b.say(dave, `approve ${id}`)).toMatchObject({
+      kind: 'error',
+      code: 'approval.name_mismatch',
+    });
+    expect(deleteJobs()).toBe(0);
+    const done = approval(await b.click(dave, 'approval.approve', { approvalId: id, confirmName: 'myVM' }));
+    expect(done).toMatchObject({ state: 'executed', decidedBy: 'Dave' });
+    expect(done.outcome).toMatch(/stopped and its data deleted/);
+    expect((await h.service.getVm('myVM')).protection.state).toBe('NotProtected');
+    // A replayed click changes nothing and runs nothing.
+    expect(
+      approval(await b.click(dave, 'approval.approve', { approvalId: id, confirmName: 'myVM' })).state,
+    ).toBe('executed');
+    expect(deleteJobs()).toBe(1);
+  });
+
+  it('runs the action exactly once under 100 concurrent approvals', async () => {
+    const b = await bot();
+    const { id } = approval(await b.say(alice, 'stop backup for myVM and delete data'));
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        b.click(i % 2 ? dave : bob, 'approval.approve', { approvalId: id, confirmName: 'myVM' }),
+      ),
+    );
+    expect(results.every((r) => r.kind === 'approval')).toBe(true);
+    expect(deleteJobs()).toBe(1);
+    const executed = (await b.audit.list({ limit: 200 })).filter((e) => e.action === 'approval.executed');
+    expect(executed).toHaveLength(1);
+  });
+
+  it('refuses an expired request and marks it expired', async () => {
+    const b = await bot();
+    const { id } = approval(await b.say(alice, 'stop backup for myVM and delete data'));
+    clockOffset = 61 * 60_000;
+    expect(await b.say(dave, `approve ${id} myVM`)).toMatchObject({
+      kind: 'error',
+      code: 'approval.expired',
+    });
+    expect(
+      approval(await b.click(dave, 'approval.approve', { approvalId: id, confirmName: 'myVM' })).state,
+    ).toBe('expired');
+    expect(deleteJobs()).toBe(0);
+  });
+
+  it('never runs a rejected request', async () => {
+    const b = await bot();
+    const { id } = approval(await b.say(alice, 'stop backup for myVM and delete data'));
+    expect(approval(await b.click(dave, 'approval.reject', { approvalId: id }))).toMatchObject({
+      state: 'rejected',
+      decidedBy: 'Dave',
+    });
+    expect(approval(await b.say(bob, `approve ${id} myVM`)).state).toBe('rejected');
+    expect(deleteJobs()).toBe(0);
+  });
+
+  it('lets only the requester cancel', async () => {
+    const b = await bot();
+    const { id } = approval(await b.say(alice, 'delete resource group rg-eastus'));
+    expect(await b.say(bob, `cancel ${id}`)).toMatchObject({ kind: 'error', code: 'approval.not_requester' });
+    expect(approval(await b.say(alice, `cancel ${id}`)).state).toBe('cancelled');
+  });
+
+  it('keeps a request decidable across a restart', async () => {
+    const first = await bot();
+    const req = approval(await first.say(alice, 'delete resource group rg-eastus'));
+    expect(req.consequences.join(' ')).toMatch(/db-eastus-01/);
+    await first.db.destroy();
+    const second = await bot();
+    const done = approval(await second.say(dave, `approve ${req.id} rg-eastus`));
+    expect(done.state).toBe('executed');
+    expect((await h.service.listVms()).vms.map((v) => v.name)).not.toContain('db-eastus-01');
+  });
+
+  it('records every step in the audit log, readable in chat and exportable as JSON lines', async () => {
+    const b = await bot();
+    const { id } = approval(await b.say(alice, 'stop backup for myVM and delete data'));
+    await b.say(dave, `approve ${id} wrong`);
+    await b.say(dave, `approve ${id} myVM`);
+    const view = await b.say(alice, 'audit for myVM');
+    expect(view.kind).toBe('message');
+    const lines = view.kind === 'message' ? (view.facts ?? []).map((f) => `${f.title} ${f.value}`) : [];
+    expect(lines.join('\n')).toMatch(/approval.requested myVM/);
+    expect(lines.join('\n')).toMatch(/typed name did not match/);
+    expect(lines.join('\n')).toMatch(/approval.executed myVM/);
+    const exported = (await b.audit.exportJsonLines())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { action: string; user_id: string });
+    expect(exported.map((e) => e.action)).toEqual(
+      expect.arrayContaining([
+        'backup.delete-data',
+        'approval.requested',
+        'approval.approve',
+        'approval.approved',
+        'approval.executed',
+      ]),
+    );
+    expect(exported.find((e) => e.action === 'approval.approved')?.user_id).toBe(dave.id);
+  });
+});
