@@ -199,3 +199,24 @@ describe('approval workflow', () => {
     expect(exported.find((e) => e.action === 'approval.approved')?.user_id).toBe(dave.id);
   });
 });
+
+describe('audit export', () => {
+  it('prints the audit log as JSON lines from the configured database (npm run audit:export)', async () => {
+    const b = await bot();
+    await b.say(alice, 'backup myVM now');
+    await b.db.destroy();
+    const { execFileSync } = await import('node:child_process');
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'src/approvals/audit-export-cli.ts'], {
+      cwd: join(import.meta.dirname, '../..'),
+      env: { PATH: process.env.PATH, DATABASE_PATH: dbPath },
+      encoding: 'utf8',
+    });
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { action: string; user_id: string; target: string });
+    expect(lines).toContainEqual(
+      expect.objectContaining({ action: 'backup.now', user_id: 'web:alice', target: 'myVM' }),
+    );
+  });
+});

@@ -73,6 +73,18 @@ describe('the command registry on the real backup service', () => {
     expect((await h.service.getVm('myVM')).protection.state).toBe('Protected');
   });
 
+  it('asks an operator to confirm before stopping backup (keeping data), then stops it', async () => {
+    const ask = await say(alice, 'stop backup for myVM');
+    expect(ask.view).toMatchObject({ kind: 'message', tone: 'warning', title: 'Stop backup of myVM?' });
+    expect((await h.service.getVm('myVM')).protection.state).toBe('Protected');
+    const button = ask.view.kind === 'message' ? ask.view.actions?.[0] : undefined;
+    expect(button).toMatchObject({ verb: 'command.run', data: { text: 'stop backup for myVM confirm' } });
+    const done = await click(alice, button!.verb, button!.data);
+    expect(done.view).toMatchObject({ kind: 'stop-backup', result: { vmName: 'myVM', deletedData: false } });
+    expect((await h.service.getVm('myVM')).protection.state).toBe('ProtectionStopped');
+    await h.service.enableProtection({ vm: 'myVM', policy: 'EnhancedPolicy' });
+  });
+
   it('answers an unknown command with suggestions', async () => {
     const reply = await say(alice, 'bakup myVM now');
     expect(reply.view).toMatchObject({

@@ -248,7 +248,9 @@ const understood: Expect[] = [
   ['show the recovery points myVM', 'recoverypoints.list', { vm: 'myVM' }],
   ['recoverypoints for vm myVM', 'recoverypoints.list', { vm: 'myVM' }],
   // stop backup
-  ['stop backup for myVM', 'backup.stop', { vm: 'myVM' }],
+  ['stop backup for myVM', 'backup.stop', { vm: 'myVM', confirmed: false }],
+  ['stop backup for myVM confirm', 'backup.stop', { vm: 'myVM', confirmed: true }],
+  ['stop backup for myVM, yes', 'backup.stop', { vm: 'myVM', confirmed: true }],
   ['disable backup of myVM', 'backup.stop', { vm: 'myVM' }],
   ['stop protection for myVM but keep the data', 'backup.stop', { vm: 'myVM' }],
   ['turn off backups on myVM', 'backup.stop', { vm: 'myVM' }],

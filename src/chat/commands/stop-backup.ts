@@ -5,17 +5,23 @@ const STOP = /^(?:stop|disable|turn\s+off|pause|end|remove)\s+(?:the\s+)?(?:back
 const DELETE_DATA =
   /(?:\s*(?:\band\b|&|,))?\s*(?:also\s+)?(?:delete|remove|purge|wipe|drop)\s+(?:all\s+)?(?:the\s+|its\s+)?(?:backup\s+)?(?:data|recovery\s+points|backups)\b/i;
 const EXAMPLE = 'stop backup for myVM';
+/** "… confirm": the second step of stopping backup (operators confirm; no approval needed). */
+const CONFIRMED = /\s*[,.]?\s*\b(?:confirm|confirmed|yes)\s*$/i;
 
 /** Reads "stop backup for myVM [and delete data]" and "delete backup data of myVM". */
-export function parseStopBackup(text: string): { vm: string; deleteData: boolean } | undefined {
+export function parseStopBackup(
+  text: string,
+): { vm: string; deleteData: boolean; confirmed: boolean } | undefined {
   const direct =
     /^(?:delete|remove|purge|wipe)\s+(?:all\s+)?(?:the\s+)?backup\s+data\s+(?:for|of|on)\s+(?:vm\s+)?(\S+)$/i.exec(
       text,
     );
-  if (direct) return { vm: direct[1]!, deleteData: true };
+  if (direct) return { vm: direct[1]!, deleteData: true, confirmed: false };
   const m = STOP.exec(text);
   if (!m) return undefined;
   let rest = m[1]!;
+  const confirmed = CONFIRMED.test(rest);
+  rest = rest.replace(CONFIRMED, '');
   const deleteData = DELETE_DATA.test(rest);
   rest = rest
     .replace(DELETE_DATA, ' ')
@@ -24,23 +30,42 @@ export function parseStopBackup(text: string): { vm: string; deleteData: boolean
   const vm = /^(?:(?:for|of|on)\s+)?(?:vm\s+)?(\S+)$/i.exec(rest);
   if (!vm)
     throw new AppError('validation.arguments', 'Which VM should I stop backing up?', { hint: EXAMPLE });
-  return { vm: vm[1]!, deleteData };
+  return { vm: vm[1]!, deleteData, confirmed };
 }
 
-export const stopBackupCommand = defineCommand<{ vm: string }>({
+export const stopBackupCommand = defineCommand<{ vm: string; confirmed: boolean }>({
   id: 'backup.stop',
   title: 'Stop backup (keep data)',
-  summary: 'Stops scheduled backups of a VM and keeps its recovery points.',
-  examples: [EXAMPLE],
+  summary: 'Stops scheduled backups of a VM and keeps its recovery points, after you confirm.',
+  examples: [EXAMPLE, `${EXAMPLE} confirm`],
   role: 'operator',
   effect: 'write',
   keywords: ['stop backup', 'disable backup'],
   parse(text) {
     const r = parseStopBackup(text);
-    return r && !r.deleteData ? { vm: r.vm } : undefined;
+    return r && !r.deleteData ? { vm: r.vm, confirmed: r.confirmed } : undefined;
   },
   targetOf: ({ vm }) => vm,
-  async run({ vm }, ctx) {
+  async run({ vm, confirmed }, ctx) {
+    if (!confirmed) {
+      const status = await ctx.service.getVm(vm);
+      return {
+        view: {
+          kind: 'message',
+          tone: 'warning',
+          title: `Stop backup of ${status.name}?`,
+          text: `Scheduled backups of ${status.name} stop. Its recovery points are kept (and billed) until you delete them; backup can be resumed with "enable backup for ${status.name}".`,
+          actions: [
+            {
+              verb: 'command.run',
+              title: `Stop backup of ${status.name}`,
+              data: { text: `stop backup for ${status.name} confirm` },
+              style: 'destructive',
+            },
+          ],
+        },
+      };
+    }
     const result = await ctx.service.stopProtection({ vm, deleteData: false });
     return { view: { kind: 'stop-backup', vaultName: ctx.defaults.vaultName, result } };
   },
