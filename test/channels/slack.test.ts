@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
 import type { RunningBot } from '../../src/main.js';
 import { startBot } from '../../src/main.js';
+import { until } from '../support/until.js';
 import type { FakeSlackApi, SlackCall } from '../fakes/fake-slack-api.js';
 import { sendSigned, startFakeSlackApi } from '../fakes/fake-slack-api.js';
 
@@ -21,16 +22,6 @@ let slack: FakeSlackApi;
 const events = () => `${bot.url}/slack/events`;
 const form = (o: Record<string, string>) => new URLSearchParams(o).toString();
 const blocksOf = (c: SlackCall | undefined) => JSON.stringify(c?.args.blocks ?? []);
-
-async function until<T>(what: string, fn: () => T | undefined): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 function slash(text: string, user = 'UALICE'): string {
   return form({

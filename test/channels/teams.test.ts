@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config.js';
 import { createJsonLogger, silentLogger } from '../../src/logger.js';
 import type { RunningBot } from '../../src/main.js';
 import { startBot } from '../../src/main.js';
+import { until } from '../support/until.js';
 import type { FakeBotConnector } from '../fakes/fake-bot-connector.js';
 import { startFakeBotConnector } from '../fakes/fake-bot-connector.js';
 
@@ -74,16 +75,6 @@ async function post(
 
 const cardOf = (call: { body: Record<string, unknown> }): string =>
   JSON.stringify((call.body.attachments as unknown[] | undefined) ?? []);
-
-async function until<T>(what: string, fn: () => T | undefined): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('Teams channel (no app id: local-only mode)', () => {
   let bot: RunningBot;
