@@ -10,11 +10,13 @@ import type { ChatDefaults } from './chat/command.js';
 import { RoleDirectory } from './chat/roles.js';
 import type { AppConfig } from './config.js';
 import { ConfigError, loadConfig } from './config.js';
+import type { RouteHandler } from './http/http-server.js';
 import { startHttpServer } from './http/http-server.js';
 import type { WatchSink } from './jobs/job-watcher.js';
 import { JobWatcher } from './jobs/job-watcher.js';
 import type { Logger } from './logger.js';
 import { createJsonLogger } from './logger.js';
+import { Metrics, armOperation } from './metrics/metrics.js';
 import { SANDBOX_CHAT_USERS } from './sandbox/seed-ids.js';
 import type { Sandbox } from './sandbox/server.js';
 import { startSandbox } from './sandbox/server.js';
@@ -47,8 +49,25 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
       : undefined;
   // With the sandbox, its simulated clock is the bot's clock, so job times and elapsed times agree.
   const now = sandbox ? () => sandbox.clock.now() : () => new Date();
-  const service = createBackupService({ azure: config.azure, sandbox, now });
   const db = await openDatabase(config.databasePath);
+  const watchStore = new WatchStore(db);
+  const metrics = new Metrics({
+    watchedJobs: async () => (await watchStore.active()).length,
+    approvalsByState: async () => {
+      const rows = await db
+        .selectFrom('approvals')
+        .select(['state', db.fn.countAll<number>().as('n')])
+        .groupBy('state')
+        .execute();
+      return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+    },
+  });
+  const service = createBackupService({
+    azure: config.azure,
+    sandbox,
+    now,
+    observe: (method, path, status) => metrics.azureRequest(armOperation(method, path), status),
+  });
   const defaults: ChatDefaults = {
     subscriptionId: config.azure.subscriptionId,
     vaultName: config.azure.vaultName,
@@ -80,18 +99,37 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     logger,
     approvals,
     audit,
+    onHandled: (e) => {
+      metrics.command(e.command, e.outcome);
+      metrics.chatMessage(e.platform, 'post');
+    },
   });
   const sinks: Record<string, WatchSink> = {};
+  /** Each channel's card updater, counted for /metrics. */
+  const addSink = (platform: string, sink: WatchSink): void => {
+    sinks[platform] = (watch, view) => {
+      metrics.chatMessage(platform, 'update');
+      return sink(watch, view);
+    };
+  };
   const watcher = new JobWatcher({
     service,
-    store: new WatchStore(db),
+    store: watchStore,
     defaults,
     sinks,
     intervalMs: config.watchIntervalMs,
     now,
     logger,
+    onRound: (_stats, seconds) => metrics.watchRound(seconds),
   });
-  const handlers = [];
+  const handlers: RouteHandler[] = [
+    async (req, res, url) => {
+      if (url.pathname !== '/metrics' || req.method !== 'GET') return false;
+      res.writeHead(200, { 'content-type': metrics.registry.contentType });
+      res.end(await metrics.registry.metrics());
+      return true;
+    },
+  ];
   if (config.webChat) {
     const web = new WebChat({
       handle: (r) => registry.handle(r),
@@ -102,7 +140,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
       now,
       logger,
     });
-    sinks.web = web.sink;
+    addSink('web', web.sink);
     handlers.push(web.routes);
   }
   let teams: TeamsChannel | undefined;
@@ -114,13 +152,13 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
       renderCard: (v) => renderAdaptiveCard(v) as unknown as Record<string, unknown>,
       logger,
     });
-    sinks.teams = teams.sink;
+    addSink('teams', teams.sink);
     handlers.push(teams.routes);
   }
   let slack: SlackChannel | undefined;
   if (config.slack) {
     slack = new SlackChannel({ settings: config.slack, handle: (r) => registry.handle(r), watcher, logger });
-    sinks.slack = slack.sink;
+    addSink('slack', slack.sink);
     handlers.push(slack.routes);
   }
   const http = await startHttpServer({ host: config.http.host, port: config.http.port, handlers, logger });

@@ -4,12 +4,26 @@ import type { AzureSettings } from '../config.js';
 import { AzureBackupService } from './azure-backup-service.js';
 import { createAzureClients } from './azure-clients.js';
 import { SandboxCredential } from './sandbox-credential.js';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+
+function observePolicy(observe: NonNullable<BackupServiceWiring['observe']>): PipelinePolicy {
+  return {
+    name: 'backupChatopsObserve',
+    async sendRequest(request, next) {
+      const response = await next(request);
+      observe(request.method, new URL(request.url).pathname, response.status);
+      return response;
+    },
+  };
+}
 
 export interface BackupServiceWiring {
   azure: AzureSettings;
   /** In sandbox mode: where the sandbox listens and the certificate it serves. */
   sandbox?: { url: string; certificatePem: string };
   now?: () => Date;
+  /** Told of every ARM response (retries included), for metrics. */
+  observe?: (method: string, path: string, status: number) => void;
 }
 
 /**
@@ -26,6 +40,7 @@ export function createBackupService(w: BackupServiceWiring): AzureBackupService 
     endpoint: w.sandbox?.url ?? azure.armEndpoint,
     agent: w.sandbox ? new Agent({ ca: w.sandbox.certificatePem, keepAlive: true }) : undefined,
     retry: azure.retry,
+    policies: w.observe ? [observePolicy(w.observe)] : [],
   });
   return new AzureBackupService({
     clients,

@@ -25,6 +25,8 @@ export interface CommandRegistryOptions {
   /** The approval workflow for destructive commands; without it they answer "approval required". */
   approvals?: ApprovalWorkflow;
   audit?: AuditLog;
+  /** Told of every handled request (metrics). */
+  onHandled?: (e: { command: string; platform: string; outcome: string }) => void;
 }
 
 /** The identity approved actions run under in the audit log: the decision is the approver's. */
@@ -70,6 +72,7 @@ export class CommandRegistry {
           : await command.run(args, ctx);
       this.log.info('command', { command: command.id, platform: request.platform, ms: Date.now() - started });
       await this.audit(request, command, args, 'ok');
+      this.o.onHandled?.({ command: command.id, platform: request.platform, outcome: 'ok' });
       return reply;
     } catch (e) {
       const code = isAppError(e) ? e.code : 'internal.error';
@@ -82,6 +85,7 @@ export class CommandRegistry {
       if (isAppError(e)) this.log.info('command refused', fields);
       else this.log.error('command failed', { ...fields, error: e instanceof Error ? e.stack : String(e) });
       if (command) await this.audit(request, command, args, code);
+      this.o.onHandled?.({ command: command?.id ?? 'unknown', platform: request.platform, outcome: code });
       return { view: toErrorView(e) };
     }
   }

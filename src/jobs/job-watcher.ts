@@ -22,6 +22,8 @@ export interface JobWatcherOptions {
   maxIntervalMs?: number;
   now?: () => Date;
   logger?: Logger;
+  /** Told of every completed round (metrics). */
+  onRound?: (stats: RoundStats, seconds: number) => void;
 }
 
 export interface RoundStats {
@@ -84,10 +86,12 @@ export class JobWatcher {
         const key = `${w.resourceGroup}/${w.vaultName}`.toLowerCase();
         byVault.set(key, [...(byVault.get(key) ?? []), w]);
       }
+      const started = performance.now();
       for (const group of byVault.values()) {
         stats.vaults++;
         await this.pollVault(group, stats);
       }
+      this.o.onRound?.(stats, (performance.now() - started) / 1000);
       this.failures = 0;
       return stats;
     } catch (e) {

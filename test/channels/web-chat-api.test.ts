@@ -93,3 +93,37 @@ describe('web chat API', () => {
     expect(bot.sandbox!.world.jobs.filter((j) => j.operation === 'DeleteBackupData')).toHaveLength(1);
   });
 });
+
+describe('operations endpoints', () => {
+  it('serves /healthz, /readyz and Prometheus /metrics with Azure calls, commands, approvals and watches', async () => {
+    expect((await fetch(`${bot.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${bot.url}/readyz`)).status).toBe(200);
+    // myVM's backup data was deleted by the approval above: protect another VM, then back it up.
+    await api('/messages', { userId: 'web:alice', text: 'enable backup for ez-linux-01' });
+    for (
+      let i = 0;
+      i < 200 &&
+      !bot.sandbox!.world.jobs.some((j) => j.operation === 'ConfigureBackup' && j.vmName === 'ez-linux-01');
+      i++
+    ) {
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await api('/messages', { userId: 'web:alice', text: 'backup ez-linux-01 now' });
+    const deadline = Date.now() + 5000;
+    let text = '';
+    while (Date.now() < deadline) {
+      text = await (await fetch(`${bot.url}/metrics`)).text();
+      if (/backup_chatops_watched_jobs 1/.test(text)) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(text).toMatch(/backup_chatops_azure_requests_total\{operation="POST backup",status="202"\} 1/);
+    expect(text).toMatch(
+      /backup_chatops_azure_requests_total\{operation="GET virtualMachines",status="200"\} \d+/,
+    );
+    expect(text).toMatch(/backup_chatops_commands_total\{command="backup.now",outcome="ok"\} 1/);
+    expect(text).toMatch(/backup_chatops_approvals\{state="executed"\} 1/);
+    expect(text).toMatch(/backup_chatops_watched_jobs 1/);
+    expect(text).toMatch(/backup_chatops_chat_messages_total\{platform="web",kind="post"\} \d+/);
+    expect(text).toMatch(/backup_chatops_process_resident_memory_bytes \d+/);
+  });
+});
