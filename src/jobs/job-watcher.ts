@@ -44,6 +44,8 @@ export class JobWatcher {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private failures = 0;
+  private readonly recentSnapshots: number[] = [];
+  private shortestSnapshotMs: number | undefined;
   private readonly now: () => Date;
   private readonly log: Logger;
 
@@ -124,6 +126,7 @@ export class JobWatcher {
       const job = await this.o.service.getJob(w.jobId, target);
       stats.detailCalls++;
       const fingerprint = fingerprintOf(job);
+      this.learnSnapshot(job);
       const done = isFinalJobStatus(job.status);
       if (fingerprint !== w.fingerprint) {
         const sink = this.o.sinks[w.platform];
@@ -150,9 +153,25 @@ export class JobWatcher {
     if (listedStatus !== lastStatus) return true; // the list shows a change
     if (!isTaskStatus(snapshot) || !isTaskStatus(transfer)) return true;
     // Snapshot and transfer both show as "InProgress" in the list: only details tell them apart.
-    return activePhase(snapshot, transfer) === 'snapshot';
+    if (activePhase(snapshot, transfer) !== 'snapshot') return false;
+    // Snapshots of one estate take similar times: none is read before most of the shortest
+    // snapshot seen so far has passed (the first ones, with nothing learnt yet, are read each round).
+    const age = this.now().getTime() - Date.parse(w.createdAt);
+    return age >= SNAPSHOT_HEAD_START * (this.shortestSnapshotMs ?? 0);
+  }
+
+  /** Remembers how long completed snapshots took (the shortest of the last ones). */
+  private learnSnapshot(job: BackupJob): void {
+    const d = job.phases?.snapshot.status === 'Completed' ? job.phases.snapshot.durationMs : undefined;
+    if (d === undefined || d <= 0) return;
+    this.recentSnapshots.push(d);
+    if (this.recentSnapshots.length > 50) this.recentSnapshots.shift();
+    this.shortestSnapshotMs = Math.min(...this.recentSnapshots);
   }
 }
+
+/** Share of the shortest snapshot seen before a new job's details are read. */
+const SNAPSHOT_HEAD_START = 0.8;
 
 /** What a card shows that can change: the two phases and the job's status as Azure sent it. */
 export function fingerprintOf(job: BackupJob): string {

@@ -168,7 +168,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     startBackup: (vmName) => {
       const vm = world.vmByName(vmName);
-      const item = vm && [...world.protectedItems.values()].find((i) => i.vmResourceId.toLowerCase() === vm.id.toLowerCase());
+      const item =
+        vm &&
+        [...world.protectedItems.values()].find((i) => i.vmResourceId.toLowerCase() === vm.id.toLowerCase());
       if (!vm || !item) throw new Error(`The sandbox has no protected VM called ${vmName}.`);
       const expiry = new Date(clock.now().getTime() + 30 * 86_400_000).toISOString();
       return engine.startBackup(item, vm, expiry, false).id;
