@@ -112,17 +112,29 @@ export class TeamsChannel {
       ],
     });
     const activityId = placeholder?.id;
-    const reply = await this.o.handle({
+    const request: ChatRequest = {
       platform: 'teams',
       user: userOf(context),
       conversationId: context.activity.conversation.id,
       text,
-    });
-    if (activityId) {
-      await context.updateActivity({ type: 'message', id: activityId, attachments: [this.card(reply.view)] });
-      await this.watch(context, reply, activityId);
-    } else {
-      await context.sendActivity({ attachments: [this.card(reply.view)] });
+    };
+    if (!activityId) {
+      await context.sendActivity({ attachments: [this.card((await this.o.handle(request)).view)] });
+      return;
+    }
+    // The turn ends with the placeholder posted (Teams gets its 200 at once); the answer replaces it
+    // later through the conversation reference, as the JobWatcher's updates do.
+    const reference = TurnContext.getConversationReference(context.activity);
+    void this.answer(request, { reference, activityId });
+  }
+
+  private async answer(request: ChatRequest, ref: TeamsMessageRef): Promise<void> {
+    try {
+      const reply = await this.o.handle(request);
+      await this.updates.update(JSON.stringify(ref), reply.view);
+      await this.watchRef(reply, ref);
+    } catch (e) {
+      this.o.logger.error('teams answer failed', { error: e instanceof Error ? e.stack : String(e) });
     }
   }
 
@@ -169,13 +181,16 @@ export class TeamsChannel {
     });
   }
 
-  private async watch(context: TurnContext, reply: Reply, activityId: string): Promise<void> {
-    if (!reply.watch) return;
-    const view = reply.view.kind === 'job' ? reply.view : undefined;
-    const ref: TeamsMessageRef = {
+  private watch(context: TurnContext, reply: Reply, activityId: string): Promise<void> {
+    return this.watchRef(reply, {
       reference: TurnContext.getConversationReference(context.activity),
       activityId,
-    };
+    });
+  }
+
+  private async watchRef(reply: Reply, ref: TeamsMessageRef): Promise<void> {
+    if (!reply.watch) return;
+    const view = reply.view.kind === 'job' ? reply.view : undefined;
     await this.o.watcher.watch(
       {
         ...reply.watch,
