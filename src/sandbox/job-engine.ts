@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { JobStatus } from '../domain/index.js';
 import { MIN_WINDOWS_AGENT, compareVersions, deriveJobStatus } from '../domain/index.js';
 import { AGENT_UNAVAILABLE, SNAPSHOT_FAILED, TRANSFER_FAILED } from './job-errors.js';
 import type { JobFailure } from './job-errors.js';
 import type { SimulatedClock } from './simulated-clock.js';
 import type { SandboxJob, SandboxProtectedItem, SandboxVm, SandboxWorld } from './world.js';
+import { newSandboxJob } from './world.js';
 
 export interface JobTimings {
   snapshotMs: number;
@@ -51,7 +51,7 @@ export class JobEngine {
         ? SNAPSHOT_FAILED
         : undefined;
     const job: SandboxJob = {
-      ...this.newJob('Backup', item.vaultKey, vm, now),
+      ...newSandboxJob('Backup', item.vaultKey, vm, now),
       isUserTriggered,
       tasks: { snapshot: { status: 'InProgress', startMs: now }, transfer: { status: 'NotStarted' } },
       ...(failSnapshot ? { failSnapshot } : {}),
@@ -73,7 +73,7 @@ export class JobEngine {
   ): SandboxJob {
     const now = this.clock.now().getTime();
     const job: SandboxJob = {
-      ...this.newJob(operation, vaultKey, vm, now),
+      ...newSandboxJob(operation, vaultKey, vm, now),
       plannedEndMs: now + this.timings.shortJobMs,
     };
     this.world.jobs.push(job);
@@ -98,26 +98,6 @@ export class JobEngine {
       if (!next || next.at > now) return;
       this.process(next.job, next.at);
     }
-  }
-
-  private newJob(
-    operation: SandboxJob['operation'],
-    vaultKey: string,
-    vm: { name: string; id: string },
-    now: number,
-  ): SandboxJob {
-    return {
-      id: randomUUID(),
-      activityId: randomUUID(),
-      vaultKey,
-      vmName: vm.name,
-      vmResourceId: vm.id,
-      operation,
-      isUserTriggered: true,
-      startMs: now,
-      errors: [],
-      vmWasRunning: false,
-    };
   }
 
   private nextEventAt(job: SandboxJob): number | undefined {

@@ -8,7 +8,7 @@ import {
   SANDBOX_VAULT_RESOURCE_GROUP,
 } from './seed-ids.js';
 import type { SandboxJob, SandboxProtectedItem, SandboxVm } from './world.js';
-import { SandboxWorld } from './world.js';
+import { SandboxWorld, newSandboxJob } from './world.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -171,19 +171,7 @@ function shortJob(
   operation: SandboxJob['operation'],
   start: number,
 ): SandboxJob {
-  return {
-    id: randomUUID(),
-    activityId: randomUUID(),
-    vaultKey,
-    vmName: vm.name,
-    vmResourceId: vm.id,
-    operation,
-    isUserTriggered: true,
-    startMs: start,
-    endMs: start + 31_000,
-    errors: [],
-    vmWasRunning: true,
-  };
+  return newSandboxJob(operation, vaultKey, vm, start, { endMs: start + 31_000, vmWasRunning: true });
 }
 
 function scheduledBackup(
@@ -194,15 +182,8 @@ function scheduledBackup(
 ): SandboxJob {
   const snapEnd = start + SNAPSHOT;
   const end = outcome === 'snapshot' ? snapEnd : snapEnd + TRANSFER;
-  return {
-    id: randomUUID(),
-    activityId: randomUUID(),
-    vaultKey,
-    vmName: vm.name,
-    vmResourceId: vm.id,
-    operation: 'Backup',
+  return newSandboxJob('Backup', vaultKey, vm, start, {
     isUserTriggered: false,
-    startMs: start,
     endMs: end,
     tasks: {
       snapshot: { status: outcome === 'snapshot' ? 'Failed' : 'Completed', startMs: start, endMs: snapEnd },
@@ -213,7 +194,7 @@ function scheduledBackup(
     },
     errors: outcome === 'snapshot' ? [SNAPSHOT_FAILED] : outcome === 'transfer' ? [TRANSFER_FAILED] : [],
     vmWasRunning: true,
-  };
+  });
 }
 
 const at = (time: string) => `2021-12-17T${time}:00Z`;

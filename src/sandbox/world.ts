@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { PolicyKind, TaskStatus } from '../domain/index.js';
 import type { JobFailure } from './job-errors.js';
 
@@ -219,4 +220,27 @@ export class SandboxWorld {
   private removeWhere<T>(list: T[], drop: (x: T) => boolean): void {
     for (let i = list.length - 1; i >= 0; i--) if (drop(list[i]!)) list.splice(i, 1);
   }
+}
+
+/** A job record with fresh ids; the job engine and the seeded history both build jobs with it. */
+export function newSandboxJob(
+  operation: SandboxJob['operation'],
+  vaultKey: string,
+  vm: { name: string; id: string },
+  startMs: number,
+  rest: Partial<SandboxJob> = {},
+): SandboxJob {
+  return {
+    id: randomUUID(),
+    activityId: randomUUID(),
+    vaultKey,
+    vmName: vm.name,
+    vmResourceId: vm.id,
+    operation,
+    isUserTriggered: true,
+    startMs,
+    errors: [],
+    vmWasRunning: false,
+    ...rest,
+  };
 }

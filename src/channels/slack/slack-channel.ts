@@ -7,6 +7,7 @@ import type { RouteHandler } from '../../http/http-server.js';
 import type { JobWatcher, WatchSink } from '../../jobs/job-watcher.js';
 import type { Logger } from '../../logger.js';
 import { answersInPlace } from '../answer-placement.js';
+import { watchReply } from '../watch-reply.js';
 import { CoalescingUpdater } from '../coalescing-updater.js';
 import { SendRateLimiter } from '../send-rate-limiter.js';
 import { renderBlockKit } from './block-kit-renderer.js';
@@ -223,18 +224,8 @@ export class SlackChannel {
     await this.watch(reply, { channel, ts });
   }
 
-  private async watch(reply: Reply, ref: SlackMessageRef): Promise<void> {
-    if (!reply.watch) return;
-    const view = reply.view.kind === 'job' ? reply.view : undefined;
-    await this.o.watcher.watch(
-      {
-        ...reply.watch,
-        platform: 'slack',
-        messageRef: { ...ref },
-        extras: { retainUntil: view?.retainUntil, consistency: view?.consistency },
-      },
-      view?.job,
-    );
+  private watch(reply: Reply, ref: SlackMessageRef): Promise<void> {
+    return watchReply(this.o.watcher, reply, 'slack', { ...ref });
   }
 
   private async sendUpdate(ref: SlackMessageRef, view: View): Promise<void> {

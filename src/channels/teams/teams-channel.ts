@@ -13,6 +13,7 @@ import type { RouteHandler } from '../../http/http-server.js';
 import type { JobWatcher, WatchSink } from '../../jobs/job-watcher.js';
 import type { Logger } from '../../logger.js';
 import { answersInPlace } from '../answer-placement.js';
+import { watchReply } from '../watch-reply.js';
 import { CoalescingUpdater } from '../coalescing-updater.js';
 import { SendRateLimiter, TEAMS_CONVERSATION_LIMITS } from '../send-rate-limiter.js';
 import { toBotRequest, toBotResponse } from './node-http-bridge.js';
@@ -188,18 +189,8 @@ export class TeamsChannel {
     });
   }
 
-  private async watchRef(reply: Reply, ref: TeamsMessageRef): Promise<void> {
-    if (!reply.watch) return;
-    const view = reply.view.kind === 'job' ? reply.view : undefined;
-    await this.o.watcher.watch(
-      {
-        ...reply.watch,
-        platform: 'teams',
-        messageRef: ref as unknown as Record<string, unknown>,
-        extras: { retainUntil: view?.retainUntil, consistency: view?.consistency },
-      },
-      view?.job,
-    );
+  private watchRef(reply: Reply, ref: TeamsMessageRef): Promise<void> {
+    return watchReply(this.o.watcher, reply, 'teams', ref as unknown as Record<string, unknown>);
   }
 
   private async sendUpdate(ref: TeamsMessageRef, view: View): Promise<void> {

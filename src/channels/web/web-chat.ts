@@ -8,6 +8,7 @@ import type { ChatRequest, ChatUser, Reply } from '../../chat/chat-request.js';
 import { AppError } from '../../domain/index.js';
 import { readJson, sendJson, stringField } from '../../http/http-helpers.js';
 import { answersInPlace } from '../answer-placement.js';
+import { watchReply } from '../watch-reply.js';
 import type { RouteHandler } from '../../http/http-server.js';
 import type { JobWatcher, WatchSink } from '../../jobs/job-watcher.js';
 import type { Logger } from '../../logger.js';
@@ -125,18 +126,7 @@ export class WebChat {
       }
       const updated = await this.o.messages.updateCard(messageId, this.o.renderCard(reply.view), this.now());
       if (updated) this.broadcast(updated.conversationId, 'update', updated);
-      if (reply.watch) {
-        const view = reply.view.kind === 'job' ? reply.view : undefined;
-        await this.o.watcher.watch(
-          {
-            ...reply.watch,
-            platform: 'web',
-            messageRef: { messageId },
-            extras: { retainUntil: view?.retainUntil, consistency: view?.consistency },
-          },
-          view?.job,
-        );
-      }
+      await watchReply(this.o.watcher, reply, 'web', { messageId });
     } catch (e) {
       // The registry answers every failure with a view; this is the channel's own failure.
       this.log.error('web chat answer failed', { error: e instanceof Error ? e.stack : String(e) });
