@@ -44,16 +44,16 @@ function readSchedule(s: Json, kind: PolicyKind): PolicySchedule {
     );
   }
   const frequency = s.scheduleRunFrequency;
+  // Both schedule types carry an hourly schedule the same way; a standard one is then refused by
+  // the domain with the right words (hourly needs Enhanced).
+  const hourly = (h: Record<string, unknown>): PolicySchedule => ({
+    frequency: 'Hourly',
+    intervalHours: num(h.interval),
+    windowStartTime: timeOf(h.scheduleWindowStartTime),
+    windowDurationHours: num(h.scheduleWindowDuration),
+  });
   if (type === 'SimpleSchedulePolicyV2') {
-    if (frequency === 'Hourly') {
-      const h = obj(s.hourlySchedule);
-      return {
-        frequency: 'Hourly',
-        intervalHours: num(h.interval),
-        windowStartTime: timeOf(h.scheduleWindowStartTime),
-        windowDurationHours: num(h.scheduleWindowDuration),
-      };
-    }
+    if (frequency === 'Hourly') return hourly(obj(s.hourlySchedule));
     if (frequency === 'Weekly') {
       const w = obj(s.weeklySchedule);
       return { frequency: 'Weekly', days: days(w.scheduleRunDays), time: timeOf(first(w.scheduleRunTimes)) };
@@ -62,16 +62,7 @@ function readSchedule(s: Json, kind: PolicyKind): PolicySchedule {
       return { frequency: 'Daily', time: timeOf(first(obj(s.dailySchedule).scheduleRunTimes)) };
   }
   if (type === 'SimpleSchedulePolicy') {
-    if (frequency === 'Hourly') {
-      // Hourly needs an Enhanced policy: the domain says so with the right words.
-      const h = obj(s.hourlySchedule);
-      return {
-        frequency: 'Hourly',
-        intervalHours: num(h.interval),
-        windowStartTime: timeOf(h.scheduleWindowStartTime),
-        windowDurationHours: num(h.scheduleWindowDuration),
-      };
-    }
+    if (frequency === 'Hourly') return hourly(obj(s.hourlySchedule));
     const time = timeOf(first(s.scheduleRunTimes));
     if (frequency === 'Weekly') return { frequency: 'Weekly', days: days(s.scheduleRunDays), time };
     if (frequency === 'Daily') return { frequency: 'Daily', time };
