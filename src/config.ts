@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Role } from './chat/roles.js';
 import { ROLES } from './chat/roles.js';
 import {
@@ -5,6 +8,7 @@ import {
   SANDBOX_VAULT_NAME,
   SANDBOX_VAULT_RESOURCE_GROUP,
 } from './sandbox/seed-ids.js';
+import { checkName } from './domain/azure-names.js';
 
 /**
  * The one place that reads the environment (STYLE.md principle 10). `loadConfig(env)` returns a
@@ -50,6 +54,11 @@ export interface SandboxSettings {
   faults: SandboxFaultSettings;
   /** Seed of the fault-injection random numbers, so a run can be repeated. */
   seed: number;
+  /**
+   * A sandbox already running elsewhere (`npm run sandbox`), shared by several bots, instead of one
+   * embedded in this process; with the file of the certificate it serves.
+   */
+  external?: { url: string; caFile: string };
 }
 
 export interface ChatSettings {
@@ -80,6 +89,20 @@ export interface SlackSettings {
   apiUrl?: string;
 }
 
+/** Where alerts about failed scheduled backups go, besides the web chat when it is on. */
+export type AlertChannel =
+  | { platform: 'slack'; channelId: string }
+  | { platform: 'teams'; conversationId: string; serviceUrl: string; tenantId?: string };
+
+export interface AlertSettings {
+  /** Undefined: the web chat only. */
+  channel?: AlertChannel;
+  /** Vaults whose scheduled jobs are watched (default: the default vault). */
+  vaults: { vault: string; resourceGroup: string }[];
+  /** Pause between two alert rounds. */
+  intervalMs: number;
+}
+
 export interface HttpSettings {
   host: string;
   port: number;
@@ -90,8 +113,14 @@ export interface AppConfig {
   sandbox: SandboxSettings;
   chat: ChatSettings;
   http: HttpSettings;
-  /** SQLite file of the bot's state (watched jobs, web chat history). */
+  /** SQLite file of the bot's state (watched jobs, approvals, audit, web chat history). */
   databasePath: string;
+  /** PostgreSQL instead of SQLite, for several replicas (a secret: it may hold a password). */
+  databaseUrl?: string;
+  /** This replica's name among those sharing a PostgreSQL database (leases of vaults to poll). */
+  replicaId: string;
+  /** How long a replica's lease of a vault lasts unrenewed: the takeover delay when one dies. */
+  watchLeaseMs: number;
   /** Pause between two JobWatcher rounds. */
   watchIntervalMs: number;
   /** How long a destructive request can be approved. */
@@ -102,6 +131,8 @@ export interface AppConfig {
   teams?: TeamsSettings;
   /** Slack on /slack/events (HTTP mode) or Socket Mode; undefined when not configured. */
   slack?: SlackSettings;
+  /** Alerts for failed scheduled backups; undefined when off or with nowhere to post. */
+  alerts?: AlertSettings;
 }
 
 export class ConfigError extends Error {
@@ -112,6 +143,9 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** Where `npm run sandbox` writes its certificate, and where a bot given SANDBOX_URL looks for it. */
+export const SANDBOX_CERTIFICATE_FILE = join(tmpdir(), 'backup-chatops-sandbox.pem');
 
 export function loadConfig(env: Env = process.env): AppConfig {
   const problems: string[] = [];
@@ -162,6 +196,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     seed: read.int('SANDBOX_SEED', 1, 0, 2 ** 31 - 1),
   };
+  const sharedSandbox = read.url('SANDBOX_URL');
+  if (sharedSandbox && sandbox) {
+    sandboxSettings.external = {
+      url: sharedSandbox.replace(/\/+$/, ''),
+      caFile: read.string('SANDBOX_CA_FILE') ?? SANDBOX_CERTIFICATE_FILE,
+    };
+  }
 
   const roleAssignments = (['reader', 'operator', 'approver'] as const).flatMap((role) =>
     read.list(`ROLE_${role.toUpperCase()}S`).map((userId) => ({ userId, roles: [role] as Role[] })),
@@ -221,20 +262,95 @@ export function loadConfig(env: Env = process.env): AppConfig {
     );
   }
 
+  const databaseUrl = read.string('DATABASE_URL');
+  if (databaseUrl && !/^postgres(ql)?:\/\/[^\s]+$/i.test(databaseUrl)) {
+    // The value may carry a password: never repeat it.
+    problems.push('DATABASE_URL must be a PostgreSQL connection string (postgres://user:password@host/db).');
+  }
+  const watchIntervalMs = read.int('WATCH_INTERVAL_MS', sandbox ? 1_000 : 15_000, 50, 600_000);
+
   const config: AppConfig = {
     azure,
     sandbox: sandboxSettings,
     chat: { roleAssignments, defaultRoles: defaultRole === 'none' ? [] : [defaultRole] },
     http: { host: read.string('HTTP_HOST') ?? '127.0.0.1', port: read.int('PORT', 3978, 0, 65_535) },
     databasePath: read.string('DATABASE_PATH') ?? 'data/backup-chatops.db',
-    watchIntervalMs: read.int('WATCH_INTERVAL_MS', sandbox ? 1_000 : 15_000, 50, 600_000),
+    ...(databaseUrl ? { databaseUrl } : {}),
+    replicaId: read.string('REPLICA_ID') ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    watchIntervalMs,
+    watchLeaseMs: read.int('WATCH_LEASE_MS', Math.max(30_000, 3 * watchIntervalMs), 1_000, 3_600_000),
     approvalTtlMs: read.int('APPROVAL_TTL_MINUTES', 60, 1, 7 * 24 * 60) * 60_000,
     webChat: webChat === 'on' || (webChat === 'auto' && sandbox && !teams && !slack),
     ...(teams ? { teams } : {}),
     ...(slack ? { slack } : {}),
   };
+  const alerts = readAlertSettings(read, problems, config);
+  if (alerts) config.alerts = alerts;
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * ALERT_CHANNEL (`slack:<channel id>`, `teams:<conversation id>`, `off`), ALERT_VAULTS and
+ * ALERT_INTERVAL_MS. The web chat, when on, gets the alerts too; with neither, alerts are off.
+ */
+function readAlertSettings(
+  read: EnvReader,
+  problems: string[],
+  config: AppConfig,
+): AlertSettings | undefined {
+  const raw = read.string('ALERT_CHANNEL');
+  const vaultList = read.list('ALERT_VAULTS');
+  const intervalMs = read.int(
+    'ALERT_INTERVAL_MS',
+    config.azure.mode === 'sandbox' ? 2_000 : 300_000,
+    50,
+    86_400_000,
+  );
+  if (raw === 'off') return undefined;
+  let channel: AlertChannel | undefined;
+  const m = raw === undefined ? undefined : /^(slack|teams):(.+)$/.exec(raw);
+  if (raw !== undefined && !m) {
+    problems.push(`ALERT_CHANNEL must be slack:<channel id>, teams:<conversation id> or off (got "${raw}").`);
+  } else if (m?.[1] === 'slack') {
+    const channelId = m[2]!.trim();
+    if (!/^[CGD][A-Z0-9]{2,}$/.test(channelId))
+      problems.push(`ALERT_CHANNEL: "${channelId}" is not a Slack channel id (C…, G… or D…).`);
+    if (!config.slack) problems.push('ALERT_CHANNEL=slack:… needs the Slack channel (SLACK_BOT_TOKEN).');
+    channel = { platform: 'slack', channelId };
+  } else if (m?.[1] === 'teams') {
+    if (!config.teams)
+      problems.push(
+        'ALERT_CHANNEL=teams:… needs the Teams channel (TEAMS_APP_ID, or TEAMS_LOCAL_ONLY=true).',
+      );
+    // Teams' global Bot Connector; a bot serving one region may set its regional URL instead.
+    const serviceUrl = read.url('ALERT_TEAMS_SERVICE_URL', true) ?? 'https://smba.trafficmanager.net/teams';
+    channel = {
+      platform: 'teams',
+      conversationId: m[2]!.trim(),
+      serviceUrl,
+      tenantId: config.teams?.tenantId,
+    };
+  }
+  const vaults: AlertSettings['vaults'] = [];
+  for (const entry of vaultList) {
+    const [rg, name] = entry.includes('/') ? entry.split('/', 2) : [config.azure.vaultResourceGroup, entry];
+    const problem = checkName('vault', name ?? '') ?? (rg ? checkName('resourceGroup', rg) : undefined);
+    if (problem || !rg || entry.split('/').length > 2) {
+      problems.push(
+        `ALERT_VAULTS: "${entry}" must be <vault> or <resource group>/<vault>${problem ? `: ${problem}` : '.'}`,
+      );
+    } else vaults.push({ vault: name!, resourceGroup: rg });
+  }
+  if (!channel && !config.webChat) {
+    if (vaultList.length > 0)
+      problems.push('ALERT_VAULTS is set but alerts have nowhere to go: set ALERT_CHANNEL.');
+    return undefined;
+  }
+  if (vaults.length === 0 && config.azure.vaultName) {
+    vaults.push({ vault: config.azure.vaultName, resourceGroup: config.azure.vaultResourceGroup });
+  }
+  return { ...(channel ? { channel } : {}), vaults, intervalMs };
 }
 
 /** Reads typed values, collecting every problem instead of stopping at the first. */

@@ -13,6 +13,8 @@ import { ConfigError, loadConfig } from './config.js';
 import type { RouteHandler } from './http/http-server.js';
 import { startHttpServer } from './http/http-server.js';
 import type { WatchSink } from './jobs/job-watcher.js';
+import type { AlertTarget } from './jobs/scheduled-job-alerts.js';
+import { ScheduledJobAlerter } from './jobs/scheduled-job-alerts.js';
 import { JobWatcher } from './jobs/job-watcher.js';
 import type { Logger } from './logger.js';
 import { createJsonLogger } from './logger.js';
@@ -20,7 +22,11 @@ import { Metrics, armOperation } from './metrics/metrics.js';
 import { SANDBOX_CHAT_USERS } from './sandbox/seed-ids.js';
 import type { Sandbox } from './sandbox/server.js';
 import { startSandbox } from './sandbox/server.js';
-import { openDatabase } from './store/open-database.js';
+import type { SandboxLink } from './sandbox/shared-sandbox.js';
+import { connectToSandbox } from './sandbox/shared-sandbox.js';
+import { openStore } from './store/open-database.js';
+import { VaultLeases } from './store/vault-leases.js';
+import { AlertStore } from './store/alert-store.js';
 import { WatchStore } from './store/watch-store.js';
 import { WebMessageStore } from './store/web-message-store.js';
 
@@ -36,8 +42,9 @@ export interface RunningBot {
  * registry → JobWatcher → channels → one HTTP server.
  */
 export async function startBot(config: AppConfig, logger: Logger): Promise<RunningBot> {
-  const sandbox =
-    config.azure.mode === 'sandbox'
+  const external = config.azure.mode === 'sandbox' ? config.sandbox.external : undefined;
+  const embedded =
+    config.azure.mode === 'sandbox' && !external
       ? await startSandbox({
           port: config.sandbox.port,
           clockSpeed: config.sandbox.clockSpeed,
@@ -47,9 +54,11 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
           seed: config.sandbox.seed,
         })
       : undefined;
+  const sandbox: SandboxLink | undefined = external ? await connectToSandbox(external) : embedded;
   // With the sandbox, its simulated clock is the bot's clock, so job times and elapsed times agree.
   const now = sandbox ? () => sandbox.clock.now() : () => new Date();
-  const db = await openDatabase(config.databasePath);
+  const store = await openStore(config.databaseUrl ?? config.databasePath);
+  const { db } = store;
   const watchStore = new WatchStore(db);
   const metrics = new Metrics({
     watchedJobs: async () => (await watchStore.active()).length,
@@ -112,6 +121,11 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
       return sink(watch, view);
     };
   };
+  // One bot on SQLite polls every vault; replicas on PostgreSQL share the vaults out by lease.
+  const leases =
+    store.dialect === 'postgres'
+      ? new VaultLeases({ db, replicaId: config.replicaId, ttlMs: config.watchLeaseMs })
+      : undefined;
   const watcher = new JobWatcher({
     service,
     store: watchStore,
@@ -121,6 +135,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     now,
     logger,
     onRound: (_stats, seconds) => metrics.watchRound(seconds),
+    leases,
   });
   const handlers: RouteHandler[] = [
     async (req, res, url) => {
@@ -130,6 +145,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
       return true;
     },
   ];
+  const alertTargets: AlertTarget[] = [];
   if (config.webChat) {
     const web = new WebChat({
       handle: (r) => registry.handle(r),
@@ -142,6 +158,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     });
     addSink('web', web.sink);
     handlers.push(web.routes);
+    alertTargets.push({ id: 'web', post: (v) => web.announce(v) });
   }
   let teams: TeamsChannel | undefined;
   if (config.teams) {
@@ -161,9 +178,30 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     addSink('slack', slack.sink);
     handlers.push(slack.routes);
   }
+  // Alerts for failed scheduled backups: the configured Teams or Slack channel, and the web chat.
+  const alertChannel = config.alerts?.channel;
+  if (alertChannel?.platform === 'slack' && slack) {
+    alertTargets.push({ id: `slack:${alertChannel.channelId}`, post: slack.poster(alertChannel.channelId) });
+  } else if (alertChannel?.platform === 'teams' && teams) {
+    alertTargets.push({ id: `teams:${alertChannel.conversationId}`, post: teams.poster(alertChannel) });
+  }
+  const alerter =
+    config.alerts && alertTargets.length > 0
+      ? new ScheduledJobAlerter({
+          service,
+          store: new AlertStore(db),
+          vaults: config.alerts.vaults,
+          targets: alertTargets,
+          defaults,
+          intervalMs: config.alerts.intervalMs,
+          now,
+          logger,
+        })
+      : undefined;
   const http = await startHttpServer({ host: config.http.host, port: config.http.port, handlers, logger });
   await slack?.start();
   watcher.start();
+  alerter?.start();
   logger.info('started', {
     url: http.url,
     mode: config.azure.mode,
@@ -171,14 +209,18 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     webChat: config.webChat,
     teams: config.teams ? (config.teams.appId ? 'authenticated' : 'local-only, unauthenticated') : 'off',
     slack: config.slack ? config.slack.mode : 'off',
+    alerts: alerter ? alertTargets.map((t) => t.id).join(', ') : 'off',
+    store: store.dialect === 'postgres' ? `postgres (replica ${config.replicaId})` : config.databasePath,
     ...(sandbox ? { sandbox: sandbox.url, clockSpeed: config.sandbox.clockSpeed } : {}),
   });
   return {
     url: http.url,
     watcher,
-    sandbox,
+    sandbox: embedded,
     async stop() {
-      watcher.stop();
+      await watcher.stop();
+      alerter?.stop();
+      await leases?.releaseAll().catch(() => undefined);
       await teams?.idle();
       await slack?.stop();
       await http.close();
@@ -202,7 +244,7 @@ async function main(): Promise<void> {
   }
   const bot = await startBot(config, logger);
   process.stdout.write(
-    `\nbackup-chatops is running.\n  Web chat: ${config.webChat ? `${bot.url}/` : 'off'}\n  Mode:     ${config.azure.mode}${bot.sandbox ? ` (local Azure sandbox at ${bot.sandbox.url}, clock ×${config.sandbox.clockSpeed})` : ''}\n  Try:      backup myVM now · status of jobs · list vms · help\n\n`,
+    `\nbackup-chatops is running.\n  Web chat: ${config.webChat ? `${bot.url}/` : 'off'}\n  Mode:     ${config.azure.mode}${config.azure.mode === 'sandbox' ? ` (local Azure sandbox at ${config.sandbox.external?.url ?? bot.sandbox?.url}${bot.sandbox ? `, clock ×${config.sandbox.clockSpeed}` : ', shared'})` : ''}\n  Try:      backup myVM now · status of jobs · list vms · help\n\n`,
   );
   const stop = (): void => {
     void bot.stop().then(() => process.exit(0));

@@ -48,3 +48,80 @@ describe('loadConfig', () => {
     }
   });
 });
+
+describe('loadConfig: alerts for failed scheduled backups', () => {
+  const slack = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
+
+  it('alerts to the web chat on the default vault when nothing is set (sandbox)', () => {
+    expect(loadConfig({}).alerts).toEqual({
+      vaults: [{ vault: SANDBOX_VAULT_NAME, resourceGroup: 'rg-chatops' }],
+      intervalMs: 2_000,
+    });
+    expect(loadConfig({ ALERT_CHANNEL: 'off' }).alerts).toBeUndefined();
+  });
+
+  it('reads a Slack channel, the vaults (bare names in the default resource group) and the interval', () => {
+    const c = loadConfig({
+      ...slack,
+      ALERT_CHANNEL: 'slack:C0ALERTS',
+      ALERT_VAULTS: 'rsv-a, rg-other/rsv-b',
+      ALERT_INTERVAL_MS: '60000',
+    });
+    expect(c.alerts).toEqual({
+      channel: { platform: 'slack', channelId: 'C0ALERTS' },
+      vaults: [
+        { vault: 'rsv-a', resourceGroup: 'rg-chatops' },
+        { vault: 'rsv-b', resourceGroup: 'rg-other' },
+      ],
+      intervalMs: 60_000,
+    });
+  });
+
+  it('reads a Teams conversation with the Bot Connector to post through', () => {
+    const teams = { TEAMS_LOCAL_ONLY: 'true', ALERT_CHANNEL: 'teams:19:abc@thread.tacv2' };
+    expect(loadConfig(teams).alerts?.channel).toEqual({
+      platform: 'teams',
+      conversationId: '19:abc@thread.tacv2',
+      serviceUrl: 'https://smba.trafficmanager.net/teams',
+      tenantId: undefined,
+    });
+    const local = loadConfig({ ...teams, ALERT_TEAMS_SERVICE_URL: 'http://127.0.0.1:4000/' });
+    expect(local.alerts?.channel).toMatchObject({ serviceUrl: 'http://127.0.0.1:4000' });
+  });
+
+  it('is off beside real Azure with no alert channel, and says so if vaults are given', () => {
+    const azure = {
+      AZURE_SUBSCRIPTION_ID: '00000000-0000-0000-0000-000000000000',
+      AZURE_VAULT_NAME: 'v1',
+      AZURE_RESOURCE_GROUP: 'rg1',
+      ...slack,
+    };
+    expect(loadConfig(azure).alerts).toBeUndefined();
+    expect(loadConfig({ ...azure, ALERT_CHANNEL: 'slack:C0ALERTS' }).alerts?.intervalMs).toBe(300_000);
+    expect(() => loadConfig({ ...azure, ALERT_VAULTS: 'v1' })).toThrow(/ALERT_VAULTS .* set ALERT_CHANNEL/);
+  });
+
+  it('lists every malformed alert setting at once', () => {
+    const problems = (env: Record<string, string>): string => {
+      try {
+        loadConfig(env);
+      } catch (e) {
+        return (e as ConfigError).problems.join('\n');
+      }
+      throw new Error('expected a ConfigError');
+    };
+    const all = problems({
+      ALERT_CHANNEL: 'email:ops@example.com',
+      ALERT_VAULTS: 'bad name!,a/b/c,rg-x/',
+      ALERT_INTERVAL_MS: 'often',
+    });
+    expect(all).toMatch(/ALERT_CHANNEL must be slack:<channel id>, teams:<conversation id> or off/);
+    expect(all).toMatch(/ALERT_VAULTS: "bad name!"/);
+    expect(all).toMatch(/ALERT_VAULTS: "a\/b\/c"/);
+    expect(all).toMatch(/ALERT_VAULTS: "rg-x\/"/);
+    expect(all).toMatch(/ALERT_INTERVAL_MS/);
+    expect(problems({ ...slack, ALERT_CHANNEL: 'slack:#general' })).toMatch(/not a Slack channel id/);
+    expect(problems({ ALERT_CHANNEL: 'slack:C1' })).toMatch(/needs the Slack channel \(SLACK_BOT_TOKEN\)/);
+    expect(problems({ ALERT_CHANNEL: 'teams:19:x' })).toMatch(/needs the Teams channel/);
+  });
+});

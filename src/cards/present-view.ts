@@ -1,3 +1,4 @@
+import { presentJobAlert } from './present-alert.js';
 import { presentApproval } from './present-approval.js';
 import {
   presentError,
@@ -36,6 +37,7 @@ const PRESENTERS: { [K in Kind]: (v: Extract<View, { kind: K }>) => object } = {
   'vault-list': presentVaultList,
   'resource-group': presentResourceGroup,
   approval: presentApproval,
+  'job-alert': presentJobAlert,
 };
 
 export const VIEW_KINDS = Object.keys(PRESENTERS) as Kind[];

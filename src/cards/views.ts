@@ -161,6 +161,19 @@ export interface ApprovalView {
   outcome?: string;
 }
 
+/** A scheduled backup that ended Failed or CompletedWithWarnings, posted unasked to an alert channel. */
+export interface JobAlertView {
+  kind: 'job-alert';
+  /** The job as its details show it (both phases), or as listed when details could not be read. */
+  job: BackupJob;
+  /** The vault's resource group: alerts come from every watched vault, not only the default one. */
+  resourceGroup: string;
+  /** Chat commands act on the default vault, so the card offers them only for its jobs. */
+  inDefaultVault: boolean;
+  asOf: string;
+  portalUrl?: string;
+}
+
 export interface ResourceGroupView {
   kind: 'resource-group';
   group: ResourceGroupSummary;
@@ -181,4 +194,5 @@ export type View =
   | RecoveryPointsView
   | StopBackupView
   | ApprovalView
-  | ResourceGroupView;
+  | ResourceGroupView
+  | JobAlertView;

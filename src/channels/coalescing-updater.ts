@@ -1,7 +1,8 @@
 /**
  * Card updates for one message go out one at a time, and only the newest waiting one is kept: a
  * burst of phase changes costs one platform call per message, and the final state always arrives.
- * Failures the platform marks as retryable (429 and friends) are retried after Retry-After.
+ * Failures the platform marks as retryable (429 and friends) are retried after Retry-After; an
+ * update given up rejects, so the caller (the JobWatcher) knows the card is behind and tries again.
  */
 export interface RetryableError {
   retryAfterMs?: number;
@@ -26,7 +27,10 @@ export class CoalescingUpdater<T> {
     private readonly o: CoalescingUpdaterOptions,
   ) {}
 
-  /** Queues the newest value for a message; resolves once it (or a newer one) has been sent or given up. */
+  /**
+   * Queues the newest value for a message; resolves once it (or a newer one) has been sent, and
+   * rejects with the platform's error when the update was given up.
+   */
   update(key: string, value: T): Promise<void> {
     this.pending.set(key, value);
     const current = this.running.get(key);
@@ -38,13 +42,16 @@ export class CoalescingUpdater<T> {
 
   /** Resolves when nothing is queued or in flight. */
   async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.all([...this.running.values()]);
+    while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
   }
 
+  /** Sends until nothing newer waits; the last failure, if the newest value was given up, rejects. */
   private async drain(key: string): Promise<void> {
+    let failure: { error: unknown } | undefined;
     for (let value = this.take(key); value !== undefined; value = this.take(key)) {
-      await this.deliver(key, value);
+      failure = await this.deliver(key, value);
     }
+    if (failure) throw failure.error;
   }
 
   private take(key: string): T | undefined {
@@ -53,16 +60,17 @@ export class CoalescingUpdater<T> {
     return v;
   }
 
-  private async deliver(key: string, value: T): Promise<void> {
+  private async deliver(key: string, value: T): Promise<{ error: unknown } | undefined> {
     const max = this.o.maxAttempts ?? 6;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.send(key, value);
+        await this.send(key, value);
+        return undefined;
       } catch (e) {
         const retry = this.o.classify(e);
         if (!retry || attempt >= max) {
           this.o.onGiveUp?.(key, e);
-          return;
+          return { error: e };
         }
         // A newer value waiting makes this one stale: send that instead.
         const newer = this.take(key);

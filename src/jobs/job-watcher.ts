@@ -24,13 +24,19 @@ export interface JobWatcherOptions {
   logger?: Logger;
   /** Told of every completed round (metrics). */
   onRound?: (stats: RoundStats, seconds: number) => void;
+  /** With several replicas on one database: which vaults this one polls (see VaultLeases). */
+  leases?: { claimShare(vaultKeys: readonly string[]): Promise<Set<string>> };
 }
 
 export interface RoundStats {
   vaults: number;
+  /** Vaults with watched jobs that another replica polls this round. */
+  vaultsElsewhere: number;
   listCalls: number;
   detailCalls: number;
   updates: number;
+  /** Card updates the channel gave up this round (sent again next round). */
+  failedUpdates: number;
   finished: number;
 }
 
@@ -42,7 +48,7 @@ export interface RoundStats {
  */
 export class JobWatcher {
   private timer: NodeJS.Timeout | undefined;
-  private running = false;
+  private round: Promise<RoundStats> | undefined;
   private failures = 0;
   private readonly recentSnapshots: number[] = [];
   private shortestSnapshotMs: number | undefined;
@@ -71,22 +77,35 @@ export class JobWatcher {
     this.timer.unref();
   }
 
-  stop(): void {
+  /** Stops polling; resolves once a round under way has ended (its leases may then be handed on). */
+  async stop(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
+    await this.round?.catch(() => undefined);
   }
 
   /** One polling round over every active watch. */
   async pollOnce(): Promise<RoundStats> {
-    const stats: RoundStats = { vaults: 0, listCalls: 0, detailCalls: 0, updates: 0, finished: 0 };
-    if (this.running) return stats;
-    this.running = true;
+    if (this.round) return emptyStats();
+    this.round = this.runRound();
     try {
-      const watches = await this.o.store.active();
-      const byVault = new Map<string, Watch[]>();
-      for (const w of watches) {
-        const key = `${w.resourceGroup}/${w.vaultName}`.toLowerCase();
-        byVault.set(key, [...(byVault.get(key) ?? []), w]);
+      return await this.round;
+    } finally {
+      this.round = undefined;
+    }
+  }
+
+  private async runRound(): Promise<RoundStats> {
+    const stats = emptyStats();
+    try {
+      let byVault = groupByVault(await this.o.store.active());
+      if (this.o.leases) {
+        const held = await this.o.leases.claimShare([...byVault.keys()]);
+        stats.vaultsElsewhere = byVault.size - held.size;
+        // Read again once the leases are ours: the replica that held a vault until now may have
+        // just sent an update, and a fingerprint read before the claim would send it twice.
+        byVault = groupByVault(await this.o.store.active());
+        for (const key of byVault.keys()) if (!held.has(key)) byVault.delete(key);
       }
       const started = performance.now();
       for (const group of byVault.values()) {
@@ -103,8 +122,6 @@ export class JobWatcher {
         failures: this.failures,
       });
       throw e;
-    } finally {
-      this.running = false;
     }
   }
 
@@ -121,28 +138,51 @@ export class JobWatcher {
     );
     stats.listCalls++;
     const statusById = new Map(listed.map((j) => [j.id, j.azureStatus]));
+    // Details are read one after another (they cost ARM reads); the cards they change are sent
+    // together, so one slow or throttled message does not hold up the others.
+    const deliveries: Promise<void>[] = [];
     for (const w of watches) {
       if (!this.needsDetails(w, statusById.get(w.jobId))) continue;
       const job = await this.o.service.getJob(w.jobId, target);
       stats.detailCalls++;
-      const fingerprint = fingerprintOf(job);
       this.learnSnapshot(job);
-      const done = isFinalJobStatus(job.status);
-      if (fingerprint !== w.fingerprint) {
-        const sink = this.o.sinks[w.platform];
-        if (sink) {
+      deliveries.push(this.show(w, job, stats));
+    }
+    await Promise.all(deliveries);
+  }
+
+  /**
+   * Updates the job's card when what it shows has changed, then records what the card shows. An
+   * update the channel gave up is not recorded, so a later round sends it again: the final state
+   * always reaches the card.
+   */
+  private async show(w: Watch, job: BackupJob, stats: RoundStats): Promise<void> {
+    const fingerprint = fingerprintOf(job);
+    const done = isFinalJobStatus(job.status);
+    if (fingerprint !== w.fingerprint) {
+      const sink = this.o.sinks[w.platform];
+      if (!sink) {
+        this.log.warn('no channel for watched job', { platform: w.platform, jobId: w.jobId });
+      } else {
+        try {
           await sink(
             w,
             toJobView(job, this.o.defaults, this.now(), { ...w.extras, resourceGroup: w.resourceGroup }),
           );
           stats.updates++;
-        } else {
-          this.log.warn('no channel for watched job', { platform: w.platform, jobId: w.jobId });
+        } catch (e) {
+          stats.failedUpdates++;
+          this.log.warn('card update failed; retried next round', {
+            platform: w.platform,
+            jobId: w.jobId,
+            error: e instanceof Error ? e.message : String(e),
+          });
+          return;
         }
       }
-      if (fingerprint !== w.fingerprint || done) await this.o.store.record(w, fingerprint, done, this.now());
-      if (done) stats.finished++;
     }
+    if (fingerprint !== w.fingerprint || done) await this.o.store.record(w, fingerprint, done, this.now());
+    if (done) stats.finished++;
   }
 
   /** Whether this round must read the job's details to see its next change. */
@@ -168,6 +208,28 @@ export class JobWatcher {
     if (this.recentSnapshots.length > 50) this.recentSnapshots.shift();
     this.shortestSnapshotMs = Math.min(...this.recentSnapshots);
   }
+}
+
+function emptyStats(): RoundStats {
+  return {
+    vaults: 0,
+    vaultsElsewhere: 0,
+    listCalls: 0,
+    detailCalls: 0,
+    updates: 0,
+    failedUpdates: 0,
+    finished: 0,
+  };
+}
+
+/** Watches by vault, keyed `<resource group>/<vault>` in lower case (the lease key). */
+function groupByVault(watches: Watch[]): Map<string, Watch[]> {
+  const byVault = new Map<string, Watch[]>();
+  for (const w of watches) {
+    const key = `${w.resourceGroup}/${w.vaultName}`.toLowerCase();
+    byVault.set(key, [...(byVault.get(key) ?? []), w]);
+  }
+  return byVault;
 }
 
 /** Share of the shortest snapshot seen before a new job's details are read. */

@@ -1,7 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, SANDBOX_CERTIFICATE_FILE, loadConfig } from '../config.js';
 import type { SandboxSettings } from '../config.js';
 import { SANDBOX_SUBSCRIPTION_ID, SANDBOX_VAULT_NAME, SANDBOX_VAULT_RESOURCE_GROUP } from './seed-ids.js';
 import { startSandbox } from './server.js';
@@ -23,8 +21,8 @@ const sandbox = await startSandbox({
   faults: settings.faults,
   seed: settings.seed,
 });
-// A fixed path, so NODE_EXTRA_CA_CERTS in a .env keeps working across restarts (it is read at start).
-const certFile = join(tmpdir(), 'backup-chatops-sandbox.pem');
+// A fixed path, so NODE_EXTRA_CA_CERTS or a bot's SANDBOX_CA_FILE keeps working across restarts.
+const certFile = SANDBOX_CERTIFICATE_FILE;
 writeFileSync(certFile, sandbox.certificatePem);
 process.stdout.write(
   [
@@ -33,6 +31,7 @@ process.stdout.write(
     `  subscription: ${SANDBOX_SUBSCRIPTION_ID}`,
     `  vault:        ${SANDBOX_VAULT_RESOURCE_GROUP}/${SANDBOX_VAULT_NAME}`,
     `  clock:        ×${settings.clockSpeed} (snapshot ${settings.snapshotMinutes} min, transfer ${settings.transferMinutes} min)`,
+    `  bots:         SANDBOX_URL=${sandbox.url} npm start  (several bots may share this sandbox)`,
     `  control:      ${sandbox.url}/_sandbox/health | clock | clock/advance?ms=N | faults | vms/{vm}/fail-next?phase=snapshot|transfer`,
     '',
   ].join('\n'),

@@ -22,6 +22,7 @@ import { addOperationRoutes } from './routes/operations.js';
 import { addProtectionRoutes } from './routes/protection.js';
 import { addResourceGroupRoutes } from './routes/resource-groups.js';
 import { addVaultRoutes } from './routes/vaults.js';
+import { startScheduledBackup } from './scheduled-backup.js';
 import type { SandboxContext } from './sandbox-context.js';
 import { seedWorld } from './seed-world.js';
 import { SimulatedClock } from './simulated-clock.js';
@@ -67,6 +68,8 @@ export interface Sandbox {
    * and load tests that need many running jobs. Returns the job id.
    */
   startBackup(vmName: string): string;
+  /** The same, by its purpose: a scheduled job (`isUserTriggered: false`). Returns the job id. */
+  startScheduledBackup(vmName: string): string;
   /** Every ARM request answered (control routes excluded), the last 10,000. */
   requestLog: ReadonlyArray<{ method: string; path: string; status: number }>;
   close(): Promise<void>;
@@ -166,15 +169,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (!vm) throw new Error(`The sandbox has no VM called ${vmName}.`);
       world.plannedFailures.set(vm.name.toLowerCase(), phase);
     },
-    startBackup: (vmName) => {
-      const vm = world.vmByName(vmName);
-      const item =
-        vm &&
-        [...world.protectedItems.values()].find((i) => i.vmResourceId.toLowerCase() === vm.id.toLowerCase());
-      if (!vm || !item) throw new Error(`The sandbox has no protected VM called ${vmName}.`);
-      const expiry = new Date(clock.now().getTime() + 30 * 86_400_000).toISOString();
-      return engine.startBackup(item, vm, expiry, false).id;
-    },
+    startBackup: (vmName) => startScheduledBackup(ctx, vmName).id,
+    startScheduledBackup: (vmName) => startScheduledBackup(ctx, vmName).id,
     requestLog,
     close: () =>
       new Promise((resolve) => {

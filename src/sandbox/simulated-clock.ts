@@ -9,7 +9,7 @@ export class SimulatedClock {
 
   constructor(
     private readonly start: Date,
-    private readonly speed: number,
+    readonly speed: number,
   ) {}
 
   now(): Date {

@@ -1,32 +1,82 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
-import type { Migration, MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import type { ColumnDefinitionBuilder, CreateTableBuilder, Migration, MigrationProvider } from 'kysely';
+import pg from 'pg';
 import type { Database } from './schema.js';
 
+export type StoreDialect = 'sqlite' | 'postgres';
+
+/** An open store and the engine behind it (one replica on SQLite, several on PostgreSQL). */
+export interface OpenStore {
+  db: Kysely<Database>;
+  dialect: StoreDialect;
+}
+
+/** Whether a database location is a PostgreSQL connection string rather than a SQLite file. */
+export function isPostgresUrl(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location);
+}
+
 /**
- * The store: SQLite (better-sqlite3) by default, behind Kysely so the same query code can run on
- * PostgreSQL later. Migrations run at open; `:memory:` gives a throwaway database for tests.
+ * The store: SQLite (better-sqlite3) for one bot, PostgreSQL for several replicas — the same
+ * Kysely query code on both. Migrations run at open (PostgreSQL serialises concurrent openers
+ * with an advisory lock, so replicas may start together); `:memory:` gives a throwaway database.
  */
-export async function openDatabase(path: string): Promise<Kysely<Database>> {
+export async function openStore(location: string): Promise<OpenStore> {
+  const dialect: StoreDialect = isPostgresUrl(location) ? 'postgres' : 'sqlite';
+  const db = new Kysely<Database>({
+    dialect:
+      dialect === 'postgres'
+        ? new PostgresDialect({ pool: new pg.Pool({ connectionString: location, max: 10 }) })
+        : new SqliteDialect({ database: openSqlite(location) }),
+  });
+  try {
+    const migrator = new Migrator({ db, provider: new InlineMigrations(dialect) });
+    const { error } = await migrator.migrateToLatest();
+    if (error) throw error;
+  } catch (e) {
+    await db.destroy();
+    throw e;
+  }
+  return { db, dialect };
+}
+
+/** The database alone, for callers that do not care which engine holds it. */
+export async function openDatabase(location: string): Promise<Kysely<Database>> {
+  return (await openStore(location)).db;
+}
+
+function openSqlite(path: string): SQLite.Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SQLite(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  const { error } = await new Migrator({ db, provider: new InlineMigrations() }).migrateToLatest();
-  if (error) throw error;
-  return db;
+  return sqlite;
 }
 
 class InlineMigrations implements MigrationProvider {
+  constructor(private readonly dialect: StoreDialect) {}
+
   async getMigrations(): Promise<Record<string, Migration>> {
-    return MIGRATIONS;
+    return migrations(this.dialect);
   }
 }
 
-const MIGRATIONS: Record<string, Migration> = {
+/** An auto-numbered primary key: SQLite's INTEGER PRIMARY KEY AUTOINCREMENT, PostgreSQL's serial. */
+function withSequence<T extends string, C extends string>(
+  table: CreateTableBuilder<T, C>,
+  column: string,
+  dialect: StoreDialect,
+): CreateTableBuilder<T, C> {
+  return dialect === 'postgres'
+    ? table.addColumn(column, 'serial', (c: ColumnDefinitionBuilder) => c.primaryKey())
+    : table.addColumn(column, 'integer', (c: ColumnDefinitionBuilder) => c.primaryKey().autoIncrement());
+}
+
+/** Migrations only ever get appended: a database keeps the names it has run. */
+const migrations = (dialect: StoreDialect): Record<string, Migration> => ({
   '001-watches-and-web-messages': {
     async up(db: Kysely<unknown>) {
       await db.schema
@@ -44,9 +94,7 @@ const MIGRATIONS: Record<string, Migration> = {
         .addPrimaryKeyConstraint('watches_pk', ['job_id', 'platform', 'message_ref'])
         .execute();
       await db.schema.createIndex('watches_active').on('watches').columns(['done', 'vault_name']).execute();
-      await db.schema
-        .createTable('web_messages')
-        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+      await withSequence(db.schema.createTable('web_messages'), 'seq', dialect)
         .addColumn('id', 'text', (c) => c.notNull().unique())
         .addColumn('conversation_id', 'text', (c) => c.notNull())
         .addColumn('author', 'text', (c) => c.notNull())
@@ -83,9 +131,7 @@ const MIGRATIONS: Record<string, Migration> = {
         .addColumn('decided_at', 'text')
         .addColumn('outcome', 'text')
         .execute();
-      await db.schema
-        .createTable('audit')
-        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+      await withSequence(db.schema.createTable('audit'), 'seq', dialect)
         .addColumn('at', 'text', (c) => c.notNull())
         .addColumn('user_id', 'text', (c) => c.notNull())
         .addColumn('user_name', 'text', (c) => c.notNull())
@@ -97,4 +143,42 @@ const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('audit_target').on('audit').columns(['target', 'seq']).execute();
     },
   },
-};
+  '003-alerted-jobs': {
+    async up(db: Kysely<unknown>) {
+      // The primary key is the claim: of two alerters (or replicas) only one inserts a job's row.
+      await db.schema
+        .createTable('alerted_jobs')
+        .addColumn('job_id', 'text', (c) => c.notNull())
+        .addColumn('target', 'text', (c) => c.notNull())
+        .addColumn('vault_name', 'text', (c) => c.notNull())
+        .addColumn('resource_group', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('ended_at', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('claimed_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('alerted_jobs_pk', ['job_id', 'target'])
+        .execute();
+      await db.schema
+        .createTable('alert_scopes')
+        .addColumn('scope', 'text', (c) => c.primaryKey())
+        .addColumn('watching_since', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+  '004-vault-leases': {
+    async up(db: Kysely<unknown>) {
+      // Replicas on one PostgreSQL database: each vault is polled by whoever holds its lease.
+      await db.schema
+        .createTable('vault_leases')
+        .addColumn('vault_key', 'text', (c) => c.primaryKey())
+        .addColumn('holder', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('replicas')
+        .addColumn('replica_id', 'text', (c) => c.primaryKey())
+        .addColumn('seen_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+});

@@ -61,9 +61,53 @@ export interface AuditTable {
   outcome: string;
 }
 
+/** Who polls a vault now; a lease nobody renews expires and another replica takes it. */
+export interface VaultLeaseTable {
+  /** `<resource group>/<vault>`, lower-cased. */
+  vault_key: string;
+  holder: string;
+  expires_at: string;
+}
+
+/** Replicas alive recently (heartbeats): the vaults are shared out among them. */
+export interface ReplicaTable {
+  replica_id: string;
+  seen_at: string;
+}
+
 export interface Database {
+  vault_leases: VaultLeaseTable;
+  replicas: ReplicaTable;
   watches: WatchTable;
   web_messages: WebMessageTable;
   approvals: ApprovalTable;
   audit: AuditTable;
+}
+
+/** One alert about a failed scheduled backup, per job and alert target (ScheduledJobAlerter). */
+export interface AlertedJobTable {
+  job_id: string;
+  /** Where the alert goes: `slack:C123`, `teams:<conversation id>`, `web`. */
+  target: string;
+  vault_name: string;
+  resource_group: string;
+  /** The job's status when alerted (Failed, CompletedWithWarnings). */
+  status: string;
+  ended_at: string;
+  /** `sending` while claimed, `sent` once posted. */
+  state: string;
+  claimed_at: string;
+}
+
+/** From when a target watches a vault: failures that ended earlier are never alerted. */
+export interface AlertScopeTable {
+  /** `<target>|<resource group>/<vault>`, lower-cased. */
+  scope: string;
+  watching_since: string;
+}
+
+// Declaration merging keeps the alerter's tables in one appended block of this shared file.
+export interface Database {
+  alerted_jobs: AlertedJobTable;
+  alert_scopes: AlertScopeTable;
 }

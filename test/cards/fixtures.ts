@@ -1,4 +1,4 @@
-import type { ApprovalView, JobView, View } from '../../src/cards/views.js';
+import type { ApprovalView, JobAlertView, JobView, View } from '../../src/cards/views.js';
 import type {
   BackupJob,
   JobStatus,
@@ -274,6 +274,38 @@ export const DECIDED_APPROVALS: ApprovalView[] = [
   { ...OPEN_APPROVAL, state: 'cancelled', decidedBy: 'Alice', decidedAt: '2026-11-22T10:02:00Z' },
 ];
 
+// ---- alerts -------------------------------------------------------------------------------------
+
+/** A scheduled backup of myVM whose snapshot failed (Failed) and one whose transfer failed (with warning). */
+export const SCHEDULED_FAILED = job('Failed', 'Failed', { isUserTriggered: false });
+export const SCHEDULED_WARNING = job('Completed', 'Failed', { isUserTriggered: false });
+
+export const ALERT_VIEWS: JobAlertView[] = [
+  {
+    kind: 'job-alert',
+    job: SCHEDULED_FAILED,
+    resourceGroup: VAULT.resourceGroup,
+    inDefaultVault: true,
+    asOf: AS_OF,
+  },
+  {
+    kind: 'job-alert',
+    job: { ...SCHEDULED_WARNING, vaultName: 'rsv-eastus' },
+    resourceGroup: 'rg-eastus',
+    inDefaultVault: false,
+    asOf: AS_OF,
+    portalUrl: `https://portal.azure.com/#@/resource${VAULT.id}/backupJobs`,
+  },
+  // Details could not be read: the listed job, without phases, and Azure gave no error details.
+  {
+    kind: 'job-alert',
+    job: { ...SCHEDULED_FAILED, phases: undefined, errors: [] },
+    resourceGroup: VAULT.resourceGroup,
+    inDefaultVault: true,
+    asOf: AS_OF,
+  },
+];
+
 // ---- everything else ----------------------------------------------------------------------------
 
 export const UNKNOWN_COMMAND: View = {
@@ -414,6 +446,7 @@ export const ALL_VIEWS: View[] = [
   },
   OPEN_APPROVAL,
   ...DECIDED_APPROVALS,
+  ...ALERT_VIEWS,
 ];
 
 /** Strings a user or Azure could put in a name or a message that look like template syntax. */

@@ -64,7 +64,7 @@ describe('CoalescingUpdater', () => {
     expect(sent).toEqual(['final']);
   });
 
-  it('gives up on errors that are not retryable, and says so', async () => {
+  it('gives up on errors that are not retryable, and says so to the caller', async () => {
     const gaveUp: string[] = [];
     const u = new CoalescingUpdater<string>(
       async () => {
@@ -72,7 +72,8 @@ describe('CoalescingUpdater', () => {
       },
       { classify: () => undefined, onGiveUp: (key) => gaveUp.push(key) },
     );
-    await u.update('m1', 'x');
+    await expect(u.update('m1', 'x')).rejects.toThrow('403');
     expect(gaveUp).toEqual(['m1']);
+    await u.idle();
   });
 });

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ChatFaults, FaultCounts } from './chat-faults.js';
+import { ChatFaultDecider } from './chat-faults.js';
 
 export interface ConnectorCall {
   method: string;
@@ -15,18 +17,25 @@ export interface ConnectorCall {
 /**
  * A local Bot Connector (Bot Framework REST API v3): the three calls a bot makes — reply
  * (POST …/activities/{replyToId}), send (POST …/activities) and update (PUT …/activities/{id}) —
- * recorded for assertions, each answered with a fresh activity id. It can be told to throttle.
+ * recorded for assertions, each answered with a fresh activity id. It can be told to throttle the
+ * next calls, and, with `faults`, answer 429 or 5xx to a seeded share of all calls.
  */
 export interface FakeBotConnector {
   url: string;
   calls: ConnectorCall[];
   /** The next `n` calls answer 429 with Retry-After (seconds). */
   throttleNext(n: number, retryAfterSeconds?: number): void;
+  /** Random faults on every call from now on (undefined: none). */
+  setFaults(faults: ChatFaults | undefined): void;
+  faultCounts: FaultCounts;
   close(): Promise<void>;
 }
 
-export async function startFakeBotConnector(): Promise<FakeBotConnector> {
+export async function startFakeBotConnector(
+  options: { faults?: ChatFaults } = {},
+): Promise<FakeBotConnector> {
   const calls: ConnectorCall[] = [];
+  const faults = new ChatFaultDecider(options.faults);
   let throttle = 0;
   let retryAfter = 0;
   const server = createServer((req, res) => {
@@ -43,6 +52,22 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
         res.writeHead(429, { 'retry-after': String(retryAfter), 'content-type': 'application/json' });
         res.end(
           JSON.stringify({ error: { code: 'TooManyRequests', message: 'Throttled by the fake connector.' } }),
+        );
+        return;
+      }
+      const fault = faults.decide();
+      if (fault) {
+        const throttled = fault.kind === 'throttle';
+        res.writeHead(throttled ? 429 : fault.status, {
+          'content-type': 'application/json',
+          ...(throttled ? { 'retry-after': String(fault.retryAfterSeconds) } : {}),
+        });
+        res.end(
+          JSON.stringify({
+            error: throttled
+              ? { code: 'TooManyRequests', message: 'Throttled by the fake connector.' }
+              : { code: 'ServiceError', message: 'The fake connector failed.' },
+          }),
         );
         return;
       }
@@ -70,6 +95,8 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
       throttle = n;
       retryAfter = seconds;
     },
+    setFaults: (f) => faults.set(f),
+    faultCounts: faults.counts,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ChatFaults, FaultCounts } from './chat-faults.js';
+import { ChatFaultDecider } from './chat-faults.js';
 
 export interface SlackCall {
   method: string;
@@ -10,17 +12,24 @@ export interface SlackCall {
 /**
  * A local Slack Web API: the methods the bot calls (auth.test, chat.postMessage, chat.update,
  * views.open), recorded with their arguments (JSON-encoded fields decoded) and answered as Slack
- * does. It can answer `ratelimited` (429 with Retry-After) to the next calls.
+ * does. It can answer `ratelimited` (429 with Retry-After) to the next calls, and, with `faults`,
+ * answer 429 or 5xx to a seeded share of chat.postMessage and chat.update calls.
  */
 export interface FakeSlackApi {
   url: string;
   calls: SlackCall[];
   throttleNext(n: number): void;
+  /** Random faults on posts and updates from now on (undefined: none). */
+  setFaults(faults: ChatFaults | undefined): void;
+  faultCounts: FaultCounts;
   close(): Promise<void>;
 }
 
-export async function startFakeSlackApi(): Promise<FakeSlackApi> {
+const FAULTY_METHODS = new Set(['chat.postMessage', 'chat.update']);
+
+export async function startFakeSlackApi(options: { faults?: ChatFaults } = {}): Promise<FakeSlackApi> {
   const calls: SlackCall[] = [];
+  const faults = new ChatFaultDecider(options.faults);
   let throttle = 0;
   let ts = 1_700_000_000;
   const server = createServer((req, res) => {
@@ -41,6 +50,15 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
         throttle--;
         return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '0' });
       }
+      const fault = FAULTY_METHODS.has(method) ? faults.decide() : undefined;
+      // Slack's rate limit answer: 429, Retry-After in seconds, {ok:false,error:"ratelimited"}.
+      if (fault?.kind === 'throttle')
+        return send(
+          429,
+          { ok: false, error: 'ratelimited' },
+          { 'retry-after': String(fault.retryAfterSeconds) },
+        );
+      if (fault?.kind === 'error') return send(fault.status, { ok: false, error: 'internal_error' });
       calls.push({ method, args });
       switch (method) {
         case 'auth.test':
@@ -74,6 +92,8 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`,
     calls,
     throttleNext: (n) => void (throttle = n),
+    setFaults: (f) => faults.set(f),
+    faultCounts: faults.counts,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
@@ -88,7 +108,7 @@ export async function sendSigned(
   secret: string,
   body: string,
   contentType: 'application/json' | 'application/x-www-form-urlencoded',
-  options: { timestamp?: number; forge?: boolean } = {},
+  options: { timestamp?: number; forge?: boolean; headers?: Record<string, string> } = {},
 ): Promise<{ status: number; text: string }> {
   const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
   const mac = createHmac('sha256', options.forge ? 'not-the-secret' : secret)
@@ -100,6 +120,7 @@ export async function sendSigned(
       'content-type': contentType,
       'x-slack-request-timestamp': timestamp,
       'x-slack-signature': `v0=${mac}`,
+      ...options.headers,
     },
     body,
   });

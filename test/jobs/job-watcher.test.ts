@@ -123,4 +123,40 @@ describe('JobWatcher', () => {
     const view = updates.at(-1)?.view;
     expect(view?.kind === 'job' && view.retainUntil).toBe('2027-01-01');
   });
+
+  it('sends an update the channel gave up again on the next round, so the final state arrives', async () => {
+    const r = await h.service.backupNow({ vm: 'myVM' });
+    let refuse = 2;
+    const shown: View[] = [];
+    const flaky = new JobWatcher({
+      service: h.service,
+      store,
+      defaults,
+      sinks: {
+        flaky: async (_watch, view) => {
+          if (refuse-- > 0) throw new Error('the platform gave up');
+          shown.push(view);
+        },
+      },
+      intervalMs: 10,
+      now: () => h.sandbox.clock.now(),
+    });
+    await flaky.watch(
+      {
+        jobId: r.job.id,
+        vaultName: 'rsv-westus',
+        resourceGroup: 'rg-chatops',
+        platform: 'flaky',
+        messageRef: { id: 4 },
+        extras: {},
+      },
+      r.job,
+    );
+    h.advanceMinutes(60);
+    expect(await flaky.pollOnce()).toMatchObject({ updates: 0, failedUpdates: 1, finished: 0 });
+    expect(await flaky.pollOnce()).toMatchObject({ updates: 0, failedUpdates: 1, finished: 0 });
+    expect(await flaky.pollOnce()).toMatchObject({ updates: 1, failedUpdates: 0, finished: 1 });
+    expect(shown.map((v) => v.kind === 'job' && v.job.status)).toEqual(['Completed']);
+    expect(await flaky.pollOnce()).toMatchObject({ vaults: 0, updates: 0 });
+  });
 });

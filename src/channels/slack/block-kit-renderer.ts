@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { presentJobAlert } from '../../cards/present-alert.js';
 import { presentApproval } from '../../cards/present-approval.js';
 import {
   presentError,
@@ -296,6 +297,22 @@ export function renderBlockKit(view: View): SlackMessage {
           { verb: 'approval.reject', title: 'Reject', data: { approvalId: p.approvalId } },
         ]);
       }
+      break;
+    }
+    case 'job-alert': {
+      const p = presentJobAlert(view);
+      text = p.title;
+      b.header(p.title).section(esc(p.status));
+      for (const e of p.errors)
+        b.section(
+          `:x: *${esc(e.code)}*: ${esc(e.message)}${e.recommendations ? `\n${esc(e.recommendations)}` : ''}`,
+        );
+      if (p.noErrors) b.context(esc(p.noErrors));
+      b.fields(p.facts).section(esc(p.nextStep)).context(esc(p.updated));
+      b.actions([
+        ...p.actions.map((a) => ({ verb: a.verb, title: a.title, data: a.data })),
+        ...(p.portalUrl ? [{ verb: 'link.portal', title: 'View in Azure portal', url: p.portalUrl }] : []),
+      ]);
       break;
     }
   }

@@ -9,6 +9,7 @@ import type { Logger } from '../../logger.js';
 import { answersInPlace } from '../answer-placement.js';
 import { watchReply } from '../watch-reply.js';
 import { CoalescingUpdater } from '../coalescing-updater.js';
+import { RecentDeliveries } from '../recent-deliveries.js';
 import { SendRateLimiter } from '../send-rate-limiter.js';
 import { renderBlockKit } from './block-kit-renderer.js';
 
@@ -43,6 +44,7 @@ export class SlackChannel {
   private readonly updates: CoalescingUpdater<View>;
   // chat.update is a Tier 3 method: about 50 calls a minute per workspace.
   private readonly limiter = new SendRateLimiter([{ perMs: 60_000, max: 50 }]);
+  private readonly deliveries = new RecentDeliveries();
 
   constructor(private readonly o: SlackChannelOptions) {
     const s = o.settings;
@@ -93,6 +95,13 @@ export class SlackChannel {
 
   readonly sink: WatchSink = (watch, view) => this.updates.update(JSON.stringify(watch.messageRef), view);
 
+  /** Posts views nobody asked for (alerts) as new messages in `channel`. */
+  poster(channel: string): (view: View) => Promise<void> {
+    return async (view) => {
+      await this.app.client.chat.postMessage({ channel, ...renderBlockKit(view) });
+    };
+  }
+
   /** Socket Mode connects out; HTTP mode needs nothing more than the route. */
   async start(): Promise<void> {
     if (this.o.settings.mode === 'socket') await this.app.start();
@@ -105,6 +114,17 @@ export class SlackChannel {
 
   private listen(): void {
     const { app } = this;
+    // Slack redelivers an event (same event_id, X-Slack-Retry-Num) whose ack it did not see in
+    // time; running the command again could start a second backup. Events are acked before
+    // middleware runs, so a dropped redelivery still gets its 200.
+    app.use(async ({ body, context, next }) => {
+      const eventId = (body as { event_id?: unknown }).event_id;
+      if (typeof eventId === 'string' && !this.deliveries.firstTime(eventId)) {
+        this.o.logger.info('slack redelivery ignored', { eventId, retryNum: context.retryNum });
+        return;
+      }
+      await next();
+    });
     app.command(this.o.settings.command, async ({ command, ack, client }) => {
       await ack();
       await this.converse(
@@ -220,12 +240,19 @@ export class SlackChannel {
     const reply = await this.o.handle({ platform: 'slack', user, conversationId: channel, text });
     const ts = placeholder.ts;
     if (!ts) return;
-    await client.chat.update({ channel, ts, ...renderBlockKit(reply.view) });
-    await this.watch(reply, { channel, ts });
+    // Through the updater (retried on 429 and 5xx, ordered with the watcher's updates), and the
+    // watch is registered even if this update is given up: a job started here is never left
+    // unwatched, and the watcher's next round repaints the card.
+    const ref = { channel, ts };
+    const shown = await this.updates.update(JSON.stringify(ref), reply.view).then(
+      () => true,
+      () => false,
+    );
+    await this.watch(reply, ref, shown);
   }
 
-  private watch(reply: Reply, ref: SlackMessageRef): Promise<void> {
-    return watchReply(this.o.watcher, reply, 'slack', { ...ref });
+  private watch(reply: Reply, ref: SlackMessageRef, shown = true): Promise<void> {
+    return watchReply(this.o.watcher, reply, 'slack', { ...ref }, shown);
   }
 
   private async sendUpdate(ref: SlackMessageRef, view: View): Promise<void> {

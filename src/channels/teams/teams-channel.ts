@@ -15,6 +15,7 @@ import type { Logger } from '../../logger.js';
 import { answersInPlace } from '../answer-placement.js';
 import { watchReply } from '../watch-reply.js';
 import { CoalescingUpdater } from '../coalescing-updater.js';
+import { RecentDeliveries } from '../recent-deliveries.js';
 import { SendRateLimiter, TEAMS_CONVERSATION_LIMITS } from '../send-rate-limiter.js';
 import { toBotRequest, toBotResponse } from './node-http-bridge.js';
 
@@ -32,7 +33,8 @@ interface TeamsMessageRef {
   activityId: string;
 }
 
-const RETRYABLE = new Set([412, 429, 502, 503, 504]);
+// 500 included: the Bot Connector answers it for passing trouble on its side too.
+const RETRYABLE = new Set([412, 429, 500, 502, 503, 504]);
 
 /**
  * Microsoft Teams on botbuilder's CloudAdapter (the only folder that imports botbuilder). It
@@ -44,6 +46,7 @@ export class TeamsChannel {
   private readonly bot: BackupBot;
   private readonly updates: CoalescingUpdater<View>;
   private readonly limiter = new SendRateLimiter(TEAMS_CONVERSATION_LIMITS);
+  private readonly deliveries = new RecentDeliveries();
 
   constructor(private readonly o: TeamsChannelOptions) {
     const s = o.settings;
@@ -95,23 +98,75 @@ export class TeamsChannel {
   /** The JobWatcher's updates for Teams cards: coalesced per message, retried on throttling. */
   readonly sink: WatchSink = (watch, view) => this.updates.update(JSON.stringify(watch.messageRef), view);
 
+  /**
+   * Posts views nobody asked for (alerts) as new messages in a conversation the bot is in: a
+   * proactive message through the conversation's Bot Connector.
+   */
+  poster(target: {
+    conversationId: string;
+    serviceUrl: string;
+    tenantId?: string;
+  }): (view: View) => Promise<void> {
+    const reference: Partial<ConversationReference> = {
+      channelId: 'msteams',
+      serviceUrl: target.serviceUrl,
+      conversation: {
+        id: target.conversationId,
+        isGroup: true,
+        conversationType: 'channel',
+        name: '',
+        ...(target.tenantId ? { tenantId: target.tenantId } : {}),
+      },
+    };
+    return async (view) => {
+      await this.limiter.acquire(target.conversationId);
+      await this.adapter.continueConversationAsync(
+        this.o.settings.appId ?? '',
+        reference,
+        async (context) => {
+          // context.sendActivity would reply to the continuation event's made-up id: a new message
+          // is a send to the conversation (POST …/activities), which the adapter makes directly.
+          const activity = TurnContext.applyConversationReference(
+            { type: 'message', attachments: [this.card(view)] },
+            reference,
+          );
+          await context.adapter.sendActivities(context, [activity]);
+        },
+      );
+    };
+  }
+
   /** Waits for queued card updates (tests, shutdown). */
   idle(): Promise<void> {
     return this.updates.idle();
   }
 
   async onMessage(context: TurnContext): Promise<void> {
+    // The Bot Framework may deliver an activity again (same id) when its first delivery was not
+    // answered in time; running the command twice could start a second backup.
+    const { id, conversation } = context.activity;
+    const delivery = id ? `${conversation.id}|${id}` : undefined;
+    if (delivery && !this.deliveries.firstTime(delivery)) {
+      this.o.logger.info('teams redelivery ignored', { activityId: id });
+      return;
+    }
     const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '';
-    const placeholder = await context.sendActivity({
-      attachments: [
-        this.card({
-          kind: 'message',
-          tone: 'info',
-          title: 'Working on it…',
-          text: text.trim().slice(0, 200),
-        }),
-      ],
-    });
+    const placeholder = await context
+      .sendActivity({
+        attachments: [
+          this.card({
+            kind: 'message',
+            tone: 'info',
+            title: 'Working on it…',
+            text: text.trim().slice(0, 200),
+          }),
+        ],
+      })
+      .catch((e: unknown) => {
+        // Nothing has run yet: a redelivery of this activity may try again.
+        if (delivery) this.deliveries.forget(delivery);
+        throw e;
+      });
     const activityId = placeholder?.id;
     const request: ChatRequest = {
       platform: 'teams',
@@ -132,8 +187,12 @@ export class TeamsChannel {
   private async answer(request: ChatRequest, ref: TeamsMessageRef): Promise<void> {
     try {
       const reply = await this.o.handle(request);
-      await this.updates.update(JSON.stringify(ref), reply.view);
-      await this.watchRef(reply, ref);
+      // A given-up update still registers the watch: the watcher's next round repaints the card.
+      const shown = await this.updates.update(JSON.stringify(ref), reply.view).then(
+        () => true,
+        () => false,
+      );
+      await this.watchRef(reply, ref, shown);
     } catch (e) {
       this.o.logger.error('teams answer failed', { error: e instanceof Error ? e.stack : String(e) });
     }
@@ -189,8 +248,8 @@ export class TeamsChannel {
     });
   }
 
-  private watchRef(reply: Reply, ref: TeamsMessageRef): Promise<void> {
-    return watchReply(this.o.watcher, reply, 'teams', ref as unknown as Record<string, unknown>);
+  private watchRef(reply: Reply, ref: TeamsMessageRef, shown = true): Promise<void> {
+    return watchReply(this.o.watcher, reply, 'teams', ref as unknown as Record<string, unknown>, shown);
   }
 
   private async sendUpdate(ref: TeamsMessageRef, view: View): Promise<void> {

@@ -27,6 +27,8 @@ export interface WebChatOptions {
 }
 
 const ROOM = /^[\w-]{1,64}$/;
+/** The room the page opens without `?room=`. */
+const DEFAULT_ROOM = 'ops';
 const PUBLIC = fileURLToPath(new URL('./public/', import.meta.url));
 const ASSETS: Record<string, { file: string; type: string }> = {
   '/': { file: `${PUBLIC}index.html`, type: 'text/html; charset=utf-8' },
@@ -60,6 +62,11 @@ export class WebChat {
     const updated = await this.o.messages.updateCard(id, this.o.renderCard(view), this.now());
     if (updated) this.broadcast(updated.conversationId, 'update', updated);
   };
+
+  /** Posts a view nobody asked for (an alert) in the default room. */
+  async announce(view: View): Promise<void> {
+    await this.post({ conversationId: DEFAULT_ROOM, author: 'bot', card: this.o.renderCard(view) });
+  }
 
   readonly routes: RouteHandler = async (req, res, url) => {
     const asset = ASSETS[url.pathname];
@@ -195,7 +202,7 @@ export class WebChat {
 }
 
 function room(value: unknown): string {
-  const r = typeof value === 'string' && value ? value : 'ops';
+  const r = typeof value === 'string' && value ? value : DEFAULT_ROOM;
   if (!ROOM.test(r))
     throw new AppError('validation.room', 'Room names are letters, digits, - and _.', { statusCode: 400 });
   return r;

@@ -1,12 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ArmError } from '../arm-errors.js';
 import type { FaultInjector, FaultSettings } from '../fault-controller.js';
 import type { RequestBody } from '../http-io.js';
 import { sendJson } from '../http-io.js';
 import type { SandboxContext } from '../sandbox-context.js';
+import { startScheduledBackup } from '../scheduled-backup.js';
 
 /**
- * Control routes for demos and end-to-end tests (no auth, never faulted): health, the clock, faults
- * and planned job failures.
+ * Control routes for demos and end-to-end tests (no auth, never faulted): health, the clock, faults,
+ * planned job failures and scheduled backups.
  */
 export function handleControl(
   ctx: SandboxContext,
@@ -27,7 +29,7 @@ export function handleControl(
   }
   if (method === 'GET' && path === '/_sandbox/clock') {
     ctx.engine.catchUp();
-    return send(200, { now: ctx.clock.now().toISOString() });
+    return send(200, { now: ctx.clock.now().toISOString(), speed: ctx.clock.speed });
   }
   if (method === 'POST' && path === '/_sandbox/clock/advance') {
     const ms = Number(url.searchParams.get('ms'));
@@ -59,6 +61,16 @@ export function handleControl(
     if (phase !== 'snapshot' && phase !== 'transfer') return refuse(400, 'phase is snapshot or transfer.');
     ctx.world.plannedFailures.set(vm.name.toLowerCase(), phase);
     return send(200, { vm: vm.name, phase });
+  }
+  const scheduled = /^\/_sandbox\/vms\/([^/]+)\/scheduled-backup$/i.exec(path);
+  if (method === 'POST' && scheduled) {
+    try {
+      const job = startScheduledBackup(ctx, decodeURIComponent(scheduled[1]!));
+      return send(202, { jobId: job.id, vm: job.vmName, isUserTriggered: job.isUserTriggered });
+    } catch (e) {
+      if (e instanceof ArmError) return send(e.status, e.body());
+      throw e;
+    }
   }
   refuse(404, `No control route ${method} ${path}.`);
 }

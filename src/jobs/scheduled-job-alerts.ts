@@ -1,0 +1,230 @@
+import type { BackupService } from '../azure/backup-service.js';
+import type { JobAlertView, View } from '../cards/views.js';
+import type { ChatDefaults } from '../chat/command.js';
+import { toJobView } from '../chat/job-view.js';
+import type { BackupJob, JobStatus } from '../domain/index.js';
+import type { Logger } from '../logger.js';
+import { silentLogger } from '../logger.js';
+import type { AlertStore } from '../store/alert-store.js';
+
+/** A place alerts are posted to: `slack:C123`, `teams:<conversation id>`, `web`. */
+export interface AlertTarget {
+  id: string;
+  post(view: View): Promise<void>;
+}
+
+export interface AlertedVault {
+  vault: string;
+  resourceGroup: string;
+}
+
+export interface ScheduledJobAlerterOptions {
+  service: BackupService;
+  store: AlertStore;
+  vaults: AlertedVault[];
+  targets: AlertTarget[];
+  defaults: ChatDefaults;
+  intervalMs: number;
+  now?: () => Date;
+  logger?: Logger;
+}
+
+export interface AlertRoundStats {
+  status: JobStatus;
+  listCalls: number;
+  detailCalls: number;
+  alerts: number;
+}
+
+/** The outcomes alerted; the jobs `$filter` takes one status, so rounds take turns. */
+export const ALERTED_STATUSES = ['Failed', 'CompletedWithWarnings'] as const satisfies JobStatus[];
+/** How far back a round lists jobs by start time: a transfer can take days before it fails. */
+export const ALERT_JOB_SPAN_MS = 7 * 86_400_000;
+/** The most failed jobs of one status read from one vault in a round. */
+const MAX_LISTED = 200;
+
+/**
+ * Posts one alert card per scheduled backup (`isUserTriggered: false`) that ends Failed or
+ * CompletedWithWarnings in the watched vaults. A round costs one `backupJobs.list` per vault,
+ * filtered by status (Failed and CompletedWithWarnings in turn) and start time, plus one job-details
+ * read per new failure (the list carries no task list, so only details tell the failed phase).
+ *
+ * Exactly once per job and target, across restarts: each alert is claimed by inserting its row
+ * before posting, given back if the post fails (retried next round). A crash between claim and post
+ * loses that alert rather than risking a duplicate. Jobs that ended before a target first watched a
+ * vault are never alerted, so a first start does not flood the channel with old failures.
+ */
+export class ScheduledJobAlerter {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private round = 0;
+  private readonly now: () => Date;
+  private readonly log: Logger;
+
+  constructor(private readonly o: ScheduledJobAlerterOptions) {
+    this.now = o.now ?? (() => new Date());
+    this.log = o.logger ?? silentLogger;
+  }
+
+  /** Polls at once (so the watch starts now), then every interval. */
+  start(): void {
+    if (this.timer) return;
+    const loop = async (): Promise<void> => {
+      await this.pollOnce().catch(() => undefined);
+      if (!this.timer) return;
+      this.timer = setTimeout(() => void loop(), this.o.intervalMs);
+      this.timer.unref();
+    };
+    this.timer = setTimeout(() => void loop(), 0);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** One round: one list call per vault for this round's status. */
+  async pollOnce(): Promise<AlertRoundStats> {
+    const status = ALERTED_STATUSES[this.round % ALERTED_STATUSES.length]!;
+    const stats: AlertRoundStats = { status, listCalls: 0, detailCalls: 0, alerts: 0 };
+    if (this.running) return stats;
+    this.running = true;
+    this.round++;
+    try {
+      for (const vault of this.o.vaults) {
+        // One vault's failure (deleted, throttled) does not keep the others from being watched.
+        await this.pollVault(vault, status, stats).catch((e: unknown) =>
+          this.log.warn('alert round failed for a vault', {
+            vault: `${vault.resourceGroup}/${vault.vault}`,
+            error: e instanceof Error ? e.message : String(e),
+          }),
+        );
+      }
+      return stats;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async pollVault(v: AlertedVault, status: JobStatus, stats: AlertRoundStats): Promise<void> {
+    const now = this.now();
+    const target = { vault: v.vault, resourceGroup: v.resourceGroup };
+    const since = new Map<string, number>();
+    for (const t of this.o.targets) {
+      since.set(t.id, (await this.o.store.watchingSince(scopeOf(t, v), now)).getTime());
+    }
+    const listed = await this.o.service.listJobs(
+      {
+        status,
+        operation: 'Backup',
+        since: new Date(now.getTime() - ALERT_JOB_SPAN_MS),
+        // Azure's clock may run a little ahead of ours: a job it just started is still in range.
+        until: new Date(now.getTime() + 3_600_000),
+        limit: MAX_LISTED,
+      },
+      target,
+    );
+    stats.listCalls++;
+    const scheduled = listed.filter(isAlertable);
+    const due = new Map<string, AlertTarget[]>();
+    for (const t of this.o.targets) {
+      const known = await this.o.store.known(
+        t.id,
+        scheduled.map((j) => j.id),
+      );
+      for (const job of scheduled) {
+        if (known.has(job.id) || endedAt(job) < since.get(t.id)!) continue;
+        due.set(job.id, [...(due.get(job.id) ?? []), t]);
+      }
+    }
+    for (const job of scheduled) {
+      const targets = due.get(job.id);
+      if (!targets) continue;
+      const detailed = await this.details(job, target, stats);
+      const view = this.viewOf(detailed, v);
+      for (const t of targets) if (await this.alert(t, v, detailed, view)) stats.alerts++;
+    }
+  }
+
+  /** The job with its phases; the listed job when its details cannot be read. */
+  private async details(
+    job: BackupJob,
+    target: { vault: string; resourceGroup: string },
+    stats: AlertRoundStats,
+  ) {
+    try {
+      stats.detailCalls++;
+      return await this.o.service.getJob(job.id, target);
+    } catch (e) {
+      this.log.warn('alert: job details unavailable', {
+        jobId: job.id,
+        error: e instanceof Error ? e.message : String(e),
+      });
+      return job;
+    }
+  }
+
+  private async alert(t: AlertTarget, v: AlertedVault, job: BackupJob, view: View): Promise<boolean> {
+    const claimed = await this.o.store.claim(
+      t.id,
+      {
+        jobId: job.id,
+        vaultName: v.vault,
+        resourceGroup: v.resourceGroup,
+        status: job.status,
+        endedAt: new Date(endedAt(job)).toISOString(),
+      },
+      this.now(),
+    );
+    if (!claimed) return false;
+    try {
+      await t.post(view);
+    } catch (e) {
+      await this.o.store.release(t.id, job.id);
+      this.log.warn('alert not posted; retried next round', {
+        target: t.id,
+        jobId: job.id,
+        error: e instanceof Error ? e.message : String(e),
+      });
+      return false;
+    }
+    await this.o.store.markSent(t.id, job.id);
+    this.log.info('alert posted', { target: t.id, jobId: job.id, status: job.status });
+    return true;
+  }
+
+  private viewOf(job: BackupJob, v: AlertedVault): JobAlertView {
+    const d = this.o.defaults;
+    const inDefaultVault =
+      v.vault.toLowerCase() === d.vaultName.toLowerCase() &&
+      v.resourceGroup.toLowerCase() === d.vaultResourceGroup.toLowerCase();
+    const asOf = this.now();
+    const { portalUrl } = toJobView(job, d, asOf, { resourceGroup: v.resourceGroup });
+    return {
+      kind: 'job-alert',
+      job,
+      resourceGroup: v.resourceGroup,
+      inDefaultVault,
+      asOf: asOf.toISOString(),
+      ...(portalUrl ? { portalUrl } : {}),
+    };
+  }
+}
+
+/** A scheduled backup that ended badly (a list without `isUserTriggered` alerts nothing). */
+function isAlertable(job: BackupJob): boolean {
+  return (
+    job.isUserTriggered === false &&
+    job.operation === 'Backup' &&
+    (ALERTED_STATUSES as readonly string[]).includes(job.status)
+  );
+}
+
+function endedAt(job: BackupJob): number {
+  return Date.parse(job.endTime ?? job.startTime ?? '') || 0;
+}
+
+function scopeOf(t: AlertTarget, v: AlertedVault): string {
+  return `${t.id}|${v.resourceGroup.toLowerCase()}/${v.vault.toLowerCase()}`;
+}

@@ -1,0 +1,112 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+export interface VaultLeaseOptions {
+  db: Kysely<Database>;
+  /** This replica's name; unique among the replicas sharing the database. */
+  replicaId: string;
+  /** How long a lease (and a heartbeat) lasts without renewal: a dead replica's vaults wait this long. */
+  ttlMs: number;
+  /** Wall-clock time, shared by the replicas (not a sandbox's simulated clock). */
+  now?: () => Date;
+}
+
+/**
+ * Shares the vaults to poll among the replicas on one database. Each round a replica renews its
+ * heartbeat, works out its fair share (vaults ÷ live replicas, rounded up), keeps the leases it
+ * holds up to that share, hands back the rest, and claims free or expired ones. A claim is one
+ * conditional upsert, so two replicas never hold the same vault; a replica that dies stops renewing
+ * and its vaults pass to the others once its leases expire.
+ */
+export class VaultLeases {
+  private readonly now: () => Date;
+
+  constructor(private readonly o: VaultLeaseOptions) {
+    this.now = o.now ?? (() => new Date());
+  }
+
+  get replicaId(): string {
+    return this.o.replicaId;
+  }
+
+  /** The vaults, of `vaultKeys`, that this replica holds for the next `ttlMs`. */
+  async claimShare(vaultKeys: readonly string[]): Promise<Set<string>> {
+    const now = this.now();
+    await this.heartbeat(now);
+    const held = new Set<string>();
+    if (vaultKeys.length === 0) return held;
+    const share = Math.ceil(vaultKeys.length / (await this.liveReplicas(now)));
+    const rows = await this.o.db
+      .selectFrom('vault_leases')
+      .selectAll()
+      .where('vault_key', 'in', [...vaultKeys])
+      .execute();
+    const byKey = new Map(rows.map((r) => [r.vault_key, r]));
+    const nowIso = now.toISOString();
+    const mine = vaultKeys.filter((k) => byKey.get(k)?.holder === this.o.replicaId);
+    const free = vaultKeys.filter((k) => {
+      const lease = byKey.get(k);
+      return !lease || (lease.holder !== this.o.replicaId && lease.expires_at <= nowIso);
+    });
+    // Over our share (another replica has joined): hand the surplus back for it to take.
+    const surplus = mine.slice(share);
+    if (surplus.length > 0) await this.release(surplus);
+    for (const key of [...mine.slice(0, share), ...free]) {
+      if (held.size >= share) break;
+      if (await this.claim(key, now)) held.add(key);
+    }
+    return held;
+  }
+
+  /** Gives every lease back (a clean stop), so the other replicas need not wait for expiry. */
+  async releaseAll(): Promise<void> {
+    await this.o.db.deleteFrom('vault_leases').where('holder', '=', this.o.replicaId).execute();
+    await this.o.db.deleteFrom('replicas').where('replica_id', '=', this.o.replicaId).execute();
+  }
+
+  private async claim(key: string, now: Date): Promise<boolean> {
+    const expiresAt = new Date(now.getTime() + this.o.ttlMs).toISOString();
+    const result = await this.o.db
+      .insertInto('vault_leases')
+      .values({ vault_key: key, holder: this.o.replicaId, expires_at: expiresAt })
+      .onConflict((oc) =>
+        oc
+          .column('vault_key')
+          .doUpdateSet({ holder: this.o.replicaId, expires_at: expiresAt })
+          .where((eb) =>
+            eb.or([
+              eb('vault_leases.holder', '=', this.o.replicaId),
+              eb('vault_leases.expires_at', '<=', now.toISOString()),
+            ]),
+          ),
+      )
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  private async release(keys: string[]): Promise<void> {
+    await this.o.db
+      .deleteFrom('vault_leases')
+      .where('holder', '=', this.o.replicaId)
+      .where('vault_key', 'in', keys)
+      .execute();
+  }
+
+  private async heartbeat(now: Date): Promise<void> {
+    await this.o.db
+      .insertInto('replicas')
+      .values({ replica_id: this.o.replicaId, seen_at: now.toISOString() })
+      .onConflict((oc) => oc.column('replica_id').doUpdateSet({ seen_at: now.toISOString() }))
+      .execute();
+  }
+
+  private async liveReplicas(now: Date): Promise<number> {
+    const since = new Date(now.getTime() - this.o.ttlMs).toISOString();
+    const row = await this.o.db
+      .selectFrom('replicas')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .where('seen_at', '>', since)
+      .executeTakeFirst();
+    return Math.max(1, Number(row?.n ?? 1));
+  }
+}
