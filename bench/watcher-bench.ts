@@ -5,7 +5,6 @@
  * p50/p95/max, updates sent vs phase changes, and RSS. Both watchers watch the same jobs on the
  * same simulated clock; each one's reads are counted around its own polling.
  */
-import { randomUUID } from 'node:crypto';
 import { createBackupService } from '../src/azure/create-backup-service.js';
 import type { View } from '../src/cards/views.js';
 import { loadConfig } from '../src/config.js';
@@ -30,45 +29,9 @@ const sandbox = await startSandbox({
   jobPageSize: 200,
 });
 const { world, clock } = sandbox;
-const seedVault = [...world.vaults.values()][0]!;
-const enhanced = world.policies.get(
-  world.policyKey(world.vaultKey(seedVault.resourceGroup, seedVault.name), 'EnhancedPolicy'),
-)!;
-const vmNames: { vm: string; vault: string; rg: string }[] = [];
-for (let v = 0; v < VAULTS; v++) {
-  const rg = `rg-bench-${v}`;
-  world.resourceGroups.set(rg, { name: rg, location: 'westus' });
-  const vault = world.addVault(rg, `rsv-bench-${v}`, 'westus');
-  const vaultKey = world.vaultKey(rg, vault.name);
-  world.policies.set(world.policyKey(vaultKey, 'EnhancedPolicy'), { ...enhanced, vaultKey });
-  for (let i = 0; i < VMS_PER_VAULT; i++) {
-    const vm = world.addVm({
-      vmId: randomUUID(),
-      name: `vm-${v}-${i}`,
-      resourceGroup: rg,
-      location: 'westus',
-      osType: 'Linux',
-      osName: 'ubuntu',
-      osVersion: '22.04',
-      vmSize: 'Standard_B2s',
-      powerState: 'running',
-      agentVersion: '2.10.0.8',
-    });
-    world.discovered.add(vm.id.toLowerCase());
-    world.protectedItems.set(world.itemKey(vaultKey, vm.id), {
-      vaultKey,
-      vmResourceId: vm.id,
-      vmName: vm.name,
-      resourceGroup: rg,
-      containerName: `IaasVMContainer;iaasvmcontainerv2;${rg};${vm.name}`,
-      itemName: `VM;iaasvmcontainerv2;${rg};${vm.name}`,
-      policyName: 'EnhancedPolicy',
-      state: 'Protected',
-      protectedItemDataId: String(i),
-    });
-    vmNames.push({ vm: vm.name, vault: vault.name, rg });
-  }
-}
+const vmNames = sandbox
+  .addFleet({ prefix: 'bench', vms: VAULTS * VMS_PER_VAULT, vaults: VAULTS })
+  .map((f) => ({ vm: f.vm, vault: f.vault, rg: f.resourceGroup }));
 
 const azure = { ...loadConfig({}).azure, retry: { maxRetries: 3, retryDelayInMs: 5, maxRetryDelayInMs: 50 } };
 const service = createBackupService({ azure, sandbox, now: () => clock.now() });
@@ -131,7 +94,7 @@ for (let t = 0; t <= HOUR_S; t += STEP_S) {
   // New jobs, as the posting channel knows them: snapshot in progress.
   for (let k = 0; k < perStep && started.length < vmNames.length; k++) {
     const target = vmNames[started.length]!;
-    const id = sandbox.startBackup(target.vm);
+    const id = sandbox.startScheduledBackup(target.vm);
     started.push({ id, vault: target.vault, rg: target.rg });
     const initial = {
       phases: { snapshot: { status: 'InProgress' }, transfer: { status: 'NotStarted' } },

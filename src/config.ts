@@ -54,6 +54,10 @@ export interface SandboxSettings {
   faults: SandboxFaultSettings;
   /** Seed of the fault-injection random numbers, so a run can be repeated. */
   seed: number;
+  /** Where `npm run sandbox` writes its certificate and a bot given SANDBOX_URL reads it. */
+  certificateFile: string;
+  /** The Recovery Services request budget the sandbox enforces (token bucket), or off. */
+  requestBudget: { capacity: number; refillPerSecond: number } | false;
   /**
    * A sandbox already running elsewhere (`npm run sandbox`), shared by several bots, instead of one
    * embedded in this process; with the file of the certificate it serves.
@@ -87,6 +91,11 @@ export interface SlackSettings {
   command: string;
   /** Slack Web API base URL (tests point it at a local fake). */
   apiUrl?: string;
+  /**
+   * chat.update calls a replica makes per minute: Slack's Tier 3 allows about 50 per workspace
+   * (more in bursts). With several replicas, divide the workspace's budget between them.
+   */
+  updatesPerMinute: number;
 }
 
 /** Where alerts about failed scheduled backups go, besides the web chat when it is on. */
@@ -195,12 +204,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
       retryAfterMs: read.int('SANDBOX_RETRY_AFTER_MS', 1_000, 0, 600_000),
     },
     seed: read.int('SANDBOX_SEED', 1, 0, 2 ** 31 - 1),
+    certificateFile: read.string('SANDBOX_CA_FILE') ?? SANDBOX_CERTIFICATE_FILE,
+    requestBudget: readRequestBudget(read.string('SANDBOX_REQUEST_BUDGET'), problems),
   };
   const sharedSandbox = read.url('SANDBOX_URL');
   if (sharedSandbox && sandbox) {
     sandboxSettings.external = {
       url: sharedSandbox.replace(/\/+$/, ''),
-      caFile: read.string('SANDBOX_CA_FILE') ?? SANDBOX_CERTIFICATE_FILE,
+      caFile: sandboxSettings.certificateFile,
     };
   }
 
@@ -245,6 +256,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       mode: read.oneOf('SLACK_MODE', ['http', 'socket'] as const, appToken ? 'socket' : 'http'),
       command: read.string('SLACK_COMMAND') ?? '/backup',
       apiUrl: read.url('SLACK_API_URL', true),
+      updatesPerMinute: read.int('SLACK_UPDATES_PER_MINUTE', 50, 1, 100_000),
     };
     if (slack.mode === 'http' && !slack.signingSecret)
       problems.push('SLACK_SIGNING_SECRET is required for Slack in HTTP mode.');
@@ -351,6 +363,19 @@ function readAlertSettings(
     vaults.push({ vault: config.azure.vaultName, resourceGroup: config.azure.vaultResourceGroup });
   }
   return { ...(channel ? { channel } : {}), vaults, intervalMs };
+}
+
+/** SANDBOX_REQUEST_BUDGET: `<capacity>/<refill per second>` (default 300/10, as Azure's), or `off`. */
+function readRequestBudget(raw: string | undefined, problems: string[]): SandboxSettings['requestBudget'] {
+  if (raw === 'off') return false;
+  const m = /^(\d+)\/(\d+(?:\.\d+)?)$/.exec(raw ?? '300/10');
+  const capacity = Number(m?.[1]);
+  const refillPerSecond = Number(m?.[2]);
+  if (!m || capacity < 1 || capacity > 1_000_000 || refillPerSecond > 100_000) {
+    problems.push(`SANDBOX_REQUEST_BUDGET must be <capacity>/<refill per second> (like 300/10) or off.`);
+    return false;
+  }
+  return { capacity, refillPerSecond };
 }
 
 /** Reads typed values, collecting every problem instead of stopping at the first. */

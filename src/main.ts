@@ -21,12 +21,14 @@ import { createJsonLogger } from './logger.js';
 import { Metrics, armOperation } from './metrics/metrics.js';
 import { SANDBOX_CHAT_USERS } from './sandbox/seed-ids.js';
 import type { Sandbox } from './sandbox/server.js';
+import { sandboxOptionsOf } from './sandbox/sandbox-options.js';
 import { startSandbox } from './sandbox/server.js';
 import type { SandboxLink } from './sandbox/shared-sandbox.js';
 import { connectToSandbox } from './sandbox/shared-sandbox.js';
 import { openStore } from './store/open-database.js';
 import { VaultLeases } from './store/vault-leases.js';
 import { AlertStore } from './store/alert-store.js';
+import { DeliveryStore } from './store/delivery-store.js';
 import { WatchStore } from './store/watch-store.js';
 import { WebMessageStore } from './store/web-message-store.js';
 
@@ -45,19 +47,15 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
   const external = config.azure.mode === 'sandbox' ? config.sandbox.external : undefined;
   const embedded =
     config.azure.mode === 'sandbox' && !external
-      ? await startSandbox({
-          port: config.sandbox.port,
-          clockSpeed: config.sandbox.clockSpeed,
-          snapshotMinutes: config.sandbox.snapshotMinutes,
-          transferMinutes: config.sandbox.transferMinutes,
-          faults: config.sandbox.faults,
-          seed: config.sandbox.seed,
-        })
+      ? await startSandbox(sandboxOptionsOf(config.sandbox))
       : undefined;
   const sandbox: SandboxLink | undefined = external ? await connectToSandbox(external) : embedded;
   // With the sandbox, its simulated clock is the bot's clock, so job times and elapsed times agree.
   const now = sandbox ? () => sandbox.clock.now() : () => new Date();
-  const store = await openStore(config.databaseUrl ?? config.databasePath);
+  const store = await openStore(config.databaseUrl ?? config.databasePath, {
+    onConnectionError: (e) =>
+      logger.warn('database connection lost; it is reopened when needed', { error: e.message }),
+  });
   const { db } = store;
   const watchStore = new WatchStore(db);
   const metrics = new Metrics({
@@ -146,6 +144,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     },
   ];
   const alertTargets: AlertTarget[] = [];
+  const deliveries = new DeliveryStore(db);
   if (config.webChat) {
     const web = new WebChat({
       handle: (r) => registry.handle(r),
@@ -167,6 +166,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
       handle: (r) => registry.handle(r),
       watcher,
       renderCard: (v) => renderAdaptiveCard(v) as unknown as Record<string, unknown>,
+      deliveries,
       logger,
     });
     addSink('teams', teams.sink);
@@ -174,7 +174,13 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
   }
   let slack: SlackChannel | undefined;
   if (config.slack) {
-    slack = new SlackChannel({ settings: config.slack, handle: (r) => registry.handle(r), watcher, logger });
+    slack = new SlackChannel({
+      settings: config.slack,
+      handle: (r) => registry.handle(r),
+      watcher,
+      deliveries,
+      logger,
+    });
     addSink('slack', slack.sink);
     handlers.push(slack.routes);
   }
@@ -202,6 +208,22 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
   await slack?.start();
   watcher.start();
   alerter?.start();
+  // Requests a crash left half-run are closed (never re-run), lapsed ones expired: at start, then
+  // each minute. A run takes at most the operation timeout (real time; approvals are stamped by
+  // `now`, the sandbox's faster clock in sandbox mode), so twice that is surely dead.
+  const clockRate = sandbox ? Math.max(1, config.sandbox.clockSpeed) : 1;
+  const sweepApprovals = (): Promise<void> =>
+    approvals
+      .sweep(2 * config.azure.operationTimeoutMs * clockRate)
+      .then((r) => {
+        if (r.interrupted > 0) logger.warn('approvals interrupted by a stop were closed', r);
+      })
+      .catch((e: unknown) =>
+        logger.warn('approval sweep failed', { error: e instanceof Error ? e.message : String(e) }),
+      );
+  await sweepApprovals();
+  const sweeper = setInterval(() => void sweepApprovals(), 60_000);
+  sweeper.unref();
   logger.info('started', {
     url: http.url,
     mode: config.azure.mode,
@@ -218,6 +240,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     watcher,
     sandbox: embedded,
     async stop() {
+      clearInterval(sweeper);
       await watcher.stop();
       alerter?.stop();
       await leases?.releaseAll().catch(() => undefined);

@@ -44,6 +44,9 @@ export interface ApprovalWorkflowOptions {
   now?: () => Date;
 }
 
+/** Who the audit names for steps the bot takes by itself. */
+const SYSTEM: Requester = { id: 'system', name: 'backup-chatops' };
+
 export class ApprovalWorkflow {
   private readonly now: () => Date;
   private readonly ttlMs: number;
@@ -154,6 +157,45 @@ export class ApprovalWorkflow {
     await this.transition(id, 'executing', { state, outcome });
     await this.audit(decider, platform, `approval.${state}`, row.target, `request ${id}: ${outcome}`);
     return this.view(id);
+  }
+
+  /**
+   * After a crash: requests left `approved` or `executing` for longer than any run can take (the
+   * bot stopped while running them) are marked `failed` and never run again — whether Azure
+   * finished the action is unknown, so the outcome says to check. Open requests past their expiry
+   * are marked `expired`. Safe beside live replicas: a run still under way is younger than `staleMs`.
+   */
+  async sweep(staleMs: number): Promise<{ interrupted: number; expired: number }> {
+    const now = this.now();
+    const cutoff = new Date(now.getTime() - staleMs).toISOString();
+    const stale = await this.o.db
+      .selectFrom('approvals')
+      .selectAll()
+      .where('state', 'in', ['approved', 'executing'])
+      .where('decided_at', '<', cutoff)
+      .execute();
+    let interrupted = 0;
+    for (const row of stale) {
+      const outcome =
+        'Interrupted: the bot stopped while this ran, and it was not run again. Check in Azure whether it finished.';
+      if (!(await this.transition(row.id, row.state as ApprovalState, { state: 'failed', outcome })))
+        continue;
+      interrupted++;
+      await this.audit(SYSTEM, row.platform, 'approval.failed', row.target, `request ${row.id}: ${outcome}`);
+    }
+    const lapsed = await this.o.db
+      .selectFrom('approvals')
+      .selectAll()
+      .where('state', '=', 'requested')
+      .where('expires_at', '<=', now.toISOString())
+      .execute();
+    let expired = 0;
+    for (const row of lapsed) {
+      if (!(await this.transition(row.id, 'requested', { state: 'expired' }))) continue;
+      expired++;
+      await this.audit(SYSTEM, row.platform, 'approval.expired', row.target, `request ${row.id} expired`);
+    }
+    return { interrupted, expired };
   }
 
   /** The requester withdraws an open request. */

@@ -105,6 +105,8 @@ export function presentJob(v: JobView) {
     facts,
     canRefresh: !final,
     jobId: job.id,
+    // The refresh names the job's vault, which may not be the default one.
+    refreshData: { jobId: job.id, vault: job.vaultName, resourceGroup: v.resourceGroup ?? '' },
     portalUrl: v.portalUrl ?? '',
     updated: `Updated ${formatTime(v.asOf)}`,
   };

@@ -111,6 +111,8 @@ export interface EnableBackupView {
 export interface JobView {
   kind: 'job';
   job: BackupJob;
+  /** The resource group of the job's vault (cards' refresh names the vault). */
+  resourceGroup?: string;
   /** When the view was made: elapsed times are computed against it. */
   asOf: string;
   /** Last day the recovery point is kept, for a backup started from chat. */

@@ -18,3 +18,7 @@ export function requiredField(data: Record<string, string>, key: string): string
     });
   return v;
 }
+
+export function optionalField(data: Record<string, string>, key: string): string | undefined {
+  return data[key]?.trim() || undefined;
+}

@@ -13,6 +13,7 @@ export function toJobView(
   return {
     kind: 'job',
     job,
+    resourceGroup: rg,
     asOf: asOf.toISOString(),
     ...(extras.retainUntil ? { retainUntil: extras.retainUntil } : {}),
     ...(extras.consistency ? { consistency: extras.consistency } : {}),

@@ -25,7 +25,10 @@ export interface JobWatcherOptions {
   /** Told of every completed round (metrics). */
   onRound?: (stats: RoundStats, seconds: number) => void;
   /** With several replicas on one database: which vaults this one polls (see VaultLeases). */
-  leases?: { claimShare(vaultKeys: readonly string[]): Promise<Set<string>> };
+  leases?: {
+    claimShare(vaultKeys: readonly string[]): Promise<Set<string>>;
+    renew(vaultKey: string): Promise<boolean>;
+  };
 }
 
 export interface RoundStats {
@@ -108,7 +111,13 @@ export class JobWatcher {
         for (const key of byVault.keys()) if (!held.has(key)) byVault.delete(key);
       }
       const started = performance.now();
-      for (const group of byVault.values()) {
+      for (const [key, group] of byVault) {
+        // A round can outlast a lease (throttled reads, slow chat): renewed per vault, and a vault
+        // whose lease another replica took meanwhile is left to it.
+        if (this.o.leases && !(await this.o.leases.renew(key))) {
+          stats.vaultsElsewhere++;
+          continue;
+        }
         stats.vaults++;
         await this.pollVault(group, stats);
       }

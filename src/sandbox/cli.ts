@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
-import { ConfigError, SANDBOX_CERTIFICATE_FILE, loadConfig } from '../config.js';
+import { ConfigError, loadConfig } from '../config.js';
 import type { SandboxSettings } from '../config.js';
 import { SANDBOX_SUBSCRIPTION_ID, SANDBOX_VAULT_NAME, SANDBOX_VAULT_RESOURCE_GROUP } from './seed-ids.js';
+import { sandboxOptionsOf } from './sandbox-options.js';
 import { startSandbox } from './server.js';
 
 /** `npm run sandbox`: the local Azure alone, for trying the SDKs, curl or the bot against it. */
@@ -13,16 +14,10 @@ try {
   process.stderr.write(`${e.message}\n`);
   process.exit(1);
 }
-const sandbox = await startSandbox({
-  port: settings.port,
-  clockSpeed: settings.clockSpeed,
-  snapshotMinutes: settings.snapshotMinutes,
-  transferMinutes: settings.transferMinutes,
-  faults: settings.faults,
-  seed: settings.seed,
-});
-// A fixed path, so NODE_EXTRA_CA_CERTS or a bot's SANDBOX_CA_FILE keeps working across restarts.
-const certFile = SANDBOX_CERTIFICATE_FILE;
+const sandbox = await startSandbox(sandboxOptionsOf(settings));
+// A fixed path (SANDBOX_CA_FILE, or one in the temp folder), so NODE_EXTRA_CA_CERTS or a bot's
+// SANDBOX_CA_FILE keeps working across restarts.
+const certFile = settings.certificateFile;
 writeFileSync(certFile, sandbox.certificatePem);
 process.stdout.write(
   [
@@ -32,7 +27,7 @@ process.stdout.write(
     `  vault:        ${SANDBOX_VAULT_RESOURCE_GROUP}/${SANDBOX_VAULT_NAME}`,
     `  clock:        ×${settings.clockSpeed} (snapshot ${settings.snapshotMinutes} min, transfer ${settings.transferMinutes} min)`,
     `  bots:         SANDBOX_URL=${sandbox.url} npm start  (several bots may share this sandbox)`,
-    `  control:      ${sandbox.url}/_sandbox/health | clock | clock/advance?ms=N | faults | vms/{vm}/fail-next?phase=snapshot|transfer`,
+    `  control:      ${sandbox.url}/_sandbox/health | clock | clock/advance?ms=N | faults | vms/{vm}/fail-next?phase=snapshot|transfer | vms/{vm}/scheduled-backup | fleet?prefix=p&vms=N&vaults=N`,
     '',
   ].join('\n'),
 );

@@ -23,6 +23,8 @@ import { addProtectionRoutes } from './routes/protection.js';
 import { addResourceGroupRoutes } from './routes/resource-groups.js';
 import { addVaultRoutes } from './routes/vaults.js';
 import { startScheduledBackup } from './scheduled-backup.js';
+import type { FleetSpec, FleetVm } from './fleet.js';
+import { addFleet } from './fleet.js';
 import type { SandboxContext } from './sandbox-context.js';
 import { seedWorld } from './seed-world.js';
 import { SimulatedClock } from './simulated-clock.js';
@@ -64,12 +66,12 @@ export interface Sandbox {
   world: SandboxWorld;
   failNextBackup(vmName: string, phase: 'snapshot' | 'transfer'): void;
   /**
-   * Starts a backup of a protected VM directly, as a schedule would (no ARM request): for benchmarks
-   * and load tests that need many running jobs. Returns the job id.
+   * Starts a backup of a protected VM directly, as its schedule would (no ARM request; the job is
+   * `isUserTriggered: false`): for alerts, benchmarks and load tests. Returns the job id.
    */
-  startBackup(vmName: string): string;
-  /** The same, by its purpose: a scheduled job (`isUserTriggered: false`). Returns the job id. */
   startScheduledBackup(vmName: string): string;
+  /** Adds protected VMs (and vaults) in bulk, for load tests; see `addFleet`. */
+  addFleet(spec: FleetSpec): FleetVm[];
   /** Every ARM request answered (control routes excluded), the last 10,000. */
   requestLog: ReadonlyArray<{ method: string; path: string; status: number }>;
   close(): Promise<void>;
@@ -169,8 +171,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (!vm) throw new Error(`The sandbox has no VM called ${vmName}.`);
       world.plannedFailures.set(vm.name.toLowerCase(), phase);
     },
-    startBackup: (vmName) => startScheduledBackup(ctx, vmName).id,
     startScheduledBackup: (vmName) => startScheduledBackup(ctx, vmName).id,
+    addFleet: (spec) => addFleet(world, spec),
     requestLog,
     close: () =>
       new Promise((resolve) => {

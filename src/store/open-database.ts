@@ -24,12 +24,15 @@ export function isPostgresUrl(location: string): boolean {
  * Kysely query code on both. Migrations run at open (PostgreSQL serialises concurrent openers
  * with an advisory lock, so replicas may start together); `:memory:` gives a throwaway database.
  */
-export async function openStore(location: string): Promise<OpenStore> {
+export async function openStore(
+  location: string,
+  o: { onConnectionError?: (e: Error) => void } = {},
+): Promise<OpenStore> {
   const dialect: StoreDialect = isPostgresUrl(location) ? 'postgres' : 'sqlite';
   const db = new Kysely<Database>({
     dialect:
       dialect === 'postgres'
-        ? new PostgresDialect({ pool: new pg.Pool({ connectionString: location, max: 10 }) })
+        ? new PostgresDialect({ pool: openPool(location, o.onConnectionError) })
         : new SqliteDialect({ database: openSqlite(location) }),
   });
   try {
@@ -46,6 +49,14 @@ export async function openStore(location: string): Promise<OpenStore> {
 /** The database alone, for callers that do not care which engine holds it. */
 export async function openDatabase(location: string): Promise<Kysely<Database>> {
   return (await openStore(location)).db;
+}
+
+function openPool(connectionString: string, onError?: (e: Error) => void): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max: 10 });
+  // An idle connection the server drops (restart, failover) is an 'error' event on the pool, which
+  // would end the process unhandled; the pool opens a new connection when one is next needed.
+  pool.on('error', (e) => onError?.(e));
+  return pool;
 }
 
 function openSqlite(path: string): SQLite.Database {
@@ -179,6 +190,16 @@ const migrations = (dialect: StoreDialect): Record<string, Migration> => ({
         .addColumn('replica_id', 'text', (c) => c.primaryKey())
         .addColumn('seen_at', 'text', (c) => c.notNull())
         .execute();
+    },
+  },
+  '005-deliveries': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('deliveries')
+        .addColumn('delivery_id', 'text', (c) => c.primaryKey())
+        .addColumn('seen_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('deliveries_seen').on('deliveries').column('seen_at').execute();
     },
   },
 });

@@ -106,8 +106,16 @@ export interface AlertScopeTable {
   watching_since: string;
 }
 
-// Declaration merging keeps the alerter's tables in one appended block of this shared file.
+/** Platform deliveries already handled (DeliveryStore): a redelivery is dropped. */
+export interface DeliveryTable {
+  /** `slack:<event id>`, `teams:<conversation id>|<activity id>`. */
+  delivery_id: string;
+  seen_at: string;
+}
+
+// Declaration merging keeps later tables in appended blocks of this shared file.
 export interface Database {
   alerted_jobs: AlertedJobTable;
   alert_scopes: AlertScopeTable;
+  deliveries: DeliveryTable;
 }

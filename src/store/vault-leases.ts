@@ -58,6 +58,21 @@ export class VaultLeases {
     return held;
   }
 
+  /**
+   * Extends one held lease just before its vault is polled, so a long round does not outlive it;
+   * false when it was lost (expired and taken), and the vault must be left to its new holder.
+   */
+  async renew(key: string): Promise<boolean> {
+    const now = this.now();
+    const r = await this.o.db
+      .updateTable('vault_leases')
+      .set({ expires_at: new Date(now.getTime() + this.o.ttlMs).toISOString() })
+      .where('vault_key', '=', key)
+      .where('holder', '=', this.o.replicaId)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
   /** Gives every lease back (a clean stop), so the other replicas need not wait for expiry. */
   async releaseAll(): Promise<void> {
     await this.o.db.deleteFrom('vault_leases').where('holder', '=', this.o.replicaId).execute();

@@ -110,6 +110,7 @@ export function jobView(j: BackupJob, extra: Partial<JobView> = {}): JobView {
 
 /** A job card as "backup myVM now" first shows it: snapshot running, retention and link known. */
 export const STARTED_JOB = jobView(job('InProgress', 'NotStarted'), {
+  resourceGroup: VAULT.resourceGroup,
   retainUntil: '2026-12-22',
   consistency: 'The VM is running, so the snapshot will most likely be application-consistent.',
   portalUrl: `https://portal.azure.com/#@/resource${VAULT.id}/backupJobs`,

@@ -116,11 +116,15 @@ describe('job card', () => {
     expect(text).toContain('Fix: Ensure the VM agent is the latest version and running');
   });
 
-  it('offers Refresh only while the job runs, and the portal link whenever it is known', () => {
+  it('offers Refresh only while the job runs, naming the job’s vault, and the portal link whenever it is known', () => {
     const running = renderAdaptiveCard(STARTED_JOB);
-    expect(executeActions(running)).toEqual([
-      { verb: 'job.refresh', title: 'Refresh', data: { jobId: JOB_ID } },
-    ]);
+    const refresh = {
+      verb: 'job.refresh',
+      title: 'Refresh',
+      data: { jobId: JOB_ID, vault: STARTED_JOB.job.vaultName, resourceGroup: STARTED_JOB.resourceGroup },
+    };
+    expect(executeActions(running)).toEqual([refresh]);
+    expect(running.refresh).toMatchObject({ action: { verb: 'job.refresh', data: refresh.data } });
     expect(elementsOfType(running, 'Action.OpenUrl')).toEqual([
       { type: 'Action.OpenUrl', title: 'View in Azure portal', url: STARTED_JOB.portalUrl },
     ]);

@@ -8,7 +8,7 @@ import type { RunningBot } from '../../src/main.js';
 import { startBot } from '../../src/main.js';
 import { until } from '../support/until.js';
 import type { FakeSlackApi, SlackCall } from '../fakes/fake-slack-api.js';
-import { sendSigned, startFakeSlackApi } from '../fakes/fake-slack-api.js';
+import { sendSigned, slashCommandBody, startFakeSlackApi } from '../fakes/fake-slack-api.js';
 
 /**
  * The real Bolt App behind the product's HTTP server, fed HMAC-signed requests exactly as Slack
@@ -22,23 +22,6 @@ let slack: FakeSlackApi;
 const events = () => `${bot.url}/slack/events`;
 const form = (o: Record<string, string>) => new URLSearchParams(o).toString();
 const blocksOf = (c: SlackCall | undefined) => JSON.stringify(c?.args.blocks ?? []);
-
-function slash(text: string, user = 'UALICE'): string {
-  return form({
-    token: 'legacy',
-    team_id: 'T0FAKE',
-    team_domain: 'fake',
-    channel_id: 'C0OPS',
-    channel_name: 'ops',
-    user_id: user,
-    user_name: user.toLowerCase(),
-    command: '/backup',
-    text,
-    response_url: 'https://hooks.slack.invalid/commands/1',
-    trigger_id: 'trigger-1',
-    api_app_id: 'A0FAKE',
-  });
-}
 
 function eventCallback(event: Record<string, unknown>): string {
   return JSON.stringify({
@@ -84,7 +67,7 @@ describe('Slack channel (HTTP mode)', () => {
     const r = await sendSigned(
       events(),
       SECRET,
-      slash('backup myVM now'),
+      slashCommandBody('backup myVM now'),
       'application/x-www-form-urlencoded',
     );
     expect(r.status).toBe(200);
@@ -167,7 +150,7 @@ describe('Slack channel (HTTP mode)', () => {
     await sendSigned(
       events(),
       SECRET,
-      slash('backup myVM now', 'UCAROL'),
+      slashCommandBody('backup myVM now', 'UCAROL'),
       'application/x-www-form-urlencoded',
     );
     await until('the refusal', () =>
@@ -216,7 +199,7 @@ describe('Slack channel (HTTP mode)', () => {
     await sendSigned(
       events(),
       SECRET,
-      slash('delete resource group rg-eastus'),
+      slashCommandBody('delete resource group rg-eastus'),
       'application/x-www-form-urlencoded',
     );
     const request = await until('the approval request', () =>
@@ -302,7 +285,7 @@ describe('Slack channel (HTTP mode)', () => {
     const forged = await sendSigned(
       events(),
       SECRET,
-      slash('backup myVM now'),
+      slashCommandBody('backup myVM now'),
       'application/x-www-form-urlencoded',
       { forge: true },
     );
@@ -310,7 +293,7 @@ describe('Slack channel (HTTP mode)', () => {
     const old = await sendSigned(
       events(),
       SECRET,
-      slash('backup myVM now'),
+      slashCommandBody('backup myVM now'),
       'application/x-www-form-urlencoded',
       {
         timestamp: Math.floor(Date.now() / 1000) - 6 * 60,
@@ -324,7 +307,12 @@ describe('Slack channel (HTTP mode)', () => {
 
   it('delivers the final state when chat.update is rate limited', async () => {
     const before = slack.calls.length;
-    await sendSigned(events(), SECRET, slash('backup myVM now'), 'application/x-www-form-urlencoded');
+    await sendSigned(
+      events(),
+      SECRET,
+      slashCommandBody('backup myVM now'),
+      'application/x-www-form-urlencoded',
+    );
     const first = await until('the job message', () =>
       slack.calls.slice(before).find((c) => c.method === 'chat.update' && /Take Snapshot/.test(blocksOf(c))),
     );

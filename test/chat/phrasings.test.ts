@@ -186,6 +186,16 @@ const understood: Expect[] = [
   ['enable backup for myVM under policy nightly', 'backup.enable', { vm: 'myVM', policy: 'nightly' }],
   // backup now
   ['backup myVM now', 'backup.now', { vm: 'myVM' }],
+  [
+    'backup db-eastus-01 now in vault rsv-eastus',
+    'backup.now',
+    { vm: 'db-eastus-01', vault: { vault: 'rsv-eastus' } },
+  ],
+  [
+    'back up web-01 in vault rg-backup/rsv-prod for 2 weeks',
+    'backup.now',
+    { vm: 'web-01', vault: { vault: 'rsv-prod', resourceGroup: 'rg-backup' }, retain: { days: 14 } },
+  ],
   ['backup myVM', 'backup.now', { vm: 'myVM' }],
   ['back up myVM', 'backup.now', { vm: 'myVM' }],
   ['backup now myVM', 'backup.now', { vm: 'myVM' }],
@@ -240,6 +250,7 @@ const understood: Expect[] = [
   ['job 3f2b7c1e-0d4a-4e8b-9c61-2a5d7e9f0b13', 'job.show', { id: '3f2b7c1e-0d4a-4e8b-9c61-2a5d7e9f0b13' }],
   ['show job 3f2b7c1e', 'job.show', { id: '3f2b7c1e' }],
   ['job id abc-123', 'job.show', { id: 'abc-123' }],
+  ['job abc-123 in vault rsv-eastus', 'job.show', { id: 'abc-123', vault: { vault: 'rsv-eastus' } }],
   ["job 1' or '1'='1", 'validation.unknown_command' as never],
   // recovery points
   ['recovery points for myVM', 'recoverypoints.list', { vm: 'myVM' }],
@@ -275,6 +286,7 @@ const understood: Expect[] = [
 ];
 
 const refused: Refuse[] = [
+  ['backup myVM now in vault 9-not-a-vault', 'validation.vault_name'],
   // typos → did you mean
   ['bakup myVM now', 'validation.unknown_command', 'backup myVM now'],
   ['lsit vms', 'validation.unknown_command', 'list vms'],

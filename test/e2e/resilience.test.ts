@@ -10,7 +10,7 @@ import type { Sandbox } from '../../src/sandbox/server.js';
 import type { FakeBotConnector } from '../fakes/fake-bot-connector.js';
 import { startFakeBotConnector } from '../fakes/fake-bot-connector.js';
 import type { FakeSlackApi, SlackCall } from '../fakes/fake-slack-api.js';
-import { sendSigned, startFakeSlackApi } from '../fakes/fake-slack-api.js';
+import { sendSigned, slashCommandBody, startFakeSlackApi } from '../fakes/fake-slack-api.js';
 import { acceptedTriggers, addProtectedVms, startedBackups } from '../support/sandbox-fleet.js';
 import { until } from '../support/until.js';
 
@@ -33,23 +33,6 @@ let connector: FakeBotConnector;
 
 const blocksOf = (c: SlackCall): string => JSON.stringify(c.args.blocks ?? []);
 const cardOf = (c: { body: Record<string, unknown> }): string => JSON.stringify(c.body.attachments ?? []);
-
-function slash(text: string): string {
-  return new URLSearchParams({
-    token: 'legacy',
-    team_id: 'T0FAKE',
-    team_domain: 'fake',
-    channel_id: 'C0OPS',
-    channel_name: 'ops',
-    user_id: 'UALICE',
-    user_name: 'alice',
-    command: '/backup',
-    text,
-    response_url: 'https://hooks.slack.invalid/commands/1',
-    trigger_id: 'trigger-1',
-    api_app_id: 'A0FAKE',
-  }).toString();
-}
 
 function mentionEvent(eventId: string, text: string): string {
   return JSON.stringify({
@@ -147,7 +130,7 @@ describe('resilience under Azure and chat faults', () => {
           ? sendSigned(
               `${bot.url}/slack/events`,
               SECRET,
-              slash(`backup ${vm} now`),
+              slashCommandBody(`backup ${vm} now`),
               'application/x-www-form-urlencoded',
             ).then((r) => r.status)
           : postTeams(teamsMessage(`res-msg-${i}`, `backup ${vm} now`)),

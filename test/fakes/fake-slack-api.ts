@@ -126,3 +126,21 @@ export async function sendSigned(
   });
   return { status: res.status, text: await res.text() };
 }
+
+/** A `/backup` slash command as Slack posts it (form-encoded), from `user` in channel C0OPS. */
+export function slashCommandBody(text: string, user = 'UALICE'): string {
+  return new URLSearchParams({
+    token: 'legacy',
+    team_id: 'T0FAKE',
+    team_domain: 'fake',
+    channel_id: 'C0OPS',
+    channel_name: 'ops',
+    user_id: user,
+    user_name: user.toLowerCase(),
+    command: '/backup',
+    text,
+    response_url: 'https://hooks.slack.invalid/commands/1',
+    trigger_id: 'trigger-1',
+    api_app_id: 'A0FAKE',
+  }).toString();
+}

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { request } from 'node:https';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { controlCall } from './sandbox-process.js';
 
 export interface BotProcess {
   url: string;
@@ -54,26 +54,14 @@ export async function startBotProcess(env: Record<string, string> = {}): Promise
     sandboxUrl: started.sandbox,
     child,
     logs,
-    advanceClock: (minutes) => post(`${started.sandbox}/_sandbox/clock/advance?ms=${minutes * 60_000}`),
+    advanceClock: async (minutes) => {
+      await controlCall(`${started.sandbox}/_sandbox/clock/advance?ms=${minutes * 60_000}`);
+    },
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
   };
-}
-
-/** The control route is on the sandbox's self-signed HTTPS loopback server: test-only trust. */
-function post(url: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', rejectUnauthorized: false }, (res) => {
-      res.resume();
-      res.on('end', () =>
-        res.statusCode && res.statusCode < 300 ? resolve() : reject(new Error(`${url}: ${res.statusCode}`)),
-      );
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }

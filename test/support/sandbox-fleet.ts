@@ -1,44 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { SANDBOX_VAULT_NAME, SANDBOX_VAULT_RESOURCE_GROUP } from '../../src/sandbox/seed-ids.js';
 import type { Sandbox } from '../../src/sandbox/server.js';
 
-/**
- * Adds `count` running Linux VMs named `${prefix}-0…`, already protected by the default vault with
- * EnhancedPolicy, straight into the sandbox's world (as the watcher bench does): tests that need
- * many backups at once need many VMs, since a VM takes one snapshot at a time.
- */
+/** Adds `count` protected VMs named `${prefix}-0…` to the sandbox's default vault (see addFleet). */
 export function addProtectedVms(sandbox: Sandbox, prefix: string, count: number): string[] {
-  const { world } = sandbox;
-  const rg = 'rg-fleet';
-  world.resourceGroups.set(rg, { name: rg, location: 'westus' });
-  const vaultKey = world.vaultKey(SANDBOX_VAULT_RESOURCE_GROUP, SANDBOX_VAULT_NAME);
-  return Array.from({ length: count }, (_, i) => {
-    const vm = world.addVm({
-      vmId: randomUUID(),
-      name: `${prefix}-${i}`,
-      resourceGroup: rg,
-      location: 'westus',
-      osType: 'Linux',
-      osName: 'ubuntu',
-      osVersion: '22.04',
-      vmSize: 'Standard_B2s',
-      powerState: 'running',
-      agentVersion: '2.10.0.8',
-    });
-    world.discovered.add(vm.id.toLowerCase());
-    world.protectedItems.set(world.itemKey(vaultKey, vm.id), {
-      vaultKey,
-      vmResourceId: vm.id,
-      vmName: vm.name,
-      resourceGroup: rg,
-      containerName: `IaasVMContainer;iaasvmcontainerv2;${rg};${vm.name}`,
-      itemName: `VM;iaasvmcontainerv2;${rg};${vm.name}`,
-      policyName: 'EnhancedPolicy',
-      state: 'Protected',
-      protectedItemDataId: String(1000 + i),
-    });
-    return vm.name;
-  });
+  return sandbox.addFleet({ prefix, vms: count }).map((f) => f.vm);
 }
 
 /** Backup-trigger POSTs the sandbox accepted (202), per VM name (lower case). */

@@ -153,7 +153,7 @@ export function renderBlockKit(view: View): SlackMessage {
         );
       b.fields(p.facts).context(esc(p.updated));
       b.actions([
-        ...(p.canRefresh ? [{ verb: 'job.refresh', title: 'Refresh', data: { jobId: p.jobId } }] : []),
+        ...(p.canRefresh ? [{ verb: 'job.refresh', title: 'Refresh', data: p.refreshData }] : []),
         ...(p.portalUrl ? [{ verb: 'link.portal', title: 'View in Azure portal', url: p.portalUrl }] : []),
       ]);
       break;

@@ -7,9 +7,9 @@ import type { RouteHandler } from '../../http/http-server.js';
 import type { JobWatcher, WatchSink } from '../../jobs/job-watcher.js';
 import type { Logger } from '../../logger.js';
 import { answersInPlace } from '../answer-placement.js';
+import type { DeliveryLog } from '../delivery-log.js';
 import { watchReply } from '../watch-reply.js';
 import { CoalescingUpdater } from '../coalescing-updater.js';
-import { RecentDeliveries } from '../recent-deliveries.js';
 import { SendRateLimiter } from '../send-rate-limiter.js';
 import { renderBlockKit } from './block-kit-renderer.js';
 
@@ -18,6 +18,8 @@ export interface SlackChannelOptions {
   handle: (request: ChatRequest) => Promise<Reply>;
   watcher: JobWatcher;
   logger: Logger;
+  /** Deliveries already handled (redeliveries are dropped). */
+  deliveries: DeliveryLog;
   /** Retries of one Web API call (tests: 0, or a failing fake makes the client retry for long). */
   webApiRetries?: number;
 }
@@ -42,12 +44,12 @@ export class SlackChannel {
   readonly app: App;
   private readonly receiver: HTTPReceiver | undefined;
   private readonly updates: CoalescingUpdater<View>;
-  // chat.update is a Tier 3 method: about 50 calls a minute per workspace.
-  private readonly limiter = new SendRateLimiter([{ perMs: 60_000, max: 50 }]);
-  private readonly deliveries = new RecentDeliveries();
+  // chat.update is a Tier 3 method: about 50 calls a minute per workspace (SLACK_UPDATES_PER_MINUTE).
+  private readonly limiter: SendRateLimiter;
 
   constructor(private readonly o: SlackChannelOptions) {
     const s = o.settings;
+    this.limiter = new SendRateLimiter([{ perMs: 60_000, max: s.updatesPerMinute }]);
     const clientOptions = {
       ...(s.apiUrl ? { slackApiUrl: `${s.apiUrl.replace(/\/+$/, '')}/` } : {}),
       retryConfig: { retries: o.webApiRetries ?? 3 },
@@ -119,7 +121,7 @@ export class SlackChannel {
     // middleware runs, so a dropped redelivery still gets its 200.
     app.use(async ({ body, context, next }) => {
       const eventId = (body as { event_id?: unknown }).event_id;
-      if (typeof eventId === 'string' && !this.deliveries.firstTime(eventId)) {
+      if (typeof eventId === 'string' && !(await this.o.deliveries.firstTime(`slack:${eventId}`))) {
         this.o.logger.info('slack redelivery ignored', { eventId, retryNum: context.retryNum });
         return;
       }

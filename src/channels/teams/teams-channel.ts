@@ -13,9 +13,9 @@ import type { RouteHandler } from '../../http/http-server.js';
 import type { JobWatcher, WatchSink } from '../../jobs/job-watcher.js';
 import type { Logger } from '../../logger.js';
 import { answersInPlace } from '../answer-placement.js';
+import type { DeliveryLog } from '../delivery-log.js';
 import { watchReply } from '../watch-reply.js';
 import { CoalescingUpdater } from '../coalescing-updater.js';
-import { RecentDeliveries } from '../recent-deliveries.js';
 import { SendRateLimiter, TEAMS_CONVERSATION_LIMITS } from '../send-rate-limiter.js';
 import { toBotRequest, toBotResponse } from './node-http-bridge.js';
 
@@ -23,6 +23,8 @@ export interface TeamsChannelOptions {
   settings: TeamsSettings;
   handle: (request: ChatRequest) => Promise<Reply>;
   watcher: JobWatcher;
+  /** Deliveries already handled (redeliveries are dropped). */
+  deliveries: DeliveryLog;
   renderCard: (view: View) => Record<string, unknown>;
   logger: Logger;
 }
@@ -46,7 +48,6 @@ export class TeamsChannel {
   private readonly bot: BackupBot;
   private readonly updates: CoalescingUpdater<View>;
   private readonly limiter = new SendRateLimiter(TEAMS_CONVERSATION_LIMITS);
-  private readonly deliveries = new RecentDeliveries();
 
   constructor(private readonly o: TeamsChannelOptions) {
     const s = o.settings;
@@ -145,8 +146,8 @@ export class TeamsChannel {
     // The Bot Framework may deliver an activity again (same id) when its first delivery was not
     // answered in time; running the command twice could start a second backup.
     const { id, conversation } = context.activity;
-    const delivery = id ? `${conversation.id}|${id}` : undefined;
-    if (delivery && !this.deliveries.firstTime(delivery)) {
+    const delivery = id ? `teams:${conversation.id}|${id}` : undefined;
+    if (delivery && !(await this.o.deliveries.firstTime(delivery))) {
       this.o.logger.info('teams redelivery ignored', { activityId: id });
       return;
     }
@@ -162,9 +163,9 @@ export class TeamsChannel {
           }),
         ],
       })
-      .catch((e: unknown) => {
+      .catch(async (e: unknown) => {
         // Nothing has run yet: a redelivery of this activity may try again.
-        if (delivery) this.deliveries.forget(delivery);
+        if (delivery) await this.o.deliveries.forget(delivery);
         throw e;
       });
     const activityId = placeholder?.id;

@@ -4,15 +4,22 @@ import { requiredField } from '../action-data.js';
 import { defineCommand } from '../command.js';
 import { toJobView } from '../job-view.js';
 import { parseRetention } from '../phrases/retention-phrase.js';
+import type { VaultChoice } from '../phrases/vault-phrase.js';
+import { parseVaultPhrase } from '../phrases/vault-phrase.js';
 
 const EXAMPLE = 'backup myVM now keep until 2026-12-31';
 
-export const backupNowCommand = defineCommand<{ vm: string; retain?: RetainRequest }>({
+export const backupNowCommand = defineCommand<{ vm: string; retain?: RetainRequest; vault?: VaultChoice }>({
   id: 'backup.now',
   title: 'Back up now',
   summary:
     'Starts an on-demand backup and keeps its card up to date through Take Snapshot and Transfer data to vault. Kept 30 days unless you say otherwise.',
-  examples: ['backup myVM now', EXAMPLE, 'back up myVM for 2 weeks'],
+  examples: [
+    'backup myVM now',
+    EXAMPLE,
+    'back up myVM for 2 weeks',
+    'backup db-eastus-01 now in vault rsv-eastus',
+  ],
   role: 'operator',
   effect: 'write',
   keywords: ['backup', 'back up', 'take a backup of'],
@@ -22,7 +29,8 @@ export const backupNowCommand = defineCommand<{ vm: string; retain?: RetainReque
         text,
       );
     if (!m) return undefined;
-    const { retain, rest } = parseRetention(m[1]!.replace(/^(?:for|of|on)\s+/i, ''));
+    const inVault = parseVaultPhrase(m[1]!);
+    const { retain, rest } = parseRetention(inVault.rest.replace(/^(?:for|of|on)\s+/i, ''));
     const words = rest
       .replace(/\b(now|right\s+now|immediately|vm|the|please|and|it)\b/gi, ' ')
       .trim()
@@ -42,18 +50,24 @@ export const backupNowCommand = defineCommand<{ vm: string; retain?: RetainReque
         },
       );
     }
-    return { vm: words[0]!, ...(retain ? { retain } : {}) };
+    return {
+      vm: words[0]!,
+      ...(retain ? { retain } : {}),
+      ...(inVault.vault ? { vault: inVault.vault } : {}),
+    };
   },
   actions: { 'backup.now': (d) => ({ vm: requiredField(d, 'vm') }) },
   targetOf: (a) => a.vm,
-  async run(args, ctx) {
-    const r = await ctx.service.backupNow(args);
+  async run({ vm, retain, vault }, ctx) {
+    const r = await ctx.service.backupNow({ vm, ...(retain ? { retain } : {}), ...vault });
+    const resourceGroup = vault?.resourceGroup ?? ctx.defaults.vaultResourceGroup;
     return {
       view: toJobView(r.job, ctx.defaults, ctx.now(), {
         retainUntil: r.retainUntil,
         consistency: r.consistency.why,
+        resourceGroup,
       }),
-      watch: { jobId: r.job.id, vaultName: r.job.vaultName, resourceGroup: ctx.defaults.vaultResourceGroup },
+      watch: { jobId: r.job.id, vaultName: r.job.vaultName, resourceGroup },
     };
   },
 });

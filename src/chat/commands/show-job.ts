@@ -1,35 +1,46 @@
-import { requiredField } from '../action-data.js';
+import { optionalField, requiredField } from '../action-data.js';
 import { defineCommand } from '../command.js';
 import { toJobView } from '../job-view.js';
+import type { VaultChoice } from '../phrases/vault-phrase.js';
+import { parseVaultPhrase } from '../phrases/vault-phrase.js';
 
-export const showJobCommand = defineCommand<{ id: string }>({
+export const showJobCommand = defineCommand<{ id: string; vault?: VaultChoice }>({
   id: 'job.show',
   title: 'Show a job',
   summary: 'One job with its two phases and the status the portal shows.',
-  examples: ['job 3f2b7c1e-0d4a-4e8b-9c61-2a5d7e9f0b13'],
+  examples: [
+    'job 3f2b7c1e-0d4a-4e8b-9c61-2a5d7e9f0b13',
+    'job 3f2b7c1e-0d4a-4e8b-9c61-2a5d7e9f0b13 in vault rsv-eastus',
+  ],
   role: 'reader',
   effect: 'read',
   keywords: ['job', 'show job'],
-  parse(text) {
+  parse(full) {
+    const { vault, rest: text } = parseVaultPhrase(full);
     const m =
       /^(?:(?:show|get|check|status\s+of)\s+)?(?:the\s+)?(?:backup\s+)?job\s+(?:id\s+)?(?!status\b)(\S+)$/i.exec(
         text,
       );
-    return m ? { id: m[1]! } : undefined;
+    return m ? { id: m[1]!, ...(vault ? { vault } : {}) } : undefined;
   },
-  actions: { 'job.refresh': (d) => ({ id: requiredField(d, 'jobId') }) },
-  async run({ id }, ctx) {
-    const job = await ctx.service.getJob(id);
+  actions: {
+    // The job card's refresh names the job's vault, which may not be the default one.
+    'job.refresh': (d) => {
+      const vault = optionalField(d, 'vault');
+      const resourceGroup = optionalField(d, 'resourceGroup');
+      return {
+        id: requiredField(d, 'jobId'),
+        ...(vault ? { vault: { vault, ...(resourceGroup ? { resourceGroup } : {}) } } : {}),
+      };
+    },
+  },
+  async run({ id, vault }, ctx) {
+    const job = await ctx.service.getJob(id, vault);
+    const resourceGroup = vault?.resourceGroup ?? ctx.defaults.vaultResourceGroup;
     return {
-      view: toJobView(job, ctx.defaults, ctx.now()),
+      view: toJobView(job, ctx.defaults, ctx.now(), { resourceGroup }),
       ...(job.status === 'InProgress'
-        ? {
-            watch: {
-              jobId: job.id,
-              vaultName: job.vaultName,
-              resourceGroup: ctx.defaults.vaultResourceGroup,
-            },
-          }
+        ? { watch: { jobId: job.id, vaultName: job.vaultName, resourceGroup } }
         : {}),
     };
   },

@@ -4,11 +4,12 @@ import type { FaultInjector, FaultSettings } from '../fault-controller.js';
 import type { RequestBody } from '../http-io.js';
 import { sendJson } from '../http-io.js';
 import type { SandboxContext } from '../sandbox-context.js';
+import { addFleet } from '../fleet.js';
 import { startScheduledBackup } from '../scheduled-backup.js';
 
 /**
  * Control routes for demos and end-to-end tests (no auth, never faulted): health, the clock, faults,
- * planned job failures and scheduled backups.
+ * planned job failures, scheduled backups and fleets of protected VMs for load tests.
  */
 export function handleControl(
   ctx: SandboxContext,
@@ -70,6 +71,19 @@ export function handleControl(
     } catch (e) {
       if (e instanceof ArmError) return send(e.status, e.body());
       throw e;
+    }
+  }
+  if (method === 'POST' && path === '/_sandbox/fleet') {
+    const q = url.searchParams;
+    try {
+      const vms = addFleet(ctx.world, {
+        prefix: q.get('prefix') ?? 'fleet',
+        vms: Number(q.get('vms') ?? 10),
+        vaults: Number(q.get('vaults') ?? 0),
+      });
+      return send(201, { vms });
+    } catch (e) {
+      return refuse(400, e instanceof Error ? e.message : String(e));
     }
   }
   refuse(404, `No control route ${method} ${path}.`);

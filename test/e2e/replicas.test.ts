@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import type { FleetVm } from '../../src/sandbox/fleet.js';
+import type { FakeSlackApi } from '../fakes/fake-slack-api.js';
+import { sendSigned, slashCommandBody, startFakeSlackApi } from '../fakes/fake-slack-api.js';
+import type { BotProcess } from '../support/bot-process.js';
+import { startBotProcess } from '../support/bot-process.js';
+import { inBatches, jobsPerVm, slackCardStages } from '../support/fleet-checks.js';
+import { createTestDatabase, testPostgresUrl } from '../support/postgres.js';
+import type { SandboxProcess } from '../support/sandbox-process.js';
+import { controlCall, startSandboxProcess } from '../support/sandbox-process.js';
+import { until } from '../support/until.js';
+
+/**
+ * Issue 7, several replicas: two bot processes on one PostgreSQL database and one sandbox (in a
+ * process of its own), behind the same Slack app. 200 backups in 4 vaults are asked for through
+ * both; the vaults are shared out by lease, each card gets each phase exactly once, and when one
+ * replica is killed (SIGKILL) the other takes its vaults over and brings every card to its end.
+ */
+const pgServer = testPostgresUrl();
+const SECRET = 'slack-signing-secret-for-replicas';
+const JOBS = 200;
+const VAULTS = 4;
+
+let sandbox: SandboxProcess;
+let slack: FakeSlackApi;
+let databaseUrl: string;
+const bots: BotProcess[] = [];
+
+async function leaseHolders(): Promise<Map<string, string>> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const r = await client.query<{ vault_key: string; holder: string }>(
+      'SELECT vault_key, holder FROM vault_leases',
+    );
+    return new Map(r.rows.map((row) => [row.vault_key, row.holder]));
+  } finally {
+    await client.end();
+  }
+}
+
+describe.runIf(pgServer)('two replicas on PostgreSQL', () => {
+  let fleet: FleetVm[];
+
+  beforeAll(async () => {
+    databaseUrl = await createTestDatabase(pgServer!, 'replicas');
+    // 200 backups at once need about 2,000 Recovery Services requests: far more than Azure's
+    // per-subscription budget (about 300). This test is about replicas, so the budget is raised;
+    // throttling has its own tests.
+    sandbox = await startSandboxProcess({ SANDBOX_REQUEST_BUDGET: '100000/10000' });
+    fleet = (
+      await sandbox.control<{ vms: FleetVm[] }>(
+        'POST',
+        `/_sandbox/fleet?prefix=rep&vms=${JOBS}&vaults=${VAULTS}`,
+      )
+    ).vms;
+    slack = await startFakeSlackApi();
+    for (const replica of ['replica-a', 'replica-b']) {
+      bots.push(
+        await startBotProcess({
+          DATABASE_URL: databaseUrl,
+          SANDBOX_URL: sandbox.url,
+          SANDBOX_CA_FILE: sandbox.caFile,
+          REPLICA_ID: replica,
+          WATCH_LEASE_MS: '2000',
+          WATCH_INTERVAL_MS: '200',
+          SLACK_BOT_TOKEN: 'xoxb-test-token',
+          SLACK_SIGNING_SECRET: SECRET,
+          SLACK_API_URL: slack.url,
+          // The fake enforces no Tier 3 limit; 600 updates at Slack's 50 a minute would take 6 minutes.
+          SLACK_UPDATES_PER_MINUTE: '10000',
+          ROLE_OPERATORS: 'T0FAKE:UALICE',
+        }),
+      );
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const b of bots) await b.stop();
+    await sandbox?.stop();
+    await slack?.close();
+  });
+
+  it('shares 200 jobs without a double update, and loses none when one replica is killed', async () => {
+    // Half the commands reach each replica, as behind a load balancer.
+    await inBatches(
+      fleet.map((f, i) => ({ ...f, bot: bots[i % 2]! })),
+      20,
+      async (f) => {
+        const r = await sendSigned(
+          `${f.bot.url}/slack/events`,
+          SECRET,
+          slashCommandBody(`backup ${f.vm} now in vault ${f.resourceGroup}/${f.vault}`),
+          'application/x-www-form-urlencoded',
+        );
+        expect(r.status).toBe(200);
+      },
+    );
+    await until(
+      'every card showing its snapshot',
+      () => (slackCardStages(slack).size === JOBS ? true : undefined),
+      60_000,
+    );
+    // Both replicas poll: each holds a share of the vaults, none holds a vault twice.
+    let holders = await leaseHolders();
+    for (let i = 0; i < 50 && new Set(holders.values()).size < 2; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      holders = await leaseHolders();
+    }
+    expect(holders.size).toBe(VAULTS);
+    expect(new Set(holders.values())).toEqual(new Set(['replica-a', 'replica-b']));
+
+    await controlCall(`${sandbox.url}/_sandbox/clock/advance?ms=${9 * 60_000}`);
+    await until(
+      'every card showing the transfer',
+      () => ([...slackCardStages(slack).values()].every((s) => s.at(-1) === 'transfer') ? true : undefined),
+      60_000,
+    );
+    // Replica A dies without a word; B takes its vaults once A's leases expire.
+    bots[0]!.child.kill('SIGKILL');
+    await controlCall(`${sandbox.url}/_sandbox/clock/advance?ms=${40 * 60_000}`);
+    await until(
+      'every card showing its final state',
+      () => ([...slackCardStages(slack).values()].every((s) => s.at(-1) === 'completed') ? true : undefined),
+      60_000,
+    );
+    // Each card: the answer, the transfer, the end — each exactly once, whichever replica sent it.
+    const stages = slackCardStages(slack);
+    expect(stages.size).toBe(JOBS);
+    for (const [vm, s] of stages) expect(s, vm).toEqual(['snapshot', 'transfer', 'completed']);
+    expect(new Set((await leaseHolders()).values())).toEqual(new Set(['replica-b']));
+    // And one backup per VM, however the work moved.
+    const jobs = await jobsPerVm(sandbox, fleet);
+    for (const f of fleet) expect(jobs.get(`${f.vm}|Backup`), f.vm).toBe(1);
+  }, 240_000);
+});

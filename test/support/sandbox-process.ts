@@ -1,0 +1,90 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export interface SandboxProcess {
+  url: string;
+  /** The certificate file it wrote: what bots given SANDBOX_URL read (SANDBOX_CA_FILE). */
+  caFile: string;
+  child: ChildProcess;
+  /** Calls a control route (`/_sandbox/…`) and returns its JSON answer. */
+  control<T = unknown>(method: 'GET' | 'POST', path: string): Promise<T>;
+  stop(): Promise<void>;
+}
+
+/**
+ * `npm run sandbox` in a child process (its clock stopped unless told otherwise), for tests where
+ * several bot processes share one Azure: replicas on one database.
+ */
+export async function startSandboxProcess(env: Record<string, string> = {}): Promise<SandboxProcess> {
+  const caFile = join(mkdtempSync(join(tmpdir(), 'backup-chatops-sandbox-')), 'sandbox.pem');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/sandbox/cli.ts'], {
+    cwd: join(import.meta.dirname, '../..'),
+    env: { PATH: process.env.PATH ?? '', SANDBOX_CLOCK_SPEED: '0', SANDBOX_CA_FILE: caFile, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: string[] = [];
+  child.stderr?.on('data', (d: Buffer) => logs.push(d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`sandbox did not start:\n${logs.join('')}`)), 30_000);
+    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}:\n${logs.join('')}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const m = /^Azure sandbox listening on (\S+)/.exec(line);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+  });
+  return {
+    url,
+    caFile,
+    child,
+    control: (method, path) => controlCall(`${url}${path}`, method),
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** A control route on the sandbox's self-signed HTTPS loopback server: test-only trust. */
+export function controlCall<T>(url: string, method: 'GET' | 'POST' = 'POST'): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, rejectUnauthorized: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        if (!res.statusCode || res.statusCode >= 300)
+          return reject(new Error(`${url}: ${res.statusCode} ${text}`));
+        resolve((text ? JSON.parse(text) : undefined) as T);
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** An ARM GET on the sandbox (any bearer token will do), as an SDK client would make it. */
+export function armGet<T>(url: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { rejectUnauthorized: false, headers: { authorization: 'Bearer test' } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as T));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
