@@ -1,6 +1,9 @@
+import { pino } from 'pino';
+
 /**
- * Structured JSON log lines on stdout. Fields are facts (ids, codes, counts), never secrets or
- * message text that could carry them.
+ * Structured JSON log lines (pino) on stdout. Fields are facts (ids, codes, counts, timings), never
+ * message text that could carry secrets; as a second guard, fields whose names say they hold a
+ * secret are redacted wherever they appear.
  */
 export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
@@ -8,14 +11,37 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
-export function createJsonLogger(
-  write: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
-): Logger {
-  const log =
-    (level: string) =>
-    (msg: string, fields: Record<string, unknown> = {}) =>
-      write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }));
-  return { info: log('info'), warn: log('warn'), error: log('error') };
+/** Field names that never reach a log line with their value, at the top level or one level down. */
+const SECRET_FIELDS = [
+  'password',
+  'secret',
+  'token',
+  'authorization',
+  'cookie',
+  'connectionString',
+  'databaseUrl',
+  'appPassword',
+  'signingSecret',
+  'botToken',
+  'appToken',
+  'clientSecret',
+];
+
+export function createJsonLogger(destination?: { write(line: string): void }): Logger {
+  const log = pino(
+    {
+      base: undefined, // no pid/hostname on every line: the platform adds where a line came from
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: SECRET_FIELDS.flatMap((f) => [f, `*.${f}`]), censor: '[redacted]' },
+    },
+    destination ?? pino.destination({ dest: 1, sync: true }),
+  );
+  return {
+    info: (msg, fields = {}) => log.info(fields, msg),
+    warn: (msg, fields = {}) => log.warn(fields, msg),
+    error: (msg, fields = {}) => log.error(fields, msg),
+  };
 }
 
 export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };

@@ -25,7 +25,7 @@ import { sandboxOptionsOf } from './sandbox/sandbox-options.js';
 import { startSandbox } from './sandbox/server.js';
 import type { SandboxLink } from './sandbox/shared-sandbox.js';
 import { connectToSandbox } from './sandbox/shared-sandbox.js';
-import { openStore } from './store/open-database.js';
+import { openStore, storeAnswers } from './store/open-database.js';
 import { VaultLeases } from './store/vault-leases.js';
 import { AlertStore } from './store/alert-store.js';
 import { DeliveryStore } from './store/delivery-store.js';
@@ -204,7 +204,15 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
           logger,
         })
       : undefined;
-  const http = await startHttpServer({ host: config.http.host, port: config.http.port, handlers, logger });
+  const http = await startHttpServer({
+    host: config.http.host,
+    port: config.http.port,
+    handlers,
+    logger,
+    // Ready while the store answers: without it no watch, approval or audit can be kept.
+    ready: async () =>
+      (await storeAnswers(db)) ? { ready: true } : { ready: false, reason: 'The database does not answer.' },
+  });
   await slack?.start();
   watcher.start();
   alerter?.start();

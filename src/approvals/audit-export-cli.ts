@@ -4,6 +4,6 @@ import { AuditLog } from './audit-log.js';
 
 /** `npm run audit:export > audit.jsonl`: the whole audit log, one JSON object a line, oldest first. */
 const config = loadConfig();
-const db = await openDatabase(config.databasePath);
+const db = await openDatabase(config.databaseUrl ?? config.databasePath);
 process.stdout.write(await new AuditLog(db).exportJsonLines());
 await db.destroy();

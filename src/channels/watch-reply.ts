@@ -2,27 +2,35 @@ import type { Reply } from '../chat/chat-request.js';
 import type { JobWatcher } from '../jobs/job-watcher.js';
 
 /**
- * After a channel has shown a reply that asks for a watch, registers the message with the
- * JobWatcher: the same for every platform, only `messageRef` (where the message lives) differs.
- * `shown: false` says the message still shows something else (its update was given up): the
- * watcher then repaints it on its next round instead of waiting for a phase change.
+ * Shows a reply on an existing message and, when the reply asks for it, has the JobWatcher keep
+ * that message up to date: the same for every platform, only `messageRef` (where the message
+ * lives) and `show` (the platform call) differ.
+ *
+ * The watch is stored *before* the message is shown, so a crash right after showing a backup's
+ * card cannot leave the job unwatched. If showing fails, the watch is marked as not shown and the
+ * watcher's next round repaints the message; the error is passed on. (A crash between storing and
+ * showing leaves the placeholder up until the job's next phase change: late, never lost.)
  */
-export async function watchReply(
+export async function showAndWatch(
   watcher: JobWatcher,
   reply: Reply,
   platform: string,
   messageRef: Record<string, unknown>,
-  shown = true,
+  show: () => Promise<void>,
 ): Promise<void> {
-  if (!reply.watch) return;
+  if (!reply.watch) return show();
   const view = reply.view.kind === 'job' ? reply.view : undefined;
-  await watcher.watch(
-    {
-      ...reply.watch,
-      platform,
-      messageRef,
-      extras: { retainUntil: view?.retainUntil, consistency: view?.consistency },
-    },
-    shown ? view?.job : undefined,
-  );
+  const watch = {
+    ...reply.watch,
+    platform,
+    messageRef,
+    extras: { retainUntil: view?.retainUntil, consistency: view?.consistency },
+  };
+  await watcher.watch(watch, view?.job);
+  try {
+    await show();
+  } catch (e) {
+    await watcher.repaint(watch);
+    throw e;
+  }
 }

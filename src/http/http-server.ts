@@ -20,7 +20,8 @@ export async function startHttpServer(o: {
   port: number;
   handlers: RouteHandler[];
   logger: Logger;
-  ready?: () => boolean;
+  /** Whether the bot can serve (its database answers); /readyz says 503 otherwise. */
+  ready?: () => Promise<{ ready: boolean; reason?: string }>;
 }): Promise<RunningServer> {
   const server = createServer((req, res) => {
     void (async () => {
@@ -28,8 +29,11 @@ export async function startHttpServer(o: {
       try {
         if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
         if (url.pathname === '/readyz') {
-          const ready = o.ready?.() ?? true;
-          return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'starting' });
+          const r = o.ready ? await o.ready() : { ready: true };
+          return sendJson(res, r.ready ? 200 : 503, {
+            status: r.ready ? 'ready' : 'not ready',
+            ...(r.reason ? { reason: r.reason } : {}),
+          });
         }
         for (const h of o.handlers) if (await h(req, res, url)) return;
         sendJson(res, 404, { error: { code: 'not_found', message: 'No such page.' } });

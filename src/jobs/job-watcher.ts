@@ -68,6 +68,11 @@ export class JobWatcher {
     await this.o.store.add({ ...w, fingerprint: job ? fingerprintOf(job) : '' }, this.now());
   }
 
+  /** The watched message does not show the job's last view after all: the next round sends it. */
+  async repaint(w: Pick<Watch, 'jobId' | 'platform' | 'messageRef'>): Promise<void> {
+    await this.o.store.forgetShown(w);
+  }
+
   start(): void {
     if (this.timer) return;
     const loop = async (): Promise<void> => {

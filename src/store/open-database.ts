@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { ColumnDefinitionBuilder, CreateTableBuilder, Migration, MigrationProvider } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
@@ -44,6 +44,16 @@ export async function openStore(
     throw e;
   }
   return { db, dialect };
+}
+
+/** Whether the store answers a trivial query (readiness: no watch, approval or audit without it). */
+export async function storeAnswers(db: Kysely<Database>): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The database alone, for callers that do not care which engine holds it. */

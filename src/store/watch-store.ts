@@ -60,6 +60,18 @@ export class WatchStore {
     }));
   }
 
+  /** Forgets what the message was last sent, so the watcher sends the job's view again. */
+  async forgetShown(w: Pick<Watch, 'jobId' | 'platform' | 'messageRef'>): Promise<void> {
+    await this.db
+      .updateTable('watches')
+      .set({ fingerprint: '' })
+      .where('job_id', '=', w.jobId)
+      .where('platform', '=', w.platform)
+      .where('message_ref', '=', JSON.stringify(w.messageRef))
+      .where('done', '=', 0)
+      .execute();
+  }
+
   /** Records the view sent; `done` ends the watch. */
   async record(w: Watch, fingerprint: string, done: boolean, now: Date): Promise<void> {
     await this.db

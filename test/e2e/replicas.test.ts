@@ -133,5 +133,11 @@ describe.runIf(pgServer)('two replicas on PostgreSQL', () => {
     // And one backup per VM, however the work moved.
     const jobs = await jobsPerVm(sandbox, fleet);
     for (const f of fleet) expect(jobs.get(`${f.vm}|Backup`), f.vm).toBe(1);
+    // The replicas logged as JSON, and none of the secrets they were given.
+    for (const b of bots) {
+      const logs = b.logs.join('\n');
+      expect(logs).toContain('"msg":"started"');
+      for (const secret of [SECRET, 'xoxb-test-token', databaseUrl]) expect(logs).not.toContain(secret);
+    }
   }, 240_000);
 });

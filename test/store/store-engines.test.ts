@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApprovalWorkflow } from '../../src/approvals/approval-workflow.js';
 import { AuditLog } from '../../src/approvals/audit-log.js';
 import type { OpenStore } from '../../src/store/open-database.js';
-import { openStore } from '../../src/store/open-database.js';
+import { openStore, storeAnswers } from '../../src/store/open-database.js';
 import { AlertStore } from '../../src/store/alert-store.js';
 import { DeliveryStore } from '../../src/store/delivery-store.js';
 import { VaultLeases } from '../../src/store/vault-leases.js';
@@ -62,6 +62,13 @@ describe.each(engines)('store on $name', ({ name, location }) => {
         'deliveries',
       ]),
     );
+  });
+
+  it('answers the readiness check while open, and not once closed', async () => {
+    const s = await openStore(where);
+    expect(await storeAnswers(s.db)).toBe(true);
+    await s.db.destroy();
+    expect(await storeAnswers(s.db)).toBe(false);
   });
 
   it('keeps watches: added once, listed while active, finished by record', async () => {

@@ -8,7 +8,7 @@ import type { JobWatcher, WatchSink } from '../../jobs/job-watcher.js';
 import type { Logger } from '../../logger.js';
 import { answersInPlace } from '../answer-placement.js';
 import type { DeliveryLog } from '../delivery-log.js';
-import { watchReply } from '../watch-reply.js';
+import { showAndWatch } from '../watch-reply.js';
 import { CoalescingUpdater } from '../coalescing-updater.js';
 import { SendRateLimiter } from '../send-rate-limiter.js';
 import { renderBlockKit } from './block-kit-renderer.js';
@@ -188,11 +188,13 @@ export class SlackChannel {
         action: { verb, data },
       });
       if (answersInPlace(verb, reply.view) && messageTs) {
-        await client.chat.update({ channel, ts: messageTs, ...renderBlockKit(reply.view) });
-        await this.watch(reply, { channel, ts: messageTs });
+        await this.show(reply, { channel, ts: messageTs }, async () => {
+          await client.chat.update({ channel, ts: messageTs, ...renderBlockKit(reply.view) });
+        });
       } else {
+        // A new message's ts is known only once it is posted: watched from then on.
         const posted = await client.chat.postMessage({ channel, ...renderBlockKit(reply.view) });
-        if (posted.ts) await this.watch(reply, { channel, ts: posted.ts });
+        if (posted.ts) await this.show(reply, { channel, ts: posted.ts }, async () => undefined);
       }
     });
     app.view(CONFIRM_VIEW, async ({ ack, view, body, client }) => {
@@ -242,19 +244,16 @@ export class SlackChannel {
     const reply = await this.o.handle({ platform: 'slack', user, conversationId: channel, text });
     const ts = placeholder.ts;
     if (!ts) return;
-    // Through the updater (retried on 429 and 5xx, ordered with the watcher's updates), and the
-    // watch is registered even if this update is given up: a job started here is never left
-    // unwatched, and the watcher's next round repaints the card.
+    // Through the updater (retried on 429 and 5xx, ordered with the watcher's updates). An update
+    // given up (logged by the updater) is repainted by the watcher's next round.
     const ref = { channel, ts };
-    const shown = await this.updates.update(JSON.stringify(ref), reply.view).then(
-      () => true,
-      () => false,
+    await this.show(reply, ref, () => this.updates.update(JSON.stringify(ref), reply.view)).catch(
+      () => undefined,
     );
-    await this.watch(reply, ref, shown);
   }
 
-  private watch(reply: Reply, ref: SlackMessageRef, shown = true): Promise<void> {
-    return watchReply(this.o.watcher, reply, 'slack', { ...ref }, shown);
+  private show(reply: Reply, ref: SlackMessageRef, show: () => Promise<void>): Promise<void> {
+    return showAndWatch(this.o.watcher, reply, 'slack', { ...ref }, show);
   }
 
   private async sendUpdate(ref: SlackMessageRef, view: View): Promise<void> {

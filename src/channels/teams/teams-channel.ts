@@ -14,7 +14,7 @@ import type { JobWatcher, WatchSink } from '../../jobs/job-watcher.js';
 import type { Logger } from '../../logger.js';
 import { answersInPlace } from '../answer-placement.js';
 import type { DeliveryLog } from '../delivery-log.js';
-import { watchReply } from '../watch-reply.js';
+import { showAndWatch } from '../watch-reply.js';
 import { CoalescingUpdater } from '../coalescing-updater.js';
 import { SendRateLimiter, TEAMS_CONVERSATION_LIMITS } from '../send-rate-limiter.js';
 import { toBotRequest, toBotResponse } from './node-http-bridge.js';
@@ -188,12 +188,10 @@ export class TeamsChannel {
   private async answer(request: ChatRequest, ref: TeamsMessageRef): Promise<void> {
     try {
       const reply = await this.o.handle(request);
-      // A given-up update still registers the watch: the watcher's next round repaints the card.
-      const shown = await this.updates.update(JSON.stringify(ref), reply.view).then(
-        () => true,
-        () => false,
+      // An update given up (logged by the updater) is repainted by the watcher's next round.
+      await this.show(reply, ref, () => this.updates.update(JSON.stringify(ref), reply.view)).catch(
+        () => undefined,
       );
-      await this.watchRef(reply, ref, shown);
     } catch (e) {
       this.o.logger.error('teams answer failed', { error: e instanceof Error ? e.stack : String(e) });
     }
@@ -213,7 +211,8 @@ export class TeamsChannel {
     };
     const reply = await this.o.handle(request);
     if (answersInPlace(verb, reply.view) && context.activity.replyToId) {
-      await this.watch(context, reply, context.activity.replyToId);
+      // The card is shown by Teams from the invoke response, once this returns.
+      await this.show(reply, this.refOf(context, context.activity.replyToId), async () => undefined);
       return {
         statusCode: 200,
         type: 'application/vnd.microsoft.card.adaptive',
@@ -221,7 +220,7 @@ export class TeamsChannel {
       };
     }
     const sent = await context.sendActivity({ attachments: [this.card(reply.view)] });
-    if (sent?.id) await this.watch(context, reply, sent.id);
+    if (sent?.id) await this.show(reply, this.refOf(context, sent.id), async () => undefined);
     return {
       statusCode: 200,
       type: 'application/vnd.microsoft.activity.message',
@@ -242,15 +241,12 @@ export class TeamsChannel {
     });
   }
 
-  private watch(context: TurnContext, reply: Reply, activityId: string): Promise<void> {
-    return this.watchRef(reply, {
-      reference: TurnContext.getConversationReference(context.activity),
-      activityId,
-    });
+  private refOf(context: TurnContext, activityId: string): TeamsMessageRef {
+    return { reference: TurnContext.getConversationReference(context.activity), activityId };
   }
 
-  private watchRef(reply: Reply, ref: TeamsMessageRef, shown = true): Promise<void> {
-    return watchReply(this.o.watcher, reply, 'teams', ref as unknown as Record<string, unknown>, shown);
+  private show(reply: Reply, ref: TeamsMessageRef, show: () => Promise<void>): Promise<void> {
+    return showAndWatch(this.o.watcher, reply, 'teams', ref as unknown as Record<string, unknown>, show);
   }
 
   private async sendUpdate(ref: TeamsMessageRef, view: View): Promise<void> {

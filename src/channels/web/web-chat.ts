@@ -8,7 +8,7 @@ import type { ChatRequest, ChatUser, Reply } from '../../chat/chat-request.js';
 import { AppError } from '../../domain/index.js';
 import { readJson, sendJson, stringField } from '../../http/http-helpers.js';
 import { answersInPlace } from '../answer-placement.js';
-import { watchReply } from '../watch-reply.js';
+import { showAndWatch } from '../watch-reply.js';
 import type { RouteHandler } from '../../http/http-server.js';
 import type { JobWatcher, WatchSink } from '../../jobs/job-watcher.js';
 import type { Logger } from '../../logger.js';
@@ -131,9 +131,14 @@ export class WebChat {
       if (onPressedCard && !answersInPlace(request.action?.verb ?? '', reply.view)) {
         messageId = (await this.postWorking(request.conversationId, '')).id;
       }
-      const updated = await this.o.messages.updateCard(messageId, this.o.renderCard(reply.view), this.now());
-      if (updated) this.broadcast(updated.conversationId, 'update', updated);
-      await watchReply(this.o.watcher, reply, 'web', { messageId });
+      await showAndWatch(this.o.watcher, reply, 'web', { messageId }, async () => {
+        const updated = await this.o.messages.updateCard(
+          messageId,
+          this.o.renderCard(reply.view),
+          this.now(),
+        );
+        if (updated) this.broadcast(updated.conversationId, 'update', updated);
+      });
     } catch (e) {
       // The registry answers every failure with a view; this is the channel's own failure.
       this.log.error('web chat answer failed', { error: e instanceof Error ? e.stack : String(e) });
