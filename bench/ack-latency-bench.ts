@@ -1,17 +1,14 @@
 /**
  * `npm run bench:ack`: how fast the bot answers the platforms' HTTP requests with 50 commands in
  * flight at once on loopback — Slack's slash command (time to Bolt's ack) and Teams' /api/messages
- * (time to the 200, which CloudAdapter sends after the turn). The bot runs on the sandbox; the
- * platforms' APIs are the local fakes the contract tests use.
+ * (time to the 200). As deployed, the bot runs alone in its process (`src/main.ts`, as `npm start`),
+ * Azure is elsewhere (the sandbox in a process of its own) and so are the platforms (their local
+ * fakes, in this process, which also sends the load).
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '../src/config.js';
-import { silentLogger } from '../src/logger.js';
-import { startBot } from '../src/main.js';
 import { startFakeBotConnector } from '../test/fakes/fake-bot-connector.js';
-import { sendSigned, startFakeSlackApi } from '../test/fakes/fake-slack-api.js';
+import { sendSigned, slashCommandBody, startFakeSlackApi } from '../test/fakes/fake-slack-api.js';
+import { startBotProcess } from '../test/support/bot-process.js';
+import { startSandboxProcess } from '../test/support/sandbox-process.js';
 
 const CONCURRENT = 50;
 const ROUNDS = 6; // the first is a warm-up and is not counted
@@ -20,18 +17,19 @@ const OPERATOR_AAD = '6f1c0a52-6a5e-4d7f-9d7a-0d2b1c3e4f50';
 
 const slack = await startFakeSlackApi();
 const connector = await startFakeBotConnector();
-const bot = await startBot(
-  loadConfig({
-    PORT: '0',
-    DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'bench-ack-')), 'bot.db'),
-    SANDBOX_CLOCK_SPEED: '0',
+const sandbox = await startSandboxProcess({ SANDBOX_REQUEST_BUDGET: 'off' });
+const bot = await startBotProcess(
+  {
+    SANDBOX_URL: sandbox.url,
+    SANDBOX_CA_FILE: sandbox.caFile,
     ROLE_OPERATORS: `T0FAKE:UALICE,${OPERATOR_AAD}`,
     SLACK_BOT_TOKEN: 'xoxb-bench',
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_API_URL: slack.url,
+    SLACK_UPDATES_PER_MINUTE: '100000',
     TEAMS_LOCAL_ONLY: 'true',
-  }),
-  silentLogger,
+  },
+  process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [],
 );
 
 async function timed(fn: () => Promise<number>): Promise<number> {
@@ -42,20 +40,17 @@ async function timed(fn: () => Promise<number>): Promise<number> {
 }
 
 const slackCommand = () =>
-  timed(async () => {
-    const body = new URLSearchParams({
-      team_id: 'T0FAKE',
-      channel_id: 'C0OPS',
-      user_id: 'UALICE',
-      user_name: 'alice',
-      command: '/backup',
-      text: 'status of jobs',
-      response_url: 'https://hooks.slack.invalid/1',
-      trigger_id: 't',
-    }).toString();
-    return (await sendSigned(`${bot.url}/slack/events`, SECRET, body, 'application/x-www-form-urlencoded'))
-      .status;
-  });
+  timed(
+    async () =>
+      (
+        await sendSigned(
+          `${bot.url}/slack/events`,
+          SECRET,
+          slashCommandBody('status of jobs'),
+          'application/x-www-form-urlencoded',
+        )
+      ).status,
+  );
 
 let seq = 0;
 const teamsMessage = () =>
@@ -95,12 +90,13 @@ const fmt = (x: { p50: number; p99: number; max: number }) =>
   `p50 ${x.p50.toFixed(0)} ms, p99 ${x.p99.toFixed(0)} ms, max ${x.max.toFixed(0)} ms`;
 process.stdout.write(
   [
-    `${CONCURRENT} concurrent "status of jobs" commands, ${ROUNDS - 1} rounds after a warm-up, loopback, sandbox behind:`,
+    `${CONCURRENT} concurrent "status of jobs" commands, ${ROUNDS - 1} rounds after a warm-up, loopback; bot, sandbox and load in three processes:`,
     `  Slack slash command, time to ack: ${fmt(s)} (target p99 < 100 ms)`,
     `  Teams /api/messages, time to 200: ${fmt(t)} (target p99 < 300 ms)`,
     '',
   ].join('\n'),
 );
 await bot.stop();
+await sandbox.stop();
 await slack.close();
 await connector.close();

@@ -45,8 +45,9 @@ export interface RoundStats {
 
 /**
  * Keeps every watched job's card current (DESIGN.md section 6). Cost per round: one job-list call
- * per vault, and a job-details read only for jobs whose next phase change the list cannot show —
- * those still taking their snapshot (the list says "InProgress" for both phases) — or whose list
+ * per vault (every other round for a vault whose jobs are all transferring), and a job-details read
+ * only for jobs whose next phase change the list cannot show — those still taking their snapshot
+ * (the list says "InProgress" for both phases) once their snapshot may have ended — or whose list
  * status just changed. A transferring job costs nothing beyond its vault's list until it ends.
  */
 export class JobWatcher {
@@ -55,6 +56,10 @@ export class JobWatcher {
   private failures = 0;
   private readonly recentSnapshots: number[] = [];
   private shortestSnapshotMs: number | undefined;
+  /** When each snapshot-phase job's details were last read (ms), for the unlearnt fallback. */
+  private readonly lastDetailRead = new Map<string, number>();
+  /** Vaults whose list was skipped last round (all their jobs transferring). */
+  private readonly listSkipped = new Set<string>();
   private readonly now: () => Date;
   private readonly log: Logger;
 
@@ -124,7 +129,7 @@ export class JobWatcher {
           continue;
         }
         stats.vaults++;
-        await this.pollVault(group, stats);
+        await this.pollVault(key, group, stats);
       }
       this.o.onRound?.(stats, (performance.now() - started) / 1000);
       this.failures = 0;
@@ -139,8 +144,15 @@ export class JobWatcher {
     }
   }
 
-  private async pollVault(watches: Watch[], stats: RoundStats): Promise<void> {
+  private async pollVault(key: string, watches: Watch[], stats: RoundStats): Promise<void> {
     const target = { vault: watches[0]!.vaultName, resourceGroup: watches[0]!.resourceGroup };
+    // A transfer's end is shown within two rounds (the 60 s target at the 15 s default), so a
+    // vault whose jobs are all transferring is listed every other round.
+    if (watches.every((w) => phaseOf(w.fingerprint) === 'transfer') && !this.listSkipped.has(key)) {
+      this.listSkipped.add(key);
+      return;
+    }
+    this.listSkipped.delete(key);
     const oldest = Math.min(...watches.map((w) => Date.parse(w.createdAt)));
     const listed = await this.o.service.listJobs(
       {
@@ -155,10 +167,16 @@ export class JobWatcher {
     // Details are read one after another (they cost ARM reads); the cards they change are sent
     // together, so one slow or throttled message does not hold up the others.
     const deliveries: Promise<void>[] = [];
+    // Until a snapshot has been seen to end, the vault's oldest snapshot-phase job stands for the
+    // others: it is read every round, and the rest only now and then.
+    const probe = watches
+      .filter((w) => phaseOf(w.fingerprint) === 'snapshot')
+      .reduce<Watch | undefined>((a, w) => (!a || w.createdAt < a.createdAt ? w : a), undefined);
     for (const w of watches) {
-      if (!this.needsDetails(w, statusById.get(w.jobId))) continue;
+      if (!this.needsDetails(w, statusById.get(w.jobId), w === probe)) continue;
       const job = await this.o.service.getJob(w.jobId, target);
       stats.detailCalls++;
+      this.lastDetailRead.set(w.jobId, this.now().getTime());
       this.learnSnapshot(job);
       deliveries.push(this.show(w, job, stats));
     }
@@ -196,11 +214,14 @@ export class JobWatcher {
       }
     }
     if (fingerprint !== w.fingerprint || done) await this.o.store.record(w, fingerprint, done, this.now());
-    if (done) stats.finished++;
+    if (done) {
+      stats.finished++;
+      this.lastDetailRead.delete(w.jobId);
+    }
   }
 
   /** Whether this round must read the job's details to see its next change. */
-  private needsDetails(w: Watch, listedStatus: string | undefined): boolean {
+  private needsDetails(w: Watch, listedStatus: string | undefined, isProbe: boolean): boolean {
     const [snapshot, transfer, lastStatus] = w.fingerprint.split('|');
     if (!snapshot || !transfer || !lastStatus) return true; // never seen in detail
     if (listedStatus === undefined) return true; // fell out of the list window: ask directly
@@ -208,10 +229,16 @@ export class JobWatcher {
     if (!isTaskStatus(snapshot) || !isTaskStatus(transfer)) return true;
     // Snapshot and transfer both show as "InProgress" in the list: only details tell them apart.
     if (activePhase(snapshot, transfer) !== 'snapshot') return false;
-    // Snapshots of one estate take similar times: none is read before most of the shortest
-    // snapshot seen so far has passed (the first ones, with nothing learnt yet, are read each round).
-    const age = this.now().getTime() - Date.parse(w.createdAt);
-    return age >= SNAPSHOT_HEAD_START * (this.shortestSnapshotMs ?? 0);
+    const now = this.now().getTime();
+    const age = now - Date.parse(w.createdAt);
+    // Snapshots of one estate take similar times: a job is read once it is as old as the shortest
+    // snapshot seen lately, then every round until its snapshot ends. A snapshot shorter than all
+    // of those is shown late by the difference (and lowers the shortest).
+    if (this.shortestSnapshotMs !== undefined) return age >= this.shortestSnapshotMs;
+    // Nothing learnt yet: the probe every round, the others every few minutes, so an estate whose
+    // oldest job is slow still gets its cards.
+    const last = this.lastDetailRead.get(w.jobId) ?? Date.parse(w.createdAt);
+    return isProbe || now - last >= UNLEARNT_RECHECK_MS;
   }
 
   /** Remembers how long completed snapshots took (the shortest of the last ones). */
@@ -246,8 +273,16 @@ function groupByVault(watches: Watch[]): Map<string, Watch[]> {
   return byVault;
 }
 
-/** Share of the shortest snapshot seen before a new job's details are read. */
-const SNAPSHOT_HEAD_START = 0.8;
+/** How often a snapshot-phase job is read while no snapshot has been seen to end. */
+const UNLEARNT_RECHECK_MS = 4 * 60_000;
+
+/** The phase a card last showed under way, from its fingerprint. */
+function phaseOf(fingerprint: string): 'snapshot' | 'transfer' | 'none' | 'unknown' {
+  const [snapshot, transfer] = fingerprint.split('|');
+  return snapshot && transfer && isTaskStatus(snapshot) && isTaskStatus(transfer)
+    ? activePhase(snapshot, transfer)
+    : 'unknown';
+}
 
 /** What a card shows that can change: the two phases and the job's status as Azure sent it. */
 export function fingerprintOf(job: BackupJob): string {

@@ -8,7 +8,7 @@ import type { FakeSlackApi } from '../fakes/fake-slack-api.js';
 import { sendSigned, slashCommandBody, startFakeSlackApi } from '../fakes/fake-slack-api.js';
 import type { BotProcess } from '../support/bot-process.js';
 import { startBotProcess } from '../support/bot-process.js';
-import { inBatches, jobsPerVm, slackCardStages } from '../support/fleet-checks.js';
+import { approvalIdsByTarget, inBatches, jobsPerVm, slackCardStages } from '../support/fleet-checks.js';
 import type { SandboxProcess } from '../support/sandbox-process.js';
 import { startSandboxProcess } from '../support/sandbox-process.js';
 import { until } from '../support/until.js';
@@ -51,19 +51,6 @@ function say(text: string, user = 'UALICE'): Promise<{ status: number }> {
   );
 }
 
-/** The approval requests' ids, from their cards' buttons, by target VM. */
-function approvalIds(vms: string[]): Map<string, string> {
-  const ids = new Map<string, string>();
-  for (const c of slack.calls) {
-    if (c.method !== 'chat.update') continue;
-    const blocks = JSON.stringify(c.args.blocks ?? []);
-    const id = /approvalId\\":\\"([0-9a-f]{8})/.exec(blocks)?.[1];
-    const vm = vms.find((v) => blocks.includes(`*Target*\\n${v}`));
-    if (id && vm) ids.set(vm, id);
-  }
-  return ids;
-}
-
 describe('kill -9 during 100 watched jobs and pending approvals', () => {
   let backups: FleetVm[];
   let doomed: string[];
@@ -98,7 +85,7 @@ describe('kill -9 during 100 watched jobs and pending approvals', () => {
       60_000,
     );
     const ids = await until('the approval cards', () => {
-      const found = approvalIds(doomed);
+      const found = approvalIdsByTarget(slack, doomed);
       return found.size === doomed.length ? found : undefined;
     });
 

@@ -5,7 +5,7 @@ import type { FakeSlackApi } from '../fakes/fake-slack-api.js';
 import { sendSigned, slashCommandBody, startFakeSlackApi } from '../fakes/fake-slack-api.js';
 import type { BotProcess } from '../support/bot-process.js';
 import { startBotProcess } from '../support/bot-process.js';
-import { inBatches, jobsPerVm, slackCardStages } from '../support/fleet-checks.js';
+import { approvalIdsByTarget, inBatches, jobsPerVm, slackCardStages } from '../support/fleet-checks.js';
 import { createTestDatabase, testPostgresUrl } from '../support/postgres.js';
 import type { SandboxProcess } from '../support/sandbox-process.js';
 import { controlCall, startSandboxProcess } from '../support/sandbox-process.js';
@@ -71,6 +71,7 @@ describe.runIf(pgServer)('two replicas on PostgreSQL', () => {
           // The fake enforces no Tier 3 limit; 600 updates at Slack's 50 a minute would take 6 minutes.
           SLACK_UPDATES_PER_MINUTE: '10000',
           ROLE_OPERATORS: 'T0FAKE:UALICE',
+          ROLE_APPROVERS: 'T0FAKE:UBOB',
         }),
       );
     }
@@ -80,6 +81,61 @@ describe.runIf(pgServer)('two replicas on PostgreSQL', () => {
     for (const b of bots) await b.stop();
     await sandbox?.stop();
     await slack?.close();
+  });
+
+  it('decides on one replica what was asked on the other, once, and drops a redelivery that reaches the other', async () => {
+    const [doomed] = (
+      await sandbox.control<{ vms: FleetVm[] }>('POST', '/_sandbox/fleet?prefix=rdoomed&vms=1')
+    ).vms;
+    const vm = doomed!.vm;
+    const [a, b] = bots as [BotProcess, BotProcess];
+    const say = (bot: BotProcess, text: string, user = 'UALICE') =>
+      sendSigned(
+        `${bot.url}/slack/events`,
+        SECRET,
+        slashCommandBody(text, user),
+        'application/x-www-form-urlencoded',
+      );
+    expect((await say(a, `stop backup for ${vm} and delete data`)).status).toBe(200);
+    const id = (await until('the approval card', () => approvalIdsByTarget(slack, [vm]).get(vm)))!;
+    // Bob approves on both replicas at once: the action runs once.
+    await Promise.all([say(a, `approve ${id} ${vm}`, 'UBOB'), say(b, `approve ${id} ${vm}`, 'UBOB')]);
+    const deletes = async () => (await jobsPerVm(sandbox, [doomed!])).get(`${vm}|DeleteBackupData`) ?? 0;
+    for (let i = 0; i < 100 && (await deletes()) === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    await until('the request card showing the outcome', () =>
+      slack.calls.find(
+        (c) => c.method === 'chat.update' && /Approved and done/.test(JSON.stringify(c.args.blocks)),
+      ),
+    );
+    expect(await deletes()).toBe(1);
+
+    // Slack retries an event whose ack it missed; the retry reaches the other replica.
+    const event = JSON.stringify({
+      token: 'legacy',
+      team_id: 'T0FAKE',
+      api_app_id: 'A0FAKE',
+      type: 'event_callback',
+      event_id: 'Ev0REPLICAS1',
+      event_time: Math.floor(Date.now() / 1000),
+      event: {
+        type: 'app_mention',
+        user: 'UALICE',
+        text: '<@UBOT> status of jobs',
+        channel: 'C0OPS',
+        ts: '1.1',
+      },
+    });
+    expect((await sendSigned(`${a.url}/slack/events`, SECRET, event, 'application/json')).status).toBe(200);
+    const retry = await sendSigned(`${b.url}/slack/events`, SECRET, event, 'application/json', {
+      headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
+    });
+    expect(retry.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1_000));
+    const answered = slack.calls.filter(
+      (c) =>
+        c.method === 'chat.postMessage' && JSON.stringify(c.args.blocks ?? []).includes('status of jobs'),
+    );
+    expect(answered).toHaveLength(1);
   });
 
   it('shares 200 jobs without a double update, and loses none when one replica is killed', async () => {

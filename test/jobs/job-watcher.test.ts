@@ -72,7 +72,7 @@ describe('JobWatcher', () => {
     expect(await store.active()).toHaveLength(0);
   });
 
-  it('reads details only for snapshot-phase jobs, and only once most of a learnt snapshot time has passed', async () => {
+  it('reads a snapshot-phase job once a learnt snapshot time has passed, and lists a transferring vault every other round', async () => {
     const a = await h.service.backupNow({ vm: 'myVM' });
     await watcher.watch(
       {
@@ -85,15 +85,55 @@ describe('JobWatcher', () => {
       },
       a.job,
     );
-    // The first test taught it that snapshots take 8 minutes: no detail read in the first 6.4.
+    // The first test taught it that snapshots take 8 minutes: no detail read before then.
     expect(await watcher.pollOnce()).toMatchObject({ vaults: 1, listCalls: 1, detailCalls: 0 });
     h.advanceMinutes(6);
     expect(await watcher.pollOnce()).toMatchObject({ detailCalls: 0 });
-    h.advanceMinutes(3);
+    h.advanceMinutes(2);
     expect(await watcher.pollOnce()).toMatchObject({ detailCalls: 1, updates: 1 }); // the transfer started
-    expect(await watcher.pollOnce()).toMatchObject({ listCalls: 1, detailCalls: 0, updates: 0 }); // transfers cost only the list
+    // Transfers cost only the list, every other round.
+    expect(await watcher.pollOnce()).toMatchObject({ listCalls: 0, detailCalls: 0, updates: 0 });
+    expect(await watcher.pollOnce()).toMatchObject({ listCalls: 1, detailCalls: 0, updates: 0 });
     h.advanceMinutes(40);
-    expect(await watcher.pollOnce()).toMatchObject({ detailCalls: 1, updates: 1, finished: 1 });
+    expect(await watcher.pollOnce()).toMatchObject({ listCalls: 0, updates: 0 });
+    expect(await watcher.pollOnce()).toMatchObject({ listCalls: 1, detailCalls: 1, updates: 1, finished: 1 });
+  });
+
+  it('reads only the oldest snapshot-phase job of a vault while no snapshot has been seen to end', async () => {
+    const fresh = new JobWatcher({
+      service: h.service,
+      store: new WatchStore(await openDatabase(':memory:')),
+      defaults,
+      sinks: { test: async (watch, view) => void updates.push({ watch, view }) },
+      intervalMs: 10,
+      now: () => h.sandbox.clock.now(),
+    });
+    const fleet = h.sandbox.addFleet({ prefix: 'probe', vms: 3 });
+    for (const [i, f] of fleet.entries()) {
+      const r = await h.service.backupNow({ vm: f.vm });
+      await fresh.watch(
+        {
+          jobId: r.job.id,
+          vaultName: 'rsv-westus',
+          resourceGroup: 'rg-chatops',
+          platform: 'test',
+          messageRef: { id: 10 + i },
+          extras: {},
+        },
+        r.job,
+      );
+      h.advanceMinutes(1);
+    }
+    // One read a round (the oldest), until the others are due for their occasional read.
+    expect(await fresh.pollOnce()).toMatchObject({ detailCalls: 1, updates: 0 });
+    expect(await fresh.pollOnce()).toMatchObject({ detailCalls: 1, updates: 0 });
+    h.advanceMinutes(2); // the younger two are 4 and 3 minutes old: one is due
+    expect(await fresh.pollOnce()).toMatchObject({ detailCalls: 2 });
+    h.advanceMinutes(3); // the oldest's snapshot ends: learnt, the others are read when as old
+    expect(await fresh.pollOnce()).toMatchObject({ updates: 1 });
+    h.advanceMinutes(2);
+    const round = await fresh.pollOnce();
+    expect(round.updates).toBe(2);
   });
 
   it('resumes watches after a restart from what the store kept', async () => {

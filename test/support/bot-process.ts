@@ -20,9 +20,13 @@ export interface BotProcess {
  * Starts the real bot (`src/main.ts`, as `npm start` does) in a child process on free ports, with
  * the sandbox's clock stopped so the test steps time, and waits for its "started" log line.
  */
-export async function startBotProcess(env: Record<string, string> = {}): Promise<BotProcess> {
+export async function startBotProcess(
+  env: Record<string, string> = {},
+  /** Extra node flags, such as `--cpu-prof` for profiling a benchmark. */
+  nodeArgs: string[] = [],
+): Promise<BotProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'backup-chatops-e2e-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
     cwd: join(import.meta.dirname, '../..'),
     env: {
       PATH: process.env.PATH ?? '',

@@ -38,6 +38,19 @@ interface JobsPage {
   nextLink?: string;
 }
 
+/** Approval requests' ids, from their cards' buttons in Slack, by target. */
+export function approvalIdsByTarget(slack: FakeSlackApi, targets: string[]): Map<string, string> {
+  const ids = new Map<string, string>();
+  for (const c of slack.calls) {
+    if (c.method !== 'chat.update') continue;
+    const blocks = JSON.stringify(c.args.blocks ?? []);
+    const id = /approvalId\\":\\"([0-9a-f]{8})/.exec(blocks)?.[1];
+    const target = targets.find((t) => blocks.includes(`*Target*\\n${t}`));
+    if (id && target) ids.set(target, id);
+  }
+  return ids;
+}
+
 /** Jobs per `<vm>|<operation>` in the fleet's vaults (the jobs list of each, every page). */
 export async function jobsPerVm(sandbox: SandboxProcess, fleet: FleetVm[]): Promise<Map<string, number>> {
   const counts = new Map<string, number>();

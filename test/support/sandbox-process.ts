@@ -22,7 +22,10 @@ export interface SandboxProcess {
  */
 export async function startSandboxProcess(env: Record<string, string> = {}): Promise<SandboxProcess> {
   const caFile = join(mkdtempSync(join(tmpdir(), 'backup-chatops-sandbox-')), 'sandbox.pem');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/sandbox/cli.ts'], {
+  // From the sources through tsx; from a compiled build (the benchmarks) as plain JavaScript.
+  const compiled = import.meta.url.endsWith('.js');
+  const args = compiled ? ['src/sandbox/cli.js'] : ['--import', 'tsx', 'src/sandbox/cli.ts'];
+  const child = spawn(process.execPath, args, {
     cwd: join(import.meta.dirname, '../..'),
     env: { PATH: process.env.PATH ?? '', SANDBOX_CLOCK_SPEED: '0', SANDBOX_CA_FILE: caFile, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -73,6 +73,22 @@ export function handleControl(
       throw e;
     }
   }
+  if (method === 'GET' && path === '/_sandbox/jobs') {
+    // For benchmarks: when each job's phases really changed, to measure how late cards show it.
+    ctx.engine.catchUp();
+    return send(200, {
+      jobs: ctx.world.jobs.map((j) => ({
+        id: j.id,
+        vm: j.vmName,
+        operation: j.operation,
+        isUserTriggered: j.isUserTriggered,
+        status: ctx.engine.statusOf(j),
+        startMs: j.startMs,
+        ...(j.tasks?.snapshot.endMs !== undefined ? { snapshotEndMs: j.tasks.snapshot.endMs } : {}),
+        ...(j.endMs !== undefined ? { endMs: j.endMs } : {}),
+      })),
+    });
+  }
   if (method === 'POST' && path === '/_sandbox/fleet') {
     const q = url.searchParams;
     try {
