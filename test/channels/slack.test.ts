@@ -8,7 +8,12 @@ import type { RunningBot } from '../../src/main.js';
 import { startBot } from '../../src/main.js';
 import { until } from '../support/until.js';
 import type { FakeSlackApi, SlackCall } from '../fakes/fake-slack-api.js';
-import { sendSigned, slashCommandBody, startFakeSlackApi } from '../fakes/fake-slack-api.js';
+import {
+  eventCallbackBody,
+  sendSigned,
+  slashCommandBody,
+  startFakeSlackApi,
+} from '../fakes/fake-slack-api.js';
 
 /**
  * The real Bolt App behind the product's HTTP server, fed HMAC-signed requests exactly as Slack
@@ -22,18 +27,6 @@ let slack: FakeSlackApi;
 const events = () => `${bot.url}/slack/events`;
 const form = (o: Record<string, string>) => new URLSearchParams(o).toString();
 const blocksOf = (c: SlackCall | undefined) => JSON.stringify(c?.args.blocks ?? []);
-
-function eventCallback(event: Record<string, unknown>): string {
-  return JSON.stringify({
-    token: 'legacy',
-    team_id: 'T0FAKE',
-    api_app_id: 'A0FAKE',
-    type: 'event_callback',
-    event_id: `Ev${Date.now()}${Math.random()}`,
-    event_time: Math.floor(Date.now() / 1000),
-    event,
-  });
-}
 
 function interaction(payload: Record<string, unknown>): string {
   return form({ payload: JSON.stringify(payload) });
@@ -108,7 +101,7 @@ describe('Slack channel (HTTP mode)', () => {
     const r = await sendSigned(
       events(),
       SECRET,
-      eventCallback({
+      eventCallbackBody({
         type: 'app_mention',
         user: 'UALICE',
         text: '<@UBOT> list vms',
@@ -129,7 +122,7 @@ describe('Slack channel (HTTP mode)', () => {
     await sendSigned(
       events(),
       SECRET,
-      eventCallback({
+      eventCallbackBody({
         type: 'message',
         channel_type: 'im',
         user: 'UALICE',

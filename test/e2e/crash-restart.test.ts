@@ -5,7 +5,7 @@ import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetVm } from '../../src/sandbox/fleet.js';
 import type { FakeSlackApi } from '../fakes/fake-slack-api.js';
-import { sendSigned, slashCommandBody, startFakeSlackApi } from '../fakes/fake-slack-api.js';
+import { sendSigned, slackEnvFor, slashCommandBody, startFakeSlackApi } from '../fakes/fake-slack-api.js';
 import type { BotProcess } from '../support/bot-process.js';
 import { startBotProcess } from '../support/bot-process.js';
 import { approvalIdsByTarget, inBatches, jobsPerVm, slackCardStages } from '../support/fleet-checks.js';
@@ -33,10 +33,7 @@ function botEnv(): Record<string, string> {
     SANDBOX_URL: sandbox.url,
     SANDBOX_CA_FILE: sandbox.caFile,
     WATCH_INTERVAL_MS: '200',
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: slack.url,
-    SLACK_UPDATES_PER_MINUTE: '10000',
+    ...slackEnvFor(slack, SECRET),
     ROLE_OPERATORS: 'T0FAKE:UALICE',
     ROLE_APPROVERS: 'T0FAKE:UBOB',
   };

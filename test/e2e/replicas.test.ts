@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import type { FleetVm } from '../../src/sandbox/fleet.js';
 import type { FakeSlackApi } from '../fakes/fake-slack-api.js';
-import { sendSigned, slashCommandBody, startFakeSlackApi } from '../fakes/fake-slack-api.js';
+import {
+  mentionEventBody,
+  sendSigned,
+  slackEnvFor,
+  slashCommandBody,
+  startFakeSlackApi,
+} from '../fakes/fake-slack-api.js';
 import type { BotProcess } from '../support/bot-process.js';
 import { startBotProcess } from '../support/bot-process.js';
 import { approvalIdsByTarget, inBatches, jobsPerVm, slackCardStages } from '../support/fleet-checks.js';
@@ -65,11 +71,7 @@ describe.runIf(pgServer)('two replicas on PostgreSQL', () => {
           REPLICA_ID: replica,
           WATCH_LEASE_MS: '2000',
           WATCH_INTERVAL_MS: '200',
-          SLACK_BOT_TOKEN: 'xoxb-test-token',
-          SLACK_SIGNING_SECRET: SECRET,
-          SLACK_API_URL: slack.url,
-          // The fake enforces no Tier 3 limit; 600 updates at Slack's 50 a minute would take 6 minutes.
-          SLACK_UPDATES_PER_MINUTE: '10000',
+          ...slackEnvFor(slack, SECRET),
           ROLE_OPERATORS: 'T0FAKE:UALICE',
           ROLE_APPROVERS: 'T0FAKE:UBOB',
         }),
@@ -110,21 +112,7 @@ describe.runIf(pgServer)('two replicas on PostgreSQL', () => {
     expect(await deletes()).toBe(1);
 
     // Slack retries an event whose ack it missed; the retry reaches the other replica.
-    const event = JSON.stringify({
-      token: 'legacy',
-      team_id: 'T0FAKE',
-      api_app_id: 'A0FAKE',
-      type: 'event_callback',
-      event_id: 'Ev0REPLICAS1',
-      event_time: Math.floor(Date.now() / 1000),
-      event: {
-        type: 'app_mention',
-        user: 'UALICE',
-        text: '<@UBOT> status of jobs',
-        channel: 'C0OPS',
-        ts: '1.1',
-      },
-    });
+    const event = mentionEventBody('Ev0REPLICAS1', 'status of jobs');
     expect((await sendSigned(`${a.url}/slack/events`, SECRET, event, 'application/json')).status).toBe(200);
     const retry = await sendSigned(`${b.url}/slack/events`, SECRET, event, 'application/json', {
       headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },

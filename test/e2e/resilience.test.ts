@@ -10,7 +10,12 @@ import type { Sandbox } from '../../src/sandbox/server.js';
 import type { FakeBotConnector } from '../fakes/fake-bot-connector.js';
 import { startFakeBotConnector } from '../fakes/fake-bot-connector.js';
 import type { FakeSlackApi, SlackCall } from '../fakes/fake-slack-api.js';
-import { sendSigned, slashCommandBody, startFakeSlackApi } from '../fakes/fake-slack-api.js';
+import {
+  mentionEventBody,
+  sendSigned,
+  slashCommandBody,
+  startFakeSlackApi,
+} from '../fakes/fake-slack-api.js';
 import { acceptedTriggers, addProtectedVms, startedBackups } from '../support/sandbox-fleet.js';
 import { until } from '../support/until.js';
 
@@ -33,18 +38,6 @@ let connector: FakeBotConnector;
 
 const blocksOf = (c: SlackCall): string => JSON.stringify(c.args.blocks ?? []);
 const cardOf = (c: { body: Record<string, unknown> }): string => JSON.stringify(c.body.attachments ?? []);
-
-function mentionEvent(eventId: string, text: string): string {
-  return JSON.stringify({
-    token: 'legacy',
-    team_id: 'T0FAKE',
-    api_app_id: 'A0FAKE',
-    type: 'event_callback',
-    event_id: eventId,
-    event_time: Math.floor(Date.now() / 1000),
-    event: { type: 'app_mention', user: 'UALICE', text: `<@UBOT> ${text}`, channel: 'C0OPS', ts: '1.1' },
-  });
-}
 
 function teamsMessage(id: string, text: string, conversation = 'a:conv-res'): Record<string, unknown> {
   return {
@@ -183,7 +176,7 @@ describe('resilience under Azure and chat faults', () => {
 
   it('starts one backup when Slack delivers the same event twice (X-Slack-Retry-Num)', async () => {
     const [vm] = addProtectedVms(sandbox, 'slackretry', 1);
-    const body = mentionEvent('Ev0RESILIENCE1', `backup ${vm} now`);
+    const body = mentionEventBody('Ev0RESILIENCE1', `backup ${vm} now`);
     const first = await sendSigned(`${bot.url}/slack/events`, SECRET, body, 'application/json');
     expect(first.status).toBe(200);
     // Slack resends after 3 s without an ack; here the redelivery comes while the first still runs.

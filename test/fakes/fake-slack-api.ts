@@ -144,3 +144,40 @@ export function slashCommandBody(text: string, user = 'UALICE'): string {
     api_app_id: 'A0FAKE',
   }).toString();
 }
+
+/** An Events API delivery (JSON) of `event`, with `eventId` (Slack keeps it on a retry). */
+export function eventCallbackBody(
+  event: Record<string, unknown>,
+  eventId = `Ev${Date.now()}${Math.random()}`,
+): string {
+  return JSON.stringify({
+    token: 'legacy',
+    team_id: 'T0FAKE',
+    api_app_id: 'A0FAKE',
+    type: 'event_callback',
+    event_id: eventId,
+    event_time: Math.floor(Date.now() / 1000),
+    event,
+  });
+}
+
+/** An `app_mention` of the bot by UALICE in C0OPS. */
+export function mentionEventBody(eventId: string, text: string): string {
+  return eventCallbackBody(
+    { type: 'app_mention', user: 'UALICE', text: `<@UBOT> ${text}`, channel: 'C0OPS', ts: '1.1' },
+    eventId,
+  );
+}
+
+/**
+ * The settings of a bot process whose Slack app is this fake: token, signing secret, API URL, and
+ * no Tier 3 pacing (the fake enforces none; hundreds of updates at 50 a minute would take minutes).
+ */
+export function slackEnvFor(slack: FakeSlackApi, signingSecret: string): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_API_URL: slack.url,
+    SLACK_UPDATES_PER_MINUTE: '10000',
+  };
+}

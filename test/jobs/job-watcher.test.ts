@@ -15,6 +15,18 @@ const defaults: ChatDefaults = {
   portalLinks: false,
 };
 
+/** A watch of a job in the default vault, on message `id` of `platform`. */
+function watchOf(jobId: string, id: number, platform = 'test', extras: Watch['extras'] = {}) {
+  return {
+    jobId,
+    vaultName: 'rsv-westus',
+    resourceGroup: 'rg-chatops',
+    platform,
+    messageRef: { id },
+    extras,
+  };
+}
+
 describe('JobWatcher', () => {
   let h: Harness;
   const updates: { watch: Watch; view: View }[] = [];
@@ -44,17 +56,7 @@ describe('JobWatcher', () => {
 
   it('sends one update per phase change and one at the end, and nothing in between', async () => {
     const r = await h.service.backupNow({ vm: 'myVM' });
-    await watcher.watch(
-      {
-        jobId: r.job.id,
-        vaultName: 'rsv-westus',
-        resourceGroup: 'rg-chatops',
-        platform: 'test',
-        messageRef: { id: 1 },
-        extras: {},
-      },
-      r.job,
-    );
+    await watcher.watch(watchOf(r.job.id, 1), r.job);
     expect((await watcher.pollOnce()).updates).toBe(0); // nothing changed since the card was posted
     h.advanceMinutes(4);
     expect((await watcher.pollOnce()).updates).toBe(0);
@@ -74,17 +76,7 @@ describe('JobWatcher', () => {
 
   it('reads a snapshot-phase job once a learnt snapshot time has passed, and lists a transferring vault every other round', async () => {
     const a = await h.service.backupNow({ vm: 'myVM' });
-    await watcher.watch(
-      {
-        jobId: a.job.id,
-        vaultName: 'rsv-westus',
-        resourceGroup: 'rg-chatops',
-        platform: 'test',
-        messageRef: { id: 2 },
-        extras: {},
-      },
-      a.job,
-    );
+    await watcher.watch(watchOf(a.job.id, 2), a.job);
     // The first test taught it that snapshots take 8 minutes: no detail read before then.
     expect(await watcher.pollOnce()).toMatchObject({ vaults: 1, listCalls: 1, detailCalls: 0 });
     h.advanceMinutes(6);
@@ -111,17 +103,7 @@ describe('JobWatcher', () => {
     const fleet = h.sandbox.addFleet({ prefix: 'probe', vms: 3 });
     for (const [i, f] of fleet.entries()) {
       const r = await h.service.backupNow({ vm: f.vm });
-      await fresh.watch(
-        {
-          jobId: r.job.id,
-          vaultName: 'rsv-westus',
-          resourceGroup: 'rg-chatops',
-          platform: 'test',
-          messageRef: { id: 10 + i },
-          extras: {},
-        },
-        r.job,
-      );
+      await fresh.watch(watchOf(r.job.id, 10 + i), r.job);
       h.advanceMinutes(1);
     }
     // One read a round (the oldest), until the others are due for their occasional read.
@@ -138,17 +120,7 @@ describe('JobWatcher', () => {
 
   it('resumes watches after a restart from what the store kept', async () => {
     const r = await h.service.backupNow({ vm: 'myVM' });
-    await watcher.watch(
-      {
-        jobId: r.job.id,
-        vaultName: 'rsv-westus',
-        resourceGroup: 'rg-chatops',
-        platform: 'test',
-        messageRef: { id: 3 },
-        extras: { retainUntil: '2027-01-01' },
-      },
-      r.job,
-    );
+    await watcher.watch(watchOf(r.job.id, 3, 'test', { retainUntil: '2027-01-01' }), r.job);
     // A new watcher on a new connection to the same database file: as after a restart.
     const restarted = new JobWatcher({
       service: h.service,
@@ -181,17 +153,7 @@ describe('JobWatcher', () => {
       intervalMs: 10,
       now: () => h.sandbox.clock.now(),
     });
-    await flaky.watch(
-      {
-        jobId: r.job.id,
-        vaultName: 'rsv-westus',
-        resourceGroup: 'rg-chatops',
-        platform: 'flaky',
-        messageRef: { id: 4 },
-        extras: {},
-      },
-      r.job,
-    );
+    await flaky.watch(watchOf(r.job.id, 4, 'flaky'), r.job);
     h.advanceMinutes(60);
     expect(await flaky.pollOnce()).toMatchObject({ updates: 0, failedUpdates: 1, finished: 0 });
     expect(await flaky.pollOnce()).toMatchObject({ updates: 0, failedUpdates: 1, finished: 0 });
