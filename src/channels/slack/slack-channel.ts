@@ -11,6 +11,7 @@ import type { DeliveryLog } from '../delivery-log.js';
 import { showAndWatch } from '../watch-reply.js';
 import { CoalescingUpdater } from '../coalescing-updater.js';
 import { SendRateLimiter } from '../send-rate-limiter.js';
+import { WORK_CONCURRENCY, WorkQueue } from '../work-queue.js';
 import { renderBlockKit } from './block-kit-renderer.js';
 
 export interface SlackChannelOptions {
@@ -46,6 +47,7 @@ export class SlackChannel {
   private readonly updates: CoalescingUpdater<View>;
   // chat.update is a Tier 3 method: about 50 calls a minute per workspace (SLACK_UPDATES_PER_MINUTE).
   private readonly limiter: SendRateLimiter;
+  private readonly work = new WorkQueue(WORK_CONCURRENCY);
 
   constructor(private readonly o: SlackChannelOptions) {
     const s = o.settings;
@@ -232,24 +234,27 @@ export class SlackChannel {
 
   /** A typed command: acknowledged with a "working" message that the answer replaces. */
   private async converse(client: WebClient, channel: string, user: ChatUser, text: string): Promise<void> {
-    const placeholder = await client.chat.postMessage({
-      channel,
-      ...renderBlockKit({
-        kind: 'message',
-        tone: 'info',
-        title: 'Working on it…',
-        text: text.trim().slice(0, 200) || 'help',
-      }),
+    // Everything after the ack waits its turn (see WorkQueue), so a burst cannot delay the next acks.
+    await this.work.run(async () => {
+      const placeholder = await client.chat.postMessage({
+        channel,
+        ...renderBlockKit({
+          kind: 'message',
+          tone: 'info',
+          title: 'Working on it…',
+          text: text.trim().slice(0, 200) || 'help',
+        }),
+      });
+      const ts = placeholder.ts;
+      if (!ts) return;
+      const reply = await this.o.handle({ platform: 'slack', user, conversationId: channel, text });
+      // Through the updater (retried on 429 and 5xx, ordered with the watcher's updates). An update
+      // given up (logged by the updater) is repainted by the watcher's next round.
+      const ref = { channel, ts };
+      await this.show(reply, ref, () => this.updates.update(JSON.stringify(ref), reply.view)).catch(
+        () => undefined,
+      );
     });
-    const reply = await this.o.handle({ platform: 'slack', user, conversationId: channel, text });
-    const ts = placeholder.ts;
-    if (!ts) return;
-    // Through the updater (retried on 429 and 5xx, ordered with the watcher's updates). An update
-    // given up (logged by the updater) is repainted by the watcher's next round.
-    const ref = { channel, ts };
-    await this.show(reply, ref, () => this.updates.update(JSON.stringify(ref), reply.view)).catch(
-      () => undefined,
-    );
   }
 
   private show(reply: Reply, ref: SlackMessageRef, show: () => Promise<void>): Promise<void> {

@@ -17,6 +17,7 @@ import type { DeliveryLog } from '../delivery-log.js';
 import { showAndWatch } from '../watch-reply.js';
 import { CoalescingUpdater } from '../coalescing-updater.js';
 import { SendRateLimiter, TEAMS_CONVERSATION_LIMITS } from '../send-rate-limiter.js';
+import { WORK_CONCURRENCY, WorkQueue } from '../work-queue.js';
 import { toBotRequest, toBotResponse } from './node-http-bridge.js';
 
 export interface TeamsChannelOptions {
@@ -48,6 +49,7 @@ export class TeamsChannel {
   private readonly bot: BackupBot;
   private readonly updates: CoalescingUpdater<View>;
   private readonly limiter = new SendRateLimiter(TEAMS_CONVERSATION_LIMITS);
+  private readonly work = new WorkQueue(WORK_CONCURRENCY);
 
   constructor(private readonly o: TeamsChannelOptions) {
     const s = o.settings;
@@ -182,7 +184,7 @@ export class TeamsChannel {
     // The turn ends with the placeholder posted (Teams gets its 200 at once); the answer replaces it
     // later through the conversation reference, as the JobWatcher's updates do.
     const reference = TurnContext.getConversationReference(context.activity);
-    void this.answer(request, { reference, activityId });
+    void this.work.run(() => this.answer(request, { reference, activityId }));
   }
 
   private async answer(request: ChatRequest, ref: TeamsMessageRef): Promise<void> {
