@@ -144,6 +144,11 @@ export interface AppConfig {
   alerts?: AlertSettings;
 }
 
+/** Where the bot's state lives: the PostgreSQL URL when given, else the SQLite file. */
+export function storeLocation(config: Pick<AppConfig, 'databaseUrl' | 'databasePath'>): string {
+  return config.databaseUrl ?? config.databasePath;
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);

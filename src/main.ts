@@ -9,7 +9,7 @@ import { CommandRegistry } from './chat/command-registry.js';
 import type { ChatDefaults } from './chat/command.js';
 import { RoleDirectory } from './chat/roles.js';
 import type { AppConfig } from './config.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, storeLocation } from './config.js';
 import type { RouteHandler } from './http/http-server.js';
 import { startHttpServer } from './http/http-server.js';
 import type { WatchSink } from './jobs/job-watcher.js';
@@ -52,7 +52,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
   const sandbox: SandboxLink | undefined = external ? await connectToSandbox(external) : embedded;
   // With the sandbox, its simulated clock is the bot's clock, so job times and elapsed times agree.
   const now = sandbox ? () => sandbox.clock.now() : () => new Date();
-  const store = await openStore(config.databaseUrl ?? config.databasePath, {
+  const store = await openStore(storeLocation(config), {
     onConnectionError: (e) =>
       logger.warn('database connection lost; it is reopened when needed', { error: e.message }),
   });

@@ -214,10 +214,9 @@ export class JobWatcher {
       }
     }
     if (fingerprint !== w.fingerprint || done) await this.o.store.record(w, fingerprint, done, this.now());
-    if (done) {
-      stats.finished++;
-      this.lastDetailRead.delete(w.jobId);
-    }
+    // Read times matter only while a job takes its snapshot.
+    if (phaseOf(fingerprint) !== 'snapshot') this.lastDetailRead.delete(w.jobId);
+    if (done) stats.finished++;
   }
 
   /** Whether this round must read the job's details to see its next change. */
