@@ -129,6 +129,25 @@ describe('Teams channel (no app id: local-only mode)', () => {
     expect(updates).toHaveLength(3); // the answer, the transfer, the end: nothing redundant
   });
 
+  it('answers /api/messages before posting anything, so a slow Bot Connector cannot delay the 200', async () => {
+    // The placeholder's first try is throttled for 2 s; the turn must not wait for its retry.
+    connector.throttleNext(1, 2);
+    const r = await post(bot, activity(connector, mention('status of jobs')));
+    expect(r.status).toBe(200);
+    const id = `msg-${seq}`;
+    expect(connector.calls.filter((c) => c.activityId === id)).toHaveLength(0);
+    const placeholder = await until(
+      'the placeholder, once retried',
+      () => connector.calls.find((c) => c.method === 'POST' && c.activityId === id),
+      10_000,
+    );
+    expect(cardOf(placeholder)).toContain('Working on it');
+    const before = connector.calls.indexOf(placeholder);
+    await until('the answer in its place', () =>
+      connector.calls.slice(before).find((c) => c.method === 'PUT' && /Backup jobs · /.test(cardOf(c))),
+    );
+  });
+
   it('answers a card refresh (adaptiveCard/action) in the invoke response', async () => {
     const jobId = (await bot.sandbox!.world.jobs.at(-1))!.id;
     const r = await post(

@@ -102,7 +102,17 @@ export async function startFakeSlackApi(options: { faults?: ChatFaults } = {}): 
   };
 }
 
-/** Sends a request to the bot exactly as Slack signs it: HMAC-SHA256 over `v0:{timestamp}:{body}`. */
+/** The headers with which Slack signs a request: HMAC-SHA256 over `v0:{timestamp}:{body}`. */
+export function slackSignatureHeaders(
+  secret: string,
+  body: string,
+  timestamp = Math.floor(Date.now() / 1000),
+): Record<string, string> {
+  const mac = createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex');
+  return { 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': `v0=${mac}` };
+}
+
+/** Sends a request to the bot exactly as Slack signs it. */
 export async function sendSigned(
   url: string,
   secret: string,
@@ -110,16 +120,11 @@ export async function sendSigned(
   contentType: 'application/json' | 'application/x-www-form-urlencoded',
   options: { timestamp?: number; forge?: boolean; headers?: Record<string, string> } = {},
 ): Promise<{ status: number; text: string }> {
-  const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
-  const mac = createHmac('sha256', options.forge ? 'not-the-secret' : secret)
-    .update(`v0:${timestamp}:${body}`)
-    .digest('hex');
   const res = await fetch(url, {
     method: 'POST',
     headers: {
       'content-type': contentType,
-      'x-slack-request-timestamp': timestamp,
-      'x-slack-signature': `v0=${mac}`,
+      ...slackSignatureHeaders(options.forge ? 'not-the-secret' : secret, body, options.timestamp),
       ...options.headers,
     },
     body,

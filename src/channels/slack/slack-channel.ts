@@ -12,6 +12,7 @@ import { showAndWatch } from '../watch-reply.js';
 import { CoalescingUpdater } from '../coalescing-updater.js';
 import { SendRateLimiter } from '../send-rate-limiter.js';
 import { WORK_CONCURRENCY, WorkQueue } from '../work-queue.js';
+import { workingView } from '../working-view.js';
 import { renderBlockKit } from './block-kit-renderer.js';
 
 export interface SlackChannelOptions {
@@ -238,12 +239,7 @@ export class SlackChannel {
     await this.work.run(async () => {
       const placeholder = await client.chat.postMessage({
         channel,
-        ...renderBlockKit({
-          kind: 'message',
-          tone: 'info',
-          title: 'Working on it…',
-          text: text.trim().slice(0, 200) || 'help',
-        }),
+        ...renderBlockKit(workingView(text.trim() || 'help')),
       });
       const ts = placeholder.ts;
       if (!ts) return;

@@ -18,6 +18,7 @@ import { showAndWatch } from '../watch-reply.js';
 import { CoalescingUpdater } from '../coalescing-updater.js';
 import { SendRateLimiter, TEAMS_CONVERSATION_LIMITS } from '../send-rate-limiter.js';
 import { WORK_CONCURRENCY, WorkQueue } from '../work-queue.js';
+import { workingView } from '../working-view.js';
 import { toBotRequest, toBotResponse } from './node-http-bridge.js';
 
 export interface TeamsChannelOptions {
@@ -122,21 +123,27 @@ export class TeamsChannel {
       },
     };
     return async (view) => {
-      await this.limiter.acquire(target.conversationId);
-      await this.adapter.continueConversationAsync(
-        this.o.settings.appId ?? '',
-        reference,
-        async (context) => {
-          // context.sendActivity would reply to the continuation event's made-up id: a new message
-          // is a send to the conversation (POST …/activities), which the adapter makes directly.
-          const activity = TurnContext.applyConversationReference(
-            { type: 'message', attachments: [this.card(view)] },
-            reference,
-          );
-          await context.adapter.sendActivities(context, [activity]);
-        },
-      );
+      await this.send(reference, view);
     };
+  }
+
+  /**
+   * Posts a view outside a turn and returns the new message's id: a reply to the activity when
+   * `reference` names one, else a new message in the conversation.
+   */
+  private async send(reference: Partial<ConversationReference>, view: View): Promise<string | undefined> {
+    await this.limiter.acquire(reference.conversation?.id ?? '');
+    let id: string | undefined;
+    await this.adapter.continueConversationAsync(this.o.settings.appId ?? '', reference, async (context) => {
+      // context.sendActivity would reply to the continuation event's made-up id, so the activity is
+      // addressed from the reference itself (its activityId becomes the replyToId).
+      const activity = TurnContext.applyConversationReference(
+        { type: 'message', attachments: [this.card(view)] },
+        reference,
+      );
+      id = (await context.adapter.sendActivities(context, [activity]))[0]?.id || undefined;
+    });
+    return id;
   }
 
   /** Waits for queued card updates (tests, shutdown). */
@@ -144,58 +151,56 @@ export class TeamsChannel {
     return this.updates.idle();
   }
 
-  async onMessage(context: TurnContext): Promise<void> {
-    // The Bot Framework may deliver an activity again (same id) when its first delivery was not
-    // answered in time; running the command twice could start a second backup.
+  /**
+   * A typed command. The turn ends at once (Teams gets its 200 before any work is done); the
+   * command then waits its turn (see WorkQueue) and is answered through the conversation
+   * reference, as the JobWatcher's updates are.
+   */
+  onMessage(context: TurnContext): void {
     const { id, conversation } = context.activity;
-    const delivery = id ? `teams:${conversation.id}|${id}` : undefined;
-    if (delivery && !(await this.o.deliveries.firstTime(delivery))) {
-      this.o.logger.info('teams redelivery ignored', { activityId: id });
-      return;
-    }
-    const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '';
-    const placeholder = await context
-      .sendActivity({
-        attachments: [
-          this.card({
-            kind: 'message',
-            tone: 'info',
-            title: 'Working on it…',
-            text: text.trim().slice(0, 200),
-          }),
-        ],
-      })
-      .catch(async (e: unknown) => {
-        // Nothing has run yet: a redelivery of this activity may try again.
-        if (delivery) await this.o.deliveries.forget(delivery);
-        throw e;
-      });
-    const activityId = placeholder?.id;
     const request: ChatRequest = {
       platform: 'teams',
       user: userOf(context),
-      conversationId: context.activity.conversation.id,
-      text,
+      conversationId: conversation.id,
+      text: TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '',
     };
-    if (!activityId) {
-      await context.sendActivity({ attachments: [this.card((await this.o.handle(request)).view)] });
-      return;
-    }
-    // The turn ends with the placeholder posted (Teams gets its 200 at once); the answer replaces it
-    // later through the conversation reference, as the JobWatcher's updates do.
     const reference = TurnContext.getConversationReference(context.activity);
-    void this.work.run(() => this.answer(request, { reference, activityId }));
+    const delivery = id ? `teams:${conversation.id}|${id}` : undefined;
+    void this.work.run(() => this.converse(request, reference, delivery));
   }
 
-  private async answer(request: ChatRequest, ref: TeamsMessageRef): Promise<void> {
+  private async converse(
+    request: ChatRequest,
+    reference: Partial<ConversationReference>,
+    delivery: string | undefined,
+  ): Promise<void> {
     try {
+      // The Bot Framework may deliver an activity again (same id) when its first delivery was not
+      // answered in time; running the command twice could start a second backup.
+      if (delivery && !(await this.o.deliveries.firstTime(delivery))) {
+        this.o.logger.info('teams redelivery ignored', { activityId: reference.activityId });
+        return;
+      }
+      const activityId = await this.send(reference, workingView(request.text ?? '')).catch(
+        async (e: unknown) => {
+          // Nothing has run yet: a redelivery of this activity may try again.
+          if (delivery) await this.o.deliveries.forget(delivery);
+          throw e;
+        },
+      );
       const reply = await this.o.handle(request);
-      // An update given up (logged by the updater) is repainted by the watcher's next round.
+      if (!activityId) {
+        await this.send(reference, reply.view);
+        return;
+      }
+      const ref = { reference, activityId };
+      // Through the updater (retried on 429 and 5xx, ordered with the watcher's updates). An update
+      // given up (logged by the updater) is repainted by the watcher's next round.
       await this.show(reply, ref, () => this.updates.update(JSON.stringify(ref), reply.view)).catch(
         () => undefined,
       );
     } catch (e) {
-      this.o.logger.error('teams answer failed', { error: e instanceof Error ? e.stack : String(e) });
+      this.o.logger.error('teams command failed', { error: e instanceof Error ? e.stack : String(e) });
     }
   }
 
@@ -272,7 +277,7 @@ class BackupBot extends TeamsActivityHandler {
   constructor(private readonly channel: TeamsChannel) {
     super();
     this.onMessage(async (context, next) => {
-      await this.channel.onMessage(context);
+      this.channel.onMessage(context);
       await next();
     });
     this.onMembersAdded(async (context, next) => {

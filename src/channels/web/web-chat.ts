@@ -9,6 +9,7 @@ import { AppError } from '../../domain/index.js';
 import { readJson, sendJson, stringField } from '../../http/http-helpers.js';
 import { answersInPlace } from '../answer-placement.js';
 import { showAndWatch } from '../watch-reply.js';
+import { workingView } from '../working-view.js';
 import type { RouteHandler } from '../../http/http-server.js';
 import type { JobWatcher, WatchSink } from '../../jobs/job-watcher.js';
 import type { Logger } from '../../logger.js';
@@ -105,7 +106,7 @@ export class WebChat {
     const user = this.user(body.userId);
     const text = stringField(body, 'text', 4000);
     await this.post({ conversationId, author: user.id, text });
-    const placeholder = await this.postWorking(conversationId, text.slice(0, 200));
+    const placeholder = await this.postWorking(conversationId, text);
     void this.answer({ platform: 'web', user, conversationId, text }, placeholder.id);
     return { messageId: placeholder.id };
   }
@@ -163,7 +164,7 @@ export class WebChat {
     return this.post({
       conversationId,
       author: 'bot',
-      card: this.o.renderCard({ kind: 'message', tone: 'info', title: 'Working on it…', text }),
+      card: this.o.renderCard(workingView(text)),
     });
   }
 
