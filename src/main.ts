@@ -13,6 +13,9 @@ import { ConfigError, loadConfig, storeLocation } from './config.js';
 import type { RouteHandler } from './http/http-server.js';
 import { startHttpServer } from './http/http-server.js';
 import type { WatchSink } from './jobs/job-watcher.js';
+import type { ShowOn } from './channels/command-journal.js';
+import { CommandJournal } from './channels/command-journal.js';
+import { OpenCommandStore } from './store/open-command-store.js';
 import type { AlertTarget } from './jobs/scheduled-job-alerts.js';
 import { ScheduledJobAlerter } from './jobs/scheduled-job-alerts.js';
 import { JobWatcher } from './jobs/job-watcher.js';
@@ -112,12 +115,14 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     },
   });
   const sinks: Record<string, WatchSink> = {};
-  /** Each channel's card updater, counted for /metrics. */
-  const addSink = (platform: string, sink: WatchSink): void => {
-    sinks[platform] = (watch, view) => {
+  const shows: Record<string, ShowOn> = {};
+  /** Each channel's card updater, for the watcher and for interrupted commands, counted for /metrics. */
+  const addChannel = (platform: string, channel: { showOn: ShowOn }): void => {
+    shows[platform] = (messageRef, view) => {
       metrics.chatMessage(platform, 'update');
-      return sink(watch, view);
+      return channel.showOn(messageRef, view);
     };
+    sinks[platform] = (watch, view) => shows[platform]!(watch.messageRef, view);
   };
   // One bot on SQLite polls every vault; replicas on PostgreSQL share the vaults out by lease.
   const leases =
@@ -145,6 +150,15 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
   ];
   const alertTargets: AlertTarget[] = [];
   const deliveries = new DeliveryStore(db);
+  // A command whose process dies is answered by the next one once its record lapses (the lease time).
+  const journal = new CommandJournal({
+    store: new OpenCommandStore(db, config.watchLeaseMs, { commands: now }),
+    recover: (r, startedAt) => registry.recover(r, startedAt),
+    watcher,
+    shows,
+    intervalMs: Math.max(500, Math.floor(config.watchLeaseMs / 3)),
+    logger,
+  });
   if (config.webChat) {
     const web = new WebChat({
       handle: (r) => registry.handle(r),
@@ -152,10 +166,11 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
       messages: new WebMessageStore(db),
       users: webUsers,
       renderCard: (v) => renderAdaptiveCard(v) as unknown as Record<string, unknown>,
+      journal,
       now,
       logger,
     });
-    addSink('web', web.sink);
+    addChannel('web', web);
     handlers.push(web.routes);
     alertTargets.push({ id: 'web', post: (v) => web.announce(v) });
   }
@@ -167,9 +182,10 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
       watcher,
       renderCard: (v) => renderAdaptiveCard(v) as unknown as Record<string, unknown>,
       deliveries,
+      journal,
       logger,
     });
-    addSink('teams', teams.sink);
+    addChannel('teams', teams);
     handlers.push(teams.routes);
   }
   let slack: SlackChannel | undefined;
@@ -179,9 +195,10 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
       handle: (r) => registry.handle(r),
       watcher,
       deliveries,
+      journal,
       logger,
     });
-    addSink('slack', slack.sink);
+    addChannel('slack', slack);
     handlers.push(slack.routes);
   }
   // Alerts for failed scheduled backups: the configured Teams or Slack channel, and the web chat.
@@ -216,6 +233,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
   await slack?.start();
   watcher.start();
   alerter?.start();
+  journal.start();
   // Requests a crash left half-run are closed (never re-run), lapsed ones expired: at start, then
   // each minute. A run takes at most the operation timeout (real time; approvals are stamped by
   // `now`, the sandbox's faster clock in sandbox mode), so twice that is surely dead.
@@ -249,6 +267,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     sandbox: embedded,
     async stop() {
       clearInterval(sweeper);
+      await journal.stop();
       await watcher.stop();
       alerter?.stop();
       await leases?.releaseAll().catch(() => undefined);

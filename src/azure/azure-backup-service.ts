@@ -453,15 +453,7 @@ export class AzureBackupService implements BackupService {
   private async readVault(target?: VaultTarget): Promise<Vault> {
     const ref = this.vaultRef(target);
     const vault = await this.tryReadVault(ref.name, ref.resourceGroup);
-    if (!vault) {
-      throw new AppError(
-        'validation.vault_not_found',
-        `There is no vault ${ref.name} in resource group ${ref.resourceGroup}.`,
-        {
-          hint: `create vault ${ref.name} in <region>`,
-        },
-      );
-    }
+    if (!vault) throw vaultNotFound(ref);
     return vault;
   }
 
@@ -779,12 +771,24 @@ export class AzureBackupService implements BackupService {
       const job = fromAzureJob(await this.c.backup.jobDetails.get(v.name, v.resourceGroup, id), v.name);
       if (job) return job;
     } catch (e) {
-      if (translateAzureError(e).statusCode !== 404) throw e;
+      const error = translateAzureError(e);
+      if (error.statusCode !== 404) throw e;
+      // A 404 for the vault (or its group) itself, not for the job in it.
+      if (error.code === 'azure.ResourceNotFound' || error.code === 'azure.ResourceGroupNotFound')
+        throw vaultNotFound(v);
     }
     throw new AppError('validation.job_not_found', `Vault ${v.name} has no job ${id}.`, {
       hint: 'List recent jobs with "status of jobs".',
     });
   }
+}
+
+function vaultNotFound(v: { name: string; resourceGroup: string }): AppError {
+  return new AppError(
+    'validation.vault_not_found',
+    `There is no vault ${v.name} in resource group ${v.resourceGroup}.`,
+    { hint: `create vault ${v.name} in <region>` },
+  );
 }
 
 function itemRefOf(r: ProtectedItemResource, vaultName: string): ItemRef | undefined {

@@ -90,6 +90,39 @@ export class CommandRegistry {
     }
   }
 
+  /**
+   * Answers a typed command whose process died before answering it (its placeholder is still up).
+   * A read runs again; a write whose command can find what it started in Azure shows that;
+   * anything else is never run again, and the answer says it may or may not have happened.
+   */
+  async recover(request: ChatRequest, startedAt: Date): Promise<Reply> {
+    let command: Command | undefined;
+    try {
+      const resolved = this.resolve(request);
+      command = resolved.command;
+      if (command.effect === 'read') return await this.handle(request);
+      const roles = this.o.roles.rolesOf(request.user.id);
+      if (command.recover && roles.has(command.role)) {
+        const reply = await command.recover(resolved.args, this.context(request, roles), startedAt);
+        if (reply) return reply;
+      }
+    } catch (e) {
+      this.log.warn('command recovery failed', {
+        command: command?.id ?? 'unknown',
+        error: e instanceof Error ? e.message : String(e),
+      });
+    }
+    const asked = (request.text ?? request.action?.verb ?? '').trim().slice(0, 200);
+    return {
+      view: {
+        kind: 'message',
+        tone: 'warning',
+        title: 'Interrupted',
+        text: `I was restarted while working on "${asked}" and cannot tell whether it happened. Check before asking again, for example with "status of jobs".`,
+      },
+    };
+  }
+
   /** Runs a destructive command once its request is approved; returns the outcome in words. */
   async runApproved(action: string, args: Record<string, unknown>): Promise<string> {
     const command = this.commands.find((c) => c.id === action);

@@ -62,6 +62,11 @@ export interface Command<A = unknown> {
   describe?(args: A, ctx: CommandContext): Promise<DestructiveDescription>;
   /** A short name of what the command acts on, for the audit log. */
   targetOf?(args: A): string;
+  /**
+   * Write commands: what this command started since `since`, found in Azure, when the process
+   * answering it died mid-way (undefined: nothing found). Never runs the command again.
+   */
+  recover?(args: A, ctx: CommandContext, since: Date): Promise<Reply | undefined>;
 }
 
 /**

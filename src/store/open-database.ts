@@ -212,4 +212,19 @@ const migrations = (dialect: StoreDialect): Record<string, Migration> => ({
       await db.schema.createIndex('deliveries_seen').on('deliveries').column('seen_at').execute();
     },
   },
+  '006-open-commands': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('open_commands')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('platform', 'text', (c) => c.notNull())
+        .addColumn('message_ref', 'text', (c) => c.notNull())
+        .addColumn('request', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('owner', 'text', (c) => c.notNull())
+        .addColumn('alive_until', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('open_commands_alive').on('open_commands').column('alive_until').execute();
+    },
+  },
 });

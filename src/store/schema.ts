@@ -119,3 +119,24 @@ export interface Database {
   alert_scopes: AlertScopeTable;
   deliveries: DeliveryTable;
 }
+
+/**
+ * A typed command between its placeholder being shown and its answer (OpenCommandStore): what a
+ * restart would otherwise leave as "Working on it…" for ever.
+ */
+export interface OpenCommandTable {
+  id: string;
+  platform: string;
+  /** Where the placeholder lives, as the channel wrote it (JSON). */
+  message_ref: string;
+  /** The ChatRequest being answered (JSON). */
+  request: string;
+  started_at: string;
+  /** The process working on it, which renews `alive_until` while it lives. */
+  owner: string;
+  alive_until: string;
+}
+
+export interface Database {
+  open_commands: OpenCommandTable;
+}

@@ -357,6 +357,13 @@ describe('backup now and its job', () => {
       'validation.job_not_found',
     );
   });
+
+  it('names a missing vault as such when asked for a job in it', async () => {
+    const id = '00000000-0000-0000-0000-000000000000';
+    const e = await appErrorOf(h.service.getJob(id, { vault: 'rsv-nowhere' }));
+    expect(e.code).toBe('validation.vault_not_found');
+    expect(e.message).toMatch(/There is no vault rsv-nowhere in resource group/);
+  });
 });
 
 describe('job lists', () => {

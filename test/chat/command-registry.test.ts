@@ -132,4 +132,41 @@ describe('the command registry on the real backup service', () => {
     expect(reply.view).toMatchObject({ kind: 'error', code: 'azure.UserErrorBackupOperationInProgress' });
     expect(reply.view.kind === 'error' && reply.view.hint).toMatch(/^Follow it with "job /);
   });
+
+  describe('answering a command whose process died before it could', () => {
+    const typed = (text: string): ChatRequest => ({
+      platform: 'web',
+      user: alice,
+      conversationId: 'c1',
+      text,
+    });
+    const minutes = (n: number) => new Date(h.sandbox.clock.now().getTime() + n * 60_000);
+
+    it('shows the backup Azure started for it, to be watched, and starts none', async () => {
+      const before = await h.service.listJobs({ vmName: 'myVM', operation: 'Backup' });
+      const reply = await registry.recover(typed('backup myVM now'), minutes(-1));
+      expect(reply.view.kind).toBe('job');
+      expect(reply.watch).toMatchObject({ jobId: before[0]!.id, vaultName: 'rsv-westus' });
+      if (reply.view.kind === 'job') expect(reply.view.job.phases?.snapshot.status).toBe('InProgress');
+      expect(await h.service.listJobs({ vmName: 'myVM', operation: 'Backup' })).toHaveLength(before.length);
+    });
+
+    it('says a backup may not have happened when Azure has none started since, and does not start one', async () => {
+      const before = await h.service.listJobs({ vmName: 'myVM', operation: 'Backup' });
+      const reply = await registry.recover(typed('backup myVM now'), minutes(5));
+      expect(reply.view).toMatchObject({ kind: 'message', tone: 'warning', title: 'Interrupted' });
+      expect(reply.watch).toBeUndefined();
+      expect(await h.service.listJobs({ vmName: 'myVM', operation: 'Backup' })).toHaveLength(before.length);
+    });
+
+    it('runs a read again, and never another write', async () => {
+      expect((await registry.recover(typed('status of jobs'), minutes(0))).view.kind).toBe('job-list');
+      const reply = await registry.recover(typed('create vault rsv-recovered in westus'), minutes(0));
+      expect(reply.view).toMatchObject({ kind: 'message', title: 'Interrupted' });
+      expect(reply.view.kind === 'message' && reply.view.text).toMatch(
+        /create vault rsv-recovered in westus/,
+      );
+      expect((await h.service.listVaults()).map((v) => v.name)).not.toContain('rsv-recovered');
+    });
+  });
 });

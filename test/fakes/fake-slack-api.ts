@@ -7,6 +7,8 @@ import { ChatFaultDecider } from './chat-faults.js';
 export interface SlackCall {
   method: string;
   args: Record<string, unknown>;
+  /** The ts a chat.postMessage was answered with: the message's id for later updates. */
+  ts?: string;
 }
 
 /**
@@ -71,13 +73,11 @@ export async function startFakeSlackApi(options: { faults?: ChatFaults } = {}): 
             user_id: 'UBOT',
             bot_id: 'BBOT',
           });
-        case 'chat.postMessage':
-          return send(200, {
-            ok: true,
-            channel: args.channel,
-            ts: `${++ts}.000100`,
-            message: { text: args.text },
-          });
+        case 'chat.postMessage': {
+          const posted = `${++ts}.000100`;
+          calls.at(-1)!.ts = posted;
+          return send(200, { ok: true, channel: args.channel, ts: posted, message: { text: args.text } });
+        }
         case 'chat.update':
           return send(200, { ok: true, channel: args.channel, ts: args.ts });
         case 'views.open':

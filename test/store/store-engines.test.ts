@@ -2,12 +2,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatRequest } from '../../src/chat/chat-request.js';
 import { ApprovalWorkflow } from '../../src/approvals/approval-workflow.js';
 import { AuditLog } from '../../src/approvals/audit-log.js';
 import type { OpenStore } from '../../src/store/open-database.js';
 import { openStore, storeAnswers } from '../../src/store/open-database.js';
 import { AlertStore } from '../../src/store/alert-store.js';
 import { DeliveryStore } from '../../src/store/delivery-store.js';
+import { OpenCommandStore } from '../../src/store/open-command-store.js';
 import { VaultLeases } from '../../src/store/vault-leases.js';
 import { WatchStore } from '../../src/store/watch-store.js';
 import { WebMessageStore } from '../../src/store/web-message-store.js';
@@ -60,6 +62,7 @@ describe.each(engines)('store on $name', ({ name, location }) => {
         'vault_leases',
         'replicas',
         'deliveries',
+        'open_commands',
       ]),
     );
   });
@@ -251,6 +254,44 @@ describe.each(engines)('store on $name', ({ name, location }) => {
     await deliveries.forget('slack:Ev1');
     expect(await deliveries.firstTime('slack:Ev1')).toBe(true);
     expect(await deliveries.firstTime('slack:Ev2')).toBe(true);
+  });
+
+  it('keeps a typed command until answered, and gives an abandoned one to one other process', async () => {
+    let t = new Date('2026-12-01T10:00:00Z');
+    const stores = await Promise.all(Array.from({ length: 3 }, () => open()));
+    const [dying, ...others] = stores.map((s) => new OpenCommandStore(s.db, 30_000, { now: () => t }));
+    const request: ChatRequest = {
+      platform: 'slack',
+      user: { id: 'T1:U1', name: 'alice' },
+      conversationId: 'C1',
+      text: 'backup vm1 now',
+    };
+    const kept = await dying!.open({ platform: 'slack', messageRef: { channel: 'C1', ts: '1.1' }, request });
+    const done = await dying!.open({ platform: 'slack', messageRef: { channel: 'C1', ts: '1.2' }, request });
+    await dying!.close(done.id);
+    await dying!.open({ platform: 'teams', messageRef: { activityId: 'a1' }, request });
+    // Renewed while its process lives: nobody may take it.
+    t = new Date(t.getTime() + 20_000);
+    await dying!.renew();
+    t = new Date(t.getTime() + 20_000);
+    expect(await others[0]!.claimAbandoned(['slack'])).toEqual([]);
+    // Its process died: past the ttl one other process takes it, once, with what it needs.
+    t = new Date(t.getTime() + 31_000);
+    const claims = await Promise.all(others.map((o) => o.claimAbandoned(['slack'])));
+    const claimed = claims.flat();
+    expect(claimed).toHaveLength(1);
+    expect(claimed[0]).toMatchObject({ id: kept.id, messageRef: { channel: 'C1', ts: '1.1' }, request });
+    expect(claimed[0]!.startedAt.toISOString()).toBe('2026-12-01T10:00:00.000Z');
+    const taker = others[claims.findIndex((c) => c.length === 1)]!;
+    t = new Date(t.getTime() + 31_000);
+    await taker.renew(); // the taker renews what it took; the Teams one waited for a taker with Teams
+    const later = [];
+    for (const o of others) later.push(...(await o.claimAbandoned(['slack', 'teams'])));
+    expect(later.map((c) => c.platform)).toEqual(['teams']);
+    await taker.close(kept.id);
+    expect(
+      await store.db.selectFrom('open_commands').select('id').where('id', '=', kept.id).execute(),
+    ).toEqual([]);
   });
 
   describe('vault leases', () => {

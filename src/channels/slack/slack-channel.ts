@@ -4,9 +4,10 @@ import type { View } from '../../cards/views.js';
 import type { ChatRequest, ChatUser, Reply } from '../../chat/chat-request.js';
 import type { SlackSettings } from '../../config.js';
 import type { RouteHandler } from '../../http/http-server.js';
-import type { JobWatcher, WatchSink } from '../../jobs/job-watcher.js';
+import type { JobWatcher } from '../../jobs/job-watcher.js';
 import type { Logger } from '../../logger.js';
 import { answersInPlace } from '../answer-placement.js';
+import type { CommandJournal, ShowOn } from '../command-journal.js';
 import type { DeliveryLog } from '../delivery-log.js';
 import { showAndWatch } from '../watch-reply.js';
 import { CoalescingUpdater } from '../coalescing-updater.js';
@@ -22,6 +23,8 @@ export interface SlackChannelOptions {
   logger: Logger;
   /** Deliveries already handled (redeliveries are dropped). */
   deliveries: DeliveryLog;
+  /** Typed commands on record until answered. */
+  journal: CommandJournal;
   /** Retries of one Web API call (tests: 0, or a failing fake makes the client retry for long). */
   webApiRetries?: number;
 }
@@ -98,7 +101,8 @@ export class SlackChannel {
     return true;
   };
 
-  readonly sink: WatchSink = (watch, view) => this.updates.update(JSON.stringify(watch.messageRef), view);
+  /** Updates a message in place: coalesced per message, retried on throttling. */
+  readonly showOn: ShowOn = (messageRef, view) => this.updates.update(JSON.stringify(messageRef), view);
 
   /** Posts views nobody asked for (alerts) as new messages in `channel`. */
   poster(channel: string): (view: View) => Promise<void> {
@@ -243,13 +247,14 @@ export class SlackChannel {
       });
       const ts = placeholder.ts;
       if (!ts) return;
-      const reply = await this.o.handle({ platform: 'slack', user, conversationId: channel, text });
-      // Through the updater (retried on 429 and 5xx, ordered with the watcher's updates). An update
-      // given up (logged by the updater) is repainted by the watcher's next round.
+      const request: ChatRequest = { platform: 'slack', user, conversationId: channel, text };
       const ref = { channel, ts };
-      await this.show(reply, ref, () => this.updates.update(JSON.stringify(ref), reply.view)).catch(
-        () => undefined,
-      );
+      await this.o.journal.track('slack', ref, request, async () => {
+        const reply = await this.o.handle(request);
+        // Through the updater (retried on 429 and 5xx, ordered with the watcher's updates). An
+        // update given up (logged by the updater) is repainted by the watcher's next round.
+        await this.show(reply, ref, () => this.showOn(ref, reply.view)).catch(() => undefined);
+      });
     });
   }
 

@@ -10,9 +10,10 @@ import type { View } from '../../cards/views.js';
 import type { ChatRequest, ChatUser, Reply } from '../../chat/chat-request.js';
 import type { TeamsSettings } from '../../config.js';
 import type { RouteHandler } from '../../http/http-server.js';
-import type { JobWatcher, WatchSink } from '../../jobs/job-watcher.js';
+import type { JobWatcher } from '../../jobs/job-watcher.js';
 import type { Logger } from '../../logger.js';
 import { answersInPlace } from '../answer-placement.js';
+import type { CommandJournal, ShowOn } from '../command-journal.js';
 import type { DeliveryLog } from '../delivery-log.js';
 import { showAndWatch } from '../watch-reply.js';
 import { CoalescingUpdater } from '../coalescing-updater.js';
@@ -27,6 +28,8 @@ export interface TeamsChannelOptions {
   watcher: JobWatcher;
   /** Deliveries already handled (redeliveries are dropped). */
   deliveries: DeliveryLog;
+  /** Typed commands on record until answered. */
+  journal: CommandJournal;
   renderCard: (view: View) => Record<string, unknown>;
   logger: Logger;
 }
@@ -99,8 +102,8 @@ export class TeamsChannel {
     return true;
   };
 
-  /** The JobWatcher's updates for Teams cards: coalesced per message, retried on throttling. */
-  readonly sink: WatchSink = (watch, view) => this.updates.update(JSON.stringify(watch.messageRef), view);
+  /** Updates a card in place: coalesced per message, retried on throttling. */
+  readonly showOn: ShowOn = (messageRef, view) => this.updates.update(JSON.stringify(messageRef), view);
 
   /**
    * Posts views nobody asked for (alerts) as new messages in a conversation the bot is in: a
@@ -188,17 +191,18 @@ export class TeamsChannel {
           throw e;
         },
       );
-      const reply = await this.o.handle(request);
       if (!activityId) {
-        await this.send(reference, reply.view);
+        await this.send(reference, (await this.o.handle(request)).view);
         return;
       }
-      const ref = { reference, activityId };
-      // Through the updater (retried on 429 and 5xx, ordered with the watcher's updates). An update
-      // given up (logged by the updater) is repainted by the watcher's next round.
-      await this.show(reply, ref, () => this.updates.update(JSON.stringify(ref), reply.view)).catch(
-        () => undefined,
-      );
+      const ref: TeamsMessageRef = { reference, activityId };
+      const stored = ref as unknown as Record<string, unknown>;
+      await this.o.journal.track('teams', stored, request, async () => {
+        const reply = await this.o.handle(request);
+        // Through the updater (retried on 429 and 5xx, ordered with the watcher's updates). An
+        // update given up (logged by the updater) is repainted by the watcher's next round.
+        await this.show(reply, ref, () => this.showOn(stored, reply.view)).catch(() => undefined);
+      });
     } catch (e) {
       this.o.logger.error('teams command failed', { error: e instanceof Error ? e.stack : String(e) });
     }

@@ -8,10 +8,11 @@ import type { ChatRequest, ChatUser, Reply } from '../../chat/chat-request.js';
 import { AppError } from '../../domain/index.js';
 import { readJson, sendJson, stringField } from '../../http/http-helpers.js';
 import { answersInPlace } from '../answer-placement.js';
+import type { CommandJournal, ShowOn } from '../command-journal.js';
 import { showAndWatch } from '../watch-reply.js';
 import { workingView } from '../working-view.js';
 import type { RouteHandler } from '../../http/http-server.js';
-import type { JobWatcher, WatchSink } from '../../jobs/job-watcher.js';
+import type { JobWatcher } from '../../jobs/job-watcher.js';
 import type { Logger } from '../../logger.js';
 import { silentLogger } from '../../logger.js';
 import type { WebMessage, WebMessageStore } from '../../store/web-message-store.js';
@@ -23,6 +24,8 @@ export interface WebChatOptions {
   /** The "who am I" picker's users: the sandbox's users. */
   users: readonly ChatUser[];
   renderCard: (view: View) => Record<string, unknown>;
+  /** Typed commands on record until answered. */
+  journal: CommandJournal;
   now?: () => Date;
   logger?: Logger;
 }
@@ -56,9 +59,9 @@ export class WebChat {
     this.log = o.logger ?? silentLogger;
   }
 
-  /** Updates a watched job's card in place. */
-  readonly sink: WatchSink = async (watch, view) => {
-    const id = watch.messageRef.messageId;
+  /** Updates a card in place. */
+  readonly showOn: ShowOn = async (messageRef, view) => {
+    const id = messageRef.messageId;
     if (typeof id !== 'string') return;
     const updated = await this.o.messages.updateCard(id, this.o.renderCard(view), this.now());
     if (updated) this.broadcast(updated.conversationId, 'update', updated);
@@ -107,7 +110,12 @@ export class WebChat {
     const text = stringField(body, 'text', 4000);
     await this.post({ conversationId, author: user.id, text });
     const placeholder = await this.postWorking(conversationId, text);
-    void this.answer({ platform: 'web', user, conversationId, text }, placeholder.id);
+    const request: ChatRequest = { platform: 'web', user, conversationId, text };
+    void this.o.journal
+      .track('web', { messageId: placeholder.id }, request, () => this.answer(request, placeholder.id))
+      .catch((e: unknown) =>
+        this.log.error('web command failed', { error: e instanceof Error ? e.stack : String(e) }),
+      );
     return { messageId: placeholder.id };
   }
 

@@ -1,4 +1,6 @@
-import type { RetainRequest } from '../../domain/index.js';
+import type { BackupJob, RetainRequest } from '../../domain/index.js';
+import type { Reply } from '../chat-request.js';
+import type { CommandContext } from '../command.js';
 import { AppError } from '../../domain/index.js';
 import { requiredField } from '../action-data.js';
 import { defineCommand } from '../command.js';
@@ -8,6 +10,8 @@ import type { VaultChoice } from '../phrases/vault-phrase.js';
 import { parseVaultPhrase } from '../phrases/vault-phrase.js';
 
 const EXAMPLE = 'backup myVM now keep until 2026-12-31';
+/** Azure's job start times and ours may differ by this much. */
+const CLOCK_SKEW_MS = 60_000;
 
 export const backupNowCommand = defineCommand<{ vm: string; retain?: RetainRequest; vault?: VaultChoice }>({
   id: 'backup.now',
@@ -60,14 +64,30 @@ export const backupNowCommand = defineCommand<{ vm: string; retain?: RetainReque
   targetOf: (a) => a.vm,
   async run({ vm, retain, vault }, ctx) {
     const r = await ctx.service.backupNow({ vm, ...(retain ? { retain } : {}), ...vault });
-    const resourceGroup = vault?.resourceGroup ?? ctx.defaults.vaultResourceGroup;
-    return {
-      view: toJobView(r.job, ctx.defaults, ctx.now(), {
-        retainUntil: r.retainUntil,
-        consistency: r.consistency.why,
-        resourceGroup,
-      }),
-      watch: { jobId: r.job.id, vaultName: r.job.vaultName, resourceGroup },
-    };
+    return jobReply(r.job, ctx, vault, { retainUntil: r.retainUntil, consistency: r.consistency.why });
+  },
+  async recover({ vm, vault }, ctx, since) {
+    // The newest backup of this VM started since the command was: the one it triggered, or a
+    // scheduled one that Azure ran instead (it runs one backup of a VM at a time).
+    const [job] = await ctx.service.listJobs(
+      { vmName: vm, operation: 'Backup', since: new Date(since.getTime() - CLOCK_SKEW_MS), limit: 1 },
+      vault,
+    );
+    // The list has no phases; the job's details do.
+    return job ? jobReply(await ctx.service.getJob(job.id, vault), ctx, vault) : undefined;
   },
 });
+
+/** The job's card, watched until the job ends. */
+function jobReply(
+  job: BackupJob,
+  ctx: CommandContext,
+  vault: VaultChoice | undefined,
+  extras: { retainUntil?: string; consistency?: string } = {},
+): Reply {
+  const resourceGroup = vault?.resourceGroup ?? ctx.defaults.vaultResourceGroup;
+  return {
+    view: toJobView(job, ctx.defaults, ctx.now(), { ...extras, resourceGroup }),
+    watch: { jobId: job.id, vaultName: job.vaultName, resourceGroup },
+  };
+}
