@@ -13,7 +13,7 @@ import { ConfigError, loadConfig, storeLocation } from './config.js';
 import type { RouteHandler } from './http/http-server.js';
 import { startHttpServer } from './http/http-server.js';
 import type { WatchSink } from './jobs/job-watcher.js';
-import type { ShowOn } from './channels/command-journal.js';
+import type { ChannelSurface } from './channels/command-journal.js';
 import { CommandJournal } from './channels/command-journal.js';
 import { OpenCommandStore } from './store/open-command-store.js';
 import type { AlertTarget } from './jobs/scheduled-job-alerts.js';
@@ -115,14 +115,21 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     },
   });
   const sinks: Record<string, WatchSink> = {};
-  const shows: Record<string, ShowOn> = {};
-  /** Each channel's card updater, for the watcher and for interrupted commands, counted for /metrics. */
-  const addChannel = (platform: string, channel: { showOn: ShowOn }): void => {
-    shows[platform] = (messageRef, view) => {
-      metrics.chatMessage(platform, 'update');
-      return channel.showOn(messageRef, view);
+  const surfaces: Record<string, ChannelSurface> = {};
+  /** Each channel's messages, for the watcher and for interrupted commands, counted for /metrics. */
+  const addChannel = (platform: string, channel: { surface: ChannelSurface }): void => {
+    const surface: ChannelSurface = {
+      showOn: (messageRef, view) => {
+        metrics.chatMessage(platform, 'update');
+        return channel.surface.showOn(messageRef, view);
+      },
+      postTo: (target, view) => {
+        metrics.chatMessage(platform, 'post');
+        return channel.surface.postTo(target, view);
+      },
     };
-    sinks[platform] = (watch, view) => shows[platform]!(watch.messageRef, view);
+    surfaces[platform] = surface;
+    sinks[platform] = (watch, view) => surface.showOn(watch.messageRef, view);
   };
   // One bot on SQLite polls every vault; replicas on PostgreSQL share the vaults out by lease.
   const leases =
@@ -155,8 +162,8 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     store: new OpenCommandStore(db, config.watchLeaseMs, { commands: now }),
     recover: (r, startedAt) => registry.recover(r, startedAt),
     watcher,
-    shows,
-    intervalMs: Math.max(500, Math.floor(config.watchLeaseMs / 3)),
+    surfaces,
+    renewMs: Math.max(500, Math.floor(config.watchLeaseMs / 3)),
     logger,
   });
   if (config.webChat) {

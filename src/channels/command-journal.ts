@@ -1,93 +1,137 @@
-import type { ChatRequest, Reply } from '../chat/chat-request.js';
 import type { View } from '../cards/views.js';
+import type { ChatRequest, Reply } from '../chat/chat-request.js';
 import type { JobWatcher } from '../jobs/job-watcher.js';
 import type { Logger } from '../logger.js';
 import type { OpenCommand, OpenCommandStore } from '../store/open-command-store.js';
 import { showAndWatch } from './watch-reply.js';
 
-/** Shows a view on the message `messageRef` names, as the channel that posted it wrote it. */
-export type ShowOn = (messageRef: Record<string, unknown>, view: View) => Promise<void>;
+/** Where messages go, as the channel that wrote the references reads them. */
+export interface ChannelSurface {
+  /** Shows a view on an existing message. */
+  showOn(messageRef: Record<string, unknown>, view: View): Promise<void>;
+  /** Posts a view as a new message in `target` (a conversation); returns where it lives. */
+  postTo(target: Record<string, unknown>, view: View): Promise<Record<string, unknown> | undefined>;
+}
+
+/** A command on record: say where its placeholder is once posted, and when it is done. */
+export interface JournalEntry {
+  placed(messageRef: Record<string, unknown>): Promise<void>;
+  done(): Promise<void>;
+}
 
 export interface CommandJournalOptions {
   store: OpenCommandStore;
   /** Answers a command whose process died before answering it (CommandRegistry.recover). */
   recover: (request: ChatRequest, startedAt: Date) => Promise<Reply>;
   watcher: JobWatcher;
-  /** Shows a view on an existing message, by platform: the channels' card updaters. */
-  shows: Record<string, ShowOn>;
-  /** How often this process renews its commands and looks for abandoned ones (under the store's ttl). */
-  intervalMs: number;
+  /** The channels this process can answer on, by platform. */
+  surfaces: Record<string, ChannelSurface>;
+  /** How often this process renews its hold on its commands: well under the store's ttl. */
+  renewMs: number;
   logger: Logger;
 }
 
+/** Abandoned commands taken per sweep, so one sweep stays short. */
+const CLAIM_BATCH = 5;
+/** Tries at answering an abandoned command before giving it up, and the pause between them. */
+const MAX_ATTEMPTS = 5;
+const RETRY_MS = 30_000;
+
 /**
- * Keeps each typed command on record from its placeholder to its answer. A process that dies in
- * between (kill -9, a crashed node, a deploy) would leave "Working on it…" up for ever, and a
- * backup it had started unwatched; the next process (this one after a restart, or another replica)
- * finds the command abandoned and answers on the placeholder: see CommandRegistry.recover.
+ * Keeps each typed command on record from its acknowledgement to its answer. A process that dies
+ * in between (kill -9, a crashed node, a deploy) would leave the command lost — or "Working on
+ * it…" up for ever, and a backup it had started unwatched. The next process (this one after a
+ * restart, or another replica) finds the command abandoned and answers it, on its placeholder or
+ * in a new message: see CommandRegistry.recover.
  */
 export class CommandJournal {
-  private timer: NodeJS.Timeout | undefined;
-  private ticking: Promise<void> | undefined;
+  private renewer: NodeJS.Timeout | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> | undefined;
 
   constructor(private readonly o: CommandJournalOptions) {}
 
-  /** Runs `answer` with the command on record; once it is done (or failed), the record goes. */
-  async track(
+  async open(
     platform: string,
-    messageRef: Record<string, unknown>,
+    target: Record<string, unknown>,
     request: ChatRequest,
-    answer: () => Promise<void>,
-  ): Promise<void> {
-    const open = await this.o.store.open({ platform, messageRef, request });
+    messageRef?: Record<string, unknown>,
+  ): Promise<JournalEntry> {
     try {
-      await answer();
-    } finally {
-      await this.o.store.close(open.id).catch((e: unknown) => this.warn('open command not closed', e));
+      const { id } = await this.o.store.open({
+        platform,
+        target,
+        request,
+        ...(messageRef ? { messageRef } : {}),
+      });
+      return {
+        placed: (ref) =>
+          this.o.store.placed(id, ref).catch((e: unknown) => this.warn('placeholder not recorded', e)),
+        done: () => this.o.store.close(id).catch((e: unknown) => this.warn('open command not closed', e)),
+      };
+    } catch (e) {
+      // The store is down: the command is still answered, only not recoverable.
+      this.warn('command not put on record', e);
+      return { placed: async () => undefined, done: async () => undefined };
     }
   }
 
   start(): void {
-    void this.tick();
-    this.timer = setInterval(() => void this.tick(), this.o.intervalMs);
-    this.timer.unref();
+    // Renewing never waits behind a sweep: a slow answer must not let this process's own
+    // commands lapse and be taken by another.
+    this.renewer = setInterval(
+      () => void this.o.store.renew().catch((e: unknown) => this.warn('open commands not renewed', e)),
+      this.o.renewMs,
+    );
+    this.sweeper = setInterval(() => void this.sweep(), this.o.renewMs);
+    this.renewer.unref();
+    this.sweeper.unref();
+    void this.sweep();
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.ticking;
+    clearInterval(this.renewer);
+    clearInterval(this.sweeper);
+    await this.sweeping;
   }
 
-  /** Renews this process's commands, then answers the abandoned ones it can show. */
-  tick(): Promise<void> {
-    this.ticking ??= (async () => {
+  /** Answers a few abandoned commands this process can show. */
+  sweep(): Promise<void> {
+    this.sweeping ??= (async () => {
       try {
-        await this.o.store.renew();
-        const abandoned = await this.o.store.claimAbandoned(Object.keys(this.o.shows));
+        const abandoned = await this.o.store.claimAbandoned(Object.keys(this.o.surfaces), CLAIM_BATCH);
         for (const c of abandoned) await this.answerAbandoned(c);
       } catch (e) {
         this.warn('open command sweep failed', e);
       }
-    })().finally(() => (this.ticking = undefined));
-    return this.ticking;
+    })().finally(() => (this.sweeping = undefined));
+    return this.sweeping;
   }
 
   private async answerAbandoned(c: OpenCommand): Promise<void> {
+    const surface = this.o.surfaces[c.platform]!;
     try {
       const reply = await this.o.recover(c.request, c.startedAt);
-      const show = this.o.shows[c.platform]!;
-      await showAndWatch(this.o.watcher, reply, c.platform, c.messageRef, () =>
-        show(c.messageRef, reply.view),
-      );
+      if (c.messageRef) {
+        const ref = c.messageRef;
+        await showAndWatch(this.o.watcher, reply, c.platform, ref, () => surface.showOn(ref, reply.view));
+      } else {
+        // Acknowledged, but no placeholder was posted yet: the answer comes as a new message.
+        const ref = await surface.postTo(c.target, reply.view);
+        if (ref) await showAndWatch(this.o.watcher, reply, c.platform, ref, async () => undefined);
+      }
       this.o.logger.info('interrupted command answered', {
         platform: c.platform,
         startedAt: c.startedAt.toISOString(),
         watching: Boolean(reply.watch),
       });
-    } catch (e) {
-      this.warn('interrupted command not answered', e);
-    } finally {
       await this.o.store.close(c.id);
+    } catch (e) {
+      const last = c.attempts + 1 >= MAX_ATTEMPTS;
+      this.warn(last ? 'interrupted command given up' : 'interrupted command not answered yet', e);
+      await (last ? this.o.store.close(c.id) : this.o.store.release(c.id, RETRY_MS)).catch((err: unknown) =>
+        this.warn('open command not released', err),
+      );
     }
   }
 

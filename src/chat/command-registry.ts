@@ -96,22 +96,26 @@ export class CommandRegistry {
    * anything else is never run again, and the answer says it may or may not have happened.
    */
   async recover(request: ChatRequest, startedAt: Date): Promise<Reply> {
-    let command: Command | undefined;
+    let resolved: { command: Command; args: unknown } | undefined;
     try {
-      const resolved = this.resolve(request);
-      command = resolved.command;
+      resolved = this.resolve(request);
+      const { command, args } = resolved;
       if (command.effect === 'read') return await this.handle(request);
       const roles = this.o.roles.rolesOf(request.user.id);
       if (command.recover && roles.has(command.role)) {
-        const reply = await command.recover(resolved.args, this.context(request, roles), startedAt);
-        if (reply) return reply;
+        const reply = await command.recover(args, this.context(request, roles), startedAt);
+        if (reply) {
+          await this.audit(request, command, args, 'recovered');
+          return reply;
+        }
       }
     } catch (e) {
       this.log.warn('command recovery failed', {
-        command: command?.id ?? 'unknown',
+        command: resolved?.command.id ?? 'unknown',
         error: e instanceof Error ? e.message : String(e),
       });
     }
+    if (resolved) await this.audit(request, resolved.command, resolved.args, 'interrupted');
     const asked = (request.text ?? request.action?.verb ?? '').trim().slice(0, 200);
     return {
       view: {

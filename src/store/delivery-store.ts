@@ -31,11 +31,6 @@ export class DeliveryStore {
     return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
   }
 
-  /** Forgets a delivery whose handling failed before it did anything, so a redelivery runs it. */
-  async forget(id: string): Promise<void> {
-    await this.db.deleteFrom('deliveries').where('delivery_id', '=', id.slice(0, 500)).execute();
-  }
-
   /** At most once a minute, drops ids older than the redelivery window. */
   private async prune(now: Date): Promise<void> {
     if (now.getTime() - this.lastPrune < 60_000) return;

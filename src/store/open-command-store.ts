@@ -1,14 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { ChatRequest } from '../chat/chat-request.js';
-import type { Database } from './schema.js';
+import type { Database, OpenCommandTable } from './schema.js';
+import { WriteBatch } from './write-batch.js';
 
 export interface OpenCommand {
   id: string;
   platform: string;
-  messageRef: Record<string, unknown>;
+  /** Where a new message can be posted (the conversation), as the channel wrote it. */
+  target: Record<string, unknown>;
+  /** The placeholder, once posted, as the channel wrote it. */
+  messageRef?: Record<string, unknown>;
   request: ChatRequest;
   startedAt: Date;
+  /** Earlier tries at answering it after its process died. */
+  attempts: number;
 }
 
 /**
@@ -19,9 +25,16 @@ export interface OpenCommand {
 export class OpenCommandStore {
   /** This process: a restart is another holder, even under the same replica name. */
   private readonly owner = randomUUID();
-
   private readonly now: () => Date;
   private readonly commandClock: () => Date;
+  // A burst of commands costs one write (and one fsync on SQLite) to open, and one to close,
+  // instead of one each: the writes run on the event loop that acknowledges the next requests.
+  private readonly inserts = new WriteBatch<Insertable<OpenCommandTable>>((rows) =>
+    this.db.insertInto('open_commands').values(rows).execute(),
+  );
+  private readonly deletes = new WriteBatch<string>((ids) =>
+    this.db.deleteFrom('open_commands').where('id', 'in', ids).where('owner', '=', this.owner).execute(),
+  );
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -37,26 +50,35 @@ export class OpenCommandStore {
     this.commandClock = clocks.commands ?? this.now;
   }
 
-  async open(c: Omit<OpenCommand, 'id' | 'startedAt'>): Promise<OpenCommand> {
-    const now = this.now();
-    const command = { ...c, id: randomUUID(), startedAt: this.commandClock() };
-    await this.db
-      .insertInto('open_commands')
-      .values({
-        id: command.id,
-        platform: c.platform,
-        message_ref: JSON.stringify(c.messageRef),
-        request: JSON.stringify(c.request),
-        started_at: command.startedAt.toISOString(),
-        owner: this.owner,
-        alive_until: this.until(now),
-      })
-      .execute();
+  async open(c: Pick<OpenCommand, 'platform' | 'target' | 'messageRef' | 'request'>): Promise<OpenCommand> {
+    const command: OpenCommand = { ...c, id: randomUUID(), startedAt: this.commandClock(), attempts: 0 };
+    await this.inserts.add({
+      id: command.id,
+      platform: c.platform,
+      target: JSON.stringify(c.target),
+      message_ref: c.messageRef ? JSON.stringify(c.messageRef) : null,
+      request: JSON.stringify(c.request),
+      started_at: command.startedAt.toISOString(),
+      owner: this.owner,
+      alive_until: this.until(this.now()),
+      attempts: 0,
+    });
     return command;
   }
 
-  async close(id: string): Promise<void> {
-    await this.db.deleteFrom('open_commands').where('id', '=', id).execute();
+  /** Records the placeholder once it is posted. */
+  async placed(id: string, messageRef: Record<string, unknown>): Promise<void> {
+    await this.db
+      .updateTable('open_commands')
+      .set({ message_ref: JSON.stringify(messageRef) })
+      .where('id', '=', id)
+      .where('owner', '=', this.owner)
+      .execute();
+  }
+
+  /** Done with it; a command another process has taken meanwhile is left to that one. */
+  close(id: string): Promise<void> {
+    return this.deletes.add(id);
   }
 
   /** Keeps this process's commands its own for another `ttlMs`. */
@@ -68,11 +90,25 @@ export class OpenCommandStore {
       .execute();
   }
 
+  /** Gives a claimed command back, to be tried again (by any process) after `retryInMs`. */
+  async release(id: string, retryInMs: number): Promise<void> {
+    await this.db
+      .updateTable('open_commands')
+      .set((eb) => ({
+        owner: '',
+        alive_until: new Date(this.now().getTime() + retryInMs).toISOString(),
+        attempts: eb('attempts', '+', 1),
+      }))
+      .where('id', '=', id)
+      .where('owner', '=', this.owner)
+      .execute();
+  }
+
   /**
    * Takes the commands, on `platforms` (those this process can show), whose holder has stopped
-   * renewing them (at most `limit`).
+   * renewing them (at most `limit`, oldest first).
    */
-  async claimAbandoned(platforms: readonly string[], limit = 50): Promise<OpenCommand[]> {
+  async claimAbandoned(platforms: readonly string[], limit: number): Promise<OpenCommand[]> {
     if (platforms.length === 0) return [];
     const now = this.now();
     const rows = await this.db
@@ -96,9 +132,11 @@ export class OpenCommandStore {
       claimed.push({
         id: r.id,
         platform: r.platform,
-        messageRef: JSON.parse(r.message_ref) as Record<string, unknown>,
+        target: JSON.parse(r.target) as Record<string, unknown>,
+        ...(r.message_ref ? { messageRef: JSON.parse(r.message_ref) as Record<string, unknown> } : {}),
         request: JSON.parse(r.request) as ChatRequest,
         startedAt: new Date(r.started_at),
+        attempts: Number(r.attempts),
       });
     }
     return claimed;

@@ -218,11 +218,13 @@ const migrations = (dialect: StoreDialect): Record<string, Migration> => ({
         .createTable('open_commands')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('platform', 'text', (c) => c.notNull())
-        .addColumn('message_ref', 'text', (c) => c.notNull())
+        .addColumn('target', 'text', (c) => c.notNull())
+        .addColumn('message_ref', 'text')
         .addColumn('request', 'text', (c) => c.notNull())
         .addColumn('started_at', 'text', (c) => c.notNull())
         .addColumn('owner', 'text', (c) => c.notNull())
         .addColumn('alive_until', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
         .execute();
       await db.schema.createIndex('open_commands_alive').on('open_commands').column('alive_until').execute();
     },

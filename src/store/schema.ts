@@ -127,14 +127,18 @@ export interface Database {
 export interface OpenCommandTable {
   id: string;
   platform: string;
-  /** Where the placeholder lives, as the channel wrote it (JSON). */
-  message_ref: string;
+  /** Where a new message can be posted: the conversation, as the channel wrote it (JSON). */
+  target: string;
+  /** Where the placeholder lives once posted, as the channel wrote it (JSON). */
+  message_ref: string | null;
   /** The ChatRequest being answered (JSON). */
   request: string;
   started_at: string;
-  /** The process working on it, which renews `alive_until` while it lives. */
+  /** The process working on it, which renews `alive_until` while it lives ('' once given back). */
   owner: string;
   alive_until: string;
+  /** Tries at answering it after its process died. */
+  attempts: number;
 }
 
 export interface Database {

@@ -251,8 +251,7 @@ describe.each(engines)('store on $name', ({ name, location }) => {
     );
     expect(firsts.filter(Boolean)).toHaveLength(1);
     const deliveries = new DeliveryStore(store.db);
-    await deliveries.forget('slack:Ev1');
-    expect(await deliveries.firstTime('slack:Ev1')).toBe(true);
+    expect(await deliveries.firstTime('slack:Ev1')).toBe(false);
     expect(await deliveries.firstTime('slack:Ev2')).toBe(true);
   });
 
@@ -266,32 +265,53 @@ describe.each(engines)('store on $name', ({ name, location }) => {
       conversationId: 'C1',
       text: 'backup vm1 now',
     };
-    const kept = await dying!.open({ platform: 'slack', messageRef: { channel: 'C1', ts: '1.1' }, request });
-    const done = await dying!.open({ platform: 'slack', messageRef: { channel: 'C1', ts: '1.2' }, request });
+    const target = { channel: 'C1' };
+    const kept = await dying!.open({ platform: 'slack', target, request });
+    await dying!.placed(kept.id, { channel: 'C1', ts: '1.1' });
+    const waiting = await dying!.open({ platform: 'slack', target, request }); // no placeholder yet
+    const done = await dying!.open({ platform: 'slack', target, request });
     await dying!.close(done.id);
-    await dying!.open({ platform: 'teams', messageRef: { activityId: 'a1' }, request });
+    await dying!.open({ platform: 'teams', target: { reference: {} }, request });
+    const claimAll = async (platforms: string[]) => {
+      const all = [];
+      for (const o of others) all.push(...(await o.claimAbandoned(platforms, 10)));
+      return all;
+    };
     // Renewed while its process lives: nobody may take it.
     t = new Date(t.getTime() + 20_000);
     await dying!.renew();
     t = new Date(t.getTime() + 20_000);
-    expect(await others[0]!.claimAbandoned(['slack'])).toEqual([]);
-    // Its process died: past the ttl one other process takes it, once, with what it needs.
+    expect(await claimAll(['slack'])).toEqual([]);
+    // Its process died: past the ttl one other process takes each, once, with what it needs.
     t = new Date(t.getTime() + 31_000);
-    const claims = await Promise.all(others.map((o) => o.claimAbandoned(['slack'])));
+    const claims = await Promise.all(others.map((o) => o.claimAbandoned(['slack'], 10)));
     const claimed = claims.flat();
-    expect(claimed).toHaveLength(1);
-    expect(claimed[0]).toMatchObject({ id: kept.id, messageRef: { channel: 'C1', ts: '1.1' }, request });
+    expect(claimed.map((c) => c.id).sort()).toEqual([kept.id, waiting.id].sort());
+    expect(claimed.find((c) => c.id === kept.id)).toMatchObject({
+      messageRef: { channel: 'C1', ts: '1.1' },
+      target,
+      request,
+      attempts: 0,
+    });
+    expect(claimed.find((c) => c.id === waiting.id)?.messageRef).toBeUndefined();
     expect(claimed[0]!.startedAt.toISOString()).toBe('2026-12-01T10:00:00.000Z');
-    const taker = others[claims.findIndex((c) => c.length === 1)]!;
-    t = new Date(t.getTime() + 31_000);
-    await taker.renew(); // the taker renews what it took; the Teams one waited for a taker with Teams
-    const later = [];
-    for (const o of others) later.push(...(await o.claimAbandoned(['slack', 'teams'])));
-    expect(later.map((c) => c.platform)).toEqual(['teams']);
+    // The dead process's late close changes nothing; the taker's does.
+    const taker = others[claims.findIndex((c) => c.some((x) => x.id === kept.id))]!;
+    const rowOf = (id: string) =>
+      store.db.selectFrom('open_commands').select('id').where('id', '=', id).execute();
+    await dying!.close(kept.id);
+    expect(await rowOf(kept.id)).toHaveLength(1);
     await taker.close(kept.id);
-    expect(
-      await store.db.selectFrom('open_commands').select('id').where('id', '=', kept.id).execute(),
-    ).toEqual([]);
+    expect(await rowOf(kept.id)).toHaveLength(0);
+    // One that could not be answered is given back, to be tried again later, by anyone.
+    const waitingTaker = others[claims.findIndex((c) => c.some((x) => x.id === waiting.id))]!;
+    await waitingTaker.release(waiting.id, 60_000);
+    expect((await claimAll(['slack'])).map((c) => c.id)).toEqual([]);
+    t = new Date(t.getTime() + 61_000);
+    // The Teams one waited for a process with Teams; the given-back one comes again, counted.
+    const later = await claimAll(['slack', 'teams']);
+    expect(later.map((c) => c.platform).sort()).toEqual(['slack', 'teams']);
+    expect(later.find((c) => c.id === waiting.id)?.attempts).toBe(1);
   });
 
   describe('vault leases', () => {

@@ -7,7 +7,7 @@ import type { RouteHandler } from '../../http/http-server.js';
 import type { JobWatcher } from '../../jobs/job-watcher.js';
 import type { Logger } from '../../logger.js';
 import { answersInPlace } from '../answer-placement.js';
-import type { CommandJournal, ShowOn } from '../command-journal.js';
+import type { ChannelSurface, CommandJournal } from '../command-journal.js';
 import type { DeliveryLog } from '../delivery-log.js';
 import { showAndWatch } from '../watch-reply.js';
 import { CoalescingUpdater } from '../coalescing-updater.js';
@@ -101,13 +101,20 @@ export class SlackChannel {
     return true;
   };
 
-  /** Updates a message in place: coalesced per message, retried on throttling. */
-  readonly showOn: ShowOn = (messageRef, view) => this.updates.update(JSON.stringify(messageRef), view);
+  /** Where messages go: updated in place (coalesced per message, retried on throttling), or posted. */
+  readonly surface: ChannelSurface = {
+    showOn: (messageRef, view) => this.updates.update(JSON.stringify(messageRef), view),
+    postTo: async (target, view) => {
+      const channel = String(target.channel);
+      const posted = await this.app.client.chat.postMessage({ channel, ...renderBlockKit(view) });
+      return posted.ts ? { channel, ts: posted.ts } : undefined;
+    },
+  };
 
   /** Posts views nobody asked for (alerts) as new messages in `channel`. */
   poster(channel: string): (view: View) => Promise<void> {
     return async (view) => {
-      await this.app.client.chat.postMessage({ channel, ...renderBlockKit(view) });
+      await this.surface.postTo({ channel }, view);
     };
   }
 
@@ -239,22 +246,27 @@ export class SlackChannel {
 
   /** A typed command: acknowledged with a "working" message that the answer replaces. */
   private async converse(client: WebClient, channel: string, user: ChatUser, text: string): Promise<void> {
+    const request: ChatRequest = { platform: 'slack', user, conversationId: channel, text };
+    // On record before it waits: once acknowledged, a command is answered even if this process dies.
+    const entry = await this.o.journal.open('slack', { channel }, request);
     // Everything after the ack waits its turn (see WorkQueue), so a burst cannot delay the next acks.
     await this.work.run(async () => {
-      const placeholder = await client.chat.postMessage({
-        channel,
-        ...renderBlockKit(workingView(text.trim() || 'help')),
-      });
-      const ts = placeholder.ts;
-      if (!ts) return;
-      const request: ChatRequest = { platform: 'slack', user, conversationId: channel, text };
-      const ref = { channel, ts };
-      await this.o.journal.track('slack', ref, request, async () => {
+      try {
+        const placeholder = await client.chat.postMessage({
+          channel,
+          ...renderBlockKit(workingView(text.trim() || 'help')),
+        });
+        const ts = placeholder.ts;
+        if (!ts) return;
+        const ref = { channel, ts };
+        await entry.placed(ref);
         const reply = await this.o.handle(request);
         // Through the updater (retried on 429 and 5xx, ordered with the watcher's updates). An
         // update given up (logged by the updater) is repainted by the watcher's next round.
-        await this.show(reply, ref, () => this.showOn(ref, reply.view)).catch(() => undefined);
-      });
+        await this.show(reply, ref, () => this.surface.showOn(ref, reply.view)).catch(() => undefined);
+      } finally {
+        await entry.done();
+      }
     });
   }
 

@@ -13,7 +13,7 @@ import type { RouteHandler } from '../../http/http-server.js';
 import type { JobWatcher } from '../../jobs/job-watcher.js';
 import type { Logger } from '../../logger.js';
 import { answersInPlace } from '../answer-placement.js';
-import type { CommandJournal, ShowOn } from '../command-journal.js';
+import type { ChannelSurface, CommandJournal, JournalEntry } from '../command-journal.js';
 import type { DeliveryLog } from '../delivery-log.js';
 import { showAndWatch } from '../watch-reply.js';
 import { CoalescingUpdater } from '../coalescing-updater.js';
@@ -102,8 +102,16 @@ export class TeamsChannel {
     return true;
   };
 
-  /** Updates a card in place: coalesced per message, retried on throttling. */
-  readonly showOn: ShowOn = (messageRef, view) => this.updates.update(JSON.stringify(messageRef), view);
+  /** Where cards go: updated in place (coalesced per message, retried on throttling), or posted. */
+  readonly surface: ChannelSurface = {
+    showOn: (messageRef, view) => this.updates.update(JSON.stringify(messageRef), view),
+    postTo: async (target, view) => {
+      // A reply to the activity the target's reference names.
+      const reference = target.reference as Partial<ConversationReference>;
+      const activityId = await this.send(reference, view);
+      return activityId ? { reference, activityId } : undefined;
+    },
+  };
 
   /**
    * Posts views nobody asked for (alerts) as new messages in a conversation the bot is in: a
@@ -156,8 +164,8 @@ export class TeamsChannel {
 
   /**
    * A typed command. The turn ends at once (Teams gets its 200 before any work is done); the
-   * command then waits its turn (see WorkQueue) and is answered through the conversation
-   * reference, as the JobWatcher's updates are.
+   * command is put on record, waits its turn (see WorkQueue) and is answered through the
+   * conversation reference, as the JobWatcher's updates are.
    */
   onMessage(context: TurnContext): void {
     const { id, conversation } = context.activity;
@@ -168,11 +176,10 @@ export class TeamsChannel {
       text: TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '',
     };
     const reference = TurnContext.getConversationReference(context.activity);
-    const delivery = id ? `teams:${conversation.id}|${id}` : undefined;
-    void this.work.run(() => this.converse(request, reference, delivery));
+    void this.accept(request, reference, id ? `teams:${conversation.id}|${id}` : undefined);
   }
 
-  private async converse(
+  private async accept(
     request: ChatRequest,
     reference: Partial<ConversationReference>,
     delivery: string | undefined,
@@ -184,27 +191,34 @@ export class TeamsChannel {
         this.o.logger.info('teams redelivery ignored', { activityId: reference.activityId });
         return;
       }
-      const activityId = await this.send(reference, workingView(request.text ?? '')).catch(
-        async (e: unknown) => {
-          // Nothing has run yet: a redelivery of this activity may try again.
-          if (delivery) await this.o.deliveries.forget(delivery);
-          throw e;
-        },
-      );
+      // On record before it waits: once acknowledged, a command is answered even if this process dies.
+      const entry = await this.o.journal.open('teams', { reference }, request);
+      await this.work.run(() => this.converse(request, reference, entry));
+    } catch (e) {
+      this.o.logger.error('teams command failed', { error: e instanceof Error ? e.stack : String(e) });
+    }
+  }
+
+  private async converse(
+    request: ChatRequest,
+    reference: Partial<ConversationReference>,
+    entry: JournalEntry,
+  ): Promise<void> {
+    try {
+      const activityId = await this.send(reference, workingView(request.text ?? ''));
       if (!activityId) {
         await this.send(reference, (await this.o.handle(request)).view);
         return;
       }
       const ref: TeamsMessageRef = { reference, activityId };
       const stored = ref as unknown as Record<string, unknown>;
-      await this.o.journal.track('teams', stored, request, async () => {
-        const reply = await this.o.handle(request);
-        // Through the updater (retried on 429 and 5xx, ordered with the watcher's updates). An
-        // update given up (logged by the updater) is repainted by the watcher's next round.
-        await this.show(reply, ref, () => this.showOn(stored, reply.view)).catch(() => undefined);
-      });
-    } catch (e) {
-      this.o.logger.error('teams command failed', { error: e instanceof Error ? e.stack : String(e) });
+      await entry.placed(stored);
+      const reply = await this.o.handle(request);
+      // Through the updater (retried on 429 and 5xx, ordered with the watcher's updates). An
+      // update given up (logged by the updater) is repainted by the watcher's next round.
+      await this.show(reply, ref, () => this.surface.showOn(stored, reply.view)).catch(() => undefined);
+    } finally {
+      await entry.done();
     }
   }
 

@@ -8,7 +8,7 @@ import type { ChatRequest, ChatUser, Reply } from '../../chat/chat-request.js';
 import { AppError } from '../../domain/index.js';
 import { readJson, sendJson, stringField } from '../../http/http-helpers.js';
 import { answersInPlace } from '../answer-placement.js';
-import type { CommandJournal, ShowOn } from '../command-journal.js';
+import type { ChannelSurface, CommandJournal } from '../command-journal.js';
 import { showAndWatch } from '../watch-reply.js';
 import { workingView } from '../working-view.js';
 import type { RouteHandler } from '../../http/http-server.js';
@@ -59,12 +59,19 @@ export class WebChat {
     this.log = o.logger ?? silentLogger;
   }
 
-  /** Updates a card in place. */
-  readonly showOn: ShowOn = async (messageRef, view) => {
-    const id = messageRef.messageId;
-    if (typeof id !== 'string') return;
-    const updated = await this.o.messages.updateCard(id, this.o.renderCard(view), this.now());
-    if (updated) this.broadcast(updated.conversationId, 'update', updated);
+  /** Where cards go: updated in place, or posted in a room. */
+  readonly surface: ChannelSurface = {
+    showOn: async (messageRef, view) => {
+      const id = messageRef.messageId;
+      if (typeof id !== 'string') return;
+      const updated = await this.o.messages.updateCard(id, this.o.renderCard(view), this.now());
+      if (updated) this.broadcast(updated.conversationId, 'update', updated);
+    },
+    postTo: async (target, view) => {
+      const conversationId = String(target.conversationId);
+      const m = await this.post({ conversationId, author: 'bot', card: this.o.renderCard(view) });
+      return { messageId: m.id };
+    },
   };
 
   /** Posts a view nobody asked for (an alert) in the default room. */
@@ -111,11 +118,18 @@ export class WebChat {
     await this.post({ conversationId, author: user.id, text });
     const placeholder = await this.postWorking(conversationId, text);
     const request: ChatRequest = { platform: 'web', user, conversationId, text };
-    void this.o.journal
-      .track('web', { messageId: placeholder.id }, request, () => this.answer(request, placeholder.id))
-      .catch((e: unknown) =>
-        this.log.error('web command failed', { error: e instanceof Error ? e.stack : String(e) }),
-      );
+    void (async () => {
+      const entry = await this.o.journal.open('web', { conversationId }, request, {
+        messageId: placeholder.id,
+      });
+      try {
+        await this.answer(request, placeholder.id);
+      } finally {
+        await entry.done();
+      }
+    })().catch((e: unknown) =>
+      this.log.error('web command failed', { error: e instanceof Error ? e.stack : String(e) }),
+    );
     return { messageId: placeholder.id };
   }
 

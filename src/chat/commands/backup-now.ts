@@ -69,10 +69,12 @@ export const backupNowCommand = defineCommand<{ vm: string; retain?: RetainReque
   async recover({ vm, vault }, ctx, since) {
     // The newest backup of this VM started since the command was: the one it triggered, or a
     // scheduled one that Azure ran instead (it runs one backup of a VM at a time).
-    const [job] = await ctx.service.listJobs(
-      { vmName: vm, operation: 'Backup', since: new Date(since.getTime() - CLOCK_SKEW_MS), limit: 1 },
+    const jobs = await ctx.service.listJobs(
+      { vmName: vm, operation: 'Backup', since: new Date(since.getTime() - CLOCK_SKEW_MS), limit: 10 },
       vault,
     );
+    // Newest first by start time: the list's own order is not promised.
+    const [job] = jobs.sort((a, b) => (b.startTime ?? '').localeCompare(a.startTime ?? ''));
     // The list has no phases; the job's details do.
     return job ? jobReply(await ctx.service.getJob(job.id, vault), ctx, vault) : undefined;
   },
