@@ -18,6 +18,7 @@ import { CommandJournal } from './channels/command-journal.js';
 import { OpenCommandStore } from './store/open-command-store.js';
 import type { AlertTarget } from './jobs/scheduled-job-alerts.js';
 import { ScheduledJobAlerter } from './jobs/scheduled-job-alerts.js';
+import { rememberingStartedBackups } from './jobs/started-backups.js';
 import { JobWatcher } from './jobs/job-watcher.js';
 import type { Logger } from './logger.js';
 import { createJsonLogger } from './logger.js';
@@ -31,6 +32,7 @@ import { connectToSandbox } from './sandbox/shared-sandbox.js';
 import { openStore, storeAnswers } from './store/open-database.js';
 import { VaultLeases } from './store/vault-leases.js';
 import { AlertStore } from './store/alert-store.js';
+import { StartedJobStore } from './store/started-job-store.js';
 import { DeliveryStore } from './store/delivery-store.js';
 import { WatchStore } from './store/watch-store.js';
 import { WebMessageStore } from './store/web-message-store.js';
@@ -72,12 +74,17 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
       return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
     },
   });
-  const service = createBackupService({
-    azure: config.azure,
-    sandbox,
-    now,
-    observe: (method, path, status) => metrics.azureRequest(armOperation(method, path), status),
-  });
+  const startedJobs = new StartedJobStore(db);
+  const service = rememberingStartedBackups(
+    createBackupService({
+      azure: config.azure,
+      sandbox,
+      now,
+      observe: (method, path, status) => metrics.azureRequest(armOperation(method, path), status),
+    }),
+    startedJobs,
+    { defaultResourceGroup: config.azure.vaultResourceGroup, now, logger },
+  );
   const defaults: ChatDefaults = {
     subscriptionId: config.azure.subscriptionId,
     vaultName: config.azure.vaultName,
@@ -220,6 +227,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
       ? new ScheduledJobAlerter({
           service,
           store: new AlertStore(db),
+          startedJobs,
           vaults: config.alerts.vaults,
           targets: alertTargets,
           defaults,

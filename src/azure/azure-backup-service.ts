@@ -41,12 +41,12 @@ import {
 import type { AzureClients } from './azure-clients.js';
 import { translateAzureError } from './azure-error-translation.js';
 import type { BackupService, VaultTarget } from './backup-service.js';
-import { fromAzureJob, jobFilterTime } from './job-mapping.js';
+import { fromAzureJob, isoOf, jobFilterTime } from './job-mapping.js';
 import type { FollowSettings } from './operation-follower.js';
 import { followOperation, followOperationResult, jobIdOf } from './operation-follower.js';
 import { fromAzurePolicy, toAzurePolicy } from './policy-mapping.js';
 import { ResponseCapture } from './response-capture.js';
-import { fromAzureVm } from './vm-mapping.js';
+import { fromAzureVm, withInstanceView } from './vm-mapping.js';
 
 export interface AzureBackupServiceOptions {
   clients: AzureClients;
@@ -61,6 +61,8 @@ export interface AzureBackupServiceOptions {
 }
 
 const IAAS_FILTER = "backupManagementType eq 'AzureIaasVM'";
+/** Soft delete keeps deleted backup data 14 days unless the vault says otherwise. */
+const DEFAULT_SOFT_DELETE_DAYS = 14;
 const JOB_ID = /^[A-Za-z0-9-]{1,100}$/;
 /** Stop reading job pages after this many items: a chat answer never needs more. */
 const MAX_JOBS_READ = 2_000;
@@ -97,7 +99,7 @@ export class AzureBackupService implements BackupService {
   async getVm(name: string, target?: VaultTarget): Promise<VmStatus> {
     return this.run(`read VM ${name}`, async () => {
       const vault = await this.readVault(target);
-      const [vm, items] = await Promise.all([this.findVm(name), this.readProtectedItems(vault)]);
+      const [vm, items] = await Promise.all([this.findVmWithAgent(name), this.readProtectedItems(vault)]);
       return this.statusOf(vm, vault, items);
     });
   }
@@ -205,7 +207,7 @@ export class AzureBackupService implements BackupService {
   ): Promise<EnableProtectionResult> {
     return this.run(`enable backup for ${input.vm}`, async () => {
       const vault = await this.readVault(input);
-      const [vm, items] = await Promise.all([this.findVm(input.vm), this.readProtectedItems(vault)]);
+      const [vm, items] = await Promise.all([this.findVmWithAgent(input.vm), this.readProtectedItems(vault)]);
       const status = this.statusOf(vm, vault, items);
       if (!status.eligibility.eligible) {
         throw new AppError(
@@ -222,7 +224,7 @@ export class AzureBackupService implements BackupService {
       assertPolicyFitsVm(vm, policy);
       const existing = items.get(vm.id.toLowerCase());
       if (
-        existing?.protection.state === 'Protected' &&
+        (existing?.protection.state === 'Protected' || existing?.protection.state === 'IRPending') &&
         existing.protection.policyName?.toLowerCase() === policy.name.toLowerCase()
       ) {
         return { vm: status, policy, alreadyProtected: true, consistency: expectedConsistency(vm) };
@@ -233,6 +235,22 @@ export class AzureBackupService implements BackupService {
           hint: status.agent.fix,
           details: { vm: vm.name, agentVersion: vm.agentVersion },
         });
+      }
+      // Soft-deleted data must be undeleted before protection resumes (az backup protection
+      // undelete, then resume): undelete is a PUT with isRehydrate, as recorded.
+      const undeleted = existing?.protection.softDeleted !== undefined;
+      if (existing && undeleted) {
+        await this.putProtectedItem(
+          vault,
+          existing,
+          {
+            sourceResourceId: existing.sourceResourceId,
+            policyId: '',
+            protectionState: 'ProtectionStopped',
+            isRehydrate: true,
+          },
+          `undelete the backup data of ${vm.name}`,
+        );
       }
       const names = existing ?? (await this.findProtectable(vm, vault));
       const op = await this.putProtectedItem(
@@ -247,6 +265,7 @@ export class AzureBackupService implements BackupService {
         policy,
         jobId: jobIdOf(op),
         alreadyProtected: false,
+        ...(undeleted ? { undeleted } : {}),
         consistency: expectedConsistency(vm),
       };
     });
@@ -256,7 +275,7 @@ export class AzureBackupService implements BackupService {
     const retainUntil = resolveRetainUntil(input.retain, this.now());
     return this.run(`back up ${input.vm}`, async () => {
       const vault = await this.readVault(input);
-      const [vm, items] = await Promise.all([this.findVm(input.vm), this.readProtectedItems(vault)]);
+      const [vm, items] = await Promise.all([this.findVmWithAgent(input.vm), this.readProtectedItems(vault)]);
       const item = this.protectedItemOf(vm, vault, items);
       const capture = new ResponseCapture();
       await this.c.backup.backups.trigger(
@@ -317,12 +336,20 @@ export class AzureBackupService implements BackupService {
           },
         );
       }
+      const softDeleted = item.protection.softDeleted;
+      if (softDeleted) {
+        throw new AppError(
+          'validation.already_deleted',
+          `The backup data of ${vm.name} is already deleted${softDeleted.purgeAt ? `; soft delete keeps it until ${softDeleted.purgeAt.slice(0, 10)}, and it can be undeleted until then` : ''}.`,
+          { hint: `To protect ${vm.name} again (its data undeleted first): enable backup for ${vm.name}` },
+        );
+      }
       if (!input.deleteData) {
         if (item.protection.state === 'ProtectionStopped') return { vmName: vm.name, deletedData: false };
         const op = await this.putProtectedItem(
           vault,
           item,
-          { sourceResourceId: item.sourceResourceId, protectionState: 'ProtectionStopped' },
+          { sourceResourceId: item.sourceResourceId, policyId: '', protectionState: 'ProtectionStopped' },
           action,
         );
         return { vmName: vm.name, deletedData: false, jobId: jobIdOf(op) };
@@ -347,7 +374,15 @@ export class AzureBackupService implements BackupService {
         this.o.follow,
         action,
       );
-      return { vmName: vm.name, deletedData: true, jobId: jobIdOf(op) };
+      // With soft delete the item stays, its data kept until the purge date Azure gives.
+      const until = (await this.readProtectedItems(vault)).get(vm.id.toLowerCase())?.protection.softDeleted
+        ?.purgeAt;
+      return {
+        vmName: vm.name,
+        deletedData: true,
+        jobId: jobIdOf(op),
+        ...(until ? { softDeletedUntil: until } : {}),
+      };
     });
   }
 
@@ -476,17 +511,24 @@ export class AzureBackupService implements BackupService {
       subscriptionId: /\/subscriptions\/([^/]+)/i.exec(v.id)?.[1] ?? this.o.subscriptionId,
       location: normalizeRegion(v.location),
       provisioningState: v.properties?.provisioningState,
+      ...softDeleteOf(v),
     };
   }
 
   private async readVms(): Promise<VmFacts[]> {
     const out: VmFacts[] = [];
-    // statusOnly=true returns every VM with its instance view in one listing: power state and agent.
+    // statusOnly=true returns every VM with its power state in one listing; the agent is read per VM.
     for await (const vm of this.c.compute.virtualMachines.listAll({ statusOnly: 'true' })) {
       const facts = fromAzureVm(vm, this.o.subscriptionId);
       if (facts) out.push(facts);
     }
     return out;
+  }
+
+  /** A VM with its own instance view read: the only place its VM agent version is trusted from. */
+  private async findVmWithAgent(name: string): Promise<VmFacts> {
+    const vm = await this.findVm(name);
+    return withInstanceView(vm, await this.c.compute.virtualMachines.instanceView(vm.resourceGroup, vm.name));
   }
 
   /** Finds a VM by name (`vm` or `resourceGroup/vm`), case-insensitively. */
@@ -554,6 +596,13 @@ export class AzureBackupService implements BackupService {
         {
           hint: `Enable backup first: enable backup for ${vm.name}`,
         },
+      );
+    }
+    if (item.protection.softDeleted) {
+      throw new AppError(
+        'validation.vm_not_protected',
+        `The backup data of ${vm.name} was deleted${item.protection.softDeleted.purgeAt ? ` (soft delete keeps it until ${item.protection.softDeleted.purgeAt.slice(0, 10)})` : ''}, so it cannot be backed up now.`,
+        { hint: `Undelete it and protect ${vm.name} again: enable backup for ${vm.name}` },
       );
     }
     if (item.protection.state !== 'Protected' && item.protection.state !== 'IRPending') {
@@ -664,10 +713,10 @@ export class AzureBackupService implements BackupService {
     })) {
       const p = r.properties;
       const vmId = p && 'virtualMachineId' in p ? p.virtualMachineId : undefined;
-      const container = r.id ? /\/protectionContainers\/([^/]+)/i.exec(r.id)?.[1] : undefined;
-      if (r.name && container && vmId?.toLowerCase() === vm.id.toLowerCase()) {
-        return { containerName: decodeURIComponent(container), itemName: r.name };
-      }
+      // The protectable item's `name` is `iaasvmcontainerv2;rg;vm`, not the protected item's name:
+      // both names are the id's segments, as az CLI takes them.
+      const names = r.id ? protectableNamesOf(r.id) : undefined;
+      if (names && vmId?.toLowerCase() === vm.id.toLowerCase()) return names;
     }
     return undefined;
   }
@@ -676,7 +725,12 @@ export class AzureBackupService implements BackupService {
   private async putProtectedItem(
     vault: Vault,
     item: { containerName: string; itemName: string },
-    properties: { sourceResourceId: string; policyId?: string; protectionState?: 'ProtectionStopped' },
+    properties: {
+      sourceResourceId: string;
+      policyId?: string;
+      protectionState?: 'ProtectionStopped';
+      isRehydrate?: boolean;
+    },
     action: string,
   ): ReturnType<typeof followOperation> {
     const capture = new ResponseCapture();
@@ -791,6 +845,12 @@ function vaultNotFound(v: { name: string; resourceGroup: string }): AppError {
   );
 }
 
+/** `…/protectionContainers/{container}/protectableItems/{item}` → both names. */
+export function protectableNamesOf(id: string): { containerName: string; itemName: string } | undefined {
+  const m = /\/protectionContainers\/([^/]+)\/protectableItems\/([^/]+)$/i.exec(id);
+  return m ? { containerName: decodeURIComponent(m[1]!), itemName: decodeURIComponent(m[2]!) } : undefined;
+}
+
 function itemRefOf(r: ProtectedItemResource, vaultName: string): ItemRef | undefined {
   // Azure VM items only (the list is filtered to AzureIaasVM); the SDK union does not narrow.
   const p = r.properties as AzureIaaSComputeVMProtectedItem | undefined;
@@ -804,10 +864,36 @@ function itemRefOf(r: ProtectedItemResource, vaultName: string): ItemRef | undef
     protection: {
       state: (p.protectionState ?? 'Invalid') as ProtectionState,
       vaultName,
-      policyName: p.policyName ?? p.policyId?.split('/').pop(),
-      lastBackupStatus: p.lastBackupStatus,
-      lastBackupTime: p.lastBackupTime?.toISOString(),
-      lastRecoveryPoint: p.lastRecoveryPoint?.toISOString(),
+      // A stopped item answers "" for both.
+      policyName: p.policyName || p.policyId?.split('/').pop() || undefined,
+      // Before the first backup Azure answers "" and 2001-01-01: "no backup yet", not a date.
+      lastBackupStatus: p.lastBackupStatus || undefined,
+      lastBackupTime: isoOf(p.lastBackupTime),
+      lastRecoveryPoint: isoOf(p.lastRecoveryPoint),
+      ...(p.isScheduledForDeferredDelete ? { softDeleted: softDeletedOf(p) } : {}),
+    },
+  };
+}
+
+/** When soft-deleted data is purged: the delete's start plus the retention (14 days when not said). */
+function softDeletedOf(p: AzureIaaSComputeVMProtectedItem): { deletedAt?: string; purgeAt?: string } {
+  const deletedAt = isoOf(p.deferredDeleteTimeInUTC);
+  const days = p.softDeleteRetentionPeriodInDays || DEFAULT_SOFT_DELETE_DAYS;
+  return {
+    ...(deletedAt
+      ? { deletedAt, purgeAt: new Date(Date.parse(deletedAt) + days * 86_400_000).toISOString() }
+      : {}),
+  };
+}
+
+function softDeleteOf(v: AzureVault): Pick<Vault, 'softDelete'> {
+  const settings = v.properties?.securitySettings?.softDeleteSettings;
+  if (!settings?.softDeleteState) return {};
+  return {
+    softDelete: {
+      // AlwaysON, Enabled (or casing variants): on; Disabled: off.
+      enabled: !/^disabled$/i.test(settings.softDeleteState),
+      retentionDays: settings.softDeleteRetentionPeriodInDays || DEFAULT_SOFT_DELETE_DAYS,
     },
   };
 }

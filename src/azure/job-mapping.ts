@@ -7,15 +7,19 @@ import type { BackupJob, JobError, JobPhase, TaskStatus } from '../domain/index.
 import {
   SNAPSHOT_TASK,
   TRANSFER_TASK,
-  deriveJobStatus,
   isJobStatus,
   isTaskStatus,
   parseIsoDuration,
+  realTime,
+  reportedDurationMs,
 } from '../domain/index.js';
 
 /**
- * Azure job → BackupJob. A job from `jobDetails.get` carries the task list and so both phases; one
- * from `backupJobs.list` does not, and keeps Azure's status as it is.
+ * Azure job → BackupJob. The job's status is Azure's, always: a `Failed` job can still list a
+ * task `InProgress`, and recomputing the status from the tasks would show (and watch) it as
+ * running. Only the two phases come from the task list, which `jobDetails.get` carries and
+ * `backupJobs.list` does not. Placeholder times (`0001-01-01`) and `PT0S` durations, which
+ * recorded tasks carry, become "not known".
  */
 export function fromAzureJob(resource: JobResource, vaultName: string): BackupJob | undefined {
   const p = resource.properties;
@@ -26,13 +30,10 @@ export function fromAzureJob(resource: JobResource, vaultName: string): BackupJo
   const azureStatus = p.status ?? 'Unknown';
   const tasks = iaas?.extendedInfo?.tasksList;
   const phases = tasks ? readPhases(tasks) : undefined;
-  let status = isJobStatus(azureStatus) ? azureStatus : 'InProgress';
-  // Cancellation is Azure's word, not a phase outcome: keep it.
-  if (phases && status !== 'Cancelled' && status !== 'Cancelling') {
-    status = deriveJobStatus(phases.snapshot.status, phases.transfer.status);
-  }
-  const startTime = p.startTime?.toISOString();
-  const endTime = p.endTime?.toISOString();
+  // A status this code does not know yet is shown as Azure's word and watched as unfinished.
+  const status = isJobStatus(azureStatus) ? azureStatus : 'InProgress';
+  const startTime = isoOf(p.startTime);
+  const endTime = isoOf(p.endTime);
   return {
     id: resource.name,
     vaultName,
@@ -43,7 +44,7 @@ export function fromAzureJob(resource: JobResource, vaultName: string): BackupJo
     isUserTriggered: iaas?.isUserTriggered,
     startTime,
     endTime,
-    durationMs: parseIsoDuration(iaas?.duration),
+    durationMs: reportedDurationMs(parseIsoDuration(iaas?.duration)),
     phases,
     errors: (iaas?.errorDetails ?? []).map(toJobError),
   };
@@ -59,9 +60,9 @@ function readPhases(
     return {
       name,
       status,
-      startTime: t.startTime?.toISOString(),
-      endTime: t.endTime?.toISOString(),
-      durationMs: parseIsoDuration(t.duration),
+      startTime: isoOf(t.startTime),
+      endTime: isoOf(t.endTime),
+      durationMs: reportedDurationMs(parseIsoDuration(t.duration)),
     };
   };
   const snapshot = find(SNAPSHOT_TASK);
@@ -88,6 +89,11 @@ function toJobError(e: {
     message: e.errorString ?? title ?? 'The job reported an error.',
     recommendations: e.recommendations ?? [],
   };
+}
+
+/** A time Azure sent, unless it is a placeholder. */
+export function isoOf(d: Date | undefined): string | undefined {
+  return d && !Number.isNaN(d.getTime()) ? realTime(d.toISOString()) : undefined;
 }
 
 /** Formats a time for the jobs `$filter` exactly as the service expects: '2026-11-22 01:00:00 PM' (UTC). */

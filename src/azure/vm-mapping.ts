@@ -1,12 +1,14 @@
 import type { VirtualMachine, VirtualMachineInstanceView } from '@azure/arm-compute';
 import type { OsType, PowerState, VmFacts } from '../domain/index.js';
 
-/** Azure Compute VM (with its instance view) → the facts the backup rules need. */
+/**
+ * Azure Compute VM → the facts the backup rules need. A listed VM's instance view (statusOnly) gives
+ * its power state; only the VM's own instance view (`withInstanceView`) is trusted for its agent.
+ */
 export function fromAzureVm(vm: VirtualMachine, subscriptionId: string): VmFacts | undefined {
   if (!vm.id || !vm.name) return undefined;
   const view = vm.instanceView;
   const extendedZone = vm.extendedLocation?.type === 'EdgeZone' ? vm.extendedLocation.name : undefined;
-  const agentVersion = view?.vmAgent?.vmAgentVersion;
   return {
     id: vm.id,
     name: vm.name,
@@ -16,6 +18,19 @@ export function fromAzureVm(vm: VirtualMachine, subscriptionId: string): VmFacts
     ...(extendedZone ? { extendedZone } : {}),
     osType: osTypeOf(vm, view),
     powerState: powerStateOf(view),
+    agentChecked: false,
+  };
+}
+
+/** The facts of a listed VM completed by its own instance view: power state and VM agent. */
+export function withInstanceView(vm: VmFacts, view: VirtualMachineInstanceView): VmFacts {
+  const agentVersion = view.vmAgent?.vmAgentVersion;
+  const { agentVersion: _listed, ...rest } = vm;
+  const power = powerStateOf(view);
+  return {
+    ...rest,
+    powerState: power === 'unknown' ? vm.powerState : power,
+    agentChecked: true,
     ...(agentVersion && agentVersion !== 'Unknown' ? { agentVersion } : {}),
   };
 }

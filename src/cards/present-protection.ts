@@ -1,4 +1,5 @@
 import type { RecoveryPoint, VmStatus } from '../domain/index.js';
+import { agentWords } from '../domain/index.js';
 import { formatTime, plural, shownOf, truncate } from './card-format.js';
 import { scheduleWords } from './present-policy.js';
 import type { EnableBackupView, RecoveryPointsView, StopBackupView, VmListView } from './views.js';
@@ -28,7 +29,7 @@ export function presentVmList(v: VmListView) {
         // Buttons carry the full name: a truncated one would name another VM, or none.
         vm: vm.name,
         where: `${vm.location}${vm.extendedZone ? ` · Extended Zone ${vm.extendedZone}` : ''}`,
-        state: `${vm.osType} · ${vm.powerState} · ${vm.agentVersion ? `agent ${vm.agentVersion}` : 'no agent reporting'}`,
+        state: `${vm.osType} · ${vm.powerState} · ${agentWords(vm)}`,
         protection: protectionWords(vm),
         eligibility: vm.eligibility.eligible
           ? ''
@@ -48,10 +49,17 @@ export function presentVmList(v: VmListView) {
 function protectionWords(vm: VmStatus): string {
   const p = vm.protection;
   if (p.state === 'NotProtected') return '🔓 Not protected';
+  if (p.softDeleted) {
+    const until = p.softDeleted.purgeAt ? ` until ${formatTime(p.softDeleted.purgeAt)}` : '';
+    return `🗑️ Backup data deleted; soft delete keeps it${until} and it can be undeleted until then ("enable backup for ${vm.name}")`;
+  }
   const policy = p.policyName ? ` by ${p.policyName}${p.policyKind ? ` (${p.policyKind})` : ''}` : '';
+  // Azure sends "" and 2001-01-01 until the first backup: say so rather than show a date.
   const last = p.lastBackupTime
     ? ` · last backup ${formatTime(p.lastBackupTime)}${p.lastBackupStatus ? ` (${p.lastBackupStatus})` : ''}`
-    : '';
+    : BACKUP_NOW_STATES.has(p.state)
+      ? ' · no backup yet'
+      : '';
   const state =
     p.state === 'Protected'
       ? '🛡️ Protected'
@@ -77,7 +85,7 @@ export function presentEnableBackup(v: EnableBackupView) {
       ...(result.vm.extendedZone ? [{ title: 'Extended Zone', value: result.vm.extendedZone }] : []),
       ...(result.jobId ? [{ title: 'Configure job', value: result.jobId }] : []),
     ],
-    firstBackup: `The first backup follows the policy's schedule; to take one at once, say "backup ${result.vm.name} now" or press the button.`,
+    firstBackup: `${result.undeleted ? 'Its soft-deleted backup data was undeleted first, with its recovery points. ' : ''}The first backup follows the policy's schedule; to take one at once, say "backup ${result.vm.name} now" or press the button.`,
     consistency: result.consistency.why,
     agentWarning: result.vm.agent.problem
       ? `⚠️ ${result.vm.agent.problem}${result.vm.agent.fix ? ` ${result.vm.agent.fix}` : ''}`
@@ -91,7 +99,9 @@ export function presentStopBackup(v: StopBackupView) {
   return {
     title: r.deletedData ? `Backup stopped and data deleted · ${r.vmName}` : `Backup stopped · ${r.vmName}`,
     text: r.deletedData
-      ? 'Protection is stopped and the backup data is deleted. Soft delete keeps the deleted data for 14 more days, during which it can be undeleted in the Azure portal.'
+      ? r.softDeletedUntil
+        ? `Protection is stopped and the backup data is deleted. Soft delete keeps it until ${formatTime(r.softDeletedUntil)}; until then "enable backup for ${r.vmName}" undeletes it and protects the VM again.`
+        : 'Protection is stopped and the backup data is deleted.'
       : `Scheduled backups are stopped. The recovery points are kept; resume with "enable backup for ${r.vmName}".`,
     facts: [{ title: 'Vault', value: v.vaultName }, ...(r.jobId ? [{ title: 'Job', value: r.jobId }] : [])],
   };

@@ -9,6 +9,8 @@ import type { AgentCheck, VaultRef, VmFacts } from './vm.js';
 export interface Vault extends VaultRef {
   id: string;
   provisioningState?: string;
+  /** Soft delete of backup data: deleted data is kept this many days and can be undeleted. */
+  softDelete?: { enabled: boolean; retentionDays: number };
 }
 
 export type ProtectionState =
@@ -19,9 +21,12 @@ export interface VmProtection {
   vaultName?: string;
   policyName?: string;
   policyKind?: 'Enhanced' | 'Standard';
+  /** Undefined before the first backup (Azure sends "" and a 2001-01-01 placeholder time). */
   lastBackupStatus?: string;
   lastBackupTime?: string;
   lastRecoveryPoint?: string;
+  /** Stopped with its data deleted under soft delete: the data is kept until `purgeAt`, and can be undeleted until then. */
+  softDeleted?: { deletedAt?: string; purgeAt?: string };
 }
 
 export interface VmStatus extends VmFacts {
@@ -56,7 +61,7 @@ export interface BackupJob {
   vaultName: string;
   vmName: string;
   operation: string;
-  /** The portal's status: derived from the phases when they are known (rule 7), else Azure's. */
+  /** Azure's status (the portal shows the same); the phases only explain it (rule 7). */
   status: JobStatus;
   /** The status field exactly as Azure sent it. */
   azureStatus: string;
@@ -83,6 +88,8 @@ export interface EnableProtectionResult {
   /** The ConfigureBackup job Azure started. */
   jobId?: string;
   alreadyProtected: boolean;
+  /** Its soft-deleted backup data was undeleted first (as az CLI requires). */
+  undeleted?: boolean;
   consistency: { kind: 'application-consistent' | 'crash-consistent'; why: string };
 }
 
@@ -98,6 +105,8 @@ export interface StopProtectionResult {
   vmName: string;
   deletedData: boolean;
   jobId?: string;
+  /** Soft delete: the deleted data is kept, and can be undeleted, until this time. */
+  softDeletedUntil?: string;
 }
 
 export interface ResourceGroupSummary {

@@ -15,7 +15,12 @@ export interface VmFacts {
   extendedZone?: string;
   osType: OsType;
   powerState: PowerState;
-  /** Version the VM agent reports; undefined when no agent reports (missing, or VM not running). */
+  /**
+   * Whether the VM's own instance view was read. Only it tells the agent: a subscription-wide
+   * listing is not relied on to carry `vmAgent`, so a listed VM's agent is "not checked".
+   */
+  agentChecked: boolean;
+  /** Version the VM agent reports; undefined when not checked or no agent reports (missing, or VM not running). */
   agentVersion?: string;
 }
 
@@ -48,6 +53,8 @@ export const MIN_WINDOWS_AGENT = '2.6.1198.718';
 
 export interface AgentCheck {
   ok: boolean;
+  /** False when the VM's instance view was not read: nothing is known about its agent. */
+  checked: boolean;
   /** `blocking` problems stop enabling backup; `warning` ones are shown on the card. */
   severity?: 'blocking' | 'warning';
   problem?: string;
@@ -55,10 +62,12 @@ export interface AgentCheck {
 }
 
 export function checkVmAgent(vm: VmFacts): AgentCheck {
+  if (!vm.agentChecked) return { ok: true, checked: false };
   if (!vm.agentVersion) {
     if (vm.powerState !== 'running') {
       return {
         ok: true,
+        checked: true,
         severity: 'warning',
         problem: `${vm.name} is not running, so its VM agent cannot be checked.`,
         fix: agentFix(vm.osType),
@@ -66,6 +75,7 @@ export function checkVmAgent(vm: VmFacts): AgentCheck {
     }
     return {
       ok: false,
+      checked: true,
       severity: 'blocking',
       problem: `${vm.name} has no VM agent reporting.`,
       fix: agentFix(vm.osType),
@@ -74,12 +84,19 @@ export function checkVmAgent(vm: VmFacts): AgentCheck {
   if (vm.osType === 'Windows' && compareVersions(vm.agentVersion, MIN_WINDOWS_AGENT) < 0) {
     return {
       ok: false,
+      checked: true,
       severity: 'blocking',
       problem: `${vm.name} runs Windows VM agent ${vm.agentVersion}; Azure Backup needs ${MIN_WINDOWS_AGENT} or later.`,
       fix: agentFix('Windows'),
     };
   }
-  return { ok: true };
+  return { ok: true, checked: true };
+}
+
+/** The agent as a list shows it: its version, "no agent reporting", or "agent not checked". */
+export function agentWords(vm: Pick<VmFacts, 'agentChecked' | 'agentVersion'>): string {
+  if (!vm.agentChecked) return 'agent not checked';
+  return vm.agentVersion ? `agent ${vm.agentVersion}` : 'no agent reporting';
 }
 
 function agentFix(os: OsType): string {

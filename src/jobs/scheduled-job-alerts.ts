@@ -6,6 +6,7 @@ import type { BackupJob, JobStatus } from '../domain/index.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import type { AlertStore } from '../store/alert-store.js';
+import type { StartedJobStore } from '../store/started-job-store.js';
 
 /** A place alerts are posted to: `slack:C123`, `teams:<conversation id>`, `web`. */
 export interface AlertTarget {
@@ -21,6 +22,8 @@ export interface AlertedVault {
 export interface ScheduledJobAlerterOptions {
   service: BackupService;
   store: AlertStore;
+  /** The backups the bot's own commands started: those are not scheduled. */
+  startedJobs: Pick<StartedJobStore, 'known'>;
   vaults: AlertedVault[];
   targets: AlertTarget[];
   defaults: ChatDefaults;
@@ -44,8 +47,10 @@ export const ALERT_JOB_SPAN_MS = 7 * 86_400_000;
 const MAX_LISTED = 200;
 
 /**
- * Posts one alert card per scheduled backup (`isUserTriggered: false`) that ends Failed or
- * CompletedWithWarnings in the watched vaults. A round costs one `backupJobs.list` per vault,
+ * Posts one alert card per scheduled backup that ends Failed or CompletedWithWarnings in the
+ * watched vaults. Recorded live job records carry no `isUserTriggered`, so "scheduled" means not
+ * started by the bot's own commands (StartedJobStore); a job that does say `isUserTriggered: true`
+ * is left out too. A round costs one `backupJobs.list` per vault,
  * filtered by status (Failed and CompletedWithWarnings in turn) and start time, plus one job-details
  * read per new failure (the list carries no task list, so only details tell the failed phase).
  *
@@ -126,7 +131,8 @@ export class ScheduledJobAlerter {
       target,
     );
     stats.listCalls++;
-    const scheduled = listed.filter(isAlertable);
+    const own = await this.o.startedJobs.known(listed.map((j) => j.id));
+    const scheduled = listed.filter((j) => isAlertable(j) && !own.has(j.id));
     const due = new Map<string, AlertTarget[]>();
     for (const t of this.o.targets) {
       const known = await this.o.store.known(
@@ -212,10 +218,10 @@ export class ScheduledJobAlerter {
   }
 }
 
-/** A scheduled backup that ended badly (a list without `isUserTriggered` alerts nothing). */
+/** A backup that ended badly and, as far as Azure says, was not asked for on demand. */
 function isAlertable(job: BackupJob): boolean {
   return (
-    job.isUserTriggered === false &&
+    job.isUserTriggered !== true &&
     job.operation === 'Backup' &&
     (ALERTED_STATUSES as readonly string[]).includes(job.status)
   );

@@ -3,7 +3,6 @@ import { ArmError } from './arm-errors.js';
 import type { ArmResponse, ArmRouter } from './arm-router.js';
 import type { FaultInjector } from './fault-controller.js';
 import type { RequestBody } from './http-io.js';
-import type { JobEngine } from './job-engine.js';
 import { RequestBudget } from './request-budget.js';
 
 export interface ArmCall {
@@ -19,7 +18,8 @@ interface PipelineParts {
   faults: FaultInjector;
   /** Recovery Services' request budget; undefined turns it off. */
   budget: RequestBudget | undefined;
-  engine: JobEngine;
+  /** Brings operations and jobs up to the simulated now. */
+  catchUp: () => void;
 }
 
 const RECOVERY_SERVICES = /\/providers\/Microsoft\.RecoveryServices\//i;
@@ -30,7 +30,7 @@ const RECOVERY_SERVICES = /\/providers\/Microsoft\.RecoveryServices\//i;
  * changes, so a refused request has no effect and a client's retry is safe.
  */
 export function createArmPipeline(parts: PipelineParts): (call: ArmCall) => ArmResponse {
-  const { router, faults, budget, engine } = parts;
+  const { router, faults, budget, catchUp } = parts;
   // ARM's own per-principal counters (DESIGN.md section 3), reported but not enforced.
   const reads = new RequestBudget(250, 25);
   const writes = new RequestBudget(200, 10);
@@ -98,7 +98,7 @@ export function createArmPipeline(parts: PipelineParts): (call: ArmCall) => ArmR
         );
       }
       // Events due by now happen before the request sees the world (a running clock moves on its own).
-      engine.catchUp();
+      catchUp();
       const answer = route.handler({
         method,
         url,

@@ -65,18 +65,21 @@ export class JobEngine {
     return job;
   }
 
-  /** A job without phases that completes after a short while (configure, stop, delete data). */
+  /** A job without phases (configure, disable, undelete, delete data) that ends after `durationMs`. */
   startShortJob(
     operation: SandboxJob['operation'],
     vaultKey: string,
     vm: { name: string; id: string },
+    durationMs: number,
+    rest: Partial<SandboxJob> = {},
   ): SandboxJob {
     const now = this.clock.now().getTime();
     const job: SandboxJob = {
-      ...newSandboxJob(operation, vaultKey, vm, now),
-      plannedEndMs: now + this.timings.shortJobMs,
+      ...newSandboxJob(operation, vaultKey, vm, now, rest),
+      plannedEndMs: now + durationMs,
     };
     this.world.jobs.push(job);
+    this.catchUp();
     return job;
   }
 
@@ -179,8 +182,12 @@ export class JobEngine {
     const item = this.itemOf(job);
     if (!item) return;
     item.lastBackupStatus = this.statusOf(job);
-    item.lastBackupTime = new Date(job.tasks?.snapshot.startMs ?? job.startMs).toISOString();
-    if (recoveryPointTime) item.lastRecoveryPoint = recoveryPointTime;
+    // As recorded: the item's last backup time is the job's start.
+    item.lastBackupTime = new Date(job.startMs).toISOString();
+    if (recoveryPointTime) {
+      item.lastRecoveryPoint = recoveryPointTime;
+      if (item.state === 'IRPending') item.state = 'Protected';
+    }
   }
 }
 

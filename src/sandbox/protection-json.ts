@@ -1,5 +1,6 @@
 import type { SandboxContext } from './sandbox-context.js';
 import type { SandboxProtectedItem, SandboxRecoveryPoint, SandboxVault, SandboxVm } from './world.js';
+import { SOFT_DELETE_DAYS, followsPolicy } from './world.js';
 
 /**
  * Azure Backup's JSON for Azure VMs: protectable items (BackupProtectableItems_List_IaasVM.json),
@@ -11,22 +12,32 @@ export const itemNameOf = (rg: string, vm: string): string => `VM;iaasvmcontaine
 
 export function protectableItemJson(vault: SandboxVault, vm: SandboxVm): Record<string, unknown> {
   const container = containerNameOf(vm.resourceGroup, vm.name);
-  const name = itemNameOf(vm.resourceGroup, vm.name);
+  // As recorded: the id ends with `vm;…` in lower case; the name is not the protected item's name.
+  const item = `vm;iaasvmcontainerv2;${vm.resourceGroup};${vm.name}`;
   return {
-    id: `${vault.id}/backupFabrics/Azure/protectionContainers/${container}/protectableItems/${name}`,
-    name,
+    id: `${vault.id}/backupFabrics/Azure/protectionContainers/${container}/protectableItems/${item}`,
+    name: `iaasvmcontainerv2;${vm.resourceGroup};${vm.name}`,
     type: 'Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectableItems',
     properties: {
-      friendlyName: vm.name,
       virtualMachineId: vm.id,
-      protectionState: 'NotProtected',
-      protectableItemType: 'Microsoft.Compute/virtualMachines',
+      virtualMachineVersion: 'Compute',
+      resourceGroup: vm.resourceGroup,
       backupManagementType: 'AzureIaasVM',
-      workloadType: 'VM',
+      protectableItemType: 'Microsoft.Compute/virtualMachines',
+      friendlyName: vm.name,
+      protectionState: 'NotProtected',
     },
   };
 }
 
+/** Azure's `lastBackupTime` of an item with no backup yet (recorded). */
+export const NO_BACKUP_YET_TIME = '2001-01-01T00:00:00Z';
+
+/**
+ * A protected item as recorded (test_backup_scenario, test_backup_softdelete): IRPending with
+ * `lastBackupStatus: ""` and the 2001 placeholder until the first backup; a stopped item has empty
+ * `policyId` and `policyName`; a soft-deleted one stays ProtectionStopped with the deferred-delete fields.
+ */
 export function itemJson(
   ctx: SandboxContext,
   vault: SandboxVault,
@@ -34,6 +45,8 @@ export function itemJson(
 ): Record<string, unknown> {
   const policy = ctx.world.policies.get(ctx.world.policyKey(i.vaultKey, i.policyName));
   const healthy = i.lastBackupStatus !== 'Failed';
+  const active = followsPolicy(i);
+  const softDeleted = i.softDeletedAtMs !== undefined;
   return {
     id: `${vault.id}/backupFabrics/Azure/protectionContainers/${i.containerName}/protectedItems/${i.itemName}`,
     name: i.itemName,
@@ -45,20 +58,45 @@ export function itemJson(
       protectionState: i.state,
       healthStatus: healthy ? 'Passed' : 'ActionRequired',
       lastBackupStatus: i.lastBackupStatus ?? '',
-      ...(i.lastBackupTime ? { lastBackupTime: i.lastBackupTime } : {}),
+      lastBackupTime: i.lastBackupTime ?? NO_BACKUP_YET_TIME,
       protectedItemDataId: i.protectedItemDataId,
+      ...(policy && active ? { policyType: policy.kind === 'Enhanced' ? 'V2' : 'V1' } : {}),
       protectedItemType: 'Microsoft.Compute/virtualMachines',
       backupManagementType: 'AzureIaasVM',
       workloadType: 'VM',
       containerName: i.containerName.split(';').slice(1).join(';'),
       sourceResourceId: i.vmResourceId,
-      // A stopped item keeps its data but no longer follows a policy.
-      policyId: i.state === 'Protected' ? `${vault.id}/backupPolicies/${i.policyName}` : '',
-      ...(i.state === 'Protected' ? { policyName: i.policyName } : {}),
-      ...(policy && i.state === 'Protected' ? { policyType: policy.kind === 'Enhanced' ? 'V2' : 'V1' } : {}),
-      lastRecoveryPoint: i.lastRecoveryPoint ?? null,
+      // A stopped item keeps its data but no longer follows a policy: both fields are "".
+      policyId: active ? `${vault.id}/backupPolicies/${i.policyName}` : '',
+      policyName: active ? i.policyName : '',
+      ...(i.lastRecoveryPoint ? { lastRecoveryPoint: i.lastRecoveryPoint } : {}),
+      ...(softDeleted ? softDeleteFields(ctx, i.softDeletedAtMs!) : {}),
+      isArchiveEnabled: false,
+      softDeleteRetentionPeriod: softDeleted ? SOFT_DELETE_DAYS : 0,
     },
   };
+}
+
+/** `deferredDeleteTimeInUTC` is when the data was deleted; the time left is a .NET TimeSpan string. */
+function softDeleteFields(ctx: SandboxContext, deletedAtMs: number): Record<string, unknown> {
+  const left = Math.max(0, deletedAtMs + SOFT_DELETE_DAYS * 86_400_000 - ctx.clock.now().getTime());
+  return {
+    deferredDeleteTimeInUTC: new Date(deletedAtMs).toISOString(),
+    isScheduledForDeferredDelete: true,
+    deferredDeleteTimeRemaining: timeSpan(left),
+  };
+}
+
+/** .NET TimeSpan text, `d.hh:mm:ss.fffffff`, as Azure writes `deferredDeleteTimeRemaining`. */
+export function timeSpan(ms: number): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  const totalSeconds = Math.floor(ms / 1000);
+  const days = Math.floor(totalSeconds / 86_400);
+  const h = Math.floor((totalSeconds % 86_400) / 3600);
+  const m = Math.floor((totalSeconds % 3600) / 60);
+  const sec = totalSeconds % 60;
+  const fraction = String((ms % 1000) * 10_000).padStart(7, '0');
+  return `${days > 0 ? `${days}.` : ''}${two(h)}:${two(m)}:${two(sec)}.${fraction}`;
 }
 
 export function recoveryPointJson(
@@ -87,8 +125,6 @@ export function recoveryPointJson(
       virtualMachineSize: vm?.vmSize ?? 'Standard_D2s_v3',
       originalStorageAccountOption: false,
       ...(vm ? { osType: vm.osType } : {}),
-      // An on-demand point is kept until the date asked for.
-      ...(rp.expiry ? { recoveryPointProperties: { expiryTime: rp.expiry } } : {}),
       ...(vm?.extendedZone ? { extendedLocation: { type: 'EdgeZone', name: vm.extendedZone } } : {}),
     },
   };

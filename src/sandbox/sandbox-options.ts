@@ -8,6 +8,7 @@ export function sandboxOptionsOf(s: SandboxSettings): SandboxOptions {
     clockSpeed: s.clockSpeed,
     snapshotMinutes: s.snapshotMinutes,
     transferMinutes: s.transferMinutes,
+    operationTimeScale: s.operationTimeScale,
     faults: s.faults,
     seed: s.seed,
     rateLimit: s.requestBudget,

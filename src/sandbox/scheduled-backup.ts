@@ -1,4 +1,5 @@
 import { conflict, notFound } from './arm-errors.js';
+import { followsPolicy } from './world.js';
 import type { SandboxContext } from './sandbox-context.js';
 import type { SandboxJob } from './world.js';
 
@@ -23,7 +24,7 @@ export function startScheduledBackup(
   if (!item)
     throw notFound('BMSUserErrorItemNotFound', `${vm.name} is not protected: no schedule backs it up.`);
   // A policy's schedule stops with protection (stop backup keeping data).
-  if (item.state !== 'Protected') {
+  if (!followsPolicy(item)) {
     throw conflict(
       'BMSUserErrorProtectionStopped',
       `Protection of ${vm.name} is ${item.state}: no schedule runs.`,

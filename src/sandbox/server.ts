@@ -46,9 +46,12 @@ export interface SandboxOptions {
   faults?: Partial<FaultSettings>;
   /** Seed of the fault generator, so a run repeats. */
   seed?: number;
-  /** How many status reads an async operation answers InProgress (default 1). */
-  operationPolls?: number;
-  /** Retry-After sent on 202 answers, in seconds (default 1; tests pass 0). */
+  /**
+   * Multiplies the recorded durations of long-running operations (default 1: enable takes 92
+   * simulated seconds, as in the recordings; 0 with a stopped clock): 0 makes them finish at once.
+   */
+  operationTimeScale?: number;
+  /** Retry-After sent on ARM's own 202 answers (resource groups, vaults), in seconds (default 1; tests pass 0). */
   asyncRetryAfterSeconds?: number;
   /** backupJobs list page size before nextLink (default 100). */
   jobPageSize?: number;
@@ -87,10 +90,8 @@ const LOG_CAP = 10_000;
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   // One source of defaults: the sandbox settings of an empty environment.
   const defaults = loadConfig({}).sandbox;
-  const clock = new SimulatedClock(
-    options.startTime ?? new Date(),
-    options.clockSpeed ?? defaults.clockSpeed,
-  );
+  const clockSpeed = options.clockSpeed ?? defaults.clockSpeed;
+  const clock = new SimulatedClock(options.startTime ?? new Date(), clockSpeed);
   const world = seedWorld(clock.now());
   const engine = new JobEngine(world, clock, {
     snapshotMs: (options.snapshotMinutes ?? defaults.snapshotMinutes) * 60_000,
@@ -101,7 +102,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     world,
     clock,
     engine,
-    operations: new AsyncOperations(world, options.operationPolls ?? 1, () => clock.now()),
+    // A stopped clock is stepped by hand: operations then finish at once unless asked otherwise.
+    operations: new AsyncOperations(world, clock, options.operationTimeScale ?? (clockSpeed === 0 ? 0 : 1)),
     asyncRetryAfterSeconds: options.asyncRetryAfterSeconds ?? 1,
     jobPageSize: Math.max(1, options.jobPageSize ?? 100),
   };
@@ -125,7 +127,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     router,
     faults,
     budget: rate ? new RequestBudget(rate.capacity, rate.refillPerSecond) : undefined,
-    engine,
+    catchUp: () => {
+      ctx.operations.catchUp();
+      engine.catchUp();
+      world.purgeSoftDeleted(clock.now().getTime());
+    },
   });
   const requestLog: { method: string; path: string; status: number }[] = [];
   const { cert, key } = await createLoopbackCertificate();

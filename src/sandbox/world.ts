@@ -27,6 +27,18 @@ export interface SandboxVault {
   name: string;
   resourceGroup: string;
   location: string;
+  /** Soft delete of backup data: AlwaysON on the vaults of the recorded 2025–2026 sessions. */
+  softDelete: boolean;
+  /** A new vault answers `Provisioning` until its creation completes. */
+  provisioning?: boolean;
+}
+
+/** How long soft delete keeps deleted backup data (softDeleteRetentionPeriodInDays, as recorded). */
+export const SOFT_DELETE_DAYS = 14;
+
+/** An item that follows its policy: enabled, with or without a first backup. */
+export function followsPolicy(i: Pick<SandboxProtectedItem, 'state'>): boolean {
+  return i.state === 'Protected' || i.state === 'IRPending';
 }
 
 export interface SandboxPolicy {
@@ -45,7 +57,10 @@ export interface SandboxProtectedItem {
   containerName: string;
   itemName: string;
   policyName: string;
-  state: 'Protected' | 'ProtectionStopped';
+  /** IRPending: protected, no backup yet (as Azure answers right after enabling). */
+  state: 'IRPending' | 'Protected' | 'ProtectionStopped';
+  /** Soft delete: when the data was deleted; the item and its points stay 14 days (state ProtectionStopped). */
+  softDeletedAtMs?: number;
   protectedItemDataId: string;
   lastBackupTime?: string;
   lastBackupStatus?: string;
@@ -73,7 +88,7 @@ export interface SandboxJob {
   vaultKey: string;
   vmName: string;
   vmResourceId: string;
-  operation: 'Backup' | 'ConfigureBackup' | 'DeleteBackupData' | 'DisableBackup';
+  operation: 'Backup' | 'ConfigureBackup' | 'DeleteBackupData' | 'DisableBackup' | 'Undelete';
   isUserTriggered: boolean;
   startMs: number;
   endMs?: number;
@@ -91,15 +106,19 @@ export interface SandboxJob {
   /** Whether the VM was running when the snapshot was taken (consistency of the point). */
   vmWasRunning: boolean;
   recoveryPointExpiry?: string;
+  /** Jobs without phases: their property bag, as recorded (`Policy Name`, `Undelete flag`…). */
+  propertyBag?: Record<string, string>;
+  /** DeleteBackupData: the points deleted, for the job's property bag. */
+  recoveryPointCount?: number;
 }
 
 export type OperationOutcome = { jobId?: string } | { error: { code: string; message: string } };
 
 export interface SandboxOperation {
   id: string;
-  /** Status reads that still answer InProgress. */
-  readsLeft: number;
   startMs: number;
+  /** When it completes, on the simulated clock. */
+  dueMs: number;
   outcome: OperationOutcome;
   /** Runs when the operation completes (resource group deletion, for example). */
   onDone?: () => void;
@@ -162,6 +181,7 @@ export class SandboxWorld {
       name,
       resourceGroup,
       location,
+      softDelete: true,
     };
     this.vaults.set(this.vaultKey(resourceGroup, name), vault);
     return vault;
@@ -212,9 +232,34 @@ export class SandboxWorld {
     );
   }
 
-  /** Items with backup data in the vault (protected, or stopped with data kept): a vault with any cannot go. */
+  /**
+   * Items with backup data in the vault that is not soft-deleted (protected, or stopped with data
+   * kept): a vault with any cannot go. Soft-deleted items do not block it: in the recorded session
+   * the vault was deleted and itself kept as a deleted vault until they were purged.
+   */
   protectedCount(vaultKey: string): number {
-    return [...this.protectedItems.values()].filter((i) => i.vaultKey === vaultKey).length;
+    return [...this.protectedItems.values()].filter(
+      (i) => i.vaultKey === vaultKey && i.softDeletedAtMs === undefined,
+    ).length;
+  }
+
+  /** Soft-deleted items (and their points) whose 14 days are over are purged. */
+  purgeSoftDeleted(nowMs: number): void {
+    for (const [k, i] of this.protectedItems) {
+      if (i.softDeletedAtMs === undefined || nowMs < i.softDeletedAtMs + SOFT_DELETE_DAYS * 86_400_000)
+        continue;
+      this.removeItem(k, i);
+    }
+  }
+
+  /** An item goes with its recovery points. */
+  removeItem(key: string, item: SandboxProtectedItem): void {
+    this.protectedItems.delete(key);
+    this.removeWhere(
+      this.recoveryPoints,
+      (rp) =>
+        rp.vaultKey === item.vaultKey && rp.vmResourceId.toLowerCase() === item.vmResourceId.toLowerCase(),
+    );
   }
 
   private removeWhere<T>(list: T[], drop: (x: T) => boolean): void {

@@ -229,4 +229,14 @@ const migrations = (dialect: StoreDialect): Record<string, Migration> => ({
       await db.schema.createIndex('open_commands_alive').on('open_commands').column('alive_until').execute();
     },
   },
+  '007-started-jobs': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('started_jobs')
+        .addColumn('job_id', 'text', (c) => c.primaryKey())
+        .addColumn('vault_key', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 });

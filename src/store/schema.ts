@@ -144,3 +144,16 @@ export interface OpenCommandTable {
 export interface Database {
   open_commands: OpenCommandTable;
 }
+
+/** A backup job the bot's own commands started (StartedJobStore). */
+export interface StartedJobTable {
+  /** Lower-cased job id. */
+  job_id: string;
+  /** `<resource group>/<vault>`, lower-cased. */
+  vault_key: string;
+  started_at: string;
+}
+
+export interface Database {
+  started_jobs: StartedJobTable;
+}

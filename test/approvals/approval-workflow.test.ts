@@ -86,7 +86,10 @@ describe('approval workflow', () => {
       requestedBy: 'Alice',
     });
     expect(req.consequences.join(' ')).toMatch(/2 recovery points/);
-    expect(req.consequences.join(' ')).toMatch(/14 more days/);
+    // The vault has soft delete on (AlwaysON, 14 days), so the card says until when the data can be undeleted.
+    expect(req.consequences.join(' ')).toMatch(
+      /Soft delete keeps the deleted data until \d{4}-\d{2}-\d{2} \(14 days\)/,
+    );
     expect((await h.service.getVm('myVM')).protection.state).toBe('Protected');
   });
 
@@ -107,7 +110,11 @@ describe('approval workflow', () => {
     const done = approval(await b.click(dave, 'approval.approve', { approvalId: id, confirmName: 'myVM' }));
     expect(done).toMatchObject({ state: 'executed', decidedBy: 'Dave' });
     expect(done.outcome).toMatch(/stopped and its data deleted/);
-    expect((await h.service.getVm('myVM')).protection.state).toBe('NotProtected');
+    // Soft delete: the item stays, stopped, its data kept until the purge date.
+    expect((await h.service.getVm('myVM')).protection).toMatchObject({
+      state: 'ProtectionStopped',
+      softDeleted: { purgeAt: expect.any(String) },
+    });
     // A replayed click changes nothing and runs nothing.
     expect(
       approval(await b.click(dave, 'approval.approve', { approvalId: id, confirmName: 'myVM' })).state,

@@ -34,22 +34,45 @@ describe('VMs and vaults', () => {
       extendedZone: 'losangeles',
       osType: 'Windows',
       powerState: 'running',
-      agentVersion: '2.7.41491.1102',
       protection: { state: 'Protected', policyName: 'EnhancedPolicy', policyKind: 'Enhanced' },
       eligibility: { eligible: true },
-      agent: { ok: true },
     });
     expect(byName.get('web-linux-01')).toMatchObject({
       osType: 'Linux',
       powerState: 'deallocated',
       protection: { state: 'NotProtected' },
-      agent: { ok: true, severity: 'warning' },
     });
-    expect(byName.get('legacy-win-01')?.agent).toMatchObject({ ok: false, severity: 'blocking' });
-    expect(byName.get('win-noagent-01')?.agent).toMatchObject({ ok: false, severity: 'blocking' });
+    // The subscription-wide listing is not relied on for the agent: nobody is said to have none.
+    for (const vm of vms) {
+      expect(vm).toMatchObject({ agentChecked: false, agent: { ok: true, checked: false } });
+      expect(vm.agentVersion).toBeUndefined();
+    }
     const east = byName.get('db-eastus-01');
     expect(east?.eligibility.eligible).toBe(false);
     expect(east?.eligibility.reason).toMatch(/eastus/);
+  });
+
+  it("reads one VM's agent from its own instance view", async () => {
+    expect(await h.service.getVm('myVM')).toMatchObject({
+      agentChecked: true,
+      agentVersion: '2.7.41491.1102',
+      agent: { ok: true, checked: true },
+    });
+    expect((await h.service.getVm('web-linux-01')).agent).toMatchObject({ ok: true, severity: 'warning' });
+    expect((await h.service.getVm('legacy-win-01')).agent).toMatchObject({
+      ok: false,
+      severity: 'blocking',
+      problem: expect.stringContaining('2.6.1198.718'),
+    });
+    expect((await h.service.getVm('win-noagent-01')).agent).toMatchObject({
+      ok: false,
+      severity: 'blocking',
+      problem: expect.stringContaining('no VM agent'),
+    });
+    const viewReads = h.sandbox.requestLog.filter((r) =>
+      /\/virtualMachines\/[^/]+\/instanceView$/i.test(r.path),
+    );
+    expect(viewReads.length).toBeGreaterThanOrEqual(4);
   });
 
   it('finds a VM by resource group and name, in any case', async () => {
@@ -202,7 +225,10 @@ describe('enabling protection', () => {
     expect(r.alreadyProtected).toBe(false);
     expect(r.policy.name).toBe('EnhancedPolicy');
     expect(r.jobId).toBeTruthy();
-    expect(r.vm.protection).toMatchObject({ state: 'Protected', policyName: 'EnhancedPolicy' });
+    // As Azure answers right after enabling: protected, no backup yet (never the 2001 placeholder).
+    expect(r.vm.protection).toMatchObject({ state: 'IRPending', policyName: 'EnhancedPolicy' });
+    expect(r.vm.protection.lastBackupTime).toBeUndefined();
+    expect(r.vm.protection.lastBackupStatus).toBeUndefined();
     expect(r.consistency.kind).toBe('application-consistent');
     const job = await h.service.getJob(r.jobId!);
     expect(job).toMatchObject({ operation: 'ConfigureBackup', vmName: 'ez-linux-01' });
@@ -269,7 +295,6 @@ describe('backup now and its job', () => {
       vmName: 'myVM',
       operation: 'Backup',
       status: 'InProgress',
-      isUserTriggered: true,
     });
     expect(r.job.phases?.snapshot.status).toBe('InProgress');
     expect(r.job.phases?.transfer.status).toBe('NotStarted');
@@ -418,12 +443,29 @@ describe('stopping protection', () => {
     expect((await appErrorOf(h.service.backupNow({ vm: 'myVM' }))).code).toBe('validation.vm_not_protected');
   });
 
-  it('stops backup deleting the data', async () => {
+  it('stops backup deleting the data, which soft delete keeps 14 days', async () => {
     const r = await h.service.stopProtection({ vm: 'myVM', deleteData: true });
     expect(r.deletedData).toBe(true);
     expect(r.jobId).toBeTruthy();
-    expect((await h.service.getVm('myVM')).protection.state).toBe('NotProtected');
-    expect((await appErrorOf(h.service.listRecoveryPoints('myVM'))).code).toBe('validation.vm_not_protected');
+    const until = new Date(h.sandbox.clock.now().getTime() + 14 * 86_400_000).toISOString();
+    expect(r.softDeletedUntil).toBe(until);
+    const vm = await h.service.getVm('myVM');
+    expect(vm.protection).toMatchObject({ state: 'ProtectionStopped', softDeleted: { purgeAt: until } });
+    // Its recovery points are kept until then.
+    expect((await h.service.listRecoveryPoints('myVM')).length).toBeGreaterThan(0);
+    expect((await appErrorOf(h.service.stopProtection({ vm: 'myVM', deleteData: true }))).code).toBe(
+      'validation.already_deleted',
+    );
+    expect((await appErrorOf(h.service.backupNow({ vm: 'myVM' }))).message).toContain('soft delete keeps it');
+  });
+
+  it('undeletes soft-deleted data before protecting the VM again, as az CLI does', async () => {
+    const r = await h.service.enableProtection({ vm: 'myVM', policy: 'EnhancedPolicy' });
+    expect(r).toMatchObject({ undeleted: true, alreadyProtected: false });
+    expect(r.vm.protection.softDeleted).toBeUndefined();
+    expect(['Protected', 'IRPending']).toContain(r.vm.protection.state);
+    const puts = h.sandbox.requestLog.filter((x) => x.method === 'PUT' && /protectedItems/i.test(x.path));
+    expect(puts.slice(-2).map((x) => x.status)).toEqual([202, 202]);
   });
 
   it('refuses to stop what is not protected', async () => {

@@ -153,6 +153,7 @@ function vmStatus(facts: Partial<VmFacts> & { name: string }, protection: VmProt
     location: 'westus',
     osType: 'Windows',
     powerState: 'running',
+    agentChecked: true,
     agentVersion: '2.7.41491.1102',
     ...facts,
   };

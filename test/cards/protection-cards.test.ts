@@ -185,10 +185,18 @@ describe('recovery points, stop backup, vaults and resource groups', () => {
       renderAdaptiveCard({
         kind: 'stop-backup',
         vaultName: VAULT.name,
+        result: { vmName: 'myVM', deletedData: true, softDeletedUntil: '2026-12-16T09:30:00.000Z' },
+      }),
+    );
+    expect(deleted).toMatch(/Soft delete keeps it until .*16.*enable backup for myVM/);
+    const hardDeleted = visibleText(
+      renderAdaptiveCard({
+        kind: 'stop-backup',
+        vaultName: VAULT.name,
         result: { vmName: 'myVM', deletedData: true },
       }),
     );
-    expect(deleted).toContain('Soft delete keeps the deleted data for 14 more days');
+    expect(hardDeleted).not.toContain('Soft delete');
     const kept = visibleText(
       renderAdaptiveCard({
         kind: 'stop-backup',

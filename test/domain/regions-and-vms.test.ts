@@ -3,6 +3,7 @@ import {
   AppError,
   assertPolicyFitsVm,
   assertVaultLocation,
+  agentWords,
   checkVmAgent,
   compareVersions,
   expectedConsistency,
@@ -26,6 +27,7 @@ const ezVm: VmFacts = {
   extendedZone: 'losangeles',
   osType: 'Windows',
   powerState: 'running',
+  agentChecked: true,
   agentVersion: '2.7.41491.1102',
 };
 
@@ -105,6 +107,13 @@ describe('VM agent and consistency', () => {
       ok: true,
       severity: 'warning',
     });
+  });
+
+  it('says nothing about an agent it did not check (a listed VM), and never "no agent"', () => {
+    const listed = { ...ezVm, agentChecked: false, agentVersion: undefined };
+    expect(checkVmAgent(listed)).toEqual({ ok: true, checked: false });
+    expect(agentWords(listed)).toBe('agent not checked');
+    expect(agentWords({ ...listed, agentChecked: true })).toBe('no agent reporting');
   });
 
   it("points Linux VMs at the distribution's agent package", () => {

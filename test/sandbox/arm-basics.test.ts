@@ -27,7 +27,7 @@ describe('sandbox ARM basics', () => {
     expect(r.body).toMatchObject({
       name: 'rsv-westus',
       location: 'westus',
-      sku: { name: 'RS0', tier: 'Standard' },
+      sku: { name: 'Standard' },
     });
   });
 

@@ -53,7 +53,12 @@ export interface SandboxClient {
 
 /** A fresh sandbox with a stopped clock, no Retry-After waits and no request budget, unless overridden. */
 export async function openSandbox(options: SandboxOptions = {}): Promise<SandboxClient> {
-  const sb = await startSandbox({ clockSpeed: 0, asyncRetryAfterSeconds: 0, rateLimit: false, ...options });
+  const sb = await startSandbox({
+    clockSpeed: 0,
+    asyncRetryAfterSeconds: 0,
+    rateLimit: false,
+    ...options,
+  });
 
   const call: SandboxClient['call'] = (method, path, body, opts = {}) =>
     new Promise((resolve, reject) => {

@@ -37,34 +37,49 @@ describe('sandbox vaults', () => {
   });
   afterEach(() => c.close());
 
-  it('creates a vault (201 then 200) in a normalized region, with an operation status the poller follows', async () => {
-    const created = await c.call('PUT', vaultPath('rg-chatops', 'rsv-two'), {
-      location: 'West US',
-      sku: { name: 'Standard' },
-      properties: { publicNetworkAccess: 'Enabled' },
-    });
-    expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({
-      name: 'rsv-two',
-      type: 'Microsoft.RecoveryServices/vaults',
-      location: 'westus',
-      sku: { name: 'RS0', tier: 'Standard' },
-      properties: { provisioningState: 'Succeeded' },
-    });
-    const op = String(created.headers['azure-asyncoperation']);
-    expect(op).toContain('/vaults/rsv-two/operationStatus/');
-    expect((await c.call('GET', op)).body.status).toBe('InProgress');
-    expect((await c.call('GET', op)).body).toMatchObject({
-      status: 'Succeeded',
-      endTime: expect.any(String),
-    });
-    expect((await c.call('PUT', vaultPath('rg-chatops', 'rsv-two'), { location: 'westus' })).status).toBe(
-      200,
-    );
-    const names = (await c.call('GET', `${SUB}/providers/Microsoft.RecoveryServices/vaults`)).body.value.map(
-      (v: Json) => v.name,
-    );
-    expect(names).toEqual(['rsv-westus', 'rsv-two']);
+  it('creates a vault as recorded: 201 Provisioning, Succeeded about a minute later, soft delete AlwaysON', async () => {
+    const timed = await openSandbox({ operationTimeScale: 1 });
+    try {
+      const created = await timed.call('PUT', vaultPath('rg-chatops', 'rsv-two'), {
+        location: 'West US',
+        sku: { name: 'Standard' },
+        properties: { publicNetworkAccess: 'Enabled' },
+      });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({
+        name: 'rsv-two',
+        type: 'Microsoft.RecoveryServices/vaults',
+        location: 'westus',
+        sku: { name: 'Standard' },
+        properties: {
+          provisioningState: 'Provisioning',
+          securitySettings: {
+            softDeleteSettings: { softDeleteRetentionPeriodInDays: 14, softDeleteState: 'AlwaysON' },
+          },
+        },
+      });
+      expect(created.headers.location).toBeUndefined();
+      expect(created.headers['retry-after']).toBeUndefined();
+      const op = String(created.headers['azure-asyncoperation']);
+      expect(op).toContain('/vaults/rsv-two/operationStatus/');
+      expect((await timed.call('GET', op)).body.status).toBe('InProgress');
+      timed.sb.clock.advance(63_000);
+      expect((await timed.call('GET', op)).body).toMatchObject({
+        status: 'Succeeded',
+        endTime: expect.any(String),
+      });
+      expect(
+        (await timed.call('GET', vaultPath('rg-chatops', 'rsv-two'))).body.properties.provisioningState,
+      ).toBe('Succeeded');
+      const again = await timed.call('PUT', vaultPath('rg-chatops', 'rsv-two'), { location: 'westus' });
+      expect(again.status).toBe(200);
+      const names = (
+        await timed.call('GET', `${SUB}/providers/Microsoft.RecoveryServices/vaults`)
+      ).body.value.map((v: Json) => v.name);
+      expect(names).toEqual(['rsv-westus', 'rsv-two']);
+    } finally {
+      await timed.close();
+    }
   });
 
   it('refuses a vault in an Extended Zone, naming the parent region', async () => {

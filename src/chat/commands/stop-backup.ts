@@ -1,3 +1,4 @@
+import type { Vault } from '../../domain/index.js';
 import { AppError } from '../../domain/index.js';
 import { defineCommand } from '../command.js';
 
@@ -71,6 +72,16 @@ export const stopBackupCommand = defineCommand<{ vm: string; confirmed: boolean 
   },
 });
 
+/** What soft delete will keep, as the vault says it is set. */
+function softDeleteWords(vm: string, softDelete: Vault['softDelete'], now: Date): string {
+  if (!softDelete) {
+    return `If soft delete is on for the vault (the default), the deleted data is kept 14 more days and can be undeleted until then ("enable backup for ${vm}").`;
+  }
+  if (!softDelete.enabled) return 'Soft delete is off for this vault: the data is gone for good.';
+  const until = new Date(now.getTime() + softDelete.retentionDays * 86_400_000).toISOString().slice(0, 10);
+  return `Soft delete keeps the deleted data until ${until} (${softDelete.retentionDays} days); it can be undeleted until then ("enable backup for ${vm}" undeletes it and protects the VM again).`;
+}
+
 export const deleteBackupDataCommand = defineCommand<{ vm: string }>({
   id: 'backup.delete-data',
   title: 'Stop backup and delete data',
@@ -87,13 +98,26 @@ export const deleteBackupDataCommand = defineCommand<{ vm: string }>({
   targetOf: ({ vm }) => vm,
   async describe({ vm }, ctx) {
     const status = await ctx.service.getVm(vm);
-    const points = await ctx.service.listRecoveryPoints(status.name).catch(() => undefined);
+    const deleted = status.protection.softDeleted;
+    if (deleted) {
+      throw new AppError(
+        'validation.already_deleted',
+        `The backup data of ${status.name} is already deleted${deleted.purgeAt ? `; soft delete keeps it until ${deleted.purgeAt.slice(0, 10)}` : ''}.`,
+        {
+          hint: `To protect ${status.name} again (its data undeleted first): enable backup for ${status.name}`,
+        },
+      );
+    }
+    const [points, vault] = await Promise.all([
+      ctx.service.listRecoveryPoints(status.name).catch(() => undefined),
+      ctx.service.getVault().catch(() => undefined),
+    ]);
     return {
       target: status.name,
       confirmName: status.name,
       consequences: [
         `Backup of ${status.name} stops and its backup data in vault ${ctx.defaults.vaultName} is deleted${points ? `: ${points.length} recovery point${points.length === 1 ? '' : 's'}` : ''}.`,
-        'Soft delete keeps the deleted backup data for 14 more days; until then it can be undeleted in the Azure portal.',
+        softDeleteWords(status.name, vault?.softDelete, ctx.now()),
         `Nothing protects ${status.name} until backup is enabled again.`,
       ],
     };

@@ -136,6 +136,16 @@ function skipOf(query: URLSearchParams): number {
   return n;
 }
 
+/** Azure's placeholder for a time not set yet, exactly as recorded (no `Z`). */
+const UNSET_TIME = '0001-01-01T00:00:00';
+
+/**
+ * A job as Azure Backup records it (test_backup_rp.yaml, api-version 2025-02-01): list items carry
+ * no `extendedInfo`; details carry every task with placeholder times while unset and `PT0S` before
+ * it starts, a property bag with the recorded keys, and `progressPercentage` only once the transfer
+ * has started. There is no `isUserTriggered`: recorded live job records never have it. (The
+ * recorded 2025 jobs have a third task, "Validate Backup", that the sandbox does not model.)
+ */
 function jobJson(
   ctx: SandboxContext,
   vault: SandboxVault,
@@ -146,29 +156,24 @@ function jobJson(
   const end = job.endMs;
   const task = (taskId: string, t: SandboxTask) => ({
     taskId,
-    ...(t.startMs !== undefined ? { startTime: new Date(t.startMs).toISOString() } : {}),
-    ...(t.endMs !== undefined ? { endTime: new Date(t.endMs).toISOString() } : {}),
+    startTime: t.startMs !== undefined ? new Date(t.startMs).toISOString() : UNSET_TIME,
+    endTime: t.endMs !== undefined ? new Date(t.endMs).toISOString() : UNSET_TIME,
     duration: formatIsoDuration(t.startMs === undefined ? 0 : (t.endMs ?? now) - t.startMs),
     status: t.status,
+    taskType: 'Normal',
   });
   const rg = job.vmResourceId.split('/')[4] ?? '';
+  const transfer = job.tasks?.transfer;
   return {
     id: `${vault.id}/backupJobs/${job.id}`,
     name: job.id,
     type: 'Microsoft.RecoveryServices/vaults/backupJobs',
     properties: {
       jobType: 'AzureIaaSVMJob',
+      ...(job.tasks ? { actionsInfo: ['Cancellable'] } : {}),
+      containerName: `iaasvmcontainerv2;${rg};${job.vmName}`,
       duration: formatIsoDuration((end ?? now) - job.startMs),
       virtualMachineVersion: 'Compute',
-      entityFriendlyName: job.vmName,
-      backupManagementType: 'AzureIaasVM',
-      operation: job.operation,
-      status: ctx.engine.statusOf(job),
-      startTime: new Date(job.startMs).toISOString(),
-      ...(end !== undefined ? { endTime: new Date(end).toISOString() } : {}),
-      activityId: job.activityId,
-      isUserTriggered: job.isUserTriggered,
-      containerName: `iaasvmcontainerv2;${rg};${job.vmName}`,
       ...(job.errors.length > 0
         ? {
             errorDetails: job.errors.map((e) => ({
@@ -182,27 +187,48 @@ function jobJson(
       ...(details
         ? {
             extendedInfo: {
-              // Only backups have phases; configure/stop/delete jobs have no task list.
-              ...(job.tasks
-                ? {
-                    tasksList: [
-                      task(SNAPSHOT_TASK, job.tasks.snapshot),
-                      task(TRANSFER_TASK, job.tasks.transfer),
-                    ],
-                  }
+              // Only backups have phases; configure/stop/delete jobs have an empty task list.
+              tasksList: job.tasks
+                ? [task(SNAPSHOT_TASK, job.tasks.snapshot), task(TRANSFER_TASK, job.tasks.transfer)]
+                : [],
+              propertyBag: propertyBagOf(ctx, job),
+              ...(job.tasks ? { internalPropertyBag: { IsInstantRpJob: 'True' } } : {}),
+              ...(transfer && transfer.status !== 'NotStarted'
+                ? { progressPercentage: transfer.status === 'InProgress' ? 1.0 : 100.0 }
                 : {}),
-              propertyBag: {
-                'VM Name': job.vmName,
-                ...(job.recoveryPointExpiry
-                  ? { 'Recovery point expiry time in UTC': job.recoveryPointExpiry }
-                  : {}),
-                ...(job.tasks
-                  ? { 'Backup Size': job.tasks.transfer.status === 'Completed' ? '10240 MB' : '0 MB' }
-                  : {}),
-              },
             },
           }
         : {}),
+      entityFriendlyName: job.vmName,
+      backupManagementType: 'AzureIaasVM',
+      operation: job.operation,
+      status: ctx.engine.statusOf(job),
+      startTime: new Date(job.startMs).toISOString(),
+      ...(end !== undefined ? { endTime: new Date(end).toISOString() } : {}),
+      activityId: job.activityId,
     },
   };
+}
+
+/** The recorded property bag keys of each kind of job. */
+function propertyBagOf(ctx: SandboxContext, job: SandboxJob): Record<string, string> {
+  const bag: Record<string, string> = { 'VM Name': job.vmName };
+  if (job.operation === 'Backup') {
+    if (job.recoveryPointExpiry) {
+      bag['Recovery Point Expiry Time in UTC'] = propertyBagTime(job.recoveryPointExpiry);
+    }
+    if (job.tasks?.transfer.status === 'Completed') bag['Backup Size'] = '10240 MB';
+    bag['VM Subscription ID'] = ctx.world.subscriptionId;
+  } else if (job.operation === 'DeleteBackupData') {
+    bag['Number of Recovery Points'] = String(job.recoveryPointCount ?? 0);
+  }
+  return { ...bag, ...job.propertyBag };
+}
+
+/** Times in property bags are .NET's invariant `M/d/yyyy h:mm:ss tt` in UTC: `8/24/2026 12:00:00 AM`. */
+export function propertyBagTime(iso: string): string {
+  const d = new Date(iso);
+  const h = d.getUTCHours();
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${h % 12 === 0 ? 12 : h % 12}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} ${h < 12 ? 'AM' : 'PM'}`;
 }

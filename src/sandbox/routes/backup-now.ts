@@ -4,6 +4,7 @@ import { ITEM } from '../sandbox-context.js';
 import type { SandboxContext } from '../sandbox-context.js';
 import { acceptedForItem, propertiesOf, requireFabric } from './item-requests.js';
 import { requireVault } from './lookups.js';
+import { followsPolicy } from '../world.js';
 
 const DEFAULT_RETENTION_DAYS = 30;
 const MAX_RETENTION_YEARS = 99;
@@ -27,7 +28,7 @@ export function addBackupNowRoute(router: ArmRouter, ctx: SandboxContext): void 
         `The item '${req.params.protectedItemName}' is not protected by vault ${vault.name}; enable protection before taking a backup.`,
       );
     }
-    if (item.state !== 'Protected') {
+    if (!followsPolicy(item)) {
       throw badRequest(
         'BMSUserErrorProtectionStopped',
         `Protection of ${item.vmName} is stopped (its backup data is kept); resume protection before taking a backup.`,

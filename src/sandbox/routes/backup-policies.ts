@@ -6,6 +6,7 @@ import { policySpecFromJson } from '../policy-json.js';
 import { VAULT } from '../sandbox-context.js';
 import type { SandboxContext } from '../sandbox-context.js';
 import type { SandboxPolicy } from '../world.js';
+import { followsPolicy } from '../world.js';
 import { requireVault } from './lookups.js';
 
 /** Backup policies of a vault; every PUT is checked against the domain's limits. */
@@ -102,9 +103,7 @@ export function requirePolicy(ctx: SandboxContext, vaultKey: string, name: strin
 function itemsUsing(ctx: SandboxContext, p: SandboxPolicy): number {
   return [...ctx.world.protectedItems.values()].filter(
     (i) =>
-      i.vaultKey === p.vaultKey &&
-      i.policyName.toLowerCase() === p.name.toLowerCase() &&
-      i.state === 'Protected',
+      i.vaultKey === p.vaultKey && i.policyName.toLowerCase() === p.name.toLowerCase() && followsPolicy(i),
   ).length;
 }
 

@@ -9,9 +9,13 @@ import { requireResourceGroup, requireSubscription } from './lookups.js';
 export function addComputeRoutes(router: ArmRouter, ctx: SandboxContext): void {
   router.add('GET', `${SUB}/providers/Microsoft.Compute/virtualMachines`, (req) => {
     requireSubscription(ctx, req.params);
-    // statusOnly=true: every VM with its instance view, in one listing (power state and agent).
+    // statusOnly=true: every VM with its power state. Not its agent: the bot must not rely on a
+    // subscription-wide listing to carry `vmAgent`, so the sandbox never puts it there.
     const withView = req.url.searchParams.get('statusOnly') === 'true';
-    return { status: 200, body: { value: [...ctx.world.vms.values()].map((vm) => vmJson(vm, withView)) } };
+    return {
+      status: 200,
+      body: { value: [...ctx.world.vms.values()].map((vm) => vmJson(vm, withView, { agent: false })) },
+    };
   });
   router.add('GET', `${RG}/providers/Microsoft.Compute/virtualMachines`, (req) => {
     requireResourceGroup(ctx, req.params);
@@ -44,7 +48,11 @@ function requireVm(ctx: SandboxContext, params: Record<string, string>): Sandbox
   return vm;
 }
 
-export function vmJson(vm: SandboxVm, withInstanceView: boolean): Record<string, unknown> {
+export function vmJson(
+  vm: SandboxVm,
+  withInstanceView: boolean,
+  o: { agent: boolean } = { agent: true },
+): Record<string, unknown> {
   return {
     id: vm.id,
     name: vm.name,
@@ -59,16 +67,16 @@ export function vmJson(vm: SandboxVm, withInstanceView: boolean): Record<string,
       },
       osProfile: { computerName: vm.name.slice(0, 15) },
       provisioningState: 'Succeeded',
-      ...(withInstanceView ? { instanceView: instanceView(vm) } : {}),
+      ...(withInstanceView ? { instanceView: instanceView(vm, o.agent) } : {}),
     },
   };
 }
 
-function instanceView(vm: SandboxVm): Record<string, unknown> {
+function instanceView(vm: SandboxVm, withAgent = true): Record<string, unknown> {
   const power = { running: 'VM running', deallocated: 'VM deallocated', stopped: 'VM stopped' }[
     vm.powerState
   ];
-  const agentReports = vm.agentVersion !== undefined && vm.powerState === 'running';
+  const agentReports = withAgent && vm.agentVersion !== undefined && vm.powerState === 'running';
   return {
     computerName: vm.name.slice(0, 15),
     osName: vm.osName,

@@ -4,8 +4,9 @@ import { protectableItemJson } from '../protection-json.js';
 import { VAULT } from '../sandbox-context.js';
 import type { SandboxContext } from '../sandbox-context.js';
 import { requireFabric } from './item-requests.js';
-import { acceptedHeaders, pathOf, requireVault } from './lookups.js';
-import { operationResult } from './operations.js';
+import { RECORDED_OPERATION_SECONDS } from '../async-operations.js';
+import { apiVersionOf, pathOf, requireVault } from './lookups.js';
+import { operationResult, operationStatus } from './operations.js';
 
 /**
  * What Azure Backup can see: protectable items are the discovered VMs of the vault's subscription
@@ -34,23 +35,38 @@ export function addDiscoveryRoutes(router: ArmRouter, ctx: SandboxContext): void
     return { status: 200, body: { value } };
   });
 
+  // Recorded: 202 with Azure-AsyncOperation (fabric operationsStatus, its own api-version) and
+  // Location (fabric operationResults), no Retry-After; done about 11 s later, polled or not.
   router.add('POST', `${VAULT}/backupFabrics/{fabricName}/refreshContainers`, (req) => {
     const { vault } = requireVault(ctx, req.params);
     requireFabric(req.params);
-    const op = ctx.operations.start({}, () => {
-      for (const vm of world.vms.values()) world.discovered.add(vm.id.toLowerCase());
-    });
+    const op = ctx.operations.start(
+      {},
+      {
+        durationMs: RECORDED_OPERATION_SECONDS.refreshContainers * 1000,
+        onDone: () => {
+          for (const vm of world.vms.values()) world.discovered.add(vm.id.toLowerCase());
+        },
+      },
+    );
+    const fabric = `${vault.id}/backupFabrics/Azure`;
     return {
       status: 202,
-      headers: acceptedHeaders(ctx, req, {
-        location: `${vault.id}/backupFabrics/Azure/operationResults/${op.id}`,
-      }),
+      headers: {
+        'azure-asyncoperation': `${req.baseUrl}${fabric}/operationsStatus/${op.id}?api-version=2019-05-13-preview`,
+        location: `${req.baseUrl}${fabric}/operationResults/${op.id}?api-version=${apiVersionOf(req)}`,
+      },
     };
   });
   // 202 while the refresh runs, then 204.
   router.add('GET', `${VAULT}/backupFabrics/{fabricName}/operationResults/{operationId}`, (req) => {
     requireVault(ctx, req.params);
     requireFabric(req.params);
-    return operationResult(ctx, req, pathOf(req.url), () => undefined);
+    return operationResult(ctx, req, pathOf(req.url), () => undefined, undefined, { retryAfter: false });
+  });
+  router.add('GET', `${VAULT}/backupFabrics/{fabricName}/operationsStatus/{operationId}`, (req) => {
+    requireVault(ctx, req.params);
+    requireFabric(req.params);
+    return operationStatus(ctx, req);
   });
 }

@@ -1,5 +1,6 @@
 import { notFound } from '../arm-errors.js';
 import type { ArmRequest, ArmResponse } from '../arm-router.js';
+import type { OperationTiming } from '../async-operations.js';
 import type { SandboxContext } from '../sandbox-context.js';
 import type { OperationOutcome, SandboxProtectedItem } from '../world.js';
 import { acceptedHeaders, pathOf } from './lookups.js';
@@ -39,21 +40,27 @@ export function propertiesOf(body: unknown): Record<string, unknown> {
 }
 
 /**
- * Starts an operation and answers 202 with the item's operation status and result URLs
- * (ProtectedItems_CreateOrUpdate and Backups_Trigger examples).
+ * Starts an operation and answers 202 with the item's operation status and result URLs, as
+ * recorded: empty body, no Retry-After.
  */
 export function acceptedForItem(
   ctx: SandboxContext,
   req: ArmRequest,
   outcome: OperationOutcome,
+  timing?: OperationTiming,
 ): ArmResponse {
-  const op = ctx.operations.start(outcome);
+  const op = ctx.operations.start(outcome, timing);
   const itemPath = pathOf(req.url).replace(/\/backup$/i, '');
   return {
     status: 202,
-    headers: acceptedHeaders(ctx, req, {
-      asyncOperation: `${itemPath}/operationsStatus/${op.id}`,
-      location: `${itemPath}/operationResults/${op.id}`,
-    }),
+    headers: acceptedHeaders(
+      ctx,
+      req,
+      {
+        asyncOperation: `${itemPath}/operationsStatus/${op.id}`,
+        location: `${itemPath}/operationResults/${op.id}`,
+      },
+      { retryAfter: false },
+    ),
   };
 }

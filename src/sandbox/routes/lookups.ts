@@ -41,21 +41,27 @@ export function requireVault(
   return { vault, key };
 }
 
+/** The api-version the client asked for. */
+export function apiVersionOf(req: ArmRequest): string {
+  return encodeURIComponent(req.url.searchParams.get('api-version') ?? '2023-06-01');
+}
+
 /**
- * Headers of a 202: absolute URLs on the sandbox itself, with the caller's api-version (Azure
- * answers with one of its own, which clients accept as given).
+ * Headers of a 202: absolute URLs on the sandbox itself, with the caller's api-version. Azure
+ * Backup's own 202s carry no Retry-After in the recorded sessions (`retryAfter: false`); ARM's
+ * resource group and vault operations do.
  */
 export function acceptedHeaders(
   ctx: SandboxContext,
   req: ArmRequest,
   paths: { asyncOperation?: string; location?: string },
+  o: { retryAfter: boolean } = { retryAfter: true },
 ): Record<string, string> {
-  const apiVersion = encodeURIComponent(req.url.searchParams.get('api-version') ?? '2023-06-01');
-  const abs = (path: string) => `${req.baseUrl}${path}?api-version=${apiVersion}`;
+  const abs = (path: string) => `${req.baseUrl}${path}?api-version=${apiVersionOf(req)}`;
   return {
     ...(paths.asyncOperation ? { 'azure-asyncoperation': abs(paths.asyncOperation) } : {}),
     ...(paths.location ? { location: abs(paths.location) } : {}),
-    'retry-after': String(ctx.asyncRetryAfterSeconds),
+    ...(o.retryAfter ? { 'retry-after': String(ctx.asyncRetryAfterSeconds) } : {}),
   };
 }
 

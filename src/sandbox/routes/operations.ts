@@ -31,6 +31,7 @@ export function addOperationRoutes(router: ArmRouter, ctx: SandboxContext): void
         return item ? itemJson(ctx, vault, item) : undefined;
       },
       `${itemPath}/operationsStatus/${req.params.operationId}`,
+      { retryAfter: false },
     );
   });
   router.add('GET', `${VAULT}/backupOperations/{operationId}`, (req) => {
@@ -45,18 +46,16 @@ export function addOperationRoutes(router: ArmRouter, ctx: SandboxContext): void
       pathOf(req.url),
       () => undefined,
       `${vault.id}/backupOperations/${req.params.operationId}`,
+      { retryAfter: false },
     );
   });
 }
 
-function operationStatus(ctx: SandboxContext, req: ArmRequest): ArmResponse {
+export function operationStatus(ctx: SandboxContext, req: ArmRequest): ArmResponse {
   const read = ctx.operations.read(req.params.operationId!);
   if (!read) throw operationNotFound(req.params.operationId!);
-  return {
-    status: 200,
-    body: ctx.operations.statusBody(read.op, read.running),
-    ...(read.running ? { headers: { 'retry-after': String(ctx.asyncRetryAfterSeconds) } } : {}),
-  };
+  // Recorded: always 200, no Retry-After, while running and after.
+  return { status: 200, body: ctx.operations.statusBody(read.op, read.running) };
 }
 
 /**
@@ -69,16 +68,19 @@ export function operationResult(
   selfPath: string,
   result: () => unknown,
   asyncOperationPath?: string,
+  o: { retryAfter: boolean } = { retryAfter: true },
 ): ArmResponse {
   const read = ctx.operations.read(req.params.operationId!);
   if (!read) throw operationNotFound(req.params.operationId!);
   if (read.running) {
     return {
       status: 202,
-      headers: acceptedHeaders(ctx, req, {
-        location: selfPath,
-        ...(asyncOperationPath ? { asyncOperation: asyncOperationPath } : {}),
-      }),
+      headers: acceptedHeaders(
+        ctx,
+        req,
+        { location: selfPath, ...(asyncOperationPath ? { asyncOperation: asyncOperationPath } : {}) },
+        o,
+      ),
     };
   }
   if ('error' in read.op.outcome) {

@@ -1,10 +1,12 @@
+import type { ArmError } from '../arm-errors.js';
 import { badRequest } from '../arm-errors.js';
-import type { ArmRequest, ArmRouter } from '../arm-router.js';
+import type { ArmRequest, ArmResponse, ArmRouter } from '../arm-router.js';
+import { RECORDED_OPERATION_SECONDS } from '../async-operations.js';
 import { parseEqFilter } from '../odata-filter.js';
 import { containerNameOf, itemJson, itemNameOf, recoveryPointJson } from '../protection-json.js';
 import { ITEM, VAULT } from '../sandbox-context.js';
 import type { SandboxContext } from '../sandbox-context.js';
-import type { SandboxPolicy, SandboxProtectedItem, SandboxVault, SandboxVm } from '../world.js';
+import type { SandboxJob, SandboxPolicy, SandboxProtectedItem, SandboxVault, SandboxVm } from '../world.js';
 import { acceptedForItem, itemNotFound, propertiesOf, requireFabric, requireItem } from './item-requests.js';
 import { acceptedHeaders, requireVault } from './lookups.js';
 
@@ -37,53 +39,93 @@ export function addProtectionRoutes(router: ArmRouter, ctx: SandboxContext): voi
     return { status: 200, body: itemJson(ctx, vault, requireItem(ctx, key, req.params)) };
   });
 
+  // Enable, resume, stop keeping data, undelete: each a 202 whose change lands when the operation
+  // completes, after the recorded time (enable ~92 s, the others ~11 s).
   router.add('PUT', ITEM, (req) => {
     const { vault, key } = requireVault(ctx, req.params);
     requireFabric(req.params);
     const props = propertiesOf(req.body);
     const existing = world.findItem(key, req.params.containerName!, req.params.protectedItemName!);
+    const vmOf = (i: SandboxProtectedItem) => ({ name: i.vmName, id: i.vmResourceId });
+    if (props.isRehydrate === true) {
+      if (!existing?.softDeletedAtMs) throw notSoftDeleted(req.params.protectedItemName!);
+      return shortJobOperation(ctx, req, 'Undelete', key, vmOf(existing), { 'Undelete flag': 'True' }, () => {
+        delete existing.softDeletedAtMs;
+      });
+    }
+    if (existing?.softDeletedAtMs !== undefined) throw softDeleted(existing.vmName);
     if (props.protectionState === 'ProtectionStopped') {
       if (!existing) throw itemNotFound(req.params.protectedItemName!);
-      existing.state = 'ProtectionStopped';
-      const job = ctx.engine.startShortJob('DisableBackup', key, {
-        name: existing.vmName,
-        id: existing.vmResourceId,
+      return shortJobOperation(ctx, req, 'DisableBackup', key, vmOf(existing), { 'Policy Name': '' }, () => {
+        existing.state = 'ProtectionStopped';
       });
-      return acceptedForItem(ctx, req, { jobId: job.id });
     }
     const { vm, policy } = checkEnable(ctx, req, vault, key, props, existing);
+    const bag = { 'Policy Name': policy.name };
     if (existing) {
-      existing.policyName = policy.name;
-      existing.state = 'Protected';
-    } else {
-      world.protectedItems.set(world.itemKey(key, vm.id), newItem(key, vm, policy));
+      return shortJobOperation(ctx, req, 'ConfigureBackup', key, vm, bag, () => {
+        existing.policyName = policy.name;
+        existing.state = existing.lastRecoveryPoint ? 'Protected' : 'IRPending';
+      });
     }
-    const job = ctx.engine.startShortJob('ConfigureBackup', key, vm);
-    return acceptedForItem(ctx, req, { jobId: job.id });
+    return shortJobOperation(
+      ctx,
+      req,
+      'ConfigureBackup',
+      key,
+      vm,
+      bag,
+      () => {
+        world.protectedItems.set(world.itemKey(key, vm.id), newItem(key, vm, policy));
+      },
+      RECORDED_OPERATION_SECONDS.enableProtection,
+    );
   });
 
-  // Stop protection and delete data: the item and its recovery points go at once.
+  // Stop protection and delete data. With soft delete (on by default) the item stays 14 days,
+  // ProtectionStopped, with its recovery points; without it, item and points go. Recorded: 202 with
+  // vault-level operation URLs, no Retry-After.
   router.add('DELETE', ITEM, (req) => {
     const { vault, key } = requireVault(ctx, req.params);
     const item = requireItem(ctx, key, req.params);
-    world.protectedItems.delete(world.itemKey(key, item.vmResourceId));
-    for (let i = world.recoveryPoints.length - 1; i >= 0; i--) {
-      const rp = world.recoveryPoints[i]!;
-      if (rp.vaultKey === key && rp.vmResourceId.toLowerCase() === item.vmResourceId.toLowerCase()) {
-        world.recoveryPoints.splice(i, 1);
-      }
-    }
-    const job = ctx.engine.startShortJob('DeleteBackupData', key, {
-      name: item.vmName,
-      id: item.vmResourceId,
-    });
-    const op = ctx.operations.start({ jobId: job.id });
+    if (item.softDeletedAtMs !== undefined) throw softDeleted(item.vmName);
+    const points = world.recoveryPoints.filter(
+      (rp) => rp.vaultKey === key && rp.vmResourceId.toLowerCase() === item.vmResourceId.toLowerCase(),
+    ).length;
+    const seconds = vault.softDelete
+      ? RECORDED_OPERATION_SECONDS.softDelete
+      : RECORDED_OPERATION_SECONDS.hardDelete;
+    const startedAt = ctx.clock.now().getTime();
+    const durationMs = ctx.operations.scaled(seconds * 1000);
+    const job = ctx.engine.startShortJob(
+      'DeleteBackupData',
+      key,
+      { name: item.vmName, id: item.vmResourceId },
+      durationMs,
+      { recoveryPointCount: vault.softDelete ? 0 : points },
+    );
+    const op = ctx.operations.start(
+      { jobId: job.id },
+      {
+        durationMs: seconds * 1000,
+        onDone: () => {
+          if (!vault.softDelete) return world.removeItem(world.itemKey(key, item.vmResourceId), item);
+          item.state = 'ProtectionStopped';
+          item.softDeletedAtMs = startedAt;
+        },
+      },
+    );
     return {
       status: 202,
-      headers: acceptedHeaders(ctx, req, {
-        asyncOperation: `${vault.id}/backupOperations/${op.id}`,
-        location: `${vault.id}/backupOperationResults/${op.id}`,
-      }),
+      headers: acceptedHeaders(
+        ctx,
+        req,
+        {
+          asyncOperation: `${vault.id}/backupOperations/${op.id}`,
+          location: `${vault.id}/backupOperationResults/${op.id}`,
+        },
+        { retryAfter: false },
+      ),
     };
   });
 
@@ -138,10 +180,13 @@ function checkEnable(
       `The virtual machine '${sourceId || '(none given)'}' does not exist.`,
     );
   }
-  const suffix = `;${vm.resourceGroup};${vm.name}`.toLowerCase();
+  // Exactly Azure's names (any case; the container's `iaasvmcontainer;` prefix optional): the
+  // protectable item's `name` (`iaasvmcontainerv2;rg;vm`) is not the item's and is refused.
+  const base = `iaasvmcontainerv2;${vm.resourceGroup};${vm.name}`.toLowerCase();
+  const container = req.params.containerName!.toLowerCase();
   if (
-    !req.params.protectedItemName!.toLowerCase().endsWith(suffix) ||
-    !req.params.containerName!.toLowerCase().endsWith(suffix)
+    req.params.protectedItemName!.toLowerCase() !== `vm;${base}` ||
+    (container !== base && container !== `iaasvmcontainer;${base}`)
   ) {
     throw badRequest(
       'BMSUserErrorInvalidInput',
@@ -204,6 +249,41 @@ function checkEnable(
   return { vm, policy };
 }
 
+/**
+ * A 202 for an item change: a short job (configure, disable, undelete) that ends when the
+ * operation does, after the recorded time, when the change lands.
+ */
+function shortJobOperation(
+  ctx: SandboxContext,
+  req: ArmRequest,
+  operation: SandboxJob['operation'],
+  vaultKey: string,
+  vm: { name: string; id: string },
+  propertyBag: Record<string, string>,
+  onDone: () => void,
+  seconds: number = RECORDED_OPERATION_SECONDS.itemUpdate,
+): ArmResponse {
+  const job = ctx.engine.startShortJob(operation, vaultKey, vm, ctx.operations.scaled(seconds * 1000), {
+    propertyBag,
+  });
+  return acceptedForItem(ctx, req, { jobId: job.id }, { durationMs: seconds * 1000, onDone });
+}
+
+function softDeleted(vmName: string): ArmError {
+  // Not in any recording: the error Azure gives here is unknown; the code is Azure Backup's generic one.
+  return badRequest(
+    'BMSUserErrorInvalidInput',
+    `The backup data of ${vmName} is soft-deleted. Undelete it (PUT with isRehydrate) before protecting or deleting it again.`,
+  );
+}
+
+function notSoftDeleted(name: string): ArmError {
+  return badRequest(
+    'BMSUserErrorInvalidInput',
+    `The backup item '${name}' is not soft-deleted: there is nothing to undelete.`,
+  );
+}
+
 function newItem(vaultKey: string, vm: SandboxVm, policy: SandboxPolicy): SandboxProtectedItem {
   return {
     vaultKey,
@@ -213,7 +293,7 @@ function newItem(vaultKey: string, vm: SandboxVm, policy: SandboxPolicy): Sandbo
     containerName: containerNameOf(vm.resourceGroup, vm.name),
     itemName: itemNameOf(vm.resourceGroup, vm.name),
     policyName: policy.name,
-    state: 'Protected',
+    state: 'IRPending',
     protectedItemDataId: String(Math.abs(hash(vm.id))),
   };
 }

@@ -90,7 +90,11 @@ export function addResourceGroupRoutes(router: ArmRouter, ctx: SandboxContext): 
         `Resource group '${rg.name}' cannot be deleted: vault '${blocking[1].name}' cannot be deleted as there are existing resources within the vault (${world.protectedCount(blocking[0])} backup item(s)). Stop their protection and delete their backup data first.`,
       );
     }
-    const op = ctx.operations.start({}, () => world.removeResourceGroup(rg.name));
+    const op = ctx.operations.start(
+      {},
+      // Not recorded: no live session deletes a resource group; a minute is a guess.
+      { durationMs: 60_000, onDone: () => world.removeResourceGroup(rg.name) },
+    );
     return {
       status: 202,
       headers: acceptedHeaders(ctx, req, {

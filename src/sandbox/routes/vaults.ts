@@ -5,9 +5,12 @@ import { isAzureRegion } from '../azure-regions.js';
 import { RG, SUB, VAULT } from '../sandbox-context.js';
 import type { SandboxContext } from '../sandbox-context.js';
 import type { SandboxVault } from '../world.js';
+import { SOFT_DELETE_DAYS } from '../world.js';
 import { acceptedHeaders, requireResourceGroup, requireSubscription, requireVault } from './lookups.js';
 
 const VAULT_TYPE = 'Microsoft.RecoveryServices/vaults';
+/** A new vault was Provisioning for about a minute (63 s in test_backup_softdelete.yaml). */
+const RECORDED_VAULT_CREATE_SECONDS = 63;
 
 /** Microsoft.RecoveryServices vaults (Vaults_CreateOrUpdate_PUTVault.json shapes). */
 export function addVaultRoutes(router: ArmRouter, ctx: SandboxContext): void {
@@ -46,11 +49,27 @@ export function addVaultRoutes(router: ArmRouter, ctx: SandboxContext): void {
       );
     }
     const vault = existing ?? world.addVault(rg.name, name, location);
-    const op = ctx.operations.start({});
+    // Recorded (test_backup_softdelete, 2026): 201 `Provisioning` with an Azure-AsyncOperation and no
+    // Location or Retry-After; Succeeded about a minute later.
+    if (!existing) vault.provisioning = true;
+    const op = ctx.operations.start(
+      {},
+      {
+        durationMs: existing ? 0 : RECORDED_VAULT_CREATE_SECONDS * 1000,
+        onDone: () => {
+          vault.provisioning = false;
+        },
+      },
+    );
     return {
       status: existing ? 200 : 201,
       body: vaultJson(vault),
-      headers: acceptedHeaders(ctx, req, { asyncOperation: `${vault.id}/operationStatus/${op.id}` }),
+      headers: acceptedHeaders(
+        ctx,
+        req,
+        { asyncOperation: `${vault.id}/operationStatus/${op.id}` },
+        { retryAfter: false },
+      ),
     };
   });
 
@@ -109,7 +128,19 @@ function vaultJson(v: SandboxVault): Record<string, unknown> {
     type: VAULT_TYPE,
     location: v.location,
     etag: `W/"datetime'${encodeURIComponent(new Date(0).toISOString())}'"`,
-    sku: { name: 'RS0', tier: 'Standard' },
-    properties: { provisioningState: 'Succeeded', publicNetworkAccess: 'Enabled' },
+    sku: { name: 'Standard' },
+    properties: {
+      provisioningState: v.provisioning ? 'Provisioning' : 'Succeeded',
+      publicNetworkAccess: 'Enabled',
+      // As recorded: the request says AlwaysOn, the answer AlwaysON.
+      securitySettings: {
+        softDeleteSettings: {
+          softDeleteRetentionPeriodInDays: SOFT_DELETE_DAYS,
+          softDeleteState: v.softDelete ? 'AlwaysON' : 'Disabled',
+          enhancedSecurityState: v.softDelete ? 'AlwaysON' : 'Disabled',
+        },
+        multiUserAuthorization: 'Disabled',
+      },
+    },
   };
 }
