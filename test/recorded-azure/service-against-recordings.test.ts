@@ -1,0 +1,303 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AzureBackupService } from '../../src/azure/azure-backup-service.js';
+import { createBackupService } from '../../src/azure/create-backup-service.js';
+import { renderAdaptiveCard } from '../../src/cards/adaptive-card-renderer.js';
+import { toJobView } from '../../src/chat/job-view.js';
+import { loadConfig } from '../../src/config.js';
+import { visibleText } from '../cards/card-actions.js';
+import type { RecordedArm } from './recorded-arm.js';
+import { startRecordedArm } from './recorded-arm.js';
+import type { Json, RecordedExchange } from './recorded-fixtures.js';
+import { exchange, recorded } from './recorded-fixtures.js';
+
+/**
+ * The backup service, on the official SDK clients, against responses recorded from real Azure
+ * (test/fixtures/recorded-azure): the requests it sends are the recorded ones (method, path,
+ * body), and the awkward answers (IRPending, placeholder times, PT0S, soft delete, three-task
+ * jobs) come out right in what it returns and in the cards.
+ */
+const SUB = '00000000-0000-0000-0000-000000000000';
+const VAULT = `/subscriptions/${SUB}/resourceGroups/rg-rec/providers/Microsoft.RecoveryServices/vaults/rsv-rec`;
+const ITEM = `${VAULT}/backupFabrics/Azure/protectionContainers/IaasVMContainer;iaasvmcontainerv2;rg-rec;vm-rec/protectedItems`;
+const SDK_API_VERSION = '2023-06-01';
+const DEFAULTS = {
+  subscriptionId: SUB,
+  vaultName: 'rsv-rec',
+  vaultResourceGroup: 'rg-rec',
+  portalLinks: false,
+};
+
+const answer = (e: RecordedExchange) => ({
+  status: e.response.status,
+  headers: e.response.headers,
+  body: e.response.body,
+});
+const listOf = (...items: unknown[]) => ({ status: 200, body: { value: items } });
+const firstOf = (e: RecordedExchange) => (e.response.body as { value: Json[] }).value[0]!;
+
+describe('the backup service against recorded Azure responses', () => {
+  let arm: RecordedArm;
+  let service: AzureBackupService;
+
+  beforeEach(async () => {
+    arm = await startRecordedArm();
+    const azure = loadConfig({}).azure;
+    service = createBackupService({
+      azure: {
+        ...azure,
+        subscriptionId: SUB,
+        vaultName: 'rsv-rec',
+        vaultResourceGroup: 'rg-rec',
+        retry: { maxRetries: 0, retryDelayInMs: 5, maxRetryDelayInMs: 5 },
+        operationPollMaxIntervalMs: 5,
+        operationTimeoutMs: 5_000,
+      },
+      sandbox: { url: arm.url, certificatePem: arm.certificatePem },
+      now: () => new Date('2026-07-25T08:39:00Z'),
+    });
+    serveTheWorld(arm);
+  });
+  afterEach(() => arm.close());
+
+  const sent = (method: string, path: RegExp) =>
+    arm.requests.filter((r) => r.method === method && path.test(r.path));
+
+  it('enables backup addressing the item by the protectable item’s id, with the recorded body, and reads IRPending as "no backup yet"', async () => {
+    const put = exchange(recorded('protection.enable-put'), 'PUT', /protectedItems/);
+    const status = recorded('protection.enable-operation-status');
+    arm.on('PUT', /\/protectedItems\/vm;iaasvmcontainerv2;rg-rec;vm-rec$/i, [answer(put)]);
+    arm.on('GET', /\/operationsStatus\/|\/backupOperations\//, [
+      answer(exchange(status, 'GET', /backupOperations/, 0)),
+      answer(exchange(status, 'GET', /backupOperations/, 3)),
+    ]);
+    const irPending = exchange(recorded('protection.item-irpending'), 'GET', /backupProtectedItems/);
+    // Not protected before the PUT; IRPending after, as recorded.
+    arm.on('GET', /\/backupProtectedItems$/, [listOf(), answer(irPending)]);
+
+    const r = await service.enableProtection({ vm: 'vm-rec', policy: 'DefaultPolicy' });
+
+    const [request] = sent('PUT', /\/protectedItems\//);
+    expect(request).toBeDefined();
+    // The path the recording's PUT took, decoded: container and item from the protectable item's id.
+    expect(request!.path).toBe(decodeURIComponent(put.request.path));
+    expect(request!.query['api-version']).toBe(SDK_API_VERSION);
+    expect(request!.body).toEqual(put.request.body);
+    expect(r.jobId).toBe('babde0e1-60a2-4b6c-a7da-4d40d0d0260c');
+    expect(r.vm.protection).toMatchObject({ state: 'IRPending', policyName: 'DefaultPolicy' });
+    expect(r.vm.protection.lastBackupTime).toBeUndefined();
+    expect(r.vm.protection.lastBackupStatus).toBeUndefined();
+    // The agent came from the VM's own instance view (2.9.0.4), not a listing.
+    expect(r.vm).toMatchObject({ agentChecked: true, agentVersion: '2.9.0.4' });
+    const list = visibleText(
+      renderAdaptiveCard({ kind: 'vm-list', vault: await service.getVault(), vms: [r.vm] }),
+    );
+    expect(list).toContain('first backup pending');
+    expect(list).toContain('no backup yet');
+    expect(list).not.toMatch(/2001/);
+  });
+
+  it('lists VMs without claiming an agent it did not read', async () => {
+    const { vms } = await service.listVms();
+    expect(vms).toHaveLength(1);
+    expect(vms[0]).toMatchObject({
+      name: 'vm-rec',
+      agentChecked: false,
+      agent: { ok: true, checked: false },
+    });
+    expect(sent('GET', /\/instanceView$/)).toHaveLength(0);
+  });
+
+  it('backs up now with the recorded request body and follows the 202 to the three-task job', async () => {
+    const trigger = recorded('backup.trigger');
+    const post = exchange(trigger, 'POST', /\/backup$/);
+    arm.on('GET', /\/backupProtectedItems$/, [answer(exchange(trigger, 'GET', /backupProtectedItems/))]);
+    arm.on('POST', /\/protectedItems\/VM;iaasvmcontainerv2;rg-rec;vm-rec\/backup$/i, [answer(post)]);
+    arm.on('GET', /\/operationsStatus\/|\/backupOperations\//, [
+      answer(exchange(trigger, 'GET', /backupOperations/)),
+    ]);
+    arm.on('GET', /\/backupJobs\/[^/]+$/, [
+      answer(exchange(recorded('jobs.details-in-progress'), 'GET', /backupJobs/, 0)),
+    ]);
+
+    const r = await service.backupNow({ vm: 'vm-rec', retain: { until: '2026-08-24' } });
+
+    const [request] = sent('POST', /\/backup$/);
+    expect(request!.path).toBe(decodeURIComponent(post.request.path));
+    const body = request!.body as { properties: Json };
+    const recordedBody = post.request.body as { properties: Json };
+    expect(Object.keys(body.properties).sort()).toEqual(Object.keys(recordedBody.properties).sort());
+    expect(body.properties.objectType).toBe(recordedBody.properties.objectType);
+    // Same format as recorded; the bot keeps the point through the whole last day.
+    expect(body.properties.recoveryPointExpiryTimeInUTC).toBe('2026-08-24T23:59:59.000Z');
+    expect(r.job).toMatchObject({
+      status: 'InProgress',
+      phases: { snapshot: { status: 'InProgress' }, transfer: { status: 'NotStarted' } },
+    });
+    // The recorded transfer has placeholder times and PT0S: none of them are facts.
+    expect(r.job.phases!.transfer).toEqual({ name: 'Transfer data to vault', status: 'NotStarted' });
+    expect(r.job.phases!.snapshot.endTime).toBeUndefined();
+  });
+
+  it('keeps the status Azure gives and never shows placeholder times or PT0S as real', async () => {
+    const read = async (e: RecordedExchange) => {
+      arm.on('GET', /\/backupJobs\/[^/]+$/, [answer(e)]);
+      return service.getJob((e.response.body as Json).name as string);
+    };
+    // 2025: three tasks; both phases done while Azure still validates: the job is in progress.
+    const validating = await read(exchange(recorded('jobs.details-in-progress'), 'GET', /backupJobs/, 3));
+    expect(validating.phases?.transfer.status).toBe('Completed');
+    expect(validating.status).toBe('InProgress');
+    // 2022: no task times and PT0S durations.
+    const old = await read(exchange(recorded('jobs.details-in-progress-2022'), 'GET', /backupJobs/, 0));
+    expect(old.phases?.snapshot).toEqual({ name: 'Take Snapshot', status: old.phases?.snapshot.status });
+    const card = visibleText(renderAdaptiveCard(toJobView(old, DEFAULTS, new Date('2022-05-13T10:20:00Z'))));
+    expect(card).not.toMatch(/0001|took 0s|0 s\b/);
+    // A job Azure calls Failed stays Failed, even with a task still listed InProgress (its status
+    // is the recorded in-progress job's, changed: no failed job was recorded).
+    const running = exchange(recorded('jobs.details-in-progress'), 'GET', /backupJobs/, 0);
+    const failed = structuredClone(running);
+    ((failed.response.body as Json).properties as Json).status = 'Failed';
+    expect((await read(failed)).status).toBe('Failed');
+    // ConfigureBackup: an empty task list, no phases.
+    const configure = await read(exchange(recorded('jobs.details-configure-backup'), 'GET', /backupJobs/, 0));
+    expect(configure).toMatchObject({ operation: 'ConfigureBackup', status: 'Completed' });
+    expect(configure.phases).toBeUndefined();
+  });
+
+  it('reads job lists without isUserTriggered', async () => {
+    arm.on('GET', /\/backupJobs$/, [answer(exchange(recorded('jobs.list'), 'GET', /backupJobs$/, 0))]);
+    const jobs = await service.listJobs();
+    expect(jobs.length).toBeGreaterThan(1);
+    for (const j of jobs) expect(j.isUserTriggered).toBeUndefined();
+  });
+
+  it('stops backup keeping data with the recorded body', async () => {
+    const stop = recorded('protection.stop-retain');
+    const put = exchange(stop, 'PUT', /protectedItems/);
+    arm.on('GET', /\/backupProtectedItems$/, [
+      answer(exchange(recorded('protection.item-irpending'), 'GET', /backupProtectedItems/)),
+    ]);
+    arm.on('PUT', /\/protectedItems\/VM;iaasvmcontainerv2;rg-rec;vm-rec$/i, [answer(put)]);
+    arm.on('GET', /\/operationsStatus\/|\/backupOperations\//, [
+      answer(exchange(stop, 'GET', /backupOperations/, 2)),
+    ]);
+    const r = await service.stopProtection({ vm: 'vm-rec', deleteData: false });
+    expect(r).toMatchObject({ deletedData: false, jobId: 'a2ed64c8-8705-4e9b-8fee-ce1d5dc5e38a' });
+    const [request] = sent('PUT', /\/protectedItems\//);
+    expect(request!.path).toBe(decodeURIComponent(put.request.path));
+    expect(request!.body).toEqual(put.request.body);
+  });
+
+  it('deletes data under soft delete and says until when it can be undeleted; then undeletes before enabling', async () => {
+    const del = recorded('protection.delete-soft-delete-202');
+    const soft = exchange(recorded('protection.soft-deleted-item'), 'GET', /backupProtectedItems/);
+    arm.on('GET', /\/backupProtectedItems$/, [
+      answer(exchange(recorded('protection.item-irpending'), 'GET', /backupProtectedItems/)),
+      answer(soft),
+    ]);
+    arm.on('DELETE', /\/protectedItems\/VM;iaasvmcontainerv2;rg-rec;vm-rec$/i, [
+      answer(exchange(del, 'DELETE', /protectedItems/)),
+    ]);
+    arm.on('GET', /\/backupOperations\//, [answer(exchange(del, 'GET', /backupOperations/, 2))]);
+    const r = await service.stopProtection({ vm: 'vm-rec', deleteData: true });
+    const deletedAt = (firstOf(soft).properties as Json).deferredDeleteTimeInUTC as string;
+    const until = new Date(Date.parse(deletedAt) + 14 * 86_400_000).toISOString();
+    expect(r).toMatchObject({ deletedData: true, softDeletedUntil: until });
+    const card = visibleText(renderAdaptiveCard({ kind: 'stop-backup', vaultName: 'rsv-rec', result: r }));
+    expect(card).toContain('Soft delete keeps it until');
+
+    // Enabling again: the recorded undelete PUT first, then the enable.
+    const undelete = recorded('protection.undelete-put');
+    arm.on('GET', /\/backupProtectedItems$/, [
+      answer(soft),
+      answer(soft),
+      answer(exchange(undelete, 'GET', /backupProtectedItems/)),
+    ]);
+    arm.on('PUT', /\/protectedItems\/VM;iaasvmcontainerv2;rg-rec;vm-rec$/i, [
+      answer(exchange(undelete, 'PUT', /protectedItems/)),
+    ]);
+    arm.on('GET', /\/operationsStatus\/|\/backupOperations\//, [
+      answer(exchange(undelete, 'GET', /backupOperations/, 2)),
+    ]);
+    const enabled = await service.enableProtection({ vm: 'vm-rec', policy: 'DefaultPolicy' });
+    expect(enabled.undeleted).toBe(true);
+    const puts = sent('PUT', /\/protectedItems\//);
+    expect(puts).toHaveLength(2);
+    expect(puts[0]!.body).toEqual({
+      properties: {
+        ...((exchange(undelete, 'PUT', /protectedItems/).request.body as Json).properties as Json),
+      },
+    });
+    expect((puts[1]!.body as { properties: Json }).properties.policyId).toMatch(
+      /backupPolicies\/DefaultPolicy$/,
+    );
+  });
+
+  it('discovers a VM by refreshing containers and following the Location to its 204', async () => {
+    const refresh = recorded('discovery.refresh');
+    const list = recorded('protection.protectable-items-list');
+    arm.on('GET', /\/backupProtectedItems$/, [listOf()]);
+    arm.on('GET', /\/backupProtectableItems$/, [
+      answer(exchange(list, 'GET', /backupProtectableItems/, 0)),
+      answer(exchange(list, 'GET', /backupProtectableItems/, 1)),
+    ]);
+    arm.on('POST', /\/refreshContainers$/, [answer(exchange(refresh, 'POST', /refreshContainers/))]);
+    arm.on('GET', /\/backupFabrics\/Azure\/operationResults\//, refresh.exchanges.slice(1).map(answer));
+    arm.on('PUT', /\/protectedItems\//, [
+      answer(exchange(recorded('protection.enable-put'), 'PUT', /protectedItems/)),
+    ]);
+    arm.on('GET', /\/operationsStatus\/|\/backupOperations\//, [
+      answer(exchange(recorded('protection.enable-operation-status'), 'GET', /backupOperations/, 3)),
+    ]);
+    await service.enableProtection({ vm: 'vm-rec', policy: 'DefaultPolicy' });
+    expect(sent('POST', /\/refreshContainers$/)).toHaveLength(1);
+    expect(sent('GET', /\/backupFabrics\/Azure\/operationResults\//)).toHaveLength(3);
+    expect(sent('PUT', /\/protectedItems\//)[0]!.path).toBe(`${ITEM}/vm;iaasvmcontainerv2;rg-rec;vm-rec`);
+  });
+
+  it('reads recovery points as recorded', async () => {
+    arm.on('GET', /\/backupProtectedItems$/, [
+      answer(exchange(recorded('protected-items.list-after-backup'), 'GET', /backupProtectedItems/, 1)),
+    ]);
+    arm.on('GET', /\/recoveryPoints$/, [
+      answer(exchange(recorded('recovery-points.list'), 'GET', /recoveryPoints$/)),
+    ]);
+    const [point] = await service.listRecoveryPoints('vm-rec');
+    expect(point).toMatchObject({
+      id: '1264670702561749',
+      time: '2026-07-25T08:59:25.667Z',
+      consistency: 'AppConsistent',
+      tiers: [
+        { type: 'InstantRP', status: 'Valid' },
+        { type: 'HardenedRP', status: 'Valid' },
+      ],
+    });
+  });
+});
+
+/** What every scenario reads: the vault, the VM, its instance view, the policies. */
+function serveTheWorld(arm: RecordedArm): void {
+  const vaultCreate = recorded('vault.create-lro');
+  const vault = structuredClone(vaultCreate.exchanges.at(-1)!.response.body as Json);
+  // The recorded VM and vault come from different sessions; the vault is put in the VM's region.
+  vault.location = 'centralus';
+  arm.on('GET', new RegExp(`${VAULT}$`), [{ status: 200, body: vault }]);
+  const vmGet = exchange(recorded('compute.vm-instance-view'), 'GET', /virtualMachines\/vm-rec$/).response
+    .body as Json;
+  const { instanceView, ...properties } = vmGet.properties as Json;
+  // No live `statusOnly` listing was recorded: the listed VM has its power state and no agent.
+  const listed = {
+    ...vmGet,
+    properties: { ...properties, instanceView: { statuses: (instanceView as Json).statuses } },
+  };
+  arm.on('GET', /\/providers\/Microsoft\.Compute\/virtualMachines$/, [listOf(listed)]);
+  arm.on('GET', /\/virtualMachines\/vm-rec\/instanceView$/, [{ status: 200, body: instanceView }]);
+  const policy = exchange(recorded('policies.default-get'), 'GET', /backupPolicies\/DefaultPolicy$/).response
+    .body;
+  arm.on('GET', /\/backupPolicies$/, [listOf(policy)]);
+  arm.on('GET', /\/backupPolicies\/DefaultPolicy$/, [{ status: 200, body: policy }]);
+  arm.on('GET', /\/backupProtectedItems$/, [listOf()]);
+  arm.on('GET', /\/backupProtectableItems$/, [
+    answer(exchange(recorded('protection.protectable-items-list'), 'GET', /backupProtectableItems/, 1)),
+  ]);
+}
