@@ -450,7 +450,18 @@ export class AzureBackupService implements BackupService {
       for await (const r of this.c.resources.resources.listByResourceGroup(name)) {
         if (r.name && r.type) resources.push({ name: r.name, type: r.type });
       }
-      return { name: rg.name ?? name, location: rg.location, resources };
+      const vaults = [];
+      for (const r of resources.filter((x) => /^Microsoft\.RecoveryServices\/vaults$/i.test(x.type))) {
+        const vault = await this.readVault({ vault: r.name, resourceGroup: name });
+        const items = [...(await this.readProtectedItems(vault)).values()];
+        const vmOf = (i: ItemRef) => i.sourceResourceId.split('/').pop() ?? i.itemName;
+        vaults.push({
+          name: vault.name,
+          blockingItems: items.filter((i) => !i.protection.softDeleted).map(vmOf),
+          softDeletedItems: items.filter((i) => i.protection.softDeleted).map(vmOf),
+        });
+      }
+      return { name: rg.name ?? name, location: rg.location, resources, vaults };
     });
   }
 

@@ -113,6 +113,11 @@ export interface ResourceGroupSummary {
   name: string;
   location: string;
   resources: { name: string; type: string }[];
+  /**
+   * The group's Recovery Services vaults and the VMs whose backup data they hold: data that is not
+   * soft-deleted blocks the vault's deletion, and so the group's (which then fails part-way).
+   */
+  vaults: { name: string; blockingItems: string[]; softDeletedItems: string[] }[];
 }
 
 export interface JobFilter {

@@ -120,7 +120,7 @@ export interface SandboxOperation {
   /** When it completes, on the simulated clock. */
   dueMs: number;
   outcome: OperationOutcome;
-  /** Runs when the operation completes (resource group deletion, for example). */
+  /** Runs when the operation completes (it may record a failure in `outcome`, as a part-way deletion does). */
   onDone?: () => void;
   done: boolean;
   endMs?: number;
@@ -207,6 +207,20 @@ export class SandboxWorld {
       }
     }
     for (const [vk, v] of this.vaults) if (v.resourceGroup.toLowerCase() === key) this.removeVault(vk);
+  }
+
+  /** A part-way deletion: everything of the group but one vault (which keeps the group). */
+  removeResourceGroupExcept(name: string, keptVaultKey: string): void {
+    const key = name.toLowerCase();
+    for (const [id, vm] of this.vms) {
+      if (vm.resourceGroup.toLowerCase() === key) {
+        this.vms.delete(id);
+        this.discovered.delete(id);
+      }
+    }
+    for (const [vk, v] of this.vaults) {
+      if (v.resourceGroup.toLowerCase() === key && vk !== keptVaultKey) this.removeVault(vk);
+    }
   }
 
   /** Recovery point ids shaped like Azure's (14 digits): the snapshot's second, then a sequence number. */

@@ -161,6 +161,17 @@ describe('approval workflow', () => {
     expect(deleteJobs()).toBe(0);
   });
 
+  it('refuses to ask for a resource group deletion its vault would block, and says what to do first', async () => {
+    const b = await bot();
+    const refused = await b.say(alice, 'delete resource group rg-chatops');
+    expect(refused).toMatchObject({ kind: 'error', code: 'validation.resource_group_blocked' });
+    expect(JSON.stringify(refused)).toContain('stop backup for myVM and delete data');
+    // Once myVM's data is (soft-)deleted the request can be made, and says what happens to the vault.
+    await h.service.stopProtection({ vm: 'myVM', deleteData: true });
+    const req = approval(await b.say(alice, 'delete resource group rg-chatops'));
+    expect(req.consequences.join(' ')).toMatch(/rsv-westus goes with its soft-deleted backup data \(myVM\)/);
+  });
+
   it('lets only the requester cancel', async () => {
     const b = await bot();
     const { id } = approval(await b.say(alice, 'delete resource group rg-eastus'));

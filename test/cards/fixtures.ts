@@ -444,6 +444,7 @@ export const ALL_VIEWS: View[] = [
         { name: 'vm1', type: 'Microsoft.Compute/virtualMachines' },
         { name: 'vm1-nic', type: 'Microsoft.Network/networkInterfaces' },
       ],
+      vaults: [],
     },
   },
   OPEN_APPROVAL,

@@ -225,7 +225,7 @@ describe('recovery points, stop backup, vaults and resource groups', () => {
     }));
     const rg = renderAdaptiveCard({
       kind: 'resource-group',
-      group: { name: 'rg-big', location: 'westus', resources },
+      group: { name: 'rg-big', location: 'westus', resources, vaults: [] },
     });
     expect(visibleText(rg)).toContain('westus · 45 resources. Showing 30 of 45 (and 15 more).');
   });

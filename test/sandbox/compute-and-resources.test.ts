@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Json, SandboxClient } from './sandbox-client.js';
-import { SUB, VAULT, itemPath, openSandbox } from './sandbox-client.js';
+import { SUB, VAULT, itemPath, openSandbox, vmId } from './sandbox-client.js';
 
 const VMS = `${SUB}/resourceGroups/rg-workloads/providers/Microsoft.Compute/virtualMachines`;
 
@@ -119,13 +119,39 @@ describe('sandbox Compute and resource groups', () => {
     }
   });
 
-  it('refuses to delete a group whose vault still holds backup data, and deletes it once the data is gone', async () => {
-    const blocked = await c.call('DELETE', `${SUB}/resourcegroups/rg-chatops`);
-    expect(blocked.status).toBe(409);
-    expect(blocked.body.error.code).toBe('ServiceResourceNotEmpty');
-    expect(blocked.body.error.message).toContain('rsv-westus');
-    expect((await c.call('HEAD', `${SUB}/resourcegroups/rg-chatops`)).status).toBe(204);
+  it('accepts a group whose vault holds backup data, deletes the rest, then fails on the vault, as ARM does', async () => {
+    // A vault beside the VMs of rg-workloads, protecting one of them.
+    c.sb.world.addVault('rg-workloads', 'rsv-local', 'westus');
+    c.sb.world.policies.set(c.sb.world.policyKey('rg-workloads/rsv-local', 'Std'), {
+      vaultKey: 'rg-workloads/rsv-local',
+      name: 'Std',
+      kind: 'Standard',
+      properties: {},
+    });
+    const local = `${SUB}/resourceGroups/rg-workloads/providers/Microsoft.RecoveryServices/vaults/rsv-local`;
+    const item = `${local}/backupFabrics/Azure/protectionContainers/IaasVMContainer;iaasvmcontainerv2;rg-workloads;web-linux-01/protectedItems/VM;iaasvmcontainerv2;rg-workloads;web-linux-01`;
+    await c.finalStatus(
+      await c.call('PUT', item, {
+        properties: {
+          protectedItemType: 'Microsoft.Compute/virtualMachines',
+          sourceResourceId: vmId('rg-workloads', 'web-linux-01'),
+          policyId: `${local}/backupPolicies/Std`,
+        },
+      }),
+    );
+    const del = await c.call('DELETE', `${SUB}/resourcegroups/rg-workloads`);
+    expect(del.status).toBe(202);
+    const failed = await c.finalResult(del);
+    expect(failed.status).toBe(409);
+    expect(failed.body.error.code).toBe('ServiceResourceNotEmpty');
+    expect(failed.body.error.message).toContain('rsv-local');
+    // Part-way: the VMs are gone, the vault and its group stay.
+    expect([...c.sb.world.vms.values()].filter((v) => v.resourceGroup === 'rg-workloads')).toEqual([]);
+    expect(c.sb.world.vaults.has('rg-workloads/rsv-local')).toBe(true);
+    expect((await c.call('HEAD', `${SUB}/resourcegroups/rg-workloads`)).status).toBe(204);
+  });
 
+  it('deletes a group whose vault holds only soft-deleted data (the vault goes, as recorded)', async () => {
     await c.finalStatus(await c.call('DELETE', itemPath('rg-workloads', 'myVM')));
     expect((await c.finalResult(await c.call('DELETE', `${SUB}/resourcegroups/rg-chatops`))).status).toBe(
       200,

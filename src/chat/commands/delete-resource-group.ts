@@ -1,3 +1,4 @@
+import { AppError } from '../../domain/index.js';
 import { defineCommand } from '../command.js';
 
 export const deleteResourceGroupCommand = defineCommand<{ name: string }>({
@@ -15,6 +16,20 @@ export const deleteResourceGroupCommand = defineCommand<{ name: string }>({
   targetOf: ({ name }) => name,
   async describe({ name }, ctx) {
     const rg = await ctx.service.describeResourceGroup(name);
+    // ARM would delete the other resources and then fail on the vault: refuse before asking anyone.
+    const blocked = rg.vaults.filter((v) => v.blockingItems.length > 0);
+    if (blocked.length > 0) {
+      const first = blocked[0]!;
+      throw new AppError(
+        'validation.resource_group_blocked',
+        `Resource group ${rg.name} cannot be deleted yet: ${blocked.map((v) => `vault ${v.name} still holds backup data of ${v.blockingItems.join(', ')}`).join('; ')}. Azure would delete the group's other resources and then fail on the vault, leaving the group half-deleted.`,
+        {
+          hint: `First delete that backup data (${first.blockingItems.map((vm) => `"stop backup for ${vm} and delete data"`).join(', ')}), then ask again.`,
+          details: { blockingVaults: blocked.map((v) => v.name) },
+        },
+      );
+    }
+    const softDeleted = rg.vaults.filter((v) => v.softDeletedItems.length > 0);
     const shown = rg.resources.slice(0, 10).map((r) => `${r.name} (${r.type})`);
     return {
       target: rg.name,
@@ -26,6 +41,10 @@ export const deleteResourceGroupCommand = defineCommand<{ name: string }>({
               `${shown.join(', ')}${rg.resources.length > shown.length ? `, and ${rg.resources.length - shown.length} more` : ''}.`,
             ]
           : []),
+        ...softDeleted.map(
+          (v) =>
+            `Vault ${v.name} goes with its soft-deleted backup data (${v.softDeletedItems.join(', ')}): Azure keeps it as a deleted vault until that data's 14 days are over.`,
+        ),
         'This cannot be undone.',
       ],
     };

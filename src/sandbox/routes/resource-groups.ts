@@ -1,9 +1,10 @@
 import { checkName, normalizeRegion } from '../../domain/index.js';
-import { badRequest, conflict, notFound } from '../arm-errors.js';
+import { ArmError, badRequest, conflict, notFound } from '../arm-errors.js';
 import type { ArmRouter } from '../arm-router.js';
 import { isAzureRegion } from '../azure-regions.js';
 import { RG, SUB } from '../sandbox-context.js';
 import type { SandboxContext } from '../sandbox-context.js';
+import type { OperationOutcome } from '../world.js';
 import { acceptedHeaders, requireResourceGroup, requireSubscription } from './lookups.js';
 
 /** Microsoft.Resources resource groups: exist, create, list contents, delete (a long-running operation). */
@@ -77,24 +78,32 @@ export function addResourceGroupRoutes(router: ArmRouter, ctx: SandboxContext): 
     return { status: 200, body: { value } };
   });
 
+  // ARM accepts the deletion (202) and deletes the group's resources one by one: the VMs go, and
+  // a vault that still holds backup data (soft-deleted data does not count: the vault is then kept
+  // as a deleted vault, as recorded) refuses, so the deletion fails part-way and the group stays.
+  // No live session recorded a resource group deletion: the minute and the error are this
+  // sandbox's, the behaviour ARM's documented one.
   router.add('DELETE', RG, (req) => {
     const rg = requireResourceGroup(ctx, req.params);
     const key = rg.name.toLowerCase();
-    // Azure cannot delete a vault that still holds backup data, so the whole deletion fails.
-    const blocking = [...world.vaults.entries()].find(
-      ([vk, v]) => v.resourceGroup.toLowerCase() === key && world.protectedCount(vk) > 0,
-    );
-    if (blocking) {
-      throw conflict(
-        'ServiceResourceNotEmpty',
-        `Resource group '${rg.name}' cannot be deleted: vault '${blocking[1].name}' cannot be deleted as there are existing resources within the vault (${world.protectedCount(blocking[0])} backup item(s)). Stop their protection and delete their backup data first.`,
-      );
-    }
-    const op = ctx.operations.start(
-      {},
-      // Not recorded: no live session deletes a resource group; a minute is a guess.
-      { durationMs: 60_000, onDone: () => world.removeResourceGroup(rg.name) },
-    );
+    // The outcome is settled when the deletion runs: the object is the operation's own.
+    const outcome: OperationOutcome = {};
+    const op = ctx.operations.start(outcome, {
+      durationMs: 60_000,
+      onDone: () => {
+        const blocking = [...world.vaults.entries()].find(
+          ([vk, v]) => v.resourceGroup.toLowerCase() === key && world.protectedCount(vk) > 0,
+        );
+        if (!blocking) return world.removeResourceGroup(rg.name);
+        world.removeResourceGroupExcept(rg.name, blocking[0]);
+        Object.assign(outcome, {
+          error: {
+            code: 'ServiceResourceNotEmpty',
+            message: `Resource group '${rg.name}' was deleted only in part: vault '${blocking[1].name}' cannot be deleted as there are existing resources within the vault (${world.protectedCount(blocking[0])} backup item(s)). Stop their protection and delete their backup data first.`,
+          },
+        });
+      },
+    });
     return {
       status: 202,
       headers: acceptedHeaders(ctx, req, {
@@ -109,6 +118,9 @@ export function addResourceGroupRoutes(router: ArmRouter, ctx: SandboxContext): 
     if (!read) throw notFound('OperationNotFound', `Operation '${req.params.operationId}' was not found.`);
     if (read.running)
       return { status: 202, headers: acceptedHeaders(ctx, req, { location: req.url.pathname }) };
+    if ('error' in read.op.outcome) {
+      throw new ArmError(409, read.op.outcome.error.code, read.op.outcome.error.message);
+    }
     return { status: 200 };
   });
 }
