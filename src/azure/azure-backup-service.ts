@@ -38,6 +38,8 @@ import {
   validatePolicySpec,
   vmEligibility,
 } from '../domain/index.js';
+import { RestError, createPipelineRequest } from '@azure/core-rest-pipeline';
+import type { PermissionSet } from '../domain/index.js';
 import type { AzureClients } from './azure-clients.js';
 import { translateAzureError } from './azure-error-translation.js';
 import type { BackupService, VaultTarget } from './backup-service.js';
@@ -50,6 +52,8 @@ import { fromAzureVm, withInstanceView } from './vm-mapping.js';
 
 export interface AzureBackupServiceOptions {
   clients: AzureClients;
+  /** The ARM endpoint the clients use, for the requests no client method covers (permissions). */
+  endpoint: string;
   subscriptionId: string;
   defaultVault: { name: string; resourceGroup: string };
   follow: FollowSettings;
@@ -61,6 +65,7 @@ export interface AzureBackupServiceOptions {
 }
 
 const IAAS_FILTER = "backupManagementType eq 'AzureIaasVM'";
+const PERMISSIONS_API_VERSION = '2022-04-01';
 /** Soft delete keeps deleted backup data 14 days unless the vault says otherwise. */
 const DEFAULT_SOFT_DELETE_DAYS = 14;
 const JOB_ID = /^[A-Za-z0-9-]{1,100}$/;
@@ -471,6 +476,39 @@ export class AzureBackupService implements BackupService {
       await this.c.resources.resourceGroups.beginDeleteAndWait(name, {
         updateIntervalInMs: this.o.lroPollIntervalMs,
       });
+    });
+  }
+
+  // ---- Permissions -----------------------------------------------------------------------
+
+  /**
+   * The bot identity's effective permissions at a scope (a resource or resource group id), from
+   * Microsoft.Authorization/permissions, read through the resources client's own pipeline (its
+   * credential and retries): for `check:azure`.
+   */
+  async readPermissions(scope: string): Promise<PermissionSet[]> {
+    return this.run(`read the permissions on ${scope}`, async () => {
+      const out: PermissionSet[] = [];
+      let url: string | undefined =
+        `${this.o.endpoint}${scope}/providers/Microsoft.Authorization/permissions?api-version=${PERMISSIONS_API_VERSION}`;
+      for (let page = 0; url && page < 20; page++) {
+        const response = await this.c.resources.sendRequest(createPipelineRequest({ url, method: 'GET' }));
+        const body = JSON.parse(response.bodyAsText ?? '{}') as {
+          value?: { actions?: string[]; notActions?: string[] }[];
+          nextLink?: string;
+          error?: { code?: string; message?: string };
+        };
+        if (response.status >= 400) {
+          throw new RestError(body.error?.message ?? `HTTP ${response.status}`, {
+            code: body.error?.code,
+            statusCode: response.status,
+          });
+        }
+        for (const p of body.value ?? [])
+          out.push({ actions: p.actions ?? [], notActions: p.notActions ?? [] });
+        url = body.nextLink;
+      }
+      return out;
     });
   }
 

@@ -49,6 +49,7 @@ export function createBackupService(w: BackupServiceWiring): AzureBackupService 
   });
   return new AzureBackupService({
     clients,
+    endpoint: w.sandbox?.url ?? azure.armEndpoint,
     subscriptionId: azure.subscriptionId,
     defaultVault: { name: azure.vaultName, resourceGroup: azure.vaultResourceGroup },
     follow: { maxIntervalMs: azure.operationPollMaxIntervalMs, timeoutMs: azure.operationTimeoutMs },

@@ -1,5 +1,6 @@
 // The domain's public surface: pure types and rules, no I/O.
 export * from './azure-names.js';
+export * from './azure-permissions.js';
 export * from './azure-times.js';
 export * from './backup-item-names.js';
 export * from './backup-model.js';

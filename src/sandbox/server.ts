@@ -19,6 +19,7 @@ import { addComputeRoutes } from './routes/compute.js';
 import { handleControl } from './routes/control.js';
 import { addDiscoveryRoutes } from './routes/discovery.js';
 import { addOperationRoutes } from './routes/operations.js';
+import { addPermissionRoutes } from './routes/permissions.js';
 import { addProtectionRoutes } from './routes/protection.js';
 import { addResourceGroupRoutes } from './routes/resource-groups.js';
 import { addVaultRoutes } from './routes/vaults.js';
@@ -120,6 +121,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     addBackupNowRoute,
     addOperationRoutes,
     addJobRoutes,
+    addPermissionRoutes,
   ]) {
     add(router, ctx);
   }

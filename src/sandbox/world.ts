@@ -138,6 +138,8 @@ export class SandboxWorld {
   readonly operations = new Map<string, SandboxOperation>();
   /** VM ids (lower case) Azure Backup has discovered; a container refresh discovers the rest. */
   readonly discovered = new Set<string>();
+  /** The effective permissions of the caller at every scope (Microsoft.Authorization/permissions). */
+  permissions: { actions: string[]; notActions: string[] }[] = [{ actions: ['*'], notActions: [] }];
   /** Failures planned for a VM's next backup (by VM name, lower case). */
   readonly plannedFailures = new Map<string, 'snapshot' | 'transfer'>();
   private recoveryPointSeq = 0;

@@ -1,0 +1,149 @@
+import type { BackupService } from '../azure/backup-service.js';
+import type { CommandRequirement, PermissionSet, Vault } from '../domain/index.js';
+import { COMMAND_REQUIREMENTS, allows, isAppError } from '../domain/index.js';
+
+/** One read the bot depends on, tried. */
+export interface PreflightCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+/** Whether a chat command would work with the identity's permissions, and what to grant if not. */
+export interface CommandVerdict {
+  command: string;
+  ok: boolean;
+  /** `action at scope` lines that are not allowed. */
+  missing: string[];
+  role: string;
+}
+
+export interface PreflightReport {
+  checks: PreflightCheck[];
+  commands: CommandVerdict[];
+  ok: boolean;
+}
+
+export interface PreflightInput {
+  service: BackupService;
+  readPermissions(scope: string): Promise<PermissionSet[]>;
+  subscriptionId: string;
+  /** How many VMs' instance views to read for their agents (each is one Compute read). */
+  agentSample?: number;
+}
+
+/**
+ * `check:azure`: read-only, before going live. Reads the default vault, its policies and the VMs
+ * with their agents, then the identity's effective permissions on the vault, its resource group
+ * and the VMs' resource groups, and says per command whether it would work and which role is missing.
+ */
+export async function runPreflight(input: PreflightInput): Promise<PreflightReport> {
+  const checks: PreflightCheck[] = [];
+  const attempt = async <T>(name: string, fn: () => Promise<T>, describe: (v: T) => string) => {
+    try {
+      const v = await fn();
+      checks.push({ name, ok: true, detail: describe(v) });
+      return v;
+    } catch (e) {
+      checks.push({ name, ok: false, detail: reason(e) });
+      return undefined;
+    }
+  };
+
+  const vault = await attempt(
+    'Read the default vault',
+    () => input.service.getVault(),
+    (v: Vault) =>
+      `${v.name} in ${v.location}${v.softDelete ? `, soft delete ${v.softDelete.enabled ? `on (${v.softDelete.retentionDays} days)` : 'off'}` : ''}`,
+  );
+  await attempt(
+    'List the backup policies',
+    () => input.service.listPolicies(),
+    (ps) =>
+      `${ps.length} (${ps.filter((p) => p.kind === 'Enhanced').length} Enhanced, which Extended Zone VMs need)`,
+  );
+  const listed = await attempt(
+    'List the VMs',
+    () => input.service.listVms(),
+    (l) => `${l.vms.length} VMs, ${l.vms.filter((v) => v.eligibility.eligible).length} in the vault's region`,
+  );
+  if (listed) {
+    const sample = listed.vms.filter((v) => v.eligibility.eligible).slice(0, input.agentSample ?? 10);
+    await attempt(
+      'Read the VM agents',
+      async () => Promise.all(sample.map((v) => input.service.getVm(`${v.resourceGroup}/${v.name}`))),
+      (vms) =>
+        vms.length === 0
+          ? 'no VM in the vault region'
+          : vms
+              .map(
+                (v) =>
+                  `${v.name}: ${v.agent.problem ?? (v.agentVersion ? `agent ${v.agentVersion}` : 'agent not checked')}`,
+              )
+              .join('\n       '),
+    );
+  }
+
+  const vaultScope = vault?.id;
+  const vaultGroup = vault
+    ? `/subscriptions/${vault.subscriptionId}/resourceGroups/${vault.resourceGroup}`
+    : undefined;
+  const vmGroups = [...new Set((listed?.vms ?? []).map((v) => v.resourceGroup.toLowerCase()))].map(
+    (rg) => `/subscriptions/${input.subscriptionId}/resourceGroups/${rg}`,
+  );
+  const permissions = new Map<string, PermissionSet[] | Error>();
+  for (const scope of [vaultScope, vaultGroup, ...vmGroups]) {
+    if (!scope || permissions.has(scope)) continue;
+    permissions.set(
+      scope,
+      await input
+        .readPermissions(scope)
+        .catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))),
+    );
+  }
+  const scopesOf = (r: CommandRequirement): string[] =>
+    r.scope === 'vault'
+      ? [vaultScope ?? '']
+      : r.scope === 'vault-resource-group'
+        ? [vaultGroup ?? '']
+        : vmGroups;
+  const commands = COMMAND_REQUIREMENTS.map((r): CommandVerdict => {
+    const missing: string[] = [];
+    for (const scope of scopesOf(r)) {
+      const held = permissions.get(scope);
+      if (!scope || !held) {
+        missing.push(`(scope unknown: ${r.scope}, since a read above failed)`);
+        continue;
+      }
+      if (held instanceof Error) {
+        missing.push(`(permissions on ${scope} unreadable: ${held.message})`);
+        continue;
+      }
+      for (const a of r.actions) if (!allows(held, a)) missing.push(`${a} on ${scope}`);
+    }
+    return { command: r.command, ok: missing.length === 0, missing, role: r.role };
+  });
+  return { checks, commands, ok: checks.every((c) => c.ok) && commands.every((c) => c.ok) };
+}
+
+/** The report as a person reads it in a terminal. */
+export function formatPreflight(r: PreflightReport): string {
+  const lines = ['Reads:'];
+  for (const c of r.checks) lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
+  lines.push('', 'Commands:');
+  for (const c of r.commands) {
+    lines.push(`  ${c.ok ? 'works        ' : 'does not work'} ${c.command}`);
+    if (!c.ok) {
+      for (const m of c.missing.slice(0, 6)) lines.push(`      missing: ${m}`);
+      if (c.missing.length > 6) lines.push(`      … and ${c.missing.length - 6} more`);
+      lines.push(`      grant: ${c.role}`);
+    }
+  }
+  lines.push('', r.ok ? 'Every command would work.' : 'Some commands would fail: see above.');
+  return lines.join('\n');
+}
+
+function reason(e: unknown): string {
+  if (isAppError(e)) return `${e.message}${e.azureCode ? ` (${e.azureCode})` : ''}`;
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,104 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allows } from '../../src/domain/index.js';
+import { formatPreflight, runPreflight } from '../../src/preflight/preflight.js';
+import type { Harness } from '../azure/service-harness.js';
+import { startHarness } from '../azure/service-harness.js';
+
+describe('permission matching', () => {
+  it('matches wildcards case-insensitively, and a notAction takes the action back', () => {
+    const backup =
+      'Microsoft.RecoveryServices/Vaults/backupFabrics/protectionContainers/protectedItems/backup/action';
+    expect(allows([{ actions: ['*'], notActions: [] }], backup)).toBe(true);
+    expect(allows([{ actions: ['microsoft.recoveryservices/vaults/*'], notActions: [] }], backup)).toBe(true);
+    expect(allows([{ actions: ['*/read'], notActions: [] }], backup)).toBe(false);
+    expect(allows([{ actions: ['*'], notActions: ['Microsoft.RecoveryServices/*/action'] }], backup)).toBe(
+      false,
+    );
+    // Another entry (another role assignment) may still grant it.
+    expect(
+      allows(
+        [
+          { actions: ['*'], notActions: ['Microsoft.RecoveryServices/*'] },
+          { actions: ['Microsoft.RecoveryServices/Vaults/backupFabrics/*'], notActions: [] },
+        ],
+        backup,
+      ),
+    ).toBe(true);
+  });
+});
+
+describe('check:azure against the sandbox', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h.close());
+
+  const run = () =>
+    runPreflight({
+      service: h.service,
+      readPermissions: (scope) => h.service.readPermissions(scope),
+      subscriptionId: h.sandbox.world.subscriptionId,
+    });
+
+  it('reads the vault, the policies, the VMs and their agents, and finds every command allowed', async () => {
+    h.sandbox.world.permissions = [{ actions: ['*'], notActions: [] }];
+    const r = await run();
+    expect(r.checks.map((c) => [c.name, c.ok])).toEqual([
+      ['Read the default vault', true],
+      ['List the backup policies', true],
+      ['List the VMs', true],
+      ['Read the VM agents', true],
+    ]);
+    expect(r.checks[0]!.detail).toContain('soft delete on (14 days)');
+    expect(r.checks[3]!.detail).toMatch(/legacy-win-01: .*2\.6\.1198\.718/);
+    expect(r.commands.every((c) => c.ok)).toBe(true);
+    expect(r.ok).toBe(true);
+    const permissionReads = h.sandbox.requestLog.filter((x) =>
+      /Microsoft\.Authorization\/permissions$/i.test(x.path),
+    );
+    expect(permissionReads.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('says which commands a reader-only identity cannot run, and the role to grant', async () => {
+    h.sandbox.world.permissions = [{ actions: ['*/read'], notActions: [] }];
+    const r = await run();
+    const byCommand = new Map(r.commands.map((c) => [c.command, c]));
+    expect(byCommand.get('status of jobs, job, policies, recovery points, list vms')?.ok).toBe(true);
+    const backup = byCommand.get('backup <vm> now')!;
+    expect(backup.ok).toBe(false);
+    expect(backup.role).toBe('Backup Operator on the vault');
+    expect(backup.missing.join('\n')).toContain('protectedItems/backup/action on /subscriptions/');
+    expect(r.ok).toBe(false);
+    const text = formatPreflight(r);
+    expect(text).toContain('does not work backup <vm> now');
+    expect(text).toContain('grant: Backup Operator on the vault');
+  });
+
+  it('honours notActions: everything but deleting backup data', async () => {
+    h.sandbox.world.permissions = [
+      {
+        actions: ['*'],
+        notActions: [
+          'Microsoft.RecoveryServices/Vaults/backupFabrics/protectionContainers/protectedItems/delete',
+        ],
+      },
+    ];
+    const failing = (await run()).commands.filter((c) => !c.ok).map((c) => c.command);
+    expect(failing).toEqual(['stop backup for <vm> [and delete data]']);
+  });
+});
+
+describe('npm run check:azure', () => {
+  it('runs against the embedded sandbox and exits 0 when every command works', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'src/preflight/check-azure-cli.ts'],
+      { env: { PATH: process.env.PATH ?? '', SANDBOX_CLOCK_SPEED: '0' }, timeout: 60_000 },
+    );
+    expect(stdout).toContain('check:azure · the local sandbox · vault rg-chatops/rsv-westus');
+    expect(stdout).toContain('Every command would work.');
+  });
+});
