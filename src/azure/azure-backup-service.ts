@@ -299,7 +299,7 @@ export class AzureBackupService implements BackupService {
       );
       let op;
       try {
-        op = await this.followItemOperation(capture, vault, item, `back up ${vm.name}`);
+        op = await this.followBackupOperation(capture, vault, `back up ${vm.name}`);
       } catch (e) {
         throw await this.explainBackupInProgress(e, vm, vault);
       }
@@ -370,15 +370,7 @@ export class AzureBackupService implements BackupService {
           onResponse: capture.onResponse,
         },
       );
-      const op = await followOperation(
-        capture,
-        (id, c) =>
-          this.c.backup.backupOperationStatuses.get(vault.name, vault.resourceGroup, id, {
-            onResponse: c.onResponse,
-          }),
-        this.o.follow,
-        action,
-      );
+      const op = await this.followBackupOperation(capture, vault, action);
       // With soft delete the item stays, its data kept until the purge date Azure gives.
       const until = (await this.readProtectedItems(vault)).get(vm.id.toLowerCase())?.protection.softDeleted
         ?.purgeAt;
@@ -792,29 +784,25 @@ export class AzureBackupService implements BackupService {
       { properties: { protectedItemType: 'Microsoft.Compute/virtualMachines', ...properties } },
       { onResponse: capture.onResponse },
     );
-    return this.followItemOperation(capture, vault, item, action);
+    return this.followBackupOperation(capture, vault, action);
   }
 
-  private followItemOperation(
+  /**
+   * Follows a backup item's 202 (enable, stop, undelete, backup now, delete data) as az CLI does in
+   * every recorded session: the operation id from the Azure-AsyncOperation URL, then the vault's
+   * `backupOperations/{id}` until it leaves InProgress.
+   */
+  private followBackupOperation(
     capture: ResponseCapture,
     vault: Vault,
-    item: { containerName: string; itemName: string },
     action: string,
   ): ReturnType<typeof followOperation> {
     return followOperation(
       capture,
       (id, c) =>
-        this.c.backup.protectedItemOperationStatuses.get(
-          vault.name,
-          vault.resourceGroup,
-          AZURE_FABRIC,
-          item.containerName,
-          item.itemName,
-          id,
-          {
-            onResponse: c.onResponse,
-          },
-        ),
+        this.c.backup.backupOperationStatuses.get(vault.name, vault.resourceGroup, id, {
+          onResponse: c.onResponse,
+        }),
       this.o.follow,
       action,
     );

@@ -66,7 +66,7 @@ describe('the backup service against recorded Azure responses', () => {
     const put = exchange(recorded('protection.enable-put'), 'PUT', /protectedItems/);
     const status = recorded('protection.enable-operation-status');
     arm.on('PUT', /\/protectedItems\/vm;iaasvmcontainerv2;rg-rec;vm-rec$/i, [answer(put)]);
-    arm.on('GET', /\/operationsStatus\/|\/backupOperations\//, [
+    arm.on('GET', /\/backupOperations\//, [
       answer(exchange(status, 'GET', /backupOperations/, 0)),
       answer(exchange(status, 'GET', /backupOperations/, 3)),
     ]);
@@ -82,6 +82,13 @@ describe('the backup service against recorded Azure responses', () => {
     expect(request!.path).toBe(decodeURIComponent(put.request.path));
     expect(request!.query['api-version']).toBe(SDK_API_VERSION);
     expect(request!.body).toEqual(put.request.body);
+    // Followed as az CLI does: the vault's backupOperations/{id}, the id from Azure-AsyncOperation.
+    const opId = new URL(put.response.headers['azure-asyncoperation']!).pathname.split('/').pop();
+    expect(sent('GET', /\/backupOperations\//).map((p) => p.path)).toEqual([
+      `${VAULT}/backupOperations/${opId}`,
+      `${VAULT}/backupOperations/${opId}`,
+    ]);
+    expect(sent('GET', /\/operationsStatus\//)).toEqual([]);
     expect(r.jobId).toBe('babde0e1-60a2-4b6c-a7da-4d40d0d0260c');
     expect(r.vm.protection).toMatchObject({ state: 'IRPending', policyName: 'DefaultPolicy' });
     expect(r.vm.protection.lastBackupTime).toBeUndefined();
@@ -112,9 +119,7 @@ describe('the backup service against recorded Azure responses', () => {
     const post = exchange(trigger, 'POST', /\/backup$/);
     arm.on('GET', /\/backupProtectedItems$/, [answer(exchange(trigger, 'GET', /backupProtectedItems/))]);
     arm.on('POST', /\/protectedItems\/VM;iaasvmcontainerv2;rg-rec;vm-rec\/backup$/i, [answer(post)]);
-    arm.on('GET', /\/operationsStatus\/|\/backupOperations\//, [
-      answer(exchange(trigger, 'GET', /backupOperations/)),
-    ]);
+    arm.on('GET', /\/backupOperations\//, [answer(exchange(trigger, 'GET', /backupOperations/))]);
     arm.on('GET', /\/backupJobs\/[^/]+$/, [
       answer(exchange(recorded('jobs.details-in-progress'), 'GET', /backupJobs/, 0)),
     ]);
@@ -178,9 +183,7 @@ describe('the backup service against recorded Azure responses', () => {
       answer(exchange(recorded('protection.item-irpending'), 'GET', /backupProtectedItems/)),
     ]);
     arm.on('PUT', /\/protectedItems\/VM;iaasvmcontainerv2;rg-rec;vm-rec$/i, [answer(put)]);
-    arm.on('GET', /\/operationsStatus\/|\/backupOperations\//, [
-      answer(exchange(stop, 'GET', /backupOperations/, 2)),
-    ]);
+    arm.on('GET', /\/backupOperations\//, [answer(exchange(stop, 'GET', /backupOperations/, 2))]);
     const r = await service.stopProtection({ vm: 'vm-rec', deleteData: false });
     expect(r).toMatchObject({ deletedData: false, jobId: 'a2ed64c8-8705-4e9b-8fee-ce1d5dc5e38a' });
     const [request] = sent('PUT', /\/protectedItems\//);
@@ -216,9 +219,7 @@ describe('the backup service against recorded Azure responses', () => {
     arm.on('PUT', /\/protectedItems\/VM;iaasvmcontainerv2;rg-rec;vm-rec$/i, [
       answer(exchange(undelete, 'PUT', /protectedItems/)),
     ]);
-    arm.on('GET', /\/operationsStatus\/|\/backupOperations\//, [
-      answer(exchange(undelete, 'GET', /backupOperations/, 2)),
-    ]);
+    arm.on('GET', /\/backupOperations\//, [answer(exchange(undelete, 'GET', /backupOperations/, 2))]);
     const enabled = await service.enableProtection({ vm: 'vm-rec', policy: 'DefaultPolicy' });
     expect(enabled.undeleted).toBe(true);
     const puts = sent('PUT', /\/protectedItems\//);
@@ -246,13 +247,96 @@ describe('the backup service against recorded Azure responses', () => {
     arm.on('PUT', /\/protectedItems\//, [
       answer(exchange(recorded('protection.enable-put'), 'PUT', /protectedItems/)),
     ]);
-    arm.on('GET', /\/operationsStatus\/|\/backupOperations\//, [
+    arm.on('GET', /\/backupOperations\//, [
       answer(exchange(recorded('protection.enable-operation-status'), 'GET', /backupOperations/, 3)),
     ]);
     await service.enableProtection({ vm: 'vm-rec', policy: 'DefaultPolicy' });
     expect(sent('POST', /\/refreshContainers$/)).toHaveLength(1);
     expect(sent('GET', /\/backupFabrics\/Azure\/operationResults\//)).toHaveLength(3);
     expect(sent('PUT', /\/protectedItems\//)[0]!.path).toBe(`${ITEM}/vm;iaasvmcontainerv2;rg-rec;vm-rec`);
+  });
+
+  it('creates a vault as recorded: 201 Provisioning, followed to Succeeded, soft delete read', async () => {
+    const rec = recorded('vault.create-lro');
+    const [missing, put, running, succeeded, final] = rec.exchanges as [
+      RecordedExchange,
+      RecordedExchange,
+      RecordedExchange,
+      RecordedExchange,
+      RecordedExchange,
+    ];
+    arm.on('HEAD', /\/resourcegroups\/rg-rec$/i, [{ status: 204 }]);
+    arm.on('GET', new RegExp(`${VAULT}$`), [answer(missing), answer(final)]);
+    arm.on('PUT', new RegExp(`${VAULT}$`), [answer(put)]);
+    arm.on('GET', /\/operationStatus\//, [answer(running), answer(succeeded)]);
+    const r = await service.createVault({
+      name: 'rsv-rec',
+      location: 'centraluseuap',
+      resourceGroup: 'rg-rec',
+    });
+    expect(r.created).toBe(true);
+    expect(r.vault).toMatchObject({
+      name: 'rsv-rec',
+      provisioningState: 'Succeeded',
+      softDelete: { enabled: true, retentionDays: 14 },
+    });
+    const [request] = sent('PUT', new RegExp(`${VAULT}$`));
+    const body = request!.body as Json;
+    const recordedBody = put.request.body as Json;
+    expect(body.location).toBe(recordedBody.location);
+    expect(body.sku).toEqual(recordedBody.sku);
+    // Only what az CLI sends too: the vault takes Azure's defaults (soft delete AlwaysON) for the rest.
+    for (const key of Object.keys(body.properties as Json))
+      expect(recordedBody.properties).toHaveProperty(key);
+    expect(sent('GET', /\/operationStatus\//)).toHaveLength(2);
+  });
+
+  it('creates a standard daily policy with the recorded body shape; a 200 needs no following', async () => {
+    const rec = exchange(recorded('policies.create-put'), 'PUT', /backupPolicies/);
+    arm.on('PUT', /\/backupPolicies\/policy-rec$/, [answer(rec)]);
+    arm.on('GET', /\/backupPolicies\/policy-rec$/, [{ status: 200, body: rec.response.body }]);
+    const policy = await service.createPolicy({
+      name: 'policy-rec',
+      kind: 'Standard',
+      schedule: { frequency: 'Daily', time: '20:00' },
+      instantRestoreDays: 2,
+      retention: { dailyDays: 30 },
+    });
+    expect(policy).toMatchObject({ name: 'policy-rec', kind: 'Standard' });
+    const [request] = sent('PUT', /\/backupPolicies\/policy-rec$/);
+    const props = (request!.body as { properties: Json }).properties;
+    const recordedProps = (rec.request.body as { properties: Json }).properties;
+    for (const key of [
+      'backupManagementType',
+      'schedulePolicy',
+      'retentionPolicy',
+      'instantRpRetentionRangeInDays',
+      'timeZone',
+    ]) {
+      expect(props[key], key).toBeDefined();
+    }
+    expect(props.schedulePolicy).toMatchObject({
+      schedulePolicyType: (recordedProps.schedulePolicy as Json).schedulePolicyType,
+      scheduleRunFrequency: 'Daily',
+    });
+    expect((props.retentionPolicy as Json).retentionPolicyType).toBe('LongTermRetentionPolicy');
+    expect(((props.retentionPolicy as Json).dailySchedule as Json).retentionDuration).toEqual({
+      count: 30,
+      durationType: 'Days',
+    });
+    expect(sent('GET', /\/operations\/|\/operationResults\//)).toEqual([]);
+  });
+
+  it("filters job lists in the service's own format", async () => {
+    arm.on('GET', /\/backupJobs$/, [answer(exchange(recorded('jobs.list'), 'GET', /backupJobs$/, 1))]);
+    await service.listJobs({ status: 'InProgress' });
+    const [request] = sent('GET', /\/backupJobs$/);
+    const recordedFilter = exchange(recorded('jobs.list'), 'GET', /backupJobs$/, 1).request.query?.[
+      '$filter'
+    ];
+    // The CLI's recorded `status eq 'InProgress'`, with the management type every call of the bot adds.
+    expect(recordedFilter).toBe("status eq 'InProgress'");
+    expect(request!.query.$filter).toBe("backupManagementType eq 'AzureIaasVM' and status eq 'InProgress'");
   });
 
   it('reads recovery points as recorded', async () => {
