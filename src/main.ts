@@ -106,7 +106,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     audit,
     ttlMs: config.approvalTtlMs,
     now,
-    run: (action, args): Promise<string> => registry.runApproved(action, args),
+    run: (action, args, plan): Promise<string> => registry.runApproved(action, args, plan),
   });
   const registry: CommandRegistry = new CommandRegistry({
     service,

@@ -28,12 +28,30 @@ export interface NewApproval {
   /** What the approver must type: the VM's or the resource group's name. */
   confirmName: string;
   consequences: string[];
+  /** What exactly is acted on, as the approver approves it (read again before it runs). */
+  plan: string[];
   requester: Requester;
   platform: string;
 }
 
-/** Runs an approved action; returns the outcome in plain words, or throws an AppError. */
-export type ApprovedActionRunner = (action: string, args: Record<string, unknown>) => Promise<string>;
+/**
+ * Runs an approved action; returns the outcome in plain words, or throws an AppError. It reads the
+ * plan again first: `approval.plan_changed` (with the new description in `details.description`)
+ * means it did not run because what it would act on is no longer what was approved.
+ */
+export type ApprovedActionRunner = (
+  action: string,
+  args: Record<string, unknown>,
+  approvedPlan: string[],
+) => Promise<string>;
+
+/** The new description of a re-proposed action (`approval.plan_changed`). */
+export interface ChangedPlan {
+  target: string;
+  confirmName: string;
+  consequences: string[];
+  plan: string[];
+}
 
 export interface ApprovalWorkflowOptions {
   db: Kysely<Database>;
@@ -68,6 +86,7 @@ export class ApprovalWorkflow {
         target: a.target,
         confirm_name: a.confirmName,
         consequences: JSON.stringify(a.consequences),
+        plan: JSON.stringify(a.plan),
         requested_by_id: a.requester.id,
         requested_by_name: a.requester.name,
         platform: a.platform,
@@ -148,11 +167,31 @@ export class ApprovalWorkflow {
     if (!(await this.transition(id, 'approved', { state: 'executing' }))) return this.view(id);
     let state: ApprovalState = 'executed';
     let outcome: string;
+    const args = JSON.parse(row.args) as Record<string, unknown> & { title?: string };
     try {
-      outcome = await this.o.run(row.action, JSON.parse(row.args) as Record<string, unknown>);
+      outcome = await this.o.run(row.action, args, JSON.parse(row.plan) as string[]);
     } catch (e) {
       state = 'failed';
       outcome = isAppError(e) ? `${e.message} (${e.code})` : 'The action failed unexpectedly.';
+      if (isAppError(e) && e.code === 'approval.plan_changed') {
+        // What was approved is not what would run: nothing ran, and the new plan is proposed for a
+        // new approval on the same card, by the same requester.
+        await this.transition(id, 'executing', { state, outcome });
+        await this.audit(decider, platform, 'approval.failed', row.target, `request ${id}: ${outcome}`);
+        const changed = e.details.description as ChangedPlan;
+        return this.request({
+          action: row.action,
+          args,
+          title: args.title ?? row.action,
+          ...changed,
+          consequences: [
+            `⚠️ ${e.message} This is a new request (the one approved was ${id}).`,
+            ...changed.consequences,
+          ],
+          requester: { id: row.requested_by_id, name: row.requested_by_name },
+          platform: row.platform,
+        });
+      }
     }
     await this.transition(id, 'executing', { state, outcome });
     await this.audit(decider, platform, `approval.${state}`, row.target, `request ${id}: ${outcome}`);

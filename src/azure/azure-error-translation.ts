@@ -29,7 +29,11 @@ const KNOWN: Record<string, Known> = {
   },
   ResourceGroupNotFound: { message: 'That resource group does not exist.' },
   ResourceNotFound: { message: 'Azure could not find that resource.' },
-  BMSUserErrorObjectNotFound: { message: 'Azure Backup could not find that item in the vault.' },
+  BMSUserErrorDataSourceObjectNotFound: { message: 'Azure Backup could not find that item in the vault.' },
+  ResourceGroupDeletionBlocked: {
+    message: 'Azure deleted only part of the resource group: a resource in it could not be deleted.',
+    hint: 'See which resources are left with "delete resource group <name>" (it lists them), and what blocks them in Azure.',
+  },
   TooManyRequests: {
     message: 'Azure is throttling requests right now, even after retrying.',
     hint: 'Wait a minute and try again.',

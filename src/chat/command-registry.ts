@@ -127,11 +127,28 @@ export class CommandRegistry {
     };
   }
 
-  /** Runs a destructive command once its request is approved; returns the outcome in words. */
-  async runApproved(action: string, args: Record<string, unknown>): Promise<string> {
+  /**
+   * Runs a destructive command once its request is approved; returns the outcome in words. The
+   * plan is read again first: the approver approved what the card showed, and a changed plan
+   * (a resource that joined the group, another VM behind the name) is refused, never run.
+   */
+  async runApproved(action: string, args: Record<string, unknown>, approvedPlan: string[]): Promise<string> {
     const command = this.commands.find((c) => c.id === action);
     if (!command) throw new AppError('internal.unknown_action', `No command ${action} to run.`);
-    const reply = await command.run(args, this.context(SYSTEM, new Set()));
+    const ctx = this.context(SYSTEM, new Set());
+    if (command.describe && approvedPlan.length > 0) {
+      const now = await command.describe(args, ctx);
+      const added = now.plan.filter((p) => !approvedPlan.includes(p));
+      const gone = approvedPlan.filter((p) => !now.plan.includes(p));
+      if (added.length > 0 || gone.length > 0) {
+        throw new AppError(
+          'approval.plan_changed',
+          `Not run: ${now.target} changed since the request was made${added.length ? `; now also ${added.join(', ')}` : ''}${gone.length ? `; no longer ${gone.join(', ')}` : ''}.`,
+          { details: { description: now } },
+        );
+      }
+    }
+    const reply = await command.run(args, ctx);
     return outcomeOf(reply.view);
   }
 

@@ -33,6 +33,11 @@ export interface DestructiveDescription {
   confirmName: string;
   /** What will happen and what is lost, one line each. */
   consequences: string[];
+  /**
+   * What exactly is acted on, one fact a line (a resource group's resources, the item's VM id):
+   * read again when the approved action runs, which is refused and re-proposed if it changed.
+   */
+  plan: string[];
 }
 
 /** Card button data, already checked to be strings at the boundary. */

@@ -30,9 +30,10 @@ export const SNAPSHOT_FAILED: JobFailure = {
 
 /** What failNextBackup(vm, 'transfer') makes a transfer fail with. */
 export const TRANSFER_FAILED: JobFailure = {
-  code: 'UserErrorTransferDataToVaultFailed',
+  // The VM transfer-phase failure of the Azure Backup troubleshooting docs; its numeric code is not
+  // documented (the number here is the sandbox's).
+  code: 'CopyingVHDsFromBackUpVaultTakingLongTime',
   numericCode: 400_231,
-  message:
-    'Transferring the snapshot to the vault failed. The snapshot is kept and the next backup retries the transfer.',
+  message: 'Copying backed up data from vault timed out',
   recommendations: ['No action is needed if the next scheduled backup succeeds; otherwise contact support.'],
 };

@@ -22,6 +22,13 @@ export function parseEqFilter(text: string | null, fields: readonly string[]): M
   return out;
 }
 
+/**
+ * A filter Azure Backup refuses: BMSUserErrorInvalidInput, as seen live for protected items
+ * (azure-sdk-for-net issue 41075); the jobs list's code was never seen, only its message.
+ */
 export function invalid(message: string): ReturnType<typeof badRequest> {
-  return badRequest('BMSUserErrorInvalidFilter', message);
+  return badRequest(
+    'BMSUserErrorInvalidInput',
+    `Input provided for the call is invalid\r\nPlease check the required inputs: ${message}`,
+  );
 }

@@ -229,6 +229,14 @@ const migrations = (dialect: StoreDialect): Record<string, Migration> => ({
       await db.schema.createIndex('open_commands_alive').on('open_commands').column('alive_until').execute();
     },
   },
+  '008-approval-plans': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('approvals')
+        .addColumn('plan', 'text', (c) => c.notNull().defaultTo('[]'))
+        .execute();
+    },
+  },
   '007-started-jobs': {
     async up(db: Kysely<unknown>) {
       await db.schema

@@ -38,6 +38,8 @@ export interface ApprovalTable {
   confirm_name: string;
   /** What will happen and what is lost, as shown on the card (JSON array of lines). */
   consequences: string;
+  /** What exactly is acted on, as approved (JSON array of lines; `[]` on requests older than it). */
+  plan: string;
   requested_by_id: string;
   requested_by_name: string;
   platform: string;

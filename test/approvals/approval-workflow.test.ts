@@ -32,7 +32,7 @@ async function bot() {
     audit,
     now,
     ttlMs: 60 * 60_000,
-    run: (action, args): Promise<string> => registry.runApproved(action, args),
+    run: (action, args, plan): Promise<string> => registry.runApproved(action, args, plan),
   });
   const registry: CommandRegistry = new CommandRegistry({
     service: h.service,
@@ -170,6 +170,37 @@ describe('approval workflow', () => {
     await h.service.stopProtection({ vm: 'myVM', deleteData: true });
     const req = approval(await b.say(alice, 'delete resource group rg-chatops'));
     expect(req.consequences.join(' ')).toMatch(/rsv-westus goes with its soft-deleted backup data \(myVM\)/);
+  });
+
+  it('runs what was approved or nothing: a group that changed since the request is re-proposed, not deleted', async () => {
+    const b = await bot();
+    const asked = approval(await b.say(alice, 'delete resource group rg-eastus'));
+    // A vault joins the group after the request was made.
+    h.sandbox.world.addVault('rg-eastus', 'rsv-late', 'eastus');
+    const answer = approval(await b.say(dave, `approve ${asked.id} rg-eastus`));
+    // The approver's card now shows a new request with the new plan; the approved one never ran.
+    expect(answer.id).not.toBe(asked.id);
+    expect(answer).toMatchObject({ state: 'requested', requestedBy: 'Alice', target: 'rg-eastus' });
+    expect(answer.consequences[0]).toMatch(
+      /Not run: rg-eastus changed .*Microsoft\.RecoveryServices\/vaults\/rsv-late/,
+    );
+    expect(answer.consequences.join(' ')).toContain('rsv-late');
+    // A decided request answers with its state.
+    const old = approval(await b.say(dave, `approve ${asked.id} rg-eastus`));
+    expect(old).toMatchObject({ state: 'failed' });
+    expect(old.outcome).toContain('approval.plan_changed');
+    expect(h.sandbox.world.vmByName('db-eastus-01')).toBeDefined();
+    // The new plan, approved, runs.
+    expect(approval(await b.say(dave, `approve ${answer.id} rg-eastus`)).state).toBe('executed');
+    expect(h.sandbox.world.vmByName('db-eastus-01')).toBeUndefined();
+  });
+
+  it('runs a data deletion when only the recovery points grew since the request', async () => {
+    const b = await bot();
+    const asked = approval(await b.say(alice, 'stop backup for myVM and delete data'));
+    await h.service.backupNow({ vm: 'myVM' });
+    h.advanceMinutes(45); // its point lands in the vault, within the request's hour
+    expect(approval(await b.say(dave, `approve ${asked.id} myVM`)).state).toBe('executed');
   });
 
   it('lets only the requester cancel', async () => {

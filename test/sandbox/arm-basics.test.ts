@@ -71,7 +71,7 @@ describe('sandbox ARM basics', () => {
       await code(
         `${VAULT}/backupFabrics/Azure/protectionContainers/${encodeURIComponent('IaasVMContainer;iaasvmcontainerv2;rg-workloads;web-linux-01')}/protectedItems/${encodeURIComponent('VM;iaasvmcontainerv2;rg-workloads;web-linux-01')}`,
       ),
-    ).toBe('BMSUserErrorObjectNotFound');
+    ).toBe('BMSUserErrorDataSourceObjectNotFound');
     expect(await code(`${VAULT}/backupJobs/00000000-0000-0000-0000-000000000000`)).toBe(
       'BMSUserErrorJobNotFound',
     );

@@ -79,7 +79,7 @@ describe('sandbox job list', () => {
     ]) {
       const r = await list(c, filter);
       expect(r.status, filter).toBe(400);
-      expect(r.body.error.code).toBe('BMSUserErrorInvalidFilter');
+      expect(r.body.error.code).toBe('BMSUserErrorInvalidInput');
     }
   });
 

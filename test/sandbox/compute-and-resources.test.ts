@@ -143,8 +143,8 @@ describe('sandbox Compute and resource groups', () => {
     expect(del.status).toBe(202);
     const failed = await c.finalResult(del);
     expect(failed.status).toBe(409);
-    expect(failed.body.error.code).toBe('ServiceResourceNotEmpty');
-    expect(failed.body.error.message).toContain('rsv-local');
+    expect(failed.body.error.code).toBe('ResourceGroupDeletionBlocked');
+    expect(failed.body.error.message).toContain('/vaults/rsv-local');
     // Part-way: the VMs are gone, the vault and its group stay.
     expect([...c.sb.world.vms.values()].filter((v) => v.resourceGroup === 'rg-workloads')).toEqual([]);
     expect(c.sb.world.vaults.has('rg-workloads/rsv-local')).toBe(true);

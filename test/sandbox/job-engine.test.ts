@@ -110,7 +110,7 @@ describe('sandbox job engine', () => {
     expect(j.errorDetails).toEqual([
       {
         errorCode: expect.any(Number),
-        errorTitle: 'UserErrorTransferDataToVaultFailed',
+        errorTitle: 'CopyingVHDsFromBackUpVaultTakingLongTime',
         errorString: expect.any(String),
         recommendations: [expect.any(String)],
       },
@@ -177,8 +177,8 @@ describe('sandbox job engine', () => {
 
   it('refuses a backup of a VM the vault does not protect', async () => {
     const r = await c.trigger('web-linux-01');
-    expect(r.status).toBe(400);
-    expect(r.body.error.code).toBe('BMSUserErrorItemNotProtected');
+    expect(r.status).toBe(404);
+    expect(r.body.error.code).toBe('BMSUserErrorDataSourceObjectNotFound');
   });
 
   it('advances on its own with a running clock', async () => {

@@ -106,8 +106,8 @@ describe('sandbox vaults', () => {
 
   it('refuses to delete a vault that holds backup items', async () => {
     const r = await c.call('DELETE', VAULT);
-    expect(r.status).toBe(409);
-    expect(r.body.error.code).toBe('ServiceResourceNotEmpty');
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe('ServiceResourceNotEmptyWithContainerDetails');
     await c.call('PUT', vaultPath('rg-chatops', 'rsv-empty'), { location: 'westus' });
     expect((await c.call('DELETE', vaultPath('rg-chatops', 'rsv-empty'))).status).toBe(200);
   });

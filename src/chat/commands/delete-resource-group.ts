@@ -34,6 +34,8 @@ export const deleteResourceGroupCommand = defineCommand<{ name: string }>({
     return {
       target: rg.name,
       confirmName: rg.name,
+      // The resources by type and name: one that joins the group after the request is not approved.
+      plan: rg.resources.map((r) => `${r.type}/${r.name}`).sort(),
       consequences: [
         `Resource group ${rg.name} (${rg.location}) is deleted with everything in it: ${rg.resources.length} resource${rg.resources.length === 1 ? '' : 's'}.`,
         ...(shown.length

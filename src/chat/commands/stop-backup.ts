@@ -115,6 +115,9 @@ export const deleteBackupDataCommand = defineCommand<{ vm: string }>({
     return {
       target: status.name,
       confirmName: status.name,
+      // The VM by its resource id: another VM behind the name is not what was approved. More
+      // recovery points since the request are fine.
+      plan: [status.id],
       consequences: [
         `Backup of ${status.name} stops and its backup data in vault ${ctx.defaults.vaultName} is deleted${points ? `: ${points.length} recovery point${points.length === 1 ? '' : 's'}` : ''}.`,
         softDeleteWords(status.name, vault?.softDelete, ctx.now()),

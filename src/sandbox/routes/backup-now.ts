@@ -2,7 +2,7 @@ import { badRequest } from '../arm-errors.js';
 import type { ArmRouter } from '../arm-router.js';
 import { ITEM } from '../sandbox-context.js';
 import type { SandboxContext } from '../sandbox-context.js';
-import { acceptedForItem, propertiesOf, requireFabric } from './item-requests.js';
+import { acceptedForItem, itemNotFound, propertiesOf, requireFabric } from './item-requests.js';
 import { requireVault } from './lookups.js';
 import { followsPolicy } from '../world.js';
 
@@ -19,15 +19,11 @@ export function addBackupNowRoute(router: ArmRouter, ctx: SandboxContext): void 
   const { world } = ctx;
 
   router.add('POST', `${ITEM}/backup`, (req) => {
-    const { vault, key } = requireVault(ctx, req.params);
+    const { key } = requireVault(ctx, req.params);
     requireFabric(req.params);
     const item = world.findItem(key, req.params.containerName!, req.params.protectedItemName!);
-    if (!item) {
-      throw badRequest(
-        'BMSUserErrorItemNotProtected',
-        `The item '${req.params.protectedItemName}' is not protected by vault ${vault.name}; enable protection before taking a backup.`,
-      );
-    }
+    // Not recorded for backup now; what reading an item the vault does not have answers.
+    if (!item) throw itemNotFound(req.params.protectedItemName!);
     if (!followsPolicy(item)) {
       throw badRequest(
         'BMSUserErrorProtectionStopped',

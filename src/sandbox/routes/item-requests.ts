@@ -26,10 +26,11 @@ export function requireItem(
   return item;
 }
 
+/** Azure's answer for an item the vault does not have (seen live: azure-rest-api-specs issue 23842). */
 export function itemNotFound(name: string): ReturnType<typeof notFound> {
   return notFound(
-    'BMSUserErrorObjectNotFound',
-    `The backup item '${name}' was not found in the vault. Check the container and item names, or enable protection first.`,
+    'BMSUserErrorDataSourceObjectNotFound',
+    `Item not found. Selected item might have been deleted. Please check if item is registered to the vault. (${name})`,
   );
 }
 

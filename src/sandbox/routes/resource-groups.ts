@@ -96,10 +96,11 @@ export function addResourceGroupRoutes(router: ArmRouter, ctx: SandboxContext): 
         );
         if (!blocking) return world.removeResourceGroup(rg.name);
         world.removeResourceGroupExcept(rg.name, blocking[0]);
+        // ARM's failure as reported live (azure-sdk-for-go issue 2645): 409 on the operation.
         Object.assign(outcome, {
           error: {
-            code: 'ServiceResourceNotEmpty',
-            message: `Resource group '${rg.name}' was deleted only in part: vault '${blocking[1].name}' cannot be deleted as there are existing resources within the vault (${world.protectedCount(blocking[0])} backup item(s)). Stop their protection and delete their backup data first.`,
+            code: 'ResourceGroupDeletionBlocked',
+            message: `Deletion of resource group '${rg.name}' failed as resources with identifiers '${blocking[1].id}' could not be deleted. The provisioning state of the resource group will be rolled back. Please check audit logs for more details.`,
           },
         });
       },

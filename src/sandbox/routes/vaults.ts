@@ -1,5 +1,5 @@
 import { checkName, isExtendedZone, normalizeRegion, parentRegionOf } from '../../domain/index.js';
-import { badRequest, conflict, notFound } from '../arm-errors.js';
+import { badRequest, notFound } from '../arm-errors.js';
 import type { ArmRouter } from '../arm-router.js';
 import { isAzureRegion } from '../azure-regions.js';
 import { RG, SUB, VAULT } from '../sandbox-context.js';
@@ -74,11 +74,17 @@ export function addVaultRoutes(router: ArmRouter, ctx: SandboxContext): void {
   });
 
   router.add('DELETE', VAULT, (req) => {
-    const { vault, key } = requireVault(ctx, req.params);
+    const { key } = requireVault(ctx, req.params);
     if (world.protectedCount(key) > 0) {
-      throw conflict(
-        'ServiceResourceNotEmpty',
-        `Vault '${vault.name}' cannot be deleted as there are existing resources within the vault: ${world.protectedCount(key)} backup item(s). Stop their protection and delete their backup data first.`,
+      // As quoted from a live answer (azure-docs issue 42016; a 400 there).
+      throw badRequest(
+        'ServiceResourceNotEmptyWithContainerDetails',
+        `Vault cannot be deleted as there are existing resources within the vault. Unregister the following containers associated with this vault before proceeding for deletion : ${[
+          ...world.protectedItems.values(),
+        ]
+          .filter((i) => i.vaultKey === key && i.softDeletedAtMs === undefined)
+          .map((i) => i.containerName)
+          .join(', ')}\nUnregister all containers from the vault and then retry to delete vault.`,
       );
     }
     world.removeVault(key);
