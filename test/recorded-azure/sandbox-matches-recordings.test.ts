@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SandboxClient } from '../sandbox/sandbox-client.js';
 import { VAULT, itemPath, openSandbox, vmId } from '../sandbox/sandbox-client.js';
-import type { Json } from './recorded-fixtures.js';
+import type { Json, RecordedExchange } from './recorded-fixtures.js';
 import { actionableHeaders, exchange, recorded, shapeDifferences } from './recorded-fixtures.js';
 
 /**
@@ -36,6 +36,16 @@ describe('the sandbox answers in the shapes recorded from real Azure', () => {
     ).body.value as Json[];
   const itemOf = async (vm: string) =>
     (await listItems()).find((i) => (i.properties as Json).friendlyName === vm)!;
+  /** The job an operation status names, as the sandbox answers it. */
+  const jobOf = async (status: Json) =>
+    (await c.call('GET', `${VAULT}/backupJobs/${(status.properties as Json).jobId}`)).body as Json;
+  /** A recorded item request's body, for one of the sandbox's VMs. */
+  const recordedBodyFor = (e: RecordedExchange, vm: string) => ({
+    properties: {
+      ...((e.request.body as Json).properties as Json),
+      sourceResourceId: vmId('rg-workloads', vm),
+    },
+  });
 
   it('protectable items (test_backup_protection.yaml)', async () => {
     const rec = exchange(recorded('protection.protectable-items-list'), 'GET', /backupProtectableItems/);
@@ -68,7 +78,7 @@ describe('the sandbox answers in the shapes recorded from real Azure', () => {
     expect(shapeDifferences(done, succeeded)).toEqual([]);
 
     const job = exchange(recorded('jobs.details-configure-backup'), 'GET', /backupJobs/).response.body;
-    const ours = (await c.call('GET', `${VAULT}/backupJobs/${(done.properties as Json).jobId}`)).body;
+    const ours = await jobOf(done);
     expect(shapeDifferences(ours, job)).toEqual([]);
 
     const irPending = first(
@@ -151,13 +161,7 @@ describe('the sandbox answers in the shapes recorded from real Azure', () => {
     const stopRec = recorded('protection.stop-retain');
     const stopPut = exchange(stopRec, 'PUT', /protectedItems/);
     // The recorded request, for this VM.
-    const stopBody = {
-      properties: {
-        ...((stopPut.request.body as Json).properties as Json),
-        sourceResourceId: vmId('rg-workloads', 'myVM'),
-      },
-    };
-    const stop = await c.call('PUT', itemPath('rg-workloads', 'myVM'), stopBody);
+    const stop = await c.call('PUT', itemPath('rg-workloads', 'myVM'), recordedBodyFor(stopPut, 'myVM'));
     expect(actionableHeaders(stop.headers)).toEqual(actionableHeaders(stopPut.response.headers));
     await c.finalStatus(stop);
     const stopped = first(exchange(stopRec, 'GET', /backupProtectedItems/).response.body);
@@ -176,12 +180,7 @@ describe('the sandbox answers in the shapes recorded from real Azure', () => {
     );
     const deleted = await c.finalStatus(del);
     const delJob = exchange(delRec, 'GET', /backupJobs/).response.body;
-    expect(
-      shapeDifferences(
-        (await c.call('GET', `${VAULT}/backupJobs/${(deleted.properties as Json).jobId}`)).body,
-        delJob,
-      ),
-    ).toEqual([]);
+    expect(shapeDifferences(await jobOf(deleted), delJob)).toEqual([]);
     const soft = first(
       exchange(recorded('protection.soft-deleted-item'), 'GET', /backupProtectedItems/).response.body,
     );
@@ -193,20 +192,14 @@ describe('the sandbox answers in the shapes recorded from real Azure', () => {
     ).toEqual([]);
 
     const undeleteRec = recorded('protection.undelete-put');
-    const undelete = await c.call('PUT', itemPath('rg-workloads', 'myVM'), {
-      properties: {
-        ...((exchange(undeleteRec, 'PUT', /protectedItems/).request.body as Json).properties as Json),
-        sourceResourceId: vmId('rg-workloads', 'myVM'),
-      },
-    });
+    const undelete = await c.call(
+      'PUT',
+      itemPath('rg-workloads', 'myVM'),
+      recordedBodyFor(exchange(undeleteRec, 'PUT', /protectedItems/), 'myVM'),
+    );
     const undone = await c.finalStatus(undelete);
     const undeleteJob = exchange(undeleteRec, 'GET', /backupJobs/).response.body;
-    expect(
-      shapeDifferences(
-        (await c.call('GET', `${VAULT}/backupJobs/${(undone.properties as Json).jobId}`)).body,
-        undeleteJob,
-      ),
-    ).toEqual([]);
+    expect(shapeDifferences(await jobOf(undone), undeleteJob)).toEqual([]);
   });
 
   it('container refresh: 202 with both headers, then the Location answers 202 and 204', async () => {
