@@ -106,7 +106,9 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     audit,
     ttlMs: config.approvalTtlMs,
     now,
-    run: (action, args, plan): Promise<string> => registry.runApproved(action, args, plan),
+    run: (action, args, plan, operations): Promise<string> =>
+      registry.runApproved(action, args, plan, operations),
+    follow: (op) => service.followAccepted(op),
   });
   const registry: CommandRegistry = new CommandRegistry({
     service,

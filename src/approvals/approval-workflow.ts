@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { ApprovalView } from '../cards/views.js';
+import type { AcceptedOperation, AcceptedOutcome, OperationWatch } from '../domain/index.js';
 import { AppError, isAppError } from '../domain/index.js';
 import type { ApprovalTable, Database } from '../store/schema.js';
 import type { AuditLog } from './audit-log.js';
@@ -43,6 +44,7 @@ export type ApprovedActionRunner = (
   action: string,
   args: Record<string, unknown>,
   approvedPlan: string[],
+  operations: OperationWatch,
 ) => Promise<string>;
 
 /** The new description of a re-proposed action (`approval.plan_changed`). */
@@ -57,6 +59,8 @@ export interface ApprovalWorkflowOptions {
   db: Kysely<Database>;
   audit: AuditLog;
   run: ApprovedActionRunner;
+  /** One look at an Azure operation an approved action started (after its process died). */
+  follow?: (op: AcceptedOperation) => Promise<AcceptedOutcome>;
   /** How long a request can be decided (default 60 minutes). */
   ttlMs?: number;
   now?: () => Date;
@@ -169,7 +173,10 @@ export class ApprovalWorkflow {
     let outcome: string;
     const args = JSON.parse(row.args) as Record<string, unknown> & { title?: string };
     try {
-      outcome = await this.o.run(row.action, args, JSON.parse(row.plan) as string[]);
+      outcome = await this.o.run(row.action, args, JSON.parse(row.plan) as string[], {
+        // Recorded before it is followed: a process that dies now leaves the next one a trail.
+        onAccepted: (op) => this.recordOperation(id, op),
+      });
     } catch (e) {
       state = 'failed';
       outcome = isAppError(e) ? `${e.message} (${e.code})` : 'The action failed unexpectedly.';
@@ -200,9 +207,11 @@ export class ApprovalWorkflow {
 
   /**
    * After a crash: requests left `approved` or `executing` for longer than any run can take (the
-   * bot stopped while running them) are marked `failed` and never run again — whether Azure
-   * finished the action is unknown, so the outcome says to check. Open requests past their expiry
-   * are marked `expired`. Safe beside live replicas: a run still under way is younger than `staleMs`.
+   * bot stopped while running them) are never run again. One whose Azure operation was recorded is
+   * followed to its real outcome (`executed` or `failed`, or left for the next sweep while Azure
+   * still runs it); one without (the bot died before Azure accepted anything, or cannot tell) is
+   * marked `failed` with an outcome that says to check. Open requests past their expiry are marked
+   * `expired`. Safe beside live replicas: a run still under way is younger than `staleMs`.
    */
   async sweep(staleMs: number): Promise<{ interrupted: number; expired: number }> {
     const now = this.now();
@@ -215,6 +224,26 @@ export class ApprovalWorkflow {
       .execute();
     let interrupted = 0;
     for (const row of stale) {
+      const op = row.azure_operation ? (JSON.parse(row.azure_operation) as AcceptedOperation) : undefined;
+      if (op && this.o.follow) {
+        const now = await this.o.follow(op).catch((): AcceptedOutcome => ({ state: 'running' }));
+        if (now.state === 'running') continue;
+        const state: ApprovalState = now.state === 'succeeded' ? 'executed' : 'failed';
+        const outcome =
+          now.state === 'succeeded'
+            ? 'Done: Azure finished it after the bot that started it stopped; followed to its end by the next one.'
+            : `Failed in Azure after the bot that started it stopped: ${now.message} (${now.code})`;
+        if (!(await this.transition(row.id, row.state as ApprovalState, { state, outcome }))) continue;
+        interrupted++;
+        await this.audit(
+          SYSTEM,
+          row.platform,
+          `approval.${state}`,
+          row.target,
+          `request ${row.id}: ${outcome}`,
+        );
+        continue;
+      }
       const outcome =
         'Interrupted: the bot stopped while this ran, and it was not run again. Check in Azure whether it finished.';
       if (!(await this.transition(row.id, row.state as ApprovalState, { state: 'failed', outcome })))
@@ -235,6 +264,15 @@ export class ApprovalWorkflow {
       await this.audit(SYSTEM, row.platform, 'approval.expired', row.target, `request ${row.id} expired`);
     }
     return { interrupted, expired };
+  }
+
+  private async recordOperation(id: string, op: AcceptedOperation): Promise<void> {
+    await this.o.db
+      .updateTable('approvals')
+      .set({ azure_operation: JSON.stringify(op) })
+      .where('id', '=', id)
+      .where('state', '=', 'executing')
+      .execute();
   }
 
   /** The requester withdraws an open request. */

@@ -5,12 +5,15 @@ import type {
 } from '@azure/arm-recoveryservicesbackup';
 import type { Vault as AzureVault } from '@azure/arm-recoveryservices';
 import type {
+  AcceptedOperation,
+  AcceptedOutcome,
   BackupJob,
   BackupNowResult,
   EnableProtectionResult,
   JobFilter,
   Policy,
   PolicySpec,
+  OperationWatch,
   ProtectionState,
   RecoveryPoint,
   ResourceGroupSummary,
@@ -324,6 +327,7 @@ export class AzureBackupService implements BackupService {
 
   async stopProtection(
     input: { vm: string; deleteData: boolean } & VaultTarget,
+    watch?: OperationWatch,
   ): Promise<StopProtectionResult> {
     const action = input.deleteData
       ? `stop backup and delete the backup data of ${input.vm}`
@@ -370,6 +374,15 @@ export class AzureBackupService implements BackupService {
           onResponse: capture.onResponse,
         },
       );
+      const operationId = capture.operationId();
+      if (watch && operationId) {
+        await watch.onAccepted({
+          kind: 'backup-operation',
+          vault: vault.name,
+          resourceGroup: vault.resourceGroup,
+          operationId,
+        });
+      }
       const op = await this.followBackupOperation(capture, vault, action);
       // With soft delete the item stays, its data kept until the purge date Azure gives.
       const until = (await this.readProtectedItems(vault)).get(vm.id.toLowerCase())?.protection.softDeleted
@@ -462,13 +475,56 @@ export class AzureBackupService implements BackupService {
     });
   }
 
-  async deleteResourceGroup(name: string): Promise<void> {
+  async deleteResourceGroup(name: string, watch?: OperationWatch): Promise<void> {
     assertName('resourceGroup', name);
     return this.run(`delete resource group ${name}`, async () => {
-      await this.c.resources.resourceGroups.beginDeleteAndWait(name, {
+      const poller = await this.c.resources.resourceGroups.beginDelete(name, {
         updateIntervalInMs: this.o.lroPollIntervalMs,
       });
+      await watch?.onAccepted({
+        kind: 'resource-group-deletion',
+        resourceGroup: name,
+        resumeFrom: poller.toString(),
+      });
+      await poller.pollUntilDone();
     });
+  }
+
+  async followAccepted(op: AcceptedOperation): Promise<AcceptedOutcome> {
+    const failed = (e: unknown): AcceptedOutcome => {
+      const error = translateAzureError(e);
+      return { state: 'failed', message: error.message, code: error.code };
+    };
+    if (op.kind === 'resource-group-deletion') {
+      try {
+        // Resumed from its saved state: no new DELETE is sent, the operation is read once.
+        const poller = await this.c.resources.resourceGroups.beginDelete(op.resourceGroup, {
+          resumeFrom: op.resumeFrom,
+          updateIntervalInMs: this.o.lroPollIntervalMs,
+        });
+        if (!poller.isDone()) return { state: 'running' };
+        await poller.pollUntilDone();
+        return { state: 'succeeded' };
+      } catch (e) {
+        return failed(e);
+      }
+    }
+    try {
+      const status = await this.c.backup.backupOperationStatuses.get(
+        op.vault,
+        op.resourceGroup,
+        op.operationId,
+      );
+      if (status.status === 'InProgress' || status.status === 'Invalid') return { state: 'running' };
+      if (status.status === 'Succeeded') return { state: 'succeeded' };
+      return {
+        state: 'failed',
+        message: status.error?.message ?? `The operation ended ${status.status ?? 'without a status'}.`,
+        code: `azure.${status.error?.code ?? 'OperationFailed'}`,
+      };
+    } catch (e) {
+      return failed(e);
+    }
   }
 
   // ---- Permissions -----------------------------------------------------------------------

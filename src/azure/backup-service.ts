@@ -1,4 +1,6 @@
 import type {
+  AcceptedOperation,
+  AcceptedOutcome,
   BackupJob,
   BackupNowResult,
   EnableProtectionResult,
@@ -8,6 +10,7 @@ import type {
   RecoveryPoint,
   ResourceGroupSummary,
   RetainRequest,
+  OperationWatch,
   StopProtectionResult,
   Vault,
   VmStatus,
@@ -48,8 +51,13 @@ export interface BackupService {
   listRecoveryPoints(vm: string, target?: VaultTarget): Promise<RecoveryPoint[]>;
 
   /** Stop backup keeping the data, or (destructive: behind approval in chat) deleting it. */
-  stopProtection(input: { vm: string; deleteData: boolean } & VaultTarget): Promise<StopProtectionResult>;
+  stopProtection(
+    input: { vm: string; deleteData: boolean } & VaultTarget,
+    watch?: OperationWatch,
+  ): Promise<StopProtectionResult>;
   describeResourceGroup(name: string): Promise<ResourceGroupSummary>;
   /** Destructive: behind approval in chat. */
-  deleteResourceGroup(name: string): Promise<void>;
+  deleteResourceGroup(name: string, watch?: OperationWatch): Promise<void>;
+  /** One look at an operation accepted earlier (by this process or a dead one). */
+  followAccepted(op: AcceptedOperation): Promise<AcceptedOutcome>;
 }

@@ -1,3 +1,4 @@
+import type { OperationWatch } from '../domain/index.js';
 import type { ApprovalWorkflow } from '../approvals/approval-workflow.js';
 import type { AuditLog } from '../approvals/audit-log.js';
 import type { BackupService } from '../azure/backup-service.js';
@@ -132,10 +133,15 @@ export class CommandRegistry {
    * plan is read again first: the approver approved what the card showed, and a changed plan
    * (a resource that joined the group, another VM behind the name) is refused, never run.
    */
-  async runApproved(action: string, args: Record<string, unknown>, approvedPlan: string[]): Promise<string> {
+  async runApproved(
+    action: string,
+    args: Record<string, unknown>,
+    approvedPlan: string[],
+    operations?: OperationWatch,
+  ): Promise<string> {
     const command = this.commands.find((c) => c.id === action);
     if (!command) throw new AppError('internal.unknown_action', `No command ${action} to run.`);
-    const ctx = this.context(SYSTEM, new Set());
+    const ctx = { ...this.context(SYSTEM, new Set()), ...(operations ? { operations } : {}) };
     if (command.describe && approvedPlan.length > 0) {
       const now = await command.describe(args, ctx);
       const added = now.plan.filter((p) => !approvedPlan.includes(p));

@@ -1,3 +1,4 @@
+import type { OperationWatch } from '../domain/index.js';
 import type { ApprovalWorkflow } from '../approvals/approval-workflow.js';
 import type { AuditLog } from '../approvals/audit-log.js';
 import type { BackupService } from '../azure/backup-service.js';
@@ -24,6 +25,8 @@ export interface CommandContext {
   commands: readonly Command[];
   approvals?: ApprovalWorkflow;
   audit?: AuditLog;
+  /** An approved action's run: told of the Azure operation it starts, before it is followed. */
+  operations?: OperationWatch;
 }
 
 /** What an approver must know before a destructive command runs. */

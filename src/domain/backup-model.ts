@@ -109,6 +109,25 @@ export interface StopProtectionResult {
   softDeletedUntil?: string;
 }
 
+/**
+ * A destructive operation Azure has accepted (202) and runs on its own: recorded before it is
+ * followed, so that a process that dies while following it can be succeeded by one that follows it
+ * to its real outcome instead of guessing.
+ */
+export type AcceptedOperation =
+  | { kind: 'backup-operation'; vault: string; resourceGroup: string; operationId: string }
+  /** `resumeFrom`: the SDK poller's own serialised state. */
+  | { kind: 'resource-group-deletion'; resourceGroup: string; resumeFrom: string };
+
+/** Told when Azure accepts a destructive operation, before it is followed. */
+export interface OperationWatch {
+  onAccepted(op: AcceptedOperation): Promise<void>;
+}
+
+/** Where an accepted operation is now. */
+export type AcceptedOutcome =
+  { state: 'running' } | { state: 'succeeded' } | { state: 'failed'; message: string; code: string };
+
 export interface ResourceGroupSummary {
   name: string;
   location: string;

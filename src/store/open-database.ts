@@ -235,6 +235,7 @@ const migrations = (dialect: StoreDialect): Record<string, Migration> => ({
         .alterTable('approvals')
         .addColumn('plan', 'text', (c) => c.notNull().defaultTo('[]'))
         .execute();
+      await db.schema.alterTable('approvals').addColumn('azure_operation', 'text').execute();
     },
   },
   '007-started-jobs': {

@@ -40,6 +40,8 @@ export interface ApprovalTable {
   consequences: string;
   /** What exactly is acted on, as approved (JSON array of lines; `[]` on requests older than it). */
   plan: string;
+  /** The Azure operation the approved action started (AcceptedOperation JSON), once Azure accepted it. */
+  azure_operation: string | null;
   requested_by_id: string;
   requested_by_name: string;
   platform: string;

@@ -10,6 +10,7 @@ import { RoleDirectory } from '../../src/chat/roles.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import type { Harness } from '../azure/service-harness.js';
 import { startHarness } from '../azure/service-harness.js';
+import { until } from '../support/until.js';
 
 /**
  * The approval workflow through the real command registry, backup service and sandbox, with its
@@ -23,7 +24,8 @@ let h: Harness;
 let dbPath: string;
 let clockOffset = 0;
 
-async function bot() {
+/** `stallAfterAccepted`: the bot "dies" once Azure accepted the approved action (its run never ends). */
+async function bot(o: { stallAfterAccepted?: boolean } = {}) {
   const db = await openDatabase(dbPath);
   const now = () => new Date(h.sandbox.clock.now().getTime() + clockOffset);
   const audit = new AuditLog(db, now);
@@ -32,7 +34,21 @@ async function bot() {
     audit,
     now,
     ttlMs: 60 * 60_000,
-    run: (action, args, plan): Promise<string> => registry.runApproved(action, args, plan),
+    run: (action, args, plan, operations): Promise<string> =>
+      registry.runApproved(
+        action,
+        args,
+        plan,
+        o.stallAfterAccepted
+          ? {
+              onAccepted: async (op) => {
+                await operations.onAccepted(op);
+                await new Promise(() => undefined);
+              },
+            }
+          : operations,
+      ),
+    follow: (op) => h.service.followAccepted(op),
   });
   const registry: CommandRegistry = new CommandRegistry({
     service: h.service,
@@ -58,7 +74,7 @@ async function bot() {
     (await registry.handle({ platform: 'web', user, conversationId: 'c', text })).view;
   const click = async (user: typeof alice, verb: string, data: Record<string, unknown>): Promise<View> =>
     (await registry.handle({ platform: 'web', user, conversationId: 'c', action: { verb, data } })).view;
-  return { say, click, audit, db };
+  return { say, click, audit, db, approvals };
 }
 
 function approval(v: View): ApprovalView {
@@ -201,6 +217,57 @@ describe('approval workflow', () => {
     await h.service.backupNow({ vm: 'myVM' });
     h.advanceMinutes(45); // its point lands in the vault, within the request's hour
     expect(approval(await b.say(dave, `approve ${asked.id} myVM`)).state).toBe('executed');
+  });
+
+  it('follows an approved deletion whose bot died after Azure accepted it to its real outcome', async () => {
+    const dying = await bot({ stallAfterAccepted: true });
+    const { id } = approval(await dying.say(alice, 'stop backup for myVM and delete data'));
+    // The approver's click never returns: the bot dies while following Azure's operation.
+    void dying.say(dave, `approve ${id} myVM`);
+    await until('the Azure operation on record', async () => {
+      const row = await dying.db
+        .selectFrom('approvals')
+        .select('azure_operation')
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row?.azure_operation ?? undefined;
+    });
+    const next = await bot();
+    clockOffset = 60 * 60_000; // long after any run could have ended
+    expect(await next.approvals.sweep(60_000)).toMatchObject({ interrupted: 1 });
+    const after = approval(await next.say(dave, `approve ${id} myVM`));
+    expect(after).toMatchObject({ state: 'executed' });
+    expect(after.outcome).toContain('Azure finished it');
+    expect((await h.service.getVm('myVM')).protection.softDeleted).toBeDefined();
+    expect(deleteJobs()).toBe(1);
+  });
+
+  it('leaves a still-running resource group deletion for the next sweep, then records how it ended', async () => {
+    await h.close();
+    h = await startHarness({ operationTimeScale: 1 });
+    const dying = await bot({ stallAfterAccepted: true });
+    const { id } = approval(await dying.say(alice, 'delete resource group rg-eastus'));
+    void dying.say(dave, `approve ${id} rg-eastus`);
+    await until('the Azure operation on record', async () => {
+      const row = await dying.db
+        .selectFrom('approvals')
+        .select('azure_operation')
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row?.azure_operation ?? undefined;
+    });
+    const next = await bot();
+    clockOffset = 60 * 60_000;
+    expect(await next.approvals.sweep(60_000)).toMatchObject({ interrupted: 0 });
+    expect(approval(await next.say(dave, `approve ${id} rg-eastus`)).state).toBe('executing');
+    h.advanceMinutes(1); // ARM finishes the deletion
+    expect(await next.approvals.sweep(60_000)).toMatchObject({ interrupted: 1 });
+    expect(approval(await next.say(dave, `approve ${id} rg-eastus`)).state).toBe('executed');
+    expect(h.sandbox.world.vmByName('db-eastus-01')).toBeUndefined();
+    // One DELETE was sent: following it again never deletes twice.
+    expect(
+      h.sandbox.requestLog.filter((r) => r.method === 'DELETE' && /resourcegroups\/rg-eastus$/i.test(r.path)),
+    ).toHaveLength(1);
   });
 
   it('lets only the requester cancel', async () => {

@@ -52,7 +52,7 @@ export const deleteResourceGroupCommand = defineCommand<{ name: string }>({
     };
   },
   async run({ name }, ctx) {
-    await ctx.service.deleteResourceGroup(name);
+    await ctx.service.deleteResourceGroup(name, ctx.operations);
     return {
       view: {
         kind: 'message',

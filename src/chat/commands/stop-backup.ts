@@ -126,7 +126,7 @@ export const deleteBackupDataCommand = defineCommand<{ vm: string }>({
     };
   },
   async run({ vm }, ctx) {
-    const result = await ctx.service.stopProtection({ vm, deleteData: true });
+    const result = await ctx.service.stopProtection({ vm, deleteData: true }, ctx.operations);
     return { view: { kind: 'stop-backup', vaultName: ctx.defaults.vaultName, result } };
   },
 });
