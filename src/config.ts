@@ -35,6 +35,11 @@ export interface AzureSettings {
   operationPollMaxIntervalMs: number;
   /** Give up following an operation after this long. */
   operationTimeoutMs: number;
+  /**
+   * The Recovery Services request budget the bot spends (RequestBudgetScheduler): requests kept for
+   * people's commands, and the refill assumed while no response says how much is left.
+   */
+  requestBudget: { reserve: number; refillPerSecond: number };
 }
 
 export interface SandboxFaultSettings {
@@ -187,6 +192,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     operationPollMaxIntervalMs: read.int('AZURE_OPERATION_POLL_MS', sandbox ? 500 : 5_000, 0, 120_000),
     operationTimeoutMs: read.int('AZURE_OPERATION_TIMEOUT_MS', 600_000, 1_000, 86_400_000),
+    requestBudget: {
+      reserve: read.int('AZURE_REQUEST_RESERVE', 30, 0, 10_000),
+      refillPerSecond: read.number('AZURE_REQUEST_REFILL_PER_SECOND', 1, 0.01, 10_000),
+    },
   };
   if (mode === 'azure') {
     if (!subscriptionId) problems.push('AZURE_SUBSCRIPTION_ID is required when BACKUP_MODE=azure.');

@@ -1,6 +1,7 @@
 import { ApprovalWorkflow } from './approvals/approval-workflow.js';
 import { AuditLog } from './approvals/audit-log.js';
 import { createBackupService } from './azure/create-backup-service.js';
+import { atBackgroundPriority } from './azure/request-budget-scheduler.js';
 import { renderAdaptiveCard } from './cards/adaptive-card-renderer.js';
 import { SlackChannel } from './channels/slack/slack-channel.js';
 import { TeamsChannel } from './channels/teams/teams-channel.js';
@@ -145,8 +146,10 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     store.dialect === 'postgres'
       ? new VaultLeases({ db, replicaId: config.replicaId, ttlMs: config.watchLeaseMs })
       : undefined;
+  // The watcher and the alerts spend the Recovery Services budget only above people's reserve.
+  const background = atBackgroundPriority(service);
   const watcher = new JobWatcher({
-    service,
+    service: background,
     store: watchStore,
     defaults,
     sinks,
@@ -227,7 +230,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
   const alerter =
     config.alerts && alertTargets.length > 0
       ? new ScheduledJobAlerter({
-          service,
+          service: background,
           store: new AlertStore(db),
           startedJobs,
           vaults: config.alerts.vaults,

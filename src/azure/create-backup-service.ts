@@ -4,6 +4,7 @@ import { DefaultAzureCredential } from '@azure/identity';
 import type { AzureSettings } from '../config.js';
 import { AzureBackupService } from './azure-backup-service.js';
 import { createAzureClients } from './azure-clients.js';
+import { RequestBudgetScheduler } from './request-budget-scheduler.js';
 import { SandboxCredential } from './sandbox-credential.js';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 
@@ -45,7 +46,11 @@ export function createBackupService(w: BackupServiceWiring): AzureBackupService 
       ? new Agent({ keepAlive: true, secureContext: createSecureContext({ ca: w.sandbox.certificatePem }) })
       : undefined,
     retry: azure.retry,
-    policies: w.observe ? [observePolicy(w.observe)] : [],
+    // Every attempt spends the subscription's Recovery Services budget, people's first.
+    policies: [
+      new RequestBudgetScheduler(azure.requestBudget).policy(),
+      ...(w.observe ? [observePolicy(w.observe)] : []),
+    ],
   });
   return new AzureBackupService({
     clients,
