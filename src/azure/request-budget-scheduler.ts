@@ -56,6 +56,7 @@ class Budget {
   private inFlight = 0;
   private observedAt = 0;
   private blockedUntil = 0;
+  private backgroundBlockedUntil = 0;
   private readonly waiting: Waiter[] = [];
   private timer: NodeJS.Timeout | undefined;
 
@@ -85,11 +86,21 @@ class Budget {
     this.drain();
   }
 
-  throttled(retryAfterMs: number): void {
+  /**
+   * A 429. With the budget's count in it (0), the budget is used up: nobody sends before its
+   * Retry-After. Without, it is another throttle (ARM's own, or a fault): that request's retry
+   * honours its Retry-After, and only background work holds back meanwhile.
+   */
+  throttled(retryAfterMs: number, budgetUsedUp: boolean): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
-    this.blockedUntil = Math.max(this.blockedUntil, this.now() + retryAfterMs);
-    this.remaining = -this.inFlight;
-    this.observedAt = this.now();
+    const until = this.now() + retryAfterMs;
+    if (budgetUsedUp) {
+      this.blockedUntil = Math.max(this.blockedUntil, until);
+      this.remaining = -this.inFlight;
+      this.observedAt = this.now();
+    } else {
+      this.backgroundBlockedUntil = Math.max(this.backgroundBlockedUntil, until);
+    }
     this.schedule();
   }
 
@@ -112,7 +123,9 @@ class Budget {
   }
 
   private canSend(p: RequestPriority): boolean {
-    return this.now() >= this.blockedUntil && this.estimate() >= this.needed(p);
+    const blocked =
+      p === 'background' ? Math.max(this.blockedUntil, this.backgroundBlockedUntil) : this.blockedUntil;
+    return this.now() >= blocked && this.estimate() >= this.needed(p);
   }
 
   private spend(): void {
@@ -141,7 +154,10 @@ class Budget {
     if (this.timer) return;
     const first = this.waiting.find((w) => w.priority === 'interactive') ?? this.waiting[0];
     if (!first) return;
-    const blocked = this.blockedUntil - this.now();
+    const blocked =
+      (first.priority === 'background'
+        ? Math.max(this.blockedUntil, this.backgroundBlockedUntil)
+        : this.blockedUntil) - this.now();
     const short = this.needed(first.priority) - this.estimate();
     // Before any count is known, the first wave's answers drain the queue; this is a fallback.
     const refill =
@@ -184,9 +200,9 @@ export class RequestBudgetScheduler {
           budget.failed();
           throw e;
         }
-        if (response.status === 429) budget.throttled(retryAfterMs(response));
-        else
-          budget.observe(numberHeader(response, 'x-ms-ratelimit-remaining-subscription-resource-requests'));
+        const left = numberHeader(response, 'x-ms-ratelimit-remaining-subscription-resource-requests');
+        if (response.status === 429) budget.throttled(retryAfterMs(response), left !== undefined);
+        else budget.observe(left);
         return response;
       },
     };
