@@ -26,8 +26,13 @@ export interface WatchRequest {
   resourceGroup: string;
 }
 
+/** The audit outcome of a command that was valid but changed nothing (a decision after the decision). */
+export const NO_EFFECT = 'no effect';
+
 /** What the core answers: a view to show, and maybe a job to watch (STYLE.md principle 4). */
 export interface Reply {
   view: View;
   watch?: WatchRequest;
+  /** How the audit log records the command when not plain "ok" (`NO_EFFECT`). */
+  outcome?: typeof NO_EFFECT;
 }

@@ -71,8 +71,9 @@ export class CommandRegistry {
           ? await this.requestApproval(command, args, ctx)
           : await command.run(args, ctx);
       this.log.info('command', { command: command.id, platform: request.platform, ms: Date.now() - started });
-      await this.audit(request, command, args, 'ok');
-      this.o.onHandled?.({ command: command.id, platform: request.platform, outcome: 'ok' });
+      const outcome = reply.outcome ?? 'ok';
+      await this.audit(request, command, args, outcome);
+      this.o.onHandled?.({ command: command.id, platform: request.platform, outcome });
       return reply;
     } catch (e) {
       const code = isAppError(e) ? e.code : 'internal.error';
