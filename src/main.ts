@@ -21,7 +21,7 @@ import { ScheduledJobAlerter } from './jobs/scheduled-job-alerts.js';
 import { rememberingStartedBackups } from './jobs/started-backups.js';
 import { JobWatcher } from './jobs/job-watcher.js';
 import type { Logger } from './logger.js';
-import { createJsonLogger } from './logger.js';
+import { createJsonLogger, routeConsoleTo } from './logger.js';
 import { Metrics, armOperation } from './metrics/metrics.js';
 import { SANDBOX_CHAT_USERS } from './sandbox/seed-ids.js';
 import type { Sandbox } from './sandbox/server.js';
@@ -297,6 +297,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
 
 async function main(): Promise<void> {
   const logger = createJsonLogger();
+  routeConsoleTo(logger);
   let config: AppConfig;
   try {
     config = loadConfig();

@@ -1,4 +1,6 @@
+import { format } from 'node:util';
 import type { WebClient } from '@slack/web-api';
+import type { Logger as BoltLogger } from '@slack/bolt';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { View } from '../../cards/views.js';
 import type { ChatRequest, ChatUser, Reply } from '../../chat/chat-request.js';
@@ -56,9 +58,12 @@ export class SlackChannel {
   constructor(private readonly o: SlackChannelOptions) {
     const s = o.settings;
     this.limiter = new SendRateLimiter([{ perMs: 60_000, max: s.updatesPerMinute }]);
+    // Bolt, its receiver and its Web API client log through the project's JSON logger.
+    const logger = boltLogger(o.logger);
     const clientOptions = {
       ...(s.apiUrl ? { slackApiUrl: `${s.apiUrl.replace(/\/+$/, '')}/` } : {}),
       retryConfig: { retries: o.webApiRetries ?? 3 },
+      logger,
     };
     if (s.mode === 'socket') {
       this.app = new App({
@@ -66,18 +71,21 @@ export class SlackChannel {
         appToken: s.appToken,
         socketMode: true,
         clientOptions,
+        logger,
         logLevel: LogLevel.WARN,
       });
     } else {
       this.receiver = new HTTPReceiver({
         signingSecret: s.signingSecret ?? '',
         endpoints: EVENTS_PATH,
+        logger,
         logLevel: LogLevel.WARN,
       });
       this.app = new App({
         token: s.botToken,
         receiver: this.receiver,
         clientOptions,
+        logger,
         logLevel: LogLevel.WARN,
       });
     }
@@ -278,6 +286,28 @@ export class SlackChannel {
     await this.limiter.acquire('workspace');
     await this.app.client.chat.update({ channel: ref.channel, ts: ref.ts, ...renderBlockKit(view) });
   }
+}
+
+/** Bolt's logger interface on the project's logger; Bolt's own text goes in the `text` field. */
+function boltLogger(log: Logger): BoltLogger {
+  const rank = { [LogLevel.DEBUG]: 0, [LogLevel.INFO]: 1, [LogLevel.WARN]: 2, [LogLevel.ERROR]: 3 };
+  let level = LogLevel.WARN;
+  let name = 'bolt';
+  const line =
+    (at: LogLevel, write: Logger['info']) =>
+    (...msg: unknown[]) => {
+      if (rank[at] >= rank[level])
+        write('slack library', { source: name, text: format(...msg).slice(0, 2000) });
+    };
+  return {
+    debug: () => undefined,
+    info: line(LogLevel.INFO, (m, f) => log.info(m, f)),
+    warn: line(LogLevel.WARN, (m, f) => log.warn(m, f)),
+    error: line(LogLevel.ERROR, (m, f) => log.error(m, f)),
+    setLevel: (l) => void (level = l),
+    getLevel: () => level,
+    setName: (n) => void (name = n),
+  };
 }
 
 function confirmModal(data: Record<string, string>, channel: string, ts: string | undefined) {
