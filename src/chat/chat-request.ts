@@ -4,9 +4,14 @@ import type { View } from '../cards/views.js';
 export type Platform = 'web' | 'teams' | 'slack';
 
 export interface ChatUser {
-  /** Immutable platform id: `web:alice`, Teams AAD object id, Slack `T123:U456`. Never a display name. */
+  /**
+   * Immutable platform id, one per person: `web:alice`, Teams AAD object id, Slack `E123:U456` in
+   * Enterprise Grid (the organisation's id) or `T123:U456` (the workspace's). Never a display name.
+   */
   id: string;
   name: string;
+  /** Other ids the role lists may name this person by (a Grid user's `T…:U…` in this workspace). */
+  roleIds?: string[];
 }
 
 export interface ChatRequest {

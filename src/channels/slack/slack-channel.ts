@@ -154,16 +154,26 @@ export class SlackChannel {
       await this.converse(
         client,
         command.channel_id,
-        { id: `${command.team_id}:${command.user_id}`, name: command.user_name },
+        slackUser({
+          enterprise: command.enterprise_id,
+          team: command.team_id,
+          user: command.user_id,
+          name: command.user_name,
+        }),
         command.text,
       );
     });
     app.event('app_mention', async ({ event, body, client }) => {
-      const team = (body as { team_id?: string }).team_id ?? event.team ?? '';
+      const b = body as { team_id?: string; enterprise_id?: string };
       await this.converse(
         client,
         event.channel,
-        { id: `${team}:${event.user ?? ''}`, name: event.user ?? 'Slack user' },
+        slackUser({
+          enterprise: b.enterprise_id,
+          team: b.team_id ?? event.team,
+          user: event.user ?? '',
+          name: event.user ?? 'Slack user',
+        }),
         event.text.replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, ' '),
       );
     });
@@ -177,25 +187,21 @@ export class SlackChannel {
         channel: string;
       };
       if (m.channel_type !== 'im' || m.subtype || m.bot_id || !m.user) return;
-      const team = (body as { team_id?: string }).team_id ?? '';
-      await this.converse(client, m.channel, { id: `${team}:${m.user}`, name: m.user }, m.text ?? '');
+      const b = body as { team_id?: string; enterprise_id?: string };
+      const user = slackUser({ enterprise: b.enterprise_id, team: b.team_id, user: m.user, name: m.user });
+      await this.converse(client, m.channel, user, m.text ?? '');
     });
     app.action(BUTTON, async ({ ack, body, action, client }) => {
       await ack();
       const a = action as { action_id: string; value?: string };
       const verb = BUTTON.exec(a.action_id)?.[1] ?? '';
       const data = parseValue(a.value);
-      const b = body as {
-        user: { id: string; name?: string; team_id?: string };
-        team?: { id: string };
+      const b = body as InteractionIds & {
         channel?: { id: string };
         message?: { ts: string };
         trigger_id: string;
       };
-      const user = {
-        id: `${b.team?.id ?? b.user.team_id ?? ''}:${b.user.id}`,
-        name: b.user.name ?? b.user.id,
-      };
+      const user = interactingUser(b);
       const channel = b.channel?.id ?? '';
       const messageTs = b.message?.ts;
       if (verb === 'approval.approve') {
@@ -227,10 +233,7 @@ export class SlackChannel {
         return;
       }
       await ack();
-      const user = {
-        id: `${body.team?.id ?? body.user.team_id ?? ''}:${body.user.id}`,
-        name: body.user.name ?? body.user.id,
-      };
+      const user = interactingUser(body as InteractionIds);
       const reply = await this.o.handle({
         platform: 'slack',
         user,
@@ -286,6 +289,40 @@ export class SlackChannel {
     await this.limiter.acquire('workspace');
     await this.app.client.chat.update({ channel: ref.channel, ts: ref.ts, ...renderBlockKit(view) });
   }
+}
+
+/**
+ * One Slack person, one key. In Enterprise Grid a user id is the same in every workspace of the
+ * organisation, and an org-wide app hears the person from each of them: keyed by workspace, one
+ * person would count as two (and could approve their own request from another workspace). So a
+ * Grid user is `enterprise:user`, listed in roles that way or by `team:user` of the workspace they
+ * act from; outside Grid a user is `team:user`.
+ */
+function slackUser(ids: {
+  enterprise?: string | null;
+  team?: string | null;
+  user: string;
+  name: string;
+}): ChatUser {
+  const byTeam = `${ids.team ?? ''}:${ids.user}`;
+  if (!ids.enterprise) return { id: byTeam, name: ids.name };
+  return { id: `${ids.enterprise}:${ids.user}`, name: ids.name, ...(ids.team ? { roleIds: [byTeam] } : {}) };
+}
+
+/** Who pressed a button or submitted a modal: org-wide installs send `team: null`. */
+interface InteractionIds {
+  user: { id: string; name?: string; team_id?: string };
+  team?: { id: string; enterprise_id?: string } | null;
+  enterprise?: { id: string } | null;
+}
+
+function interactingUser(b: InteractionIds): ChatUser {
+  return slackUser({
+    enterprise: b.enterprise?.id ?? b.team?.enterprise_id,
+    team: b.team?.id ?? b.user.team_id,
+    user: b.user.id,
+    name: b.user.name ?? b.user.id,
+  });
 }
 
 /** Bolt's logger interface on the project's logger; Bolt's own text goes in the `text` field. */
