@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { isAppError } from '../domain/index.js';
 import type { Logger } from '../logger.js';
 import { sendJson } from './http-helpers.js';
+import { declaresTooMuch, tooLarge } from './request-body.js';
 
 /** A route handler answers and returns true, or returns false to let the next one try. */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
@@ -27,6 +28,8 @@ export async function startHttpServer(o: {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       try {
+        // A body declared too large is refused before any of it is read.
+        if (declaresTooMuch(req, url.pathname)) throw tooLarge();
         if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
         if (url.pathname === '/readyz') {
           const r = o.ready ? await o.ready() : { ready: true };
@@ -39,6 +42,8 @@ export async function startHttpServer(o: {
         sendJson(res, 404, { error: { code: 'not_found', message: 'No such page.' } });
       } catch (e) {
         if (isAppError(e) && e.statusCode && e.statusCode < 500) {
+          // The rest of a body too large is never read: the connection closes after the answer.
+          if (e.statusCode === 413) res.setHeader('connection', 'close');
           if (!res.headersSent) sendJson(res, e.statusCode, { error: { code: e.code, message: e.message } });
           return;
         }

@@ -6,6 +6,7 @@ import type { View } from '../../cards/views.js';
 import type { ChatRequest, ChatUser, Reply } from '../../chat/chat-request.js';
 import type { SlackSettings } from '../../config.js';
 import type { RouteHandler } from '../../http/http-server.js';
+import { readBody } from '../../http/request-body.js';
 import type { JobWatcher } from '../../jobs/job-watcher.js';
 import type { Logger } from '../../logger.js';
 import { answersInPlace } from '../answer-placement.js';
@@ -105,7 +106,12 @@ export class SlackChannel {
 
   readonly routes: RouteHandler = async (req, res, url) => {
     if (!this.receiver || url.pathname !== EVENTS_PATH) return false;
-    this.receiver.requestListener(req, res);
+    if (req.method !== 'POST') {
+      res.writeHead(405, { allow: 'POST' }).end();
+      return true;
+    }
+    // The body is read here, within its limit; Bolt uses a request's `rawBody` when it has one.
+    this.receiver.requestListener(Object.assign(req, { rawBody: await readBody(req) }), res);
     return true;
   };
 
