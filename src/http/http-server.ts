@@ -12,6 +12,8 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL)
 export interface RunningServer {
   server: Server;
   url: string;
+  /** Shutdown: no new connections, and requests on open ones get 503 (readiness too). */
+  stopAccepting(): void;
   close(): Promise<void>;
 }
 
@@ -24,10 +26,15 @@ export async function startHttpServer(o: {
   /** Whether the bot can serve (its database answers); /readyz says 503 otherwise. */
   ready?: () => Promise<{ ready: boolean; reason?: string }>;
 }): Promise<RunningServer> {
+  let stopping = false;
   const server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       try {
+        if (stopping) {
+          res.setHeader('connection', 'close');
+          return sendJson(res, 503, { status: 'stopping' });
+        }
         // A body declared too large is refused before any of it is read.
         if (declaresTooMuch(req, url.pathname)) throw tooLarge();
         if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
@@ -62,13 +69,19 @@ export async function startHttpServer(o: {
     server.listen(o.port, o.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  // server.close() once: its callback waits for a 'close' event that a second call could miss.
+  let closed: Promise<void> | undefined;
+  const closing = (): Promise<void> => (closed ??= new Promise((resolve) => server.close(() => resolve())));
   return {
     server,
     url: `http://${o.host === '127.0.0.1' ? 'localhost' : o.host}:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    stopAccepting: () => {
+      stopping = true;
+      void closing();
+    },
+    close: () => {
+      server.closeAllConnections();
+      return closing();
+    },
   };
 }

@@ -55,6 +55,7 @@ export class SlackChannel {
   // chat.update is a Tier 3 method: about 50 calls a minute per workspace (SLACK_UPDATES_PER_MINUTE).
   private readonly limiter: SendRateLimiter;
   private readonly work = new WorkQueue(WORK_CONCURRENCY);
+  private stopping = false;
 
   constructor(private readonly o: SlackChannelOptions) {
     const s = o.settings;
@@ -137,8 +138,23 @@ export class SlackChannel {
     if (this.o.settings.mode === 'socket') await this.app.start();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Shutdown, first step: start no more queued commands (they stay on record for the next
+   * process) and retry no update (a platform that is gone would hold the process for a minute).
+   */
+  beginStop(): void {
+    this.stopping = true;
+    this.work.stop();
+    this.updates.stop();
+  }
+
+  /** Resolves once the commands being answered and the updates being sent are done. */
+  async drain(): Promise<void> {
+    await this.work.idle();
     await this.updates.idle();
+  }
+
+  async stop(): Promise<void> {
     if (this.o.settings.mode === 'socket') await this.app.stop();
   }
 
@@ -268,6 +284,7 @@ export class SlackChannel {
     const entry = await this.o.journal.open('slack', { channel }, request);
     // Everything after the ack waits its turn (see WorkQueue), so a burst cannot delay the next acks.
     await this.work.run(async () => {
+      let shown = false;
       try {
         const placeholder = await client.chat.postMessage({
           channel,
@@ -280,9 +297,13 @@ export class SlackChannel {
         const reply = await this.o.handle(request);
         // Through the updater (retried on 429 and 5xx, ordered with the watcher's updates). An
         // update given up (logged by the updater) is repainted by the watcher's next round.
-        await this.show(reply, ref, () => this.surface.showOn(ref, reply.view)).catch(() => undefined);
+        shown = await this.show(reply, ref, () => this.surface.showOn(ref, reply.view)).then(
+          () => true,
+          () => false,
+        );
       } finally {
-        await entry.done();
+        // An answer not shown during shutdown stays on record: the next process shows it.
+        if (shown || !this.stopping) await entry.done();
       }
     });
   }

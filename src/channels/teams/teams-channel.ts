@@ -63,6 +63,7 @@ export class TeamsChannel {
   private readonly updates: CoalescingUpdater<View>;
   private readonly limiter = new SendRateLimiter(TEAMS_CONVERSATION_LIMITS);
   private readonly work = new WorkQueue(WORK_CONCURRENCY);
+  private stopping = false;
 
   constructor(private readonly o: TeamsChannelOptions) {
     const s = o.settings;
@@ -209,9 +210,25 @@ export class TeamsChannel {
     return id;
   }
 
-  /** Waits for queued card updates (tests, shutdown). */
+  /** Waits for queued card updates (tests). */
   idle(): Promise<void> {
     return this.updates.idle();
+  }
+
+  /**
+   * Shutdown, first step: start no more queued commands (they stay on record for the next
+   * process) and retry no update (a Bot Connector that is gone would hold the process).
+   */
+  beginStop(): void {
+    this.stopping = true;
+    this.work.stop();
+    this.updates.stop();
+  }
+
+  /** Resolves once the commands being answered and the updates being sent are done. */
+  async drain(): Promise<void> {
+    await this.work.idle();
+    await this.updates.idle();
   }
 
   /**
@@ -256,10 +273,12 @@ export class TeamsChannel {
     reference: Partial<ConversationReference>,
     entry: JournalEntry,
   ): Promise<void> {
+    let shown = false;
     try {
       const activityId = await this.send(reference, workingView(request.text ?? ''));
       if (!activityId) {
         await this.send(reference, (await this.o.handle(request)).view);
+        shown = true;
         return;
       }
       const ref: TeamsMessageRef = { reference, activityId };
@@ -268,9 +287,13 @@ export class TeamsChannel {
       const reply = await this.o.handle(request);
       // Through the updater (retried on 429 and 5xx, ordered with the watcher's updates). An
       // update given up (logged by the updater) is repainted by the watcher's next round.
-      await this.show(reply, ref, () => this.surface.showOn(stored, reply.view)).catch(() => undefined);
+      shown = await this.show(reply, ref, () => this.surface.showOn(stored, reply.view)).then(
+        () => true,
+        () => false,
+      );
     } finally {
-      await entry.done();
+      // An answer not shown during shutdown stays on record: the next process shows it.
+      if (shown || !this.stopping) await entry.done();
     }
   }
 
