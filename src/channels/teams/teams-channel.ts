@@ -210,11 +210,6 @@ export class TeamsChannel {
     return id;
   }
 
-  /** Waits for queued card updates (tests). */
-  idle(): Promise<void> {
-    return this.updates.idle();
-  }
-
   /**
    * Shutdown, first step: start no more queued commands (they stay on record for the next
    * process) and retry no update (a Bot Connector that is gone would hold the process).
