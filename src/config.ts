@@ -9,6 +9,7 @@ import {
   SANDBOX_VAULT_RESOURCE_GROUP,
 } from './sandbox/seed-ids.js';
 import { checkName } from './domain/azure-names.js';
+import { isLoopbackHost } from './http/loopback.js';
 
 /**
  * The one place that reads the environment (STYLE.md principle 10). `loadConfig(env)` returns a
@@ -88,6 +89,8 @@ export interface TeamsSettings {
   appPassword?: string;
   appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
   tenantId?: string;
+  /** Where the signing keys of incoming tokens are read; Bot Framework's by default (tests: a local fake). */
+  openIdMetadataUrl?: string;
 }
 
 export interface SlackSettings {
@@ -253,6 +256,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
         'MultiTenant',
       ),
       tenantId: read.string('TEAMS_APP_TENANT_ID'),
+      openIdMetadataUrl: read.url('TEAMS_OPENID_METADATA_URL', true),
     };
     if (teamsAppId && teamsLocalOnly)
       problems.push(
@@ -294,6 +298,24 @@ export function loadConfig(env: Env = process.env): AppConfig {
       'WEB_CHAT=on needs BACKUP_MODE=sandbox: the web chat has no sign-in yet, so it never runs beside real Azure.',
     );
   }
+  const webChatOn = webChat === 'on' || (webChat === 'auto' && sandbox && !teams && !slack);
+  const http = { host: read.string('HTTP_HOST') ?? '127.0.0.1', port: read.int('PORT', 3978, 0, 65_535) };
+  // The unauthenticated modes: whoever reaches the port acts as anyone, an approver included.
+  if (webChatOn && !isLoopbackHost(http.host)) {
+    problems.push(
+      `The web chat has no sign-in, so it listens only on a loopback address: set HTTP_HOST=127.0.0.1, or WEB_CHAT=off (got HTTP_HOST="${http.host}").`,
+    );
+  }
+  if (teamsLocalOnly && !sandbox) {
+    problems.push(
+      'TEAMS_LOCAL_ONLY=true needs BACKUP_MODE=sandbox: without authentication anyone could act as an approver in real Azure. Set TEAMS_APP_ID instead.',
+    );
+  }
+  if (teamsLocalOnly && !isLoopbackHost(http.host)) {
+    problems.push(
+      `TEAMS_LOCAL_ONLY=true needs a loopback HTTP_HOST (127.0.0.1): without authentication anyone who reaches the port could post activities (got HTTP_HOST="${http.host}").`,
+    );
+  }
 
   const databaseUrl = read.string('DATABASE_URL');
   if (databaseUrl && !/^postgres(ql)?:\/\/[^\s]+$/i.test(databaseUrl)) {
@@ -306,14 +328,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     azure,
     sandbox: sandboxSettings,
     chat: { roleAssignments, defaultRoles: defaultRole === 'none' ? [] : [defaultRole] },
-    http: { host: read.string('HTTP_HOST') ?? '127.0.0.1', port: read.int('PORT', 3978, 0, 65_535) },
+    http,
     databasePath: read.string('DATABASE_PATH') ?? 'data/backup-chatops.db',
     ...(databaseUrl ? { databaseUrl } : {}),
     replicaId: read.string('REPLICA_ID') ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
     watchIntervalMs,
     watchLeaseMs: read.int('WATCH_LEASE_MS', Math.max(30_000, 3 * watchIntervalMs), 1_000, 3_600_000),
     approvalTtlMs: read.int('APPROVAL_TTL_MINUTES', 60, 1, 7 * 24 * 60) * 60_000,
-    webChat: webChat === 'on' || (webChat === 'auto' && sandbox && !teams && !slack),
+    webChat: webChatOn,
     ...(teams ? { teams } : {}),
     ...(slack ? { slack } : {}),
   };
@@ -433,8 +455,7 @@ class EnvReader {
     if (v === undefined) return undefined;
     try {
       const u = new URL(v);
-      const loopback =
-        allowLoopbackHttp && u.protocol === 'http:' && ['127.0.0.1', 'localhost'].includes(u.hostname);
+      const loopback = allowLoopbackHttp && u.protocol === 'http:' && isLoopbackHost(u.hostname);
       if (u.protocol !== 'https:' && !loopback)
         this.problems.push(`${name} must be an https:// URL (got "${v}").`);
       return v.replace(/\/+$/, '');

@@ -1,3 +1,4 @@
+import { format } from 'node:util';
 import { pino } from 'pino';
 
 /**
@@ -45,3 +46,25 @@ export function createJsonLogger(destination?: { write(line: string): void }): L
 }
 
 export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
+
+/** Where a library's own printed lines go, and under what message. */
+const LIBRARY_OUTPUT = 'library output';
+
+/**
+ * Makes what libraries print with `console` (botbuilder has no logger option: it prints rejected
+ * tokens with console.error) JSON log lines like the bot's own, so stdout stays one JSON object a
+ * line and nothing goes to stderr unstructured. Debug output is dropped. The process's entry point
+ * calls it once; the project's own code never uses `console`.
+ */
+export function routeConsoleTo(
+  logger: Logger,
+  target: Pick<Console, 'log' | 'info' | 'warn' | 'error' | 'debug' | 'trace'> = console,
+): void {
+  const fields = (args: unknown[]) => ({ text: format(...args).slice(0, 2000) });
+  target.log = (...args: unknown[]) => logger.info(LIBRARY_OUTPUT, fields(args));
+  target.info = target.log;
+  target.warn = (...args: unknown[]) => logger.warn(LIBRARY_OUTPUT, fields(args));
+  target.error = (...args: unknown[]) => logger.error(LIBRARY_OUTPUT, fields(args));
+  target.debug = () => undefined;
+  target.trace = () => undefined;
+}

@@ -22,7 +22,7 @@ import { ScheduledJobAlerter } from './jobs/scheduled-job-alerts.js';
 import { rememberingStartedBackups } from './jobs/started-backups.js';
 import { JobWatcher } from './jobs/job-watcher.js';
 import type { Logger } from './logger.js';
-import { createJsonLogger } from './logger.js';
+import { createJsonLogger, routeConsoleTo } from './logger.js';
 import { Metrics, armOperation } from './metrics/metrics.js';
 import { SANDBOX_CHAT_USERS } from './sandbox/seed-ids.js';
 import type { Sandbox } from './sandbox/server.js';
@@ -285,23 +285,66 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     url: http.url,
     watcher,
     sandbox: embedded,
+    /**
+     * Stops within STOP_BUDGET_MS, whatever the chat platforms and Azure do: take no more work,
+     * finish what finishes in time, hand the rest over. A command not answered by then stays on
+     * record (open_commands) and its hold lapses, so the next process answers it, as after a
+     * crash; a card update not delivered is repainted by the next process's watcher.
+     */
     async stop() {
+      const deadline = Date.now() + STOP_BUDGET_MS;
+      const left = (reserve = 0): number => Math.max(0, deadline - reserve - Date.now());
       clearInterval(sweeper);
-      await journal.stop();
-      await watcher.stop();
+      http.stopAccepting();
+      teams?.beginStop();
+      slack?.beginStop();
       alerter?.stop();
-      await leases?.releaseAll().catch(() => undefined);
-      await teams?.idle();
-      await slack?.stop();
+      // The commands being answered, the watcher's round and the card updates under way, while
+      // time remains; what is left after that is abandoned with the process.
+      await within(
+        left(CLOSING_RESERVE_MS),
+        Promise.allSettled([journal.stop(), watcher.stop(), teams?.drain(), slack?.drain()]),
+      );
+      // The vaults this replica polled go to the others at once rather than after their lease.
+      await within(left(), leases?.releaseAll());
+      await within(left(), slack?.stop());
       await http.close();
-      await sandbox?.close();
-      await db.destroy();
+      await within(left(), sandbox?.close());
+      await within(left(), db.destroy());
     },
   };
 }
 
+/**
+ * How long a stop may take: container platforms kill a process 10 to 30 s after SIGTERM, so this
+ * stays under the shortest with room for the process to exit.
+ */
+const STOP_BUDGET_MS = 8_000;
+/** Kept back from the draining for the leases, the server and the database. */
+const CLOSING_RESERVE_MS = 1_500;
+
+/** Waits for `work` at most `ms` (its failure is the caller's business elsewhere: it is logged there). */
+function within(ms: number, work: Promise<unknown> | undefined): Promise<void> {
+  if (!work) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    work.then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+    );
+  });
+}
+
 async function main(): Promise<void> {
   const logger = createJsonLogger();
+  routeConsoleTo(logger);
   let config: AppConfig;
   try {
     config = loadConfig();
@@ -316,11 +359,20 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\nbackup-chatops is running.\n  Web chat: ${config.webChat ? `${bot.url}/` : 'off'}\n  Mode:     ${config.azure.mode}${config.azure.mode === 'sandbox' ? ` (local Azure sandbox at ${config.sandbox.external?.url ?? bot.sandbox?.url}${bot.sandbox ? `, clock ×${config.sandbox.clockSpeed}` : ', shared'})` : ''}\n  Try:      backup myVM now · status of jobs · list vms · help\n\n`,
   );
-  const stop = (): void => {
-    void bot.stop().then(() => process.exit(0));
+  const stop = (signal: string): void => {
+    logger.info('stopping', { signal });
+    // The last guard: whatever still runs, the process is gone within 10 s of the signal.
+    setTimeout(() => {
+      logger.warn('stop took too long; exiting');
+      process.exit(1);
+    }, 10_000).unref();
+    void bot.stop().then(() => {
+      logger.info('stopped');
+      process.exit(0);
+    });
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
 }
 
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {

@@ -49,6 +49,48 @@ describe('loadConfig', () => {
   });
 });
 
+describe('loadConfig: the unauthenticated modes stay on this machine', () => {
+  const azure = {
+    AZURE_SUBSCRIPTION_ID: '00000000-0000-0000-0000-000000000000',
+    AZURE_VAULT_NAME: 'v1',
+    AZURE_RESOURCE_GROUP: 'rg1',
+  };
+  const problems = (env: Record<string, string>): string => {
+    try {
+      loadConfig(env);
+    } catch (e) {
+      return (e as ConfigError).problems.join('\n');
+    }
+    throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
+  };
+
+  it('refuses TEAMS_LOCAL_ONLY beside real Azure', () => {
+    expect(problems({ ...azure, TEAMS_LOCAL_ONLY: 'true' })).toMatch(
+      /TEAMS_LOCAL_ONLY=true needs BACKUP_MODE=sandbox/,
+    );
+  });
+
+  it('refuses TEAMS_LOCAL_ONLY on a non-loopback address', () => {
+    for (const host of ['0.0.0.0', '::', '10.1.2.3', 'bot.example.com']) {
+      expect(problems({ TEAMS_LOCAL_ONLY: 'true', HTTP_HOST: host })).toMatch(
+        /TEAMS_LOCAL_ONLY=true needs a loopback HTTP_HOST/,
+      );
+    }
+    for (const host of ['127.0.0.1', 'localhost', '::1', '127.0.0.2']) {
+      expect(loadConfig({ TEAMS_LOCAL_ONLY: 'true', HTTP_HOST: host }).teams?.appId).toBeUndefined();
+    }
+  });
+
+  it('refuses the web chat (it has no sign-in) on a non-loopback address, whether asked for or by default', () => {
+    expect(problems({ HTTP_HOST: '0.0.0.0' })).toMatch(/web chat has no sign-in.*HTTP_HOST="0.0.0.0"/);
+    expect(problems({ WEB_CHAT: 'on', HTTP_HOST: '192.168.1.5' })).toMatch(/web chat has no sign-in/);
+    // Off, or not on because a chat platform is configured: any address will do.
+    expect(loadConfig({ WEB_CHAT: 'off', HTTP_HOST: '0.0.0.0' }).webChat).toBe(false);
+    const slack = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', HTTP_HOST: '0.0.0.0' };
+    expect(loadConfig({ ...azure, ...slack }).http.host).toBe('0.0.0.0');
+  });
+});
+
 describe('loadConfig: alerts for failed scheduled backups', () => {
   const slack = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
 

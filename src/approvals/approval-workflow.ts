@@ -66,6 +66,16 @@ export interface ApprovalWorkflowOptions {
   now?: () => Date;
 }
 
+/**
+ * What a decision did: the request's card, and whether this decision moved it on. One that lost a
+ * race or came after the request was decided changes nothing (the card just shows its state), and
+ * the audit log must not record it as done.
+ */
+export interface Decision {
+  view: ApprovalView;
+  tookEffect: boolean;
+}
+
 /** Who the audit names for steps the bot takes by itself. */
 const SYSTEM: Requester = { id: 'system', name: 'backup-chatops' };
 
@@ -117,9 +127,9 @@ export class ApprovalWorkflow {
     platform: string,
     decision: 'approve' | 'reject',
     confirmName?: string,
-  ): Promise<ApprovalView> {
+  ): Promise<Decision> {
     const row = await this.load(id);
-    if (row.state !== 'requested') return this.toView(row);
+    if (row.state !== 'requested') return { view: this.toView(row), tookEffect: false };
     if (Date.parse(row.expires_at) <= this.now().getTime()) {
       await this.transition(id, 'requested', { state: 'expired' });
       await this.audit(
@@ -144,10 +154,11 @@ export class ApprovalWorkflow {
       });
     }
     if (decision === 'reject') {
-      if (await this.transition(id, 'requested', this.decided('rejected', decider))) {
+      const tookEffect = await this.transition(id, 'requested', this.decided('rejected', decider));
+      if (tookEffect) {
         await this.audit(decider, platform, 'approval.rejected', row.target, `request ${id} rejected`);
       }
-      return this.view(id);
+      return { view: await this.view(id), tookEffect };
     }
     if ((confirmName ?? '').trim() !== row.confirm_name) {
       await this.audit(
@@ -166,9 +177,11 @@ export class ApprovalWorkflow {
       );
     }
     // Compare-and-set: of concurrent approvals exactly one moves the request on.
-    if (!(await this.transition(id, 'requested', this.decided('approved', decider)))) return this.view(id);
+    if (!(await this.transition(id, 'requested', this.decided('approved', decider))))
+      return { view: await this.view(id), tookEffect: false };
     await this.audit(decider, platform, 'approval.approved', row.target, `request ${id} approved`);
-    if (!(await this.transition(id, 'approved', { state: 'executing' }))) return this.view(id);
+    if (!(await this.transition(id, 'approved', { state: 'executing' })))
+      return { view: await this.view(id), tookEffect: true };
     let state: ApprovalState = 'executed';
     let outcome: string;
     const args = JSON.parse(row.args) as Record<string, unknown> & { title?: string };
@@ -186,7 +199,7 @@ export class ApprovalWorkflow {
         await this.transition(id, 'executing', { state, outcome });
         await this.audit(decider, platform, 'approval.failed', row.target, `request ${id}: ${outcome}`);
         const changed = e.details.description as ChangedPlan;
-        return this.request({
+        const view = await this.request({
           action: row.action,
           args,
           title: args.title ?? row.action,
@@ -198,11 +211,12 @@ export class ApprovalWorkflow {
           requester: { id: row.requested_by_id, name: row.requested_by_name },
           platform: row.platform,
         });
+        return { view, tookEffect: true };
       }
     }
     await this.transition(id, 'executing', { state, outcome });
     await this.audit(decider, platform, `approval.${state}`, row.target, `request ${id}: ${outcome}`);
-    return this.view(id);
+    return { view: await this.view(id), tookEffect: true };
   }
 
   /**
@@ -276,15 +290,16 @@ export class ApprovalWorkflow {
   }
 
   /** The requester withdraws an open request. */
-  async cancel(id: string, user: Requester, platform: string): Promise<ApprovalView> {
+  async cancel(id: string, user: Requester, platform: string): Promise<Decision> {
     const row = await this.load(id);
     if (row.requested_by_id !== user.id) {
       throw new AppError('approval.not_requester', 'Only the person who asked can cancel this request.');
     }
-    if (await this.transition(id, 'requested', this.decided('cancelled', user))) {
+    const tookEffect = await this.transition(id, 'requested', this.decided('cancelled', user));
+    if (tookEffect) {
       await this.audit(user, platform, 'approval.cancelled', row.target, `request ${id} cancelled`);
     }
-    return this.view(id);
+    return { view: await this.view(id), tookEffect };
   }
 
   async view(id: string): Promise<ApprovalView> {

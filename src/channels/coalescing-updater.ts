@@ -21,6 +21,8 @@ export interface CoalescingUpdaterOptions {
 export class CoalescingUpdater<T> {
   private readonly pending = new Map<string, T>();
   private readonly running = new Map<string, Promise<void>>();
+  private readonly sleepers = new Set<() => void>();
+  private stopped = false;
 
   constructor(
     private readonly send: (key: string, value: T) => Promise<void>,
@@ -40,6 +42,15 @@ export class CoalescingUpdater<T> {
     return run;
   }
 
+  /**
+   * For shutdown: a failure is given up at once, and pauses before a retry end now, so a platform
+   * that is gone cannot hold the process (the watcher repaints what was given up, after a restart).
+   */
+  stop(): void {
+    this.stopped = true;
+    for (const wake of this.sleepers) wake();
+  }
+
   /** Resolves when nothing is queued or in flight. */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
@@ -52,6 +63,19 @@ export class CoalescingUpdater<T> {
       failure = await this.deliver(key, value);
     }
     if (failure) throw failure.error;
+  }
+
+  /** A pause that stop() ends early. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.sleepers.add(wake);
+    });
   }
 
   private take(key: string): T | undefined {
@@ -68,7 +92,7 @@ export class CoalescingUpdater<T> {
         return undefined;
       } catch (e) {
         const retry = this.o.classify(e);
-        if (!retry || attempt >= max) {
+        if (!retry || attempt >= max || this.stopped) {
           this.o.onGiveUp?.(key, e);
           return { error: e };
         }
@@ -77,7 +101,11 @@ export class CoalescingUpdater<T> {
         if (newer !== undefined) value = newer;
         const backoff = (this.o.minDelayMs ?? 250) * 2 ** (attempt - 1);
         const wait = Math.min(Math.max(retry.retryAfterMs ?? 0, backoff), this.o.maxDelayMs ?? 30_000);
-        await new Promise((r) => setTimeout(r, wait));
+        await this.pause(wait);
+        if (this.stopped) {
+          this.o.onGiveUp?.(key, e);
+          return { error: e };
+        }
       }
     }
   }

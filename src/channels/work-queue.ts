@@ -10,9 +10,15 @@ export const WORK_CONCURRENCY = 8;
 export class WorkQueue {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
+  private readonly whenIdle: (() => void)[] = [];
+  private stopped = false;
 
   constructor(private readonly concurrency: number) {}
 
+  /**
+   * Runs `task` in its turn. Once the queue is stopped, a task that has not started never does and
+   * its promise never settles: its command stays on record for the next process.
+   */
   run<T>(task: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const start = (): void => {
@@ -23,12 +29,26 @@ export class WorkQueue {
             .then(resolve, reject)
             .finally(() => {
               this.running--;
-              this.waiting.shift()?.();
+              if (!this.stopped) this.waiting.shift()?.();
+              if (this.running === 0) for (const wake of this.whenIdle.splice(0)) wake();
             });
         });
       };
+      if (this.stopped) return;
       if (this.running < this.concurrency) start();
       else this.waiting.push(start);
     });
+  }
+
+  /** Starts nothing more: tasks still waiting are dropped. */
+  stop(): void {
+    this.stopped = true;
+    this.waiting.length = 0;
+  }
+
+  /** Resolves once no task is running. */
+  idle(): Promise<void> {
+    if (this.running === 0) return Promise.resolve();
+    return new Promise((resolve) => this.whenIdle.push(resolve));
   }
 }

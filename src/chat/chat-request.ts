@@ -4,9 +4,14 @@ import type { View } from '../cards/views.js';
 export type Platform = 'web' | 'teams' | 'slack';
 
 export interface ChatUser {
-  /** Immutable platform id: `web:alice`, Teams AAD object id, Slack `T123:U456`. Never a display name. */
+  /**
+   * Immutable platform id, one per person: `web:alice`, Teams AAD object id, Slack `E123:U456` in
+   * Enterprise Grid (the organisation's id) or `T123:U456` (the workspace's). Never a display name.
+   */
   id: string;
   name: string;
+  /** Other ids the role lists may name this person by (a Grid user's `T…:U…` in this workspace). */
+  roleIds?: string[];
 }
 
 export interface ChatRequest {
@@ -26,8 +31,13 @@ export interface WatchRequest {
   resourceGroup: string;
 }
 
+/** The audit outcome of a command that was valid but changed nothing (a decision after the decision). */
+export const NO_EFFECT = 'no effect';
+
 /** What the core answers: a view to show, and maybe a job to watch (STYLE.md principle 4). */
 export interface Reply {
   view: View;
   watch?: WatchRequest;
+  /** How the audit log records the command when not plain "ok" (`NO_EFFECT`). */
+  outcome?: typeof NO_EFFECT;
 }

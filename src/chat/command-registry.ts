@@ -58,7 +58,7 @@ export class CommandRegistry {
     let args: unknown;
     try {
       ({ command, args } = this.resolve(request));
-      const roles = this.o.roles.rolesOf(request.user.id);
+      const roles = this.o.roles.rolesOf(request.user);
       if (!roles.has(command.role)) {
         throw new AppError(
           'auth.forbidden',
@@ -72,8 +72,9 @@ export class CommandRegistry {
           ? await this.requestApproval(command, args, ctx)
           : await command.run(args, ctx);
       this.log.info('command', { command: command.id, platform: request.platform, ms: Date.now() - started });
-      await this.audit(request, command, args, 'ok');
-      this.o.onHandled?.({ command: command.id, platform: request.platform, outcome: 'ok' });
+      const outcome = reply.outcome ?? 'ok';
+      await this.audit(request, command, args, outcome);
+      this.o.onHandled?.({ command: command.id, platform: request.platform, outcome });
       return reply;
     } catch (e) {
       const code = isAppError(e) ? e.code : 'internal.error';
@@ -102,7 +103,7 @@ export class CommandRegistry {
       resolved = this.resolve(request);
       const { command, args } = resolved;
       if (command.effect === 'read') return await this.handle(request);
-      const roles = this.o.roles.rolesOf(request.user.id);
+      const roles = this.o.roles.rolesOf(request.user);
       if (command.recover && roles.has(command.role)) {
         const reply = await command.recover(args, this.context(request, roles), startedAt);
         if (reply) {

@@ -26,11 +26,18 @@ export class RoleDirectory {
     }
   }
 
-  rolesOf(userId: string): ReadonlySet<Role> {
-    return this.byUser.get(userId) ?? new Set(this.defaultRoles.flatMap((r) => GRANTS[r]));
+  /**
+   * The roles assigned to any of the person's ids (a Slack Grid user may be listed by
+   * organisation or by workspace); the default roles when none is listed.
+   */
+  rolesOf(user: string | { id: string; roleIds?: readonly string[] }): ReadonlySet<Role> {
+    const ids = typeof user === 'string' ? [user] : [user.id, ...(user.roleIds ?? [])];
+    const assigned = ids.flatMap((id) => [...(this.byUser.get(id) ?? [])]);
+    const listed = ids.some((id) => this.byUser.has(id));
+    return listed ? new Set(assigned) : new Set(this.defaultRoles.flatMap((r) => GRANTS[r]));
   }
 
-  may(userId: string, required: Role): boolean {
-    return this.rolesOf(userId).has(required);
+  may(user: string | { id: string; roleIds?: readonly string[] }, required: Role): boolean {
+    return this.rolesOf(user).has(required);
   }
 }

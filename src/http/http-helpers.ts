@@ -1,20 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError } from '../domain/index.js';
+import { readBody } from './request-body.js';
 
-const MAX_BODY = 64 * 1024;
-
-/** Reads a JSON body of at most 64 KB; anything else is a clear 4xx, never a crash. */
+/** Reads a JSON body within the route's limit (request-body.ts); anything else is a clear 4xx, never a crash. */
 export async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY)
-      throw new AppError('validation.body_too_large', 'The request is too large.', { statusCode: 413 });
-    chunks.push(chunk as Buffer);
-  }
+  const body = await readBody(req);
   try {
-    const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    const value: unknown = JSON.parse(body.toString('utf8') || '{}');
     if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
   } catch {
     // fall through

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { isAppError } from '../domain/index.js';
 import type { Logger } from '../logger.js';
 import { sendJson } from './http-helpers.js';
+import { declaresTooMuch, tooLarge } from './request-body.js';
 
 /** A route handler answers and returns true, or returns false to let the next one try. */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
@@ -11,6 +12,8 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL)
 export interface RunningServer {
   server: Server;
   url: string;
+  /** Shutdown: no new connections, and requests on open ones get 503 (readiness too). */
+  stopAccepting(): void;
   close(): Promise<void>;
 }
 
@@ -23,10 +26,17 @@ export async function startHttpServer(o: {
   /** Whether the bot can serve (its database answers); /readyz says 503 otherwise. */
   ready?: () => Promise<{ ready: boolean; reason?: string }>;
 }): Promise<RunningServer> {
+  let stopping = false;
   const server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       try {
+        if (stopping) {
+          res.setHeader('connection', 'close');
+          return sendJson(res, 503, { status: 'stopping' });
+        }
+        // A body declared too large is refused before any of it is read.
+        if (declaresTooMuch(req, url.pathname)) throw tooLarge();
         if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
         if (url.pathname === '/readyz') {
           const r = o.ready ? await o.ready() : { ready: true };
@@ -39,6 +49,8 @@ export async function startHttpServer(o: {
         sendJson(res, 404, { error: { code: 'not_found', message: 'No such page.' } });
       } catch (e) {
         if (isAppError(e) && e.statusCode && e.statusCode < 500) {
+          // The rest of a body too large is never read: the connection closes after the answer.
+          if (e.statusCode === 413) res.setHeader('connection', 'close');
           if (!res.headersSent) sendJson(res, e.statusCode, { error: { code: e.code, message: e.message } });
           return;
         }
@@ -57,13 +69,19 @@ export async function startHttpServer(o: {
     server.listen(o.port, o.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  // server.close() once: its callback waits for a 'close' event that a second call could miss.
+  let closed: Promise<void> | undefined;
+  const closing = (): Promise<void> => (closed ??= new Promise((resolve) => server.close(() => resolve())));
   return {
     server,
     url: `http://${o.host === '127.0.0.1' ? 'localhost' : o.host}:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    stopAccepting: () => {
+      stopping = true;
+      void closing();
+    },
+    close: () => {
+      server.closeAllConnections();
+      return closing();
+    },
   };
 }

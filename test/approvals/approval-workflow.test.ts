@@ -150,6 +150,26 @@ describe('approval workflow', () => {
     expect(deleteJobs()).toBe(1);
     const executed = (await b.audit.list({ limit: 200 })).filter((e) => e.action === 'approval.executed');
     expect(executed).toHaveLength(1);
+    // The approvals that lost the race changed nothing, and the audit log says so.
+    const clicks = (await b.audit.list({ limit: 300 })).filter((e) => e.action === 'approval.approve');
+    expect(clicks.map((e) => e.outcome).sort()).toEqual([...Array<string>(99).fill('no effect'), 'ok']);
+  });
+
+  it('audits a decision that came after the request was decided as "no effect", not "ok"', async () => {
+    const b = await bot();
+    const { id } = approval(await b.say(alice, 'stop backup for myVM and delete data'));
+    await b.click(dave, 'approval.reject', { approvalId: id });
+    await b.click(bob, 'approval.approve', { approvalId: id, confirmName: 'myVM' });
+    await b.click(dave, 'approval.reject', { approvalId: id });
+    await b.click(alice, 'approval.cancel', { approvalId: id });
+    const steps = (await b.audit.list({ target: id })).reverse().map((e) => `${e.action} ${e.outcome}`);
+    expect(steps).toEqual([
+      'approval.reject ok',
+      'approval.approve no effect',
+      'approval.reject no effect',
+      'approval.cancel no effect',
+    ]);
+    expect(deleteJobs()).toBe(0);
   });
 
   it('refuses an expired request and marks it expired', async () => {

@@ -116,6 +116,26 @@ describe('Block Kit renderer', () => {
     expect(all(renderBlockKit(view).blocks)).toContain('a &lt;b&gt; &amp; &lt;!channel&gt;');
   });
 
+  it('escapes the notification text too, so user text cannot ping @channel or disguise a link', () => {
+    const hostile = '<!channel> see <https://evil.example|the portal> & more';
+    const views: View[] = [
+      { kind: 'error', title: 'x', code: 'azure.X', message: hostile },
+      { kind: 'message', tone: 'info', title: `Working on "${hostile}"`, text: hostile },
+      { kind: 'message', tone: 'info', title: 'Long', text: `${'&'.repeat(2999)}<` },
+      ...ALL_VIEWS,
+    ];
+    for (const view of views) {
+      const { text } = renderBlockKit(view);
+      expect(text, view.kind).not.toMatch(/[<>]/);
+      // Every & starts an entity: nothing Slack would read as a control sequence, none cut in half.
+      expect(text.replace(/&(amp|lt|gt);/g, ''), view.kind).not.toContain('&');
+      expect(text.length).toBeLessThanOrEqual(3000);
+    }
+    expect(renderBlockKit(views[0]!).text).toContain(
+      '&lt;!channel&gt; see &lt;https://evil.example|the portal&gt; &amp; more',
+    );
+  });
+
   it('offers Approve (which opens the typed-name modal) and Reject only on an open approval', () => {
     const open = buttons(renderBlockKit(OPEN_APPROVAL).blocks).map((x) => String(x.action_id).split('#')[0]);
     expect(open).toEqual(['approval.approve', 'approval.reject']);

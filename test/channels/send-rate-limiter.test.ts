@@ -76,4 +76,25 @@ describe('CoalescingUpdater', () => {
     expect(gaveUp).toEqual(['m1']);
     await u.idle();
   });
+
+  it('stops retrying when stopped: a pause before a retry ends and the update is given up', async () => {
+    let attempts = 0;
+    let failed!: () => void;
+    const firstFailure = new Promise<void>((r) => (failed = r));
+    const u = new CoalescingUpdater<string>(
+      async () => {
+        attempts++;
+        failed();
+        throw Object.assign(new Error('503'), { statusCode: 503 });
+      },
+      // An hour's Retry-After: only stop() can end the pause in time for this test.
+      { classify: () => ({ retryAfterMs: 3_600_000 }), maxDelayMs: 3_600_000 },
+    );
+    const update = u.update('m1', 'x');
+    await firstFailure;
+    u.stop();
+    await expect(update).rejects.toThrow('503');
+    await u.idle();
+    expect(attempts).toBe(1);
+  });
 });

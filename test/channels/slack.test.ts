@@ -40,8 +40,10 @@ beforeAll(async () => {
       DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'slack-')), 'bot.db'),
       SANDBOX_CLOCK_SPEED: '0',
       WATCH_INTERVAL_MS: '50',
-      ROLE_OPERATORS: OPERATOR,
-      ROLE_APPROVERS: 'T0FAKE:UBOB',
+      // Erin is listed by workspace (the old way) in two workspaces of one Grid organisation; Dave by
+      // organisation (the new way).
+      ROLE_OPERATORS: `${OPERATOR},T0FAKE:UERIN`,
+      ROLE_APPROVERS: 'T0FAKE:UBOB,T0OTHER:UERIN,E0GRID:UDAVE',
       SLACK_BOT_TOKEN: 'xoxb-test-token',
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_API_URL: slack.url,
@@ -316,5 +318,129 @@ describe('Slack channel (HTTP mode)', () => {
         (c) => c.method === 'chat.update' && c.args.ts === first.args.ts && /✅ Completed/.test(blocksOf(c)),
       ),
     );
+  });
+});
+
+describe('Slack channel in Enterprise Grid (an org-wide app)', () => {
+  const GRID = { enterprise_id: 'E0GRID', enterprise_name: 'Grid', is_enterprise_install: 'true' };
+
+  /** A slash command from `user` in workspace `team` of the Grid organisation. */
+  const gridCommand = (text: string, user: string, team: string) => {
+    const body = new URLSearchParams(slashCommandBody(text, user));
+    body.set('team_id', team);
+    for (const [k, v] of Object.entries(GRID)) body.set(k, v);
+    return sendSigned(events(), SECRET, body.toString(), 'application/x-www-form-urlencoded');
+  };
+
+  /** Who acts in an interaction payload of an org-wide install (`team` may be null). */
+  const gridActor = (user: string, team: string, teamObject: boolean) => ({
+    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: team },
+    team: teamObject
+      ? { id: team, domain: team.toLowerCase(), enterprise_id: 'E0GRID', enterprise_name: 'Grid' }
+      : null,
+    enterprise: { id: 'E0GRID', name: 'Grid' },
+    is_enterprise_install: true,
+  });
+
+  /** Asks for a destructive action with a slash command and returns its request message. */
+  async function requestDeletion(
+    group: string,
+    user: string,
+    team: string,
+  ): Promise<{ ts: string; approvalId: string; group: string }> {
+    bot.sandbox!.world.resourceGroups.set(group, { name: group, location: 'eastus' });
+    const before = slack.calls.length;
+    await gridCommand(`delete resource group ${group}`, user, team);
+    const request = await until('the approval request', () =>
+      slack.calls
+        .slice(before)
+        .find((c) => c.method === 'chat.update' && /Approval needed/.test(blocksOf(c))),
+    );
+    return {
+      group,
+      ts: String(request.args.ts),
+      approvalId: /\\"approvalId\\":\\"([0-9a-f]+)\\"/.exec(blocksOf(request))![1]!,
+    };
+  }
+
+  /** Presses Approve (block action) and submits the typed name (view submission) as `user` of `team`. */
+  async function approve(
+    request: { ts: string; approvalId: string; group: string },
+    user: string,
+    team: string,
+  ): Promise<number> {
+    const before = slack.calls.length;
+    await sendSigned(
+      events(),
+      SECRET,
+      interaction({
+        type: 'block_actions',
+        ...gridActor(user, team, true),
+        channel: { id: 'C0OPS' },
+        message: { ts: request.ts },
+        trigger_id: `trigger-${user}`,
+        api_app_id: 'A0FAKE',
+        actions: [
+          {
+            type: 'button',
+            action_id: 'approval.approve#0',
+            block_id: 'b1',
+            value: JSON.stringify({ approvalId: request.approvalId }),
+            action_ts: '1',
+          },
+        ],
+      }),
+      'application/x-www-form-urlencoded',
+    );
+    const open = await until('views.open', () =>
+      slack.calls.slice(before).find((c) => c.method === 'views.open'),
+    );
+    const view = open.args.view as { callback_id: string; private_metadata: string };
+    const r = await sendSigned(
+      events(),
+      SECRET,
+      interaction({
+        type: 'view_submission',
+        ...gridActor(user, team, false),
+        api_app_id: 'A0FAKE',
+        view: {
+          id: 'V0FAKE',
+          callback_id: view.callback_id,
+          private_metadata: view.private_metadata,
+          state: { values: { confirm: { name: { type: 'plain_text_input', value: request.group } } } },
+        },
+      }),
+      'application/x-www-form-urlencoded',
+    );
+    return r.status;
+  }
+
+  it('counts one person in two workspaces of the organisation as one: no approving their own request', async () => {
+    const request = await requestDeletion('rg-grid-1', 'UERIN', 'T0FAKE');
+    const before = slack.calls.length;
+    // Erin is an approver in the other workspace: still the same person who asked.
+    expect(await approve(request, 'UERIN', 'T0OTHER')).toBe(200);
+    await until('the refusal', () =>
+      slack.calls
+        .slice(before)
+        .find((c) => c.method === 'chat.postMessage' && /someone else must decide/.test(blocksOf(c))),
+    );
+    expect(slack.calls.slice(before).some((c) => /Approved and done/.test(blocksOf(c)))).toBe(false);
+    expect(bot.sandbox!.world.resourceGroups.has('rg-grid-1')).toBe(true);
+  });
+
+  it('finds the roles of a user listed by organisation from any workspace', async () => {
+    const request = await requestDeletion('rg-grid-2', 'UERIN', 'T0FAKE');
+    const before = slack.calls.length;
+    expect(await approve(request, 'UDAVE', 'T0OTHER')).toBe(200);
+    await until('the executed request', () =>
+      slack.calls
+        .slice(before)
+        .find(
+          (c) =>
+            c.method === 'chat.update' && c.args.ts === request.ts && /Approved and done/.test(blocksOf(c)),
+        ),
+    );
+    expect(bot.sandbox!.world.resourceGroups.has('rg-grid-2')).toBe(false);
   });
 });

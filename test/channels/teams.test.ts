@@ -9,6 +9,8 @@ import { startBot } from '../../src/main.js';
 import { until } from '../support/until.js';
 import type { FakeBotConnector } from '../fakes/fake-bot-connector.js';
 import { startFakeBotConnector } from '../fakes/fake-bot-connector.js';
+import type { FakeOpenIdKeys } from '../fakes/fake-openid-keys.js';
+import { startFakeOpenIdKeys } from '../fakes/fake-openid-keys.js';
 
 /**
  * The real CloudAdapter behind the product's HTTP server, fed Bot Framework activities over HTTP
@@ -168,6 +170,19 @@ describe('Teams channel (no app id: local-only mode)', () => {
     expect(JSON.stringify(r.body)).toContain(jobId);
   });
 
+  it('refuses activities whose replies would go anywhere but this machine (the serviceUrl)', async () => {
+    const before = connector.calls.length;
+    const jobs = bot.sandbox!.world.jobs.length;
+    for (const serviceUrl of ['https://evil.example/', 'http://10.0.0.5:3978/', 'not a url', undefined]) {
+      const r = await post(bot, { ...activity(connector, mention('backup myVM now')), serviceUrl });
+      expect(r.status, String(serviceUrl)).toBe(403);
+      expect(JSON.stringify(r.body)).not.toMatch(/Error|at /);
+    }
+    await new Promise((res) => setTimeout(res, 200));
+    expect(connector.calls.length).toBe(before);
+    expect(bot.sandbox!.world.jobs.length).toBe(jobs);
+  });
+
   it('welcomes the team when the bot is added', async () => {
     const before = connector.calls.length;
     await post(
@@ -242,36 +257,95 @@ describe('Teams channel (no app id: local-only mode)', () => {
 });
 
 describe('Teams channel with an app id', () => {
+  const APP_ID = '00000000-aaaa-4bbb-8ccc-000000000001';
   let bot: RunningBot;
   let connector: FakeBotConnector;
+  let keys: FakeOpenIdKeys;
+  const lines: string[] = [];
 
   beforeAll(async () => {
     connector = await startFakeBotConnector();
+    keys = await startFakeOpenIdKeys();
     bot = await startBot(
       loadConfig(
         env({
-          TEAMS_APP_ID: '00000000-aaaa-4bbb-8ccc-000000000001',
+          TEAMS_APP_ID: APP_ID,
           TEAMS_APP_PASSWORD: 'not-a-real-secret',
+          TEAMS_OPENID_METADATA_URL: keys.url,
         }),
       ),
-      silentLogger,
+      createJsonLogger({ write: (line) => void lines.push(line) }),
     );
   });
   afterAll(async () => {
     await bot?.stop();
     await connector?.close();
+    await keys?.close();
   });
 
-  it('refuses an activity without a valid token with 401 and runs nothing', async () => {
+  /** Claims of a token the Bot Framework would send for an activity to `connector`. */
+  const claims = (over: Record<string, unknown> = {}): Record<string, unknown> => {
+    const now = Math.floor(Date.now() / 1000);
+    return {
+      iss: 'https://api.botframework.com',
+      aud: APP_ID,
+      nbf: now - 60,
+      exp: now + 3600,
+      serviceurl: connector.url,
+      ...over,
+    };
+  };
+  // An activity that does nothing visible once let in: a conversation update with no new member.
+  const quiet = () => activity(connector, { type: 'conversationUpdate' });
+
+  it('lets in an activity with a valid Bot Framework token', async () => {
+    const r = await post(bot, quiet(), { authorization: `Bearer ${keys.token(claims())}` });
+    expect(r.status).toBe(200);
+  });
+
+  it('answers every rejected token with 401 and a body that carries no library error text', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const valid = keys.token(claims());
+    const bad: Record<string, string | undefined> = {
+      'no header': undefined,
+      'no bearer scheme': `Basic ${valid}`,
+      'bearer without a token': 'Bearer ',
+      expired: `Bearer ${keys.token(claims({ nbf: now - 7200, exp: now - 3600 }))}`,
+      'not valid yet': `Bearer ${keys.token(claims({ nbf: now + 3600, exp: now + 7200 }))}`,
+      'wrong audience': `Bearer ${keys.token(claims({ aud: '11111111-2222-4333-8444-555555555555' }))}`,
+      'wrong issuer': `Bearer ${keys.token(claims({ iss: 'https://evil.example' }))}`,
+      'an emulator issuer (keys not reachable)': `Bearer ${keys.token(claims({ iss: 'https://sts.windows.net/d6d49420-f39b-4df7-a1dc-d59a935871db/' }))}`,
+      'another service url': `Bearer ${keys.token(claims({ serviceurl: 'https://evil.example/' }))}`,
+      'signed by another key': `Bearer ${keys.token(claims(), { key: keys.strangerKey })}`,
+      'an unknown key id': `Bearer ${keys.token(claims(), { kid: 'nobody' })}`,
+      unsigned: `Bearer ${valid.split('.').slice(0, 2).join('.')}`,
+      'alg none': `Bearer ${keys.token(claims(), { alg: 'none' })}`,
+      'HS256 with the public key as secret': `Bearer ${keys.token(claims(), { alg: 'HS256' })}`,
+      'tampered payload': `Bearer ${valid.split('.')[0]}.${Buffer.from(JSON.stringify(claims({ aud: 'x' }))).toString('base64url')}.${valid.split('.')[2]}`,
+      malformed: 'Bearer not.a.jwt',
+      'one segment': 'Bearer abc',
+      garbage: `Bearer ${'%'.repeat(500)}`,
+      'binary garbage': `Bearer ${Buffer.from([0xff, 0xfe, 0x00, 0x01]).toString('base64')}`,
+    };
     const jobs = bot.sandbox!.world.jobs.length;
-    const r = await post(bot, activity(connector, mention('backup myVM now')));
-    expect(r.status).toBe(401);
-    const forged = await post(bot, activity(connector, mention('backup myVM now')), {
-      authorization: 'Bearer forged.token.value',
-    });
-    expect(forged.status).toBe(401);
+    for (const [what, authorization] of Object.entries(bad)) {
+      const r = await post(
+        bot,
+        activity(connector, mention('backup myVM now')),
+        authorization === undefined ? {} : { authorization },
+      );
+      expect(r.status, what).toBe(401);
+      expect(r.body, what).toEqual({
+        error: { code: 'auth.unauthenticated', message: 'Authentication failed.' },
+      });
+    }
     await new Promise((res) => setTimeout(res, 200));
     expect(connector.calls).toHaveLength(0);
     expect(bot.sandbox!.world.jobs.length).toBe(jobs);
+    // Each refusal is one JSON log line with the reason, for the operator.
+    const refusals = lines
+      .map((l) => JSON.parse(l) as { msg: string })
+      .filter((l) => l.msg === 'teams request refused: authentication failed');
+    expect(refusals.length).toBe(Object.keys(bad).length);
   });
 });

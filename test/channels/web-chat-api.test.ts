@@ -1,4 +1,6 @@
 import { mkdtempSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +8,13 @@ import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
 import type { RunningBot } from '../../src/main.js';
 import { startBot } from '../../src/main.js';
+import type { CommandJournal } from '../../src/channels/command-journal.js';
+import { WebChat } from '../../src/channels/web/web-chat.js';
+import type { RunningServer } from '../../src/http/http-server.js';
+import { startHttpServer } from '../../src/http/http-server.js';
+import type { JobWatcher } from '../../src/jobs/job-watcher.js';
+import { openDatabase } from '../../src/store/open-database.js';
+import { WebMessageStore } from '../../src/store/web-message-store.js';
 
 /** The web chat's JSON API (what the page calls), on the real bot: approvals through card buttons. */
 let bot: RunningBot;
@@ -125,5 +134,181 @@ describe('operations endpoints', () => {
     expect(text).toMatch(/backup_chatops_watched_jobs 1/);
     expect(text).toMatch(/backup_chatops_chat_messages_total\{platform="web",kind="post"\} \d+/);
     expect(text).toMatch(/backup_chatops_process_resident_memory_bytes \d+/);
+  });
+});
+
+/** A request with exactly these headers (a browser's, from wherever its page came from). */
+function raw(
+  base: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; res: IncomingMessage }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${base}${path}`, { method, headers }, (res) =>
+      resolve({ status: res.statusCode ?? 0, res }),
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function historyOf(room: string): Promise<Message[]> {
+  return (await api(`/history?room=${room}`)).json.messages as Message[];
+}
+
+describe('web chat: cross-site requests', () => {
+  const typed = JSON.stringify({ room: 'xsite', userId: 'web:alice', text: 'stop backup for myVM confirm' });
+  const host = () => new URL(bot.url).host;
+
+  it('refuses a page on another origin that makes the browser post a command as Alice', async () => {
+    const cases: Record<string, Record<string, string>> = {
+      'another local origin': {
+        host: host(),
+        origin: 'http://localhost:8080',
+        'content-type': 'application/json',
+      },
+      'a cross-site fetch': {
+        host: host(),
+        'sec-fetch-site': 'cross-site',
+        'content-type': 'application/json',
+      },
+      'another port of localhost (same-site)': {
+        host: host(),
+        'sec-fetch-site': 'same-site',
+        'content-type': 'application/json',
+      },
+      'an opaque origin': { host: host(), origin: 'null', 'content-type': 'application/json' },
+      'a site whose name resolves to 127.0.0.1': {
+        host: `attacker.example:${new URL(bot.url).port}`,
+        origin: `http://attacker.example:${new URL(bot.url).port}`,
+        'sec-fetch-site': 'same-origin',
+        'content-type': 'application/json',
+      },
+    };
+    for (const [what, headers] of Object.entries(cases)) {
+      expect((await raw(bot.url, 'POST', '/web/api/messages', headers, typed)).status, what).toBe(403);
+    }
+    // A form or a no-cors fetch can send text/plain without a preflight: only JSON is read.
+    for (const type of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+    ]) {
+      const r = await raw(
+        bot.url,
+        'POST',
+        '/web/api/messages',
+        { host: host(), 'content-type': type },
+        typed,
+      );
+      expect(r.status, type).toBe(415);
+    }
+    expect(await historyOf('xsite')).toEqual([]);
+  });
+
+  it('serves its own page’s requests (same origin, JSON)', async () => {
+    const r = await raw(
+      bot.url,
+      'POST',
+      '/web/api/messages',
+      {
+        host: host(),
+        origin: `http://${host()}`,
+        'sec-fetch-site': 'same-origin',
+        'content-type': 'application/json; charset=utf-8',
+      },
+      JSON.stringify({ room: 'xsite', userId: 'web:carol', text: 'help' }),
+    );
+    expect(r.status).toBe(202);
+    expect((await historyOf('xsite')).length).toBeGreaterThan(0);
+  });
+});
+
+describe('web chat: a pressed button replaces only its own card', () => {
+  it('answers a button from another room, or one the card does not carry, in a new message', async () => {
+    const { json } = await api('/messages', { userId: 'web:alice', text: 'delete resource group rg-eastus' });
+    const cardId = json.messageId as string;
+    const request = await cardOf(cardId, (c) => /confirmName/.test(c));
+    const job = bot.sandbox!.world.jobs.at(-1);
+    expect(job).toBeDefined();
+    const refresh = (room: string) =>
+      api('/actions', {
+        room,
+        userId: 'web:carol',
+        messageId: cardId,
+        verb: 'job.refresh',
+        data: { jobId: job!.id },
+      });
+    // From another room, and from this room on a card that has no such button.
+    const other = await refresh('other-room');
+    const same = await refresh('ops');
+    expect(other.json.messageId).not.toBe(cardId);
+    expect(same.json.messageId).not.toBe(cardId);
+    const answered = async (room: string, id: string) => {
+      for (let i = 0; i < 400; i++) {
+        const m = (await historyOf(room)).find((x) => x.id === id);
+        if (JSON.stringify(m?.card ?? '').includes(job!.id)) return true;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      return false;
+    };
+    expect(await answered('other-room', other.json.messageId as string)).toBe(true);
+    expect(await answered('ops', same.json.messageId as string)).toBe(true);
+    // The pending approval card is as it was.
+    expect(await cardOf(cardId, () => true)).toBe(request);
+  });
+});
+
+describe('web chat: server-sent event streams are capped', () => {
+  let server: RunningServer;
+  const open: IncomingMessage[] = [];
+
+  beforeAll(async () => {
+    const db = await openDatabase(join(mkdtempSync(join(tmpdir(), 'web-sse-')), 'bot.db'));
+    const web = new WebChat({
+      handle: async () => ({ view: { kind: 'message', tone: 'info', title: 'x', text: 'x' } }),
+      watcher: {} as JobWatcher,
+      journal: {} as CommandJournal,
+      messages: new WebMessageStore(db),
+      users: [{ id: 'web:alice', name: 'Alice' }],
+      renderCard: () => ({}),
+      maxStreamsPerRoom: 3,
+      maxStreams: 5,
+    });
+    server = await startHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      handlers: [web.routes],
+      logger: silentLogger,
+    });
+  });
+  afterAll(async () => {
+    for (const res of open) res.destroy();
+    await server?.close();
+  });
+
+  const stream = async (room: string): Promise<number> => {
+    const { status, res } = await raw(server.url, 'GET', `/web/api/events?room=${room}`, {
+      host: new URL(server.url).host,
+    });
+    if (status === 200) open.push(res);
+    else res.resume();
+    return status;
+  };
+
+  it('answers 503 past the cap per room and in all, and takes new streams once others close', async () => {
+    expect([await stream('a'), await stream('a'), await stream('a')]).toEqual([200, 200, 200]);
+    expect(await stream('a')).toBe(503);
+    expect([await stream('b'), await stream('b')]).toEqual([200, 200]);
+    expect(await stream('c')).toBe(503);
+    open.shift()!.destroy();
+    let status = 503;
+    for (let i = 0; i < 200 && status === 503; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      status = await stream('c');
+    }
+    expect(status).toBe(200);
   });
 });

@@ -32,4 +32,26 @@ describe('WorkQueue', () => {
     await expect(failed).rejects.toThrow('boom');
     await expect(next).resolves.toBe('next');
   });
+
+  it('once stopped starts nothing more, and says when the tasks under way are done', async () => {
+    const q = new WorkQueue(1);
+    let finish!: () => void;
+    const started: string[] = [];
+    void q.run(async () => {
+      started.push('running');
+      await new Promise<void>((r) => (finish = r));
+    });
+    void q.run(async () => void started.push('waiting'));
+    await new Promise((r) => setImmediate(r));
+    q.stop();
+    void q.run(async () => void started.push('after stop'));
+    let idle = false;
+    const whenIdle = q.idle().then(() => (idle = true));
+    await new Promise((r) => setImmediate(r));
+    expect(idle).toBe(false);
+    finish();
+    await whenIdle;
+    await new Promise((r) => setImmediate(r));
+    expect(started).toEqual(['running']);
+  });
 });

@@ -21,6 +21,10 @@ export interface FakeSlackApi {
   url: string;
   calls: SlackCall[];
   throttleNext(n: number): void;
+  /** From now on requests are read and held open, never answered: a platform that is gone. */
+  stopAnswering(): void;
+  /** Requests held unanswered since stopAnswering (method names). */
+  held: string[];
   /** Random faults on posts and updates from now on (undefined: none). */
   setFaults(faults: ChatFaults | undefined): void;
   faultCounts: FaultCounts;
@@ -33,12 +37,18 @@ export async function startFakeSlackApi(options: { faults?: ChatFaults } = {}): 
   const calls: SlackCall[] = [];
   const faults = new ChatFaultDecider(options.faults);
   let throttle = 0;
+  let silent = false;
+  const held: string[] = [];
   let ts = 1_700_000_000;
   const server = createServer((req, res) => {
     let text = '';
     req.on('data', (d: Buffer) => (text += d.toString()));
     req.on('end', () => {
       const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
+      if (silent) {
+        held.push(method);
+        return;
+      }
       const args: Record<string, unknown> = (req.headers['content-type'] ?? '').includes('json')
         ? (JSON.parse(text || '{}') as Record<string, unknown>)
         : Object.fromEntries(new URLSearchParams(text));
@@ -92,6 +102,8 @@ export async function startFakeSlackApi(options: { faults?: ChatFaults } = {}): 
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`,
     calls,
     throttleNext: (n) => void (throttle = n),
+    stopAnswering: () => void (silent = true),
+    held,
     setFaults: (f) => faults.set(f),
     faultCounts: faults.counts,
     close: () =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createJsonLogger } from '../../src/logger.js';
+import { createJsonLogger, routeConsoleTo } from '../../src/logger.js';
 
 describe('JSON logs', () => {
   it('writes one JSON object a line with time, level label and message', () => {
@@ -25,5 +25,32 @@ describe('JSON logs', () => {
     const text = lines.join('');
     for (const secret of ['xoxb-123', 'shh', 'postgres://', '"pw"']) expect(text).not.toContain(secret);
     expect(JSON.parse(text)).toMatchObject({ token: '[redacted]', settings: { port: 3978 } });
+  });
+
+  it('turns what libraries print with console into JSON lines (botbuilder has no logger option)', () => {
+    const lines: string[] = [];
+    const printed: string[] = [];
+    const fakeConsole = {
+      log: (...a: unknown[]) => void printed.push(String(a)),
+      info: (...a: unknown[]) => void printed.push(String(a)),
+      warn: (...a: unknown[]) => void printed.push(String(a)),
+      error: (...a: unknown[]) => void printed.push(String(a)),
+      debug: (...a: unknown[]) => void printed.push(String(a)),
+      trace: (...a: unknown[]) => void printed.push(String(a)),
+    };
+    routeConsoleTo(createJsonLogger({ write: (l) => void lines.push(l) }), fakeConsole);
+    fakeConsole.error(new Error('jwt expired'));
+    fakeConsole.warn('BadRequest: %s', 'Missing activity');
+    fakeConsole.log('hello');
+    fakeConsole.debug('noise');
+    expect(printed).toEqual([]);
+    const entries = lines.map((l) => JSON.parse(l) as Record<string, string>);
+    expect(entries.map((e) => [e.level, e.msg])).toEqual([
+      ['error', 'library output'],
+      ['warn', 'library output'],
+      ['info', 'library output'],
+    ]);
+    expect(entries[0]!.text).toMatch(/^Error: jwt expired/);
+    expect(entries[1]!.text).toBe('BadRequest: Missing activity');
   });
 });

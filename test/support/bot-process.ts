@@ -10,7 +10,10 @@ export interface BotProcess {
   url: string;
   sandboxUrl: string;
   child: ChildProcess;
+  /** stdout lines and stderr chunks, in arrival order. */
   logs: string[];
+  /** What the process wrote to stderr (nothing, when every library logs through the JSON logger). */
+  stderr: string[];
   /** Moves the sandbox's simulated clock through its control route. */
   advanceClock(minutes: number): Promise<void>;
   stop(): Promise<void>;
@@ -39,7 +42,11 @@ export async function startBotProcess(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
-  child.stderr?.on('data', (d: Buffer) => logs.push(d.toString()));
+  const stderr: string[] = [];
+  child.stderr?.on('data', (d: Buffer) => {
+    logs.push(d.toString());
+    stderr.push(d.toString());
+  });
   const started = await new Promise<{ url: string; sandbox: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`bot did not start:\n${logs.join('\n')}`)), 30_000);
     child.once('exit', (code) => reject(new Error(`bot exited with ${code}:\n${logs.join('\n')}`)));
@@ -58,6 +65,7 @@ export async function startBotProcess(
     sandboxUrl: started.sandbox,
     child,
     logs,
+    stderr,
     advanceClock: async (minutes) => {
       await controlCall(`${started.sandbox}/_sandbox/clock/advance?ms=${minutes * 60_000}`);
     },

@@ -316,12 +316,19 @@ export function renderBlockKit(view: View): SlackMessage {
       break;
     }
   }
-  return { text: cut(text, 3000), blocks: b.list.slice(0, SLACK_LIMITS.blocks) };
+  // The top-level text is the notification and what screen readers say: Slack parses it as mrkdwn
+  // like a section, so user text there could ping @channel or show a disguised link.
+  return { text: cutEscaped(esc(text), 3000), blocks: b.list.slice(0, SLACK_LIMITS.blocks) };
 }
 
 /** Slack mrkdwn treats &, < and > as control characters. */
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Cuts escaped text without leaving half an entity (`&am…`) behind. */
+function cutEscaped(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max - 1).replace(/&[a-z]{0,3}$/, '')}…` : s;
 }
 
 function cut(s: string, max: number): string {

@@ -1,9 +1,12 @@
+import { format } from 'node:util';
 import type { WebClient } from '@slack/web-api';
+import type { Logger as BoltLogger } from '@slack/bolt';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { View } from '../../cards/views.js';
 import type { ChatRequest, ChatUser, Reply } from '../../chat/chat-request.js';
 import type { SlackSettings } from '../../config.js';
 import type { RouteHandler } from '../../http/http-server.js';
+import { readBody } from '../../http/request-body.js';
 import type { JobWatcher } from '../../jobs/job-watcher.js';
 import type { Logger } from '../../logger.js';
 import { answersInPlace } from '../answer-placement.js';
@@ -52,13 +55,17 @@ export class SlackChannel {
   // chat.update is a Tier 3 method: about 50 calls a minute per workspace (SLACK_UPDATES_PER_MINUTE).
   private readonly limiter: SendRateLimiter;
   private readonly work = new WorkQueue(WORK_CONCURRENCY);
+  private stopping = false;
 
   constructor(private readonly o: SlackChannelOptions) {
     const s = o.settings;
     this.limiter = new SendRateLimiter([{ perMs: 60_000, max: s.updatesPerMinute }]);
+    // Bolt, its receiver and its Web API client log through the project's JSON logger.
+    const logger = boltLogger(o.logger);
     const clientOptions = {
       ...(s.apiUrl ? { slackApiUrl: `${s.apiUrl.replace(/\/+$/, '')}/` } : {}),
       retryConfig: { retries: o.webApiRetries ?? 3 },
+      logger,
     };
     if (s.mode === 'socket') {
       this.app = new App({
@@ -66,18 +73,21 @@ export class SlackChannel {
         appToken: s.appToken,
         socketMode: true,
         clientOptions,
+        logger,
         logLevel: LogLevel.WARN,
       });
     } else {
       this.receiver = new HTTPReceiver({
         signingSecret: s.signingSecret ?? '',
         endpoints: EVENTS_PATH,
+        logger,
         logLevel: LogLevel.WARN,
       });
       this.app = new App({
         token: s.botToken,
         receiver: this.receiver,
         clientOptions,
+        logger,
         logLevel: LogLevel.WARN,
       });
     }
@@ -97,7 +107,12 @@ export class SlackChannel {
 
   readonly routes: RouteHandler = async (req, res, url) => {
     if (!this.receiver || url.pathname !== EVENTS_PATH) return false;
-    this.receiver.requestListener(req, res);
+    if (req.method !== 'POST') {
+      res.writeHead(405, { allow: 'POST' }).end();
+      return true;
+    }
+    // The body is read here, within its limit; Bolt uses a request's `rawBody` when it has one.
+    this.receiver.requestListener(Object.assign(req, { rawBody: await readBody(req) }), res);
     return true;
   };
 
@@ -123,8 +138,23 @@ export class SlackChannel {
     if (this.o.settings.mode === 'socket') await this.app.start();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Shutdown, first step: start no more queued commands (they stay on record for the next
+   * process) and retry no update (a platform that is gone would hold the process for a minute).
+   */
+  beginStop(): void {
+    this.stopping = true;
+    this.work.stop();
+    this.updates.stop();
+  }
+
+  /** Resolves once the commands being answered and the updates being sent are done. */
+  async drain(): Promise<void> {
+    await this.work.idle();
     await this.updates.idle();
+  }
+
+  async stop(): Promise<void> {
     if (this.o.settings.mode === 'socket') await this.app.stop();
   }
 
@@ -146,16 +176,26 @@ export class SlackChannel {
       await this.converse(
         client,
         command.channel_id,
-        { id: `${command.team_id}:${command.user_id}`, name: command.user_name },
+        slackUser({
+          enterprise: command.enterprise_id,
+          team: command.team_id,
+          user: command.user_id,
+          name: command.user_name,
+        }),
         command.text,
       );
     });
     app.event('app_mention', async ({ event, body, client }) => {
-      const team = (body as { team_id?: string }).team_id ?? event.team ?? '';
+      const b = body as { team_id?: string; enterprise_id?: string };
       await this.converse(
         client,
         event.channel,
-        { id: `${team}:${event.user ?? ''}`, name: event.user ?? 'Slack user' },
+        slackUser({
+          enterprise: b.enterprise_id,
+          team: b.team_id ?? event.team,
+          user: event.user ?? '',
+          name: event.user ?? 'Slack user',
+        }),
         event.text.replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, ' '),
       );
     });
@@ -169,25 +209,21 @@ export class SlackChannel {
         channel: string;
       };
       if (m.channel_type !== 'im' || m.subtype || m.bot_id || !m.user) return;
-      const team = (body as { team_id?: string }).team_id ?? '';
-      await this.converse(client, m.channel, { id: `${team}:${m.user}`, name: m.user }, m.text ?? '');
+      const b = body as { team_id?: string; enterprise_id?: string };
+      const user = slackUser({ enterprise: b.enterprise_id, team: b.team_id, user: m.user, name: m.user });
+      await this.converse(client, m.channel, user, m.text ?? '');
     });
     app.action(BUTTON, async ({ ack, body, action, client }) => {
       await ack();
       const a = action as { action_id: string; value?: string };
       const verb = BUTTON.exec(a.action_id)?.[1] ?? '';
       const data = parseValue(a.value);
-      const b = body as {
-        user: { id: string; name?: string; team_id?: string };
-        team?: { id: string };
+      const b = body as InteractionIds & {
         channel?: { id: string };
         message?: { ts: string };
         trigger_id: string;
       };
-      const user = {
-        id: `${b.team?.id ?? b.user.team_id ?? ''}:${b.user.id}`,
-        name: b.user.name ?? b.user.id,
-      };
+      const user = interactingUser(b);
       const channel = b.channel?.id ?? '';
       const messageTs = b.message?.ts;
       if (verb === 'approval.approve') {
@@ -219,10 +255,7 @@ export class SlackChannel {
         return;
       }
       await ack();
-      const user = {
-        id: `${body.team?.id ?? body.user.team_id ?? ''}:${body.user.id}`,
-        name: body.user.name ?? body.user.id,
-      };
+      const user = interactingUser(body as InteractionIds);
       const reply = await this.o.handle({
         platform: 'slack',
         user,
@@ -251,6 +284,7 @@ export class SlackChannel {
     const entry = await this.o.journal.open('slack', { channel }, request);
     // Everything after the ack waits its turn (see WorkQueue), so a burst cannot delay the next acks.
     await this.work.run(async () => {
+      let shown = false;
       try {
         const placeholder = await client.chat.postMessage({
           channel,
@@ -263,9 +297,13 @@ export class SlackChannel {
         const reply = await this.o.handle(request);
         // Through the updater (retried on 429 and 5xx, ordered with the watcher's updates). An
         // update given up (logged by the updater) is repainted by the watcher's next round.
-        await this.show(reply, ref, () => this.surface.showOn(ref, reply.view)).catch(() => undefined);
+        shown = await this.show(reply, ref, () => this.surface.showOn(ref, reply.view)).then(
+          () => true,
+          () => false,
+        );
       } finally {
-        await entry.done();
+        // An answer not shown during shutdown stays on record: the next process shows it.
+        if (shown || !this.stopping) await entry.done();
       }
     });
   }
@@ -278,6 +316,62 @@ export class SlackChannel {
     await this.limiter.acquire('workspace');
     await this.app.client.chat.update({ channel: ref.channel, ts: ref.ts, ...renderBlockKit(view) });
   }
+}
+
+/**
+ * One Slack person, one key. In Enterprise Grid a user id is the same in every workspace of the
+ * organisation, and an org-wide app hears the person from each of them: keyed by workspace, one
+ * person would count as two (and could approve their own request from another workspace). So a
+ * Grid user is `enterprise:user`, listed in roles that way or by `team:user` of the workspace they
+ * act from; outside Grid a user is `team:user`.
+ */
+function slackUser(ids: {
+  enterprise?: string | null;
+  team?: string | null;
+  user: string;
+  name: string;
+}): ChatUser {
+  const byTeam = `${ids.team ?? ''}:${ids.user}`;
+  if (!ids.enterprise) return { id: byTeam, name: ids.name };
+  return { id: `${ids.enterprise}:${ids.user}`, name: ids.name, ...(ids.team ? { roleIds: [byTeam] } : {}) };
+}
+
+/** Who pressed a button or submitted a modal: org-wide installs send `team: null`. */
+interface InteractionIds {
+  user: { id: string; name?: string; team_id?: string };
+  team?: { id: string; enterprise_id?: string } | null;
+  enterprise?: { id: string } | null;
+}
+
+function interactingUser(b: InteractionIds): ChatUser {
+  return slackUser({
+    enterprise: b.enterprise?.id ?? b.team?.enterprise_id,
+    team: b.team?.id ?? b.user.team_id,
+    user: b.user.id,
+    name: b.user.name ?? b.user.id,
+  });
+}
+
+/** Bolt's logger interface on the project's logger; Bolt's own text goes in the `text` field. */
+function boltLogger(log: Logger): BoltLogger {
+  const rank = { [LogLevel.DEBUG]: 0, [LogLevel.INFO]: 1, [LogLevel.WARN]: 2, [LogLevel.ERROR]: 3 };
+  let level = LogLevel.WARN;
+  let name = 'bolt';
+  const line =
+    (at: LogLevel, write: Logger['info']) =>
+    (...msg: unknown[]) => {
+      if (rank[at] >= rank[level])
+        write('slack library', { source: name, text: format(...msg).slice(0, 2000) });
+    };
+  return {
+    debug: () => undefined,
+    info: line(LogLevel.INFO, (m, f) => log.info(m, f)),
+    warn: line(LogLevel.WARN, (m, f) => log.warn(m, f)),
+    error: line(LogLevel.ERROR, (m, f) => log.error(m, f)),
+    setLevel: (l) => void (level = l),
+    getLevel: () => level,
+    setName: (n) => void (name = n),
+  };
 }
 
 function confirmModal(data: Record<string, string>, channel: string, ts: string | undefined) {

@@ -1,5 +1,12 @@
-import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, ConversationReference } from 'botbuilder';
+import type {
+  Activity,
+  AdaptiveCardInvokeResponse,
+  AdaptiveCardInvokeValue,
+  ConversationReference,
+  InvokeResponse,
+} from 'botbuilder';
 import {
+  CallerIdConstants,
   CardFactory,
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
@@ -9,7 +16,9 @@ import {
 import type { View } from '../../cards/views.js';
 import type { ChatRequest, ChatUser, Reply } from '../../chat/chat-request.js';
 import type { TeamsSettings } from '../../config.js';
+import { readJson, sendJson } from '../../http/http-helpers.js';
 import type { RouteHandler } from '../../http/http-server.js';
+import { isLoopbackUrl } from '../../http/loopback.js';
 import type { JobWatcher } from '../../jobs/job-watcher.js';
 import type { Logger } from '../../logger.js';
 import { answersInPlace } from '../answer-placement.js';
@@ -20,7 +29,6 @@ import { CoalescingUpdater } from '../coalescing-updater.js';
 import { SendRateLimiter, TEAMS_CONVERSATION_LIMITS } from '../send-rate-limiter.js';
 import { WORK_CONCURRENCY, WorkQueue } from '../work-queue.js';
 import { workingView } from '../working-view.js';
-import { toBotRequest, toBotResponse } from './node-http-bridge.js';
 
 export interface TeamsChannelOptions {
   settings: TeamsSettings;
@@ -49,22 +57,24 @@ const RETRYABLE = new Set([412, 429, 500, 502, 503, 504]);
  * Cards, posted, answered in the invoke response, or updated in place for the JobWatcher.
  */
 export class TeamsChannel {
-  readonly adapter: CloudAdapter;
+  readonly adapter: TurnRunner;
+  private readonly auth: ConfigurationBotFrameworkAuthentication;
   private readonly bot: BackupBot;
   private readonly updates: CoalescingUpdater<View>;
   private readonly limiter = new SendRateLimiter(TEAMS_CONVERSATION_LIMITS);
   private readonly work = new WorkQueue(WORK_CONCURRENCY);
+  private stopping = false;
 
   constructor(private readonly o: TeamsChannelOptions) {
     const s = o.settings;
-    this.adapter = new CloudAdapter(
-      new ConfigurationBotFrameworkAuthentication({
-        MicrosoftAppId: s.appId ?? '',
-        MicrosoftAppPassword: s.appPassword ?? '',
-        MicrosoftAppType: s.appType,
-        MicrosoftAppTenantId: s.tenantId ?? '',
-      }),
-    );
+    this.auth = new ConfigurationBotFrameworkAuthentication({
+      MicrosoftAppId: s.appId ?? '',
+      MicrosoftAppPassword: s.appPassword ?? '',
+      MicrosoftAppType: s.appType,
+      MicrosoftAppTenantId: s.tenantId ?? '',
+      ...(s.openIdMetadataUrl ? keysFrom(s.openIdMetadataUrl) : {}),
+    });
+    this.adapter = new TurnRunner(this.auth);
     this.adapter.onTurnError = async (context, error) => {
       o.logger.error('teams turn failed', { error: error instanceof Error ? error.stack : String(error) });
       await context
@@ -90,15 +100,58 @@ export class TeamsChannel {
     );
   }
 
+  /**
+   * POST /api/messages. The request is authenticated here rather than inside CloudAdapter.process,
+   * which answers 500 with the library's error text for some bad tokens (a signing key it could not
+   * fetch, a malformed header) and writes to the console: any token that does not authenticate is a
+   * 401 with a fixed body, and the reason goes to the log.
+   */
   readonly routes: RouteHandler = async (req, res, url) => {
     if (url.pathname !== '/api/messages') return false;
     if (req.method !== 'POST') {
-      res.writeHead(405).end();
+      res.writeHead(405, { allow: 'POST' }).end();
       return true;
     }
-    await this.adapter.process(await toBotRequest(req), toBotResponse(res), (context) =>
-      this.bot.run(context),
-    );
+    const activity = (await readJson(req)) as Partial<Activity>;
+    if (typeof activity.type !== 'string' || !activity.type) {
+      sendJson(res, 400, {
+        error: { code: 'validation.activity', message: 'Not a Bot Framework activity.' },
+      });
+      return true;
+    }
+    // Without an app id nothing is authenticated, and replies go to the activity's serviceUrl:
+    // only a local emulator or fake may name where they go.
+    if (!this.o.settings.appId && !isLoopbackUrl(String(activity.serviceUrl ?? ''))) {
+      this.o.logger.warn('teams activity refused: local-only mode accepts only a loopback serviceUrl', {
+        channelId: activity.channelId,
+      });
+      sendJson(res, 403, {
+        error: { code: 'auth.forbidden', message: 'This bot accepts only local activities.' },
+      });
+      return true;
+    }
+    let authenticated: Authenticated;
+    try {
+      authenticated = await this.auth.authenticateRequest(
+        activity as Activity,
+        req.headers.authorization ?? '',
+      );
+    } catch (e) {
+      this.o.logger.warn('teams request refused: authentication failed', {
+        reason: (e instanceof Error ? e.message : String(e)).slice(0, 300),
+      });
+      sendJson(res, 401, { error: { code: 'auth.unauthenticated', message: 'Authentication failed.' } });
+      return true;
+    }
+    // A failed turn is logged by onTurnError; the error itself is not the caller's business.
+    const answer = await this.adapter
+      .run(authenticated, activity as Activity, (context) => this.bot.run(context))
+      .catch((e: unknown) => {
+        this.o.logger.error('teams turn failed', { error: e instanceof Error ? e.stack : String(e) });
+        return { status: 500, body: { error: { code: 'internal.error', message: 'Something went wrong.' } } };
+      });
+    if (answer?.body === undefined) res.writeHead(answer?.status ?? 200).end();
+    else sendJson(res, answer.status, answer.body);
     return true;
   };
 
@@ -157,9 +210,20 @@ export class TeamsChannel {
     return id;
   }
 
-  /** Waits for queued card updates (tests, shutdown). */
-  idle(): Promise<void> {
-    return this.updates.idle();
+  /**
+   * Shutdown, first step: start no more queued commands (they stay on record for the next
+   * process) and retry no update (a Bot Connector that is gone would hold the process).
+   */
+  beginStop(): void {
+    this.stopping = true;
+    this.work.stop();
+    this.updates.stop();
+  }
+
+  /** Resolves once the commands being answered and the updates being sent are done. */
+  async drain(): Promise<void> {
+    await this.work.idle();
+    await this.updates.idle();
   }
 
   /**
@@ -204,10 +268,12 @@ export class TeamsChannel {
     reference: Partial<ConversationReference>,
     entry: JournalEntry,
   ): Promise<void> {
+    let shown = false;
     try {
       const activityId = await this.send(reference, workingView(request.text ?? ''));
       if (!activityId) {
         await this.send(reference, (await this.o.handle(request)).view);
+        shown = true;
         return;
       }
       const ref: TeamsMessageRef = { reference, activityId };
@@ -216,9 +282,13 @@ export class TeamsChannel {
       const reply = await this.o.handle(request);
       // Through the updater (retried on 429 and 5xx, ordered with the watcher's updates). An
       // update given up (logged by the updater) is repainted by the watcher's next round.
-      await this.show(reply, ref, () => this.surface.showOn(stored, reply.view)).catch(() => undefined);
+      shown = await this.show(reply, ref, () => this.surface.showOn(stored, reply.view)).then(
+        () => true,
+        () => false,
+      );
     } finally {
-      await entry.done();
+      // An answer not shown during shutdown stays on record: the next process shows it.
+      if (shown || !this.stopping) await entry.done();
     }
   }
 
@@ -288,6 +358,40 @@ export class TeamsChannel {
   private card(view: View) {
     return CardFactory.adaptiveCard(this.o.renderCard(view));
   }
+}
+
+/** What botbuilder's authentication makes of a request: the caller's claims and how to answer it. */
+type Authenticated = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>>;
+
+/**
+ * CloudAdapter, with the turn run on a request this channel has already authenticated: the
+ * protected `processActivity` is the adapter's own step after authentication.
+ */
+class TurnRunner extends CloudAdapter {
+  run(
+    authenticated: Authenticated,
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined> {
+    return this.processActivity(authenticated, activity, logic);
+  }
+}
+
+/**
+ * Where incoming tokens' signing keys are read (tests: a local fake). Setting it makes botbuilder
+ * take every endpoint from configuration, so the rest are the public cloud's own values.
+ */
+function keysFrom(openIdMetadataUrl: string): Record<string, string | boolean> {
+  return {
+    ToBotFromChannelOpenIdMetadataUrl: openIdMetadataUrl,
+    ToBotFromEmulatorOpenIdMetadataUrl: openIdMetadataUrl,
+    ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
+    ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+    ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+    OAuthUrl: 'https://api.botframework.com',
+    CallerId: CallerIdConstants.PublicAzureChannel,
+    ValidateAuthority: true,
+  };
 }
 
 /** The activity handler: routes Teams events to the channel's translators. */

@@ -7,6 +7,7 @@ import type { View } from '../../cards/views.js';
 import type { ChatRequest, ChatUser, Reply } from '../../chat/chat-request.js';
 import { AppError } from '../../domain/index.js';
 import { readJson, sendJson, stringField } from '../../http/http-helpers.js';
+import { isLoopbackHost } from '../../http/loopback.js';
 import { answersInPlace } from '../answer-placement.js';
 import type { ChannelSurface, CommandJournal } from '../command-journal.js';
 import { showAndWatch } from '../watch-reply.js';
@@ -28,9 +29,18 @@ export interface WebChatOptions {
   journal: CommandJournal;
   now?: () => Date;
   logger?: Logger;
+  /** Server-sent-event streams open at once, per room and in all (each holds a socket). */
+  maxStreamsPerRoom?: number;
+  maxStreams?: number;
 }
 
 const ROOM = /^[\w-]{1,64}$/;
+/**
+ * Enough for every tab of the people on one machine; an open stream holds a file descriptor, and
+ * about 20,000 used up the process's.
+ */
+const MAX_STREAMS_PER_ROOM = 100;
+const MAX_STREAMS = 1_000;
 /** The room the page opens without `?room=`. */
 const DEFAULT_ROOM = 'ops';
 const PUBLIC = fileURLToPath(new URL('./public/', import.meta.url));
@@ -51,6 +61,7 @@ const ASSETS: Record<string, { file: string; type: string }> = {
  */
 export class WebChat {
   private readonly listeners = new Map<string, Set<ServerResponse>>();
+  private streams = 0;
   private readonly now: () => Date;
   private readonly log: Logger;
 
@@ -87,6 +98,7 @@ export class WebChat {
       return true;
     }
     if (!url.pathname.startsWith('/web/api/')) return false;
+    refuseCrossSite(req);
     const route = `${req.method} ${url.pathname.slice('/web/api'.length)}`;
     switch (route) {
       case 'GET /session':
@@ -140,7 +152,13 @@ export class WebChat {
     const verb = stringField(body, 'verb', 100);
     const data = body.data && typeof body.data === 'object' ? (body.data as Record<string, unknown>) : {};
     const onCard = typeof body.messageId === 'string' ? body.messageId : '';
-    const inPlace = answersInPlace(verb) && (await this.o.messages.get(onCard)) !== undefined;
+    // The answer replaces the pressed card only if that card is in this room and carries this very
+    // button: otherwise anyone could overwrite any card (a pending approval in another room).
+    const pressed = onCard ? await this.o.messages.get(onCard) : undefined;
+    const inPlace =
+      answersInPlace(verb) &&
+      pressed?.conversationId === conversationId &&
+      carriesButton(pressed.card, verb, data);
     const messageId = inPlace ? onCard : (await this.postWorking(conversationId, `${user.name}: ${verb}`)).id;
     void this.answer({ platform: 'web', user, conversationId, action: { verb, data } }, messageId, inPlace);
     return { messageId };
@@ -207,6 +225,15 @@ export class WebChat {
   }
 
   private subscribe(conversationId: string, req: IncomingMessage, res: ServerResponse): void {
+    const inRoom = this.listeners.get(conversationId)?.size ?? 0;
+    if (
+      inRoom >= (this.o.maxStreamsPerRoom ?? MAX_STREAMS_PER_ROOM) ||
+      this.streams >= (this.o.maxStreams ?? MAX_STREAMS)
+    ) {
+      res.setHeader('retry-after', '30');
+      sendJson(res, 503, { error: { code: 'web.too_many_streams', message: 'Too many pages are open.' } });
+      return;
+    }
     res.writeHead(200, {
       'content-type': 'text/event-stream',
       'cache-control': 'no-store',
@@ -215,11 +242,13 @@ export class WebChat {
     res.write(': connected\n\n');
     const set = this.listeners.get(conversationId) ?? new Set<ServerResponse>();
     set.add(res);
+    this.streams++;
     this.listeners.set(conversationId, set);
     const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
     req.on('close', () => {
       clearInterval(ping);
-      set.delete(res);
+      if (set.delete(res)) this.streams--;
+      if (set.size === 0 && this.listeners.get(conversationId) === set) this.listeners.delete(conversationId);
     });
   }
 
@@ -227,6 +256,51 @@ export class WebChat {
     const payload = `event: ${event}\ndata: ${JSON.stringify(message)}\n\n`;
     for (const res of this.listeners.get(conversationId) ?? []) res.write(payload);
   }
+}
+
+/**
+ * The web chat has no sign-in: a page on another origin (another local port, or a site whose
+ * name resolves to 127.0.0.1) must not make the browser act as the picked user. Browsers say
+ * where a request comes from (Sec-Fetch-Site, Origin), and a cross-site form cannot send JSON
+ * without a CORS preflight, which this API never grants.
+ */
+function refuseCrossSite(req: IncomingMessage): void {
+  const host = req.headers.host ?? '';
+  const refuse = (why: string) => new AppError('auth.cross_site', `Refused: ${why}.`, { statusCode: 403 });
+  let hostname = '';
+  try {
+    hostname = new URL(`http://${host}`).hostname;
+  } catch {
+    // no usable Host: refused below
+  }
+  if (!isLoopbackHost(hostname)) throw refuse('the web chat answers only on this machine’s own address');
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') throw refuse('a cross-site request');
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== `http://${host}`) throw refuse('a request from another origin');
+  if (req.method === 'POST') {
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/json') {
+      throw new AppError('validation.content_type', 'Send JSON (content-type: application/json).', {
+        statusCode: 415,
+      });
+    }
+  }
+}
+
+/**
+ * Whether a stored card has an Action.Execute with this verb whose data all match the request's
+ * (the request may add the card's inputs, such as the typed name).
+ */
+function carriesButton(card: unknown, verb: string, data: Record<string, unknown>): boolean {
+  if (!card || typeof card !== 'object') return false;
+  if (Array.isArray(card)) return card.some((c) => carriesButton(c, verb, data));
+  const o = card as Record<string, unknown>;
+  if (o.type === 'Action.Execute' && o.verb === verb) {
+    const own = o.data && typeof o.data === 'object' ? (o.data as Record<string, unknown>) : {};
+    if (Object.entries(own).every(([k, v]) => data[k] === v)) return true;
+  }
+  return Object.values(o).some((v) => typeof v === 'object' && carriesButton(v, verb, data));
 }
 
 function room(value: unknown): string {

@@ -1,4 +1,6 @@
-import type { ApprovalWorkflow } from '../../approvals/approval-workflow.js';
+import type { ApprovalWorkflow, Decision } from '../../approvals/approval-workflow.js';
+import type { Reply } from '../chat-request.js';
+import { NO_EFFECT } from '../chat-request.js';
 import { AppError } from '../../domain/index.js';
 import { requiredField } from '../action-data.js';
 import type { CommandContext } from '../command.js';
@@ -20,6 +22,11 @@ function parseDecision(
     });
   }
   return { id: m[1]!, ...(m[2] ? { confirmName: m[2].trim() } : {}) };
+}
+
+/** A decision that changed nothing is audited as such, not as "ok". */
+function replyOf(d: Decision): Reply {
+  return d.tookEffect ? { view: d.view } : { view: d.view, outcome: NO_EFFECT };
 }
 
 function workflow(ctx: CommandContext): ApprovalWorkflow {
@@ -44,9 +51,9 @@ export const approveCommand = defineCommand<{ id: string; confirmName?: string }
   },
   targetOf: (a) => a.id,
   async run({ id, confirmName }, ctx) {
-    return {
-      view: await workflow(ctx).decide(id, ctx.request.user, ctx.request.platform, 'approve', confirmName),
-    };
+    return replyOf(
+      await workflow(ctx).decide(id, ctx.request.user, ctx.request.platform, 'approve', confirmName),
+    );
   },
 });
 
@@ -62,7 +69,7 @@ export const rejectCommand = defineCommand<{ id: string }>({
   actions: { 'approval.reject': (d) => ({ id: requiredField(d, 'approvalId') }) },
   targetOf: (a) => a.id,
   async run({ id }, ctx) {
-    return { view: await workflow(ctx).decide(id, ctx.request.user, ctx.request.platform, 'reject') };
+    return replyOf(await workflow(ctx).decide(id, ctx.request.user, ctx.request.platform, 'reject'));
   },
 });
 
@@ -78,7 +85,7 @@ export const cancelCommand = defineCommand<{ id: string }>({
   actions: { 'approval.cancel': (d) => ({ id: requiredField(d, 'approvalId') }) },
   targetOf: (a) => a.id,
   async run({ id }, ctx) {
-    return { view: await workflow(ctx).cancel(id, ctx.request.user, ctx.request.platform) };
+    return replyOf(await workflow(ctx).cancel(id, ctx.request.user, ctx.request.platform));
   },
 });
 
