@@ -35,6 +35,11 @@ export default defineConfig({
           name: 'timing',
           include: TIMING_SENSITIVE,
           sequence: { groupOrder: 1 },
+          // Backstops only: these files' waits fail by themselves once the work stops moving and
+          // say what they saw; starting bots, sandboxes and a browser on a loaded machine takes
+          // minutes, not the 30 s a unit test gets.
+          testTimeout: 300_000,
+          hookTimeout: 400_000,
         },
       },
     ],

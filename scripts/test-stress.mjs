@@ -25,8 +25,17 @@ const hogs = Array.from({ length: availableParallelism() }, () =>
     stdio: 'ignore',
   }),
 );
+/** The vitest run under way: its own process group, so stopping it stops the bots it started. */
+let current;
 const stopHogs = () => {
   for (const h of hogs) if (h.exitCode === null && h.signalCode === null) h.kill('SIGKILL');
+  if (current && current.exitCode === null && current.signalCode === null) {
+    try {
+      process.kill(-current.pid, 'SIGTERM');
+    } catch {
+      // Already gone.
+    }
+  }
 };
 process.on('exit', stopHogs);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
@@ -51,7 +60,9 @@ function runOnce(n) {
       cwd: root,
       stdio: ['ignore', 'inherit', 'inherit'],
       env: process.env,
+      detached: true,
     });
+    current = child;
     child.on('exit', (code) => {
       const seconds = (Date.now() - started) / 1000;
       let tests = [];
@@ -60,9 +71,9 @@ function runOnce(n) {
         tests = json.testResults.flatMap((file) =>
           (file.assertionResults ?? []).map((t) => ({ ...t, file: file.name.replace(`${root}/`, '') })),
         );
-        // A file that failed before its tests ran (a hook, an import) has no assertion results.
+        // A file that failed outside its tests (a hook, an import): its tests show as skipped.
         for (const file of json.testResults)
-          if (file.status === 'failed' && (file.assertionResults ?? []).length === 0)
+          if (file.status === 'failed' && !(file.assertionResults ?? []).some((t) => t.status === 'failed'))
             tests.push({
               status: 'failed',
               fullName: '(file)',
