@@ -28,6 +28,8 @@ export interface JobWatcherOptions {
   leases?: {
     claimShare(vaultKeys: readonly string[]): Promise<Set<string>>;
     renew(vaultKey: string): Promise<boolean>;
+    /** How often a lease is renewed while its vault is polled (well inside its term). */
+    readonly renewEveryMs: number;
   };
 }
 
@@ -129,7 +131,7 @@ export class JobWatcher {
           continue;
         }
         stats.vaults++;
-        await this.pollVault(key, group, stats);
+        await this.holding(key, () => this.pollVault(key, group, stats));
       }
       this.o.onRound?.(stats, (performance.now() - started) / 1000);
       this.failures = 0;
@@ -141,6 +143,37 @@ export class JobWatcher {
         failures: this.failures,
       });
       throw e;
+    }
+  }
+
+  /**
+   * Runs `work` on a vault while renewing its lease (and this replica's heartbeat) every
+   * `renewEveryMs`. Reading 50 jobs' details and sending their cards can take longer than a lease
+   * on a loaded machine or a throttled subscription; a lease that lapsed meanwhile would let another
+   * replica, reading the watches this one has not yet recorded, send the same update a second time.
+   */
+  private async holding(key: string, work: () => Promise<void>): Promise<void> {
+    const leases = this.o.leases;
+    if (!leases) return work();
+    let renewing: Promise<unknown> | undefined;
+    const timer = setInterval(() => {
+      if (renewing) return; // a slow database: one renewal at a time
+      renewing = leases
+        .renew(key)
+        .catch((e: unknown) =>
+          this.log.warn('vault lease renewal failed', {
+            vault: key,
+            error: e instanceof Error ? e.message : String(e),
+          }),
+        )
+        .finally(() => (renewing = undefined));
+    }, leases.renewEveryMs);
+    timer.unref();
+    try {
+      await work();
+    } finally {
+      clearInterval(timer);
+      await renewing;
     }
   }
 
@@ -178,7 +211,7 @@ export class JobWatcher {
       stats.detailCalls++;
       this.lastDetailRead.set(w.jobId, this.now().getTime());
       this.learnSnapshot(job);
-      deliveries.push(this.show(w, job, stats));
+      deliveries.push(this.show(key, w, job, stats));
     }
     await Promise.all(deliveries);
   }
@@ -188,10 +221,20 @@ export class JobWatcher {
    * update the channel gave up is not recorded, so a later round sends it again: the final state
    * always reaches the card.
    */
-  private async show(w: Watch, job: BackupJob, stats: RoundStats): Promise<void> {
+  private async show(vaultKey: string, w: Watch, job: BackupJob, stats: RoundStats): Promise<void> {
     const fingerprint = fingerprintOf(job);
     const done = isFinalJobStatus(job.status);
     if (fingerprint !== w.fingerprint) {
+      // Still ours? A replica that stalled past its lease (a frozen process cannot renew) finds the
+      // vault taken, and its new holder, which read the watch afresh, sends this update instead.
+      // Renewing here also gives the send a whole term before anyone else may look at the card.
+      if (this.o.leases && !(await this.o.leases.renew(vaultKey))) {
+        this.log.info('vault lease lost mid-round; its new holder updates the card', {
+          vault: vaultKey,
+          jobId: w.jobId,
+        });
+        return;
+      }
       const sink = this.o.sinks[w.platform];
       if (!sink) {
         this.log.warn('no channel for watched job', { platform: w.platform, jobId: w.jobId });

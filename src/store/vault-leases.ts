@@ -9,6 +9,8 @@ export interface VaultLeaseOptions {
   ttlMs: number;
   /** Wall-clock time, shared by the replicas (not a sandbox's simulated clock). */
   now?: () => Date;
+  /** How often a holder renews a lease while it works on the vault (default a third of `ttlMs`). */
+  renewEveryMs?: number;
 }
 
 /**
@@ -27,6 +29,14 @@ export class VaultLeases {
 
   get replicaId(): string {
     return this.o.replicaId;
+  }
+
+  /**
+   * How often the watcher renews a lease while it polls the vault: well inside the term, so a live
+   * replica's lease never lapses however long its reads and card updates take.
+   */
+  get renewEveryMs(): number {
+    return this.o.renewEveryMs ?? Math.max(1, Math.floor(this.o.ttlMs / 3));
   }
 
   /** The vaults, of `vaultKeys`, that this replica holds for the next `ttlMs`. */
@@ -59,11 +69,15 @@ export class VaultLeases {
   }
 
   /**
-   * Extends one held lease just before its vault is polled, so a long round does not outlive it;
-   * false when it was lost (expired and taken), and the vault must be left to its new holder.
+   * Extends one held lease, and this replica's heartbeat: before its vault is polled, while it is
+   * polled, and before each card update. False when it was lost (expired and taken), and the vault
+   * must be left to its new holder. The heartbeat matters as much as the lease: a replica whose
+   * heartbeat is older than the term counts as dead, its share goes to the others, and they claim
+   * its leases the moment one lapses.
    */
   async renew(key: string): Promise<boolean> {
     const now = this.now();
+    await this.heartbeat(now);
     const r = await this.o.db
       .updateTable('vault_leases')
       .set({ expires_at: new Date(now.getTime() + this.o.ttlMs).toISOString() })

@@ -63,7 +63,7 @@ describe('kill -9 during 100 watched jobs and pending approvals', () => {
     slack = await startFakeSlackApi();
     dbPath = join(mkdtempSync(join(tmpdir(), 'crash-')), 'bot.db');
     bot = await startBotProcess(botEnv());
-  }, 60_000);
+  }); // the timing project's hook timeout: starting processes on a loaded machine
 
   afterAll(async () => {
     await bot?.stop();

@@ -50,7 +50,7 @@ describe('commands interrupted by kill -9', () => {
       ROLE_OPERATORS: 'T0FAKE:UALICE',
     };
     bot = await startBotProcess(env);
-  }, 60_000);
+  }); // the timing project's hook timeout: starting processes on a loaded machine
 
   afterAll(async () => {
     await bot?.stop();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { silentLogger } from '../../src/logger.js';
+import { createJsonLogger } from '../../src/logger.js';
 import type { RunningBot } from '../../src/main.js';
 import { startBot } from '../../src/main.js';
 import type { Sandbox } from '../../src/sandbox/server.js';
@@ -30,6 +30,11 @@ const SECRET = 'slack-signing-secret-for-resilience';
 const SLACK_OPERATOR = 'T0FAKE:UALICE';
 const TEAMS_OPERATOR = '6f1c0a52-6a5e-4d7f-9d7a-0d2b1c3e4f50';
 const CHAT_FAULTS = { throttleRate: 0.2, serverErrorRate: 0.1, retryAfterSeconds: 1, seed: 11 };
+const SANDBOX_SEED = '7';
+/** The settings a failure report repeats, so a failing run can be replayed. */
+const REPLAY = `sandbox seed ${SANDBOX_SEED} (30 % throttled, 10 % 5xx), chat faults ${JSON.stringify(CHAT_FAULTS)}`;
+/** The bot's warnings and errors, for failure reports (info lines are only counted). */
+const botLog: string[] = [];
 
 let bot: RunningBot;
 let sandbox: Sandbox;
@@ -77,6 +82,45 @@ function lastUpdateByVm(vms: string[]): Map<string, string> {
   return byVm;
 }
 
+/** For the single-command tests: wait while the bot is still moving (see the first test). */
+const moving = {
+  timeoutMs: 30_000,
+  maxMs: 120_000,
+  progress: () => [slack.calls.length, connector.calls.length, sandbox.faults.stats().requests],
+};
+
+/** Everything that moves while the bot works on the VMs' commands and cards. */
+function progressOf(vms: string[]): unknown {
+  return [
+    slack.calls.length,
+    connector.calls.length,
+    slack.faultCounts,
+    connector.faultCounts,
+    sandbox.world.jobs
+      .filter((j) => vms.includes(j.vmName))
+      .map((j) => `${j.tasks?.snapshot.status}|${j.tasks?.transfer.status}`),
+    botLog.length,
+  ];
+}
+
+/** Each VM's card (the last text it was sent) and job in the sandbox, the faults so far, the bot's warnings. */
+function seenOf(vms: string[]): string {
+  const last = lastUpdateByVm(vms);
+  const texts = (card: string) => [...card.matchAll(/"text":"([^"]*)"/g)].map((m) => m[1]).join(' / ');
+  const lines = vms.map((vm) => {
+    const jobs = sandbox.world.jobs
+      .filter((j) => j.vmName === vm)
+      .map((j) => `${j.operation} snapshot ${j.tasks?.snapshot.status} transfer ${j.tasks?.transfer.status}`);
+    return `${vm}: job ${jobs.join(', ') || 'none'}; card: ${texts(last.get(vm) ?? '').slice(0, 300) || 'no update'}`;
+  });
+  return [
+    ...lines,
+    `sandbox faults ${JSON.stringify(sandbox.faults.stats())}, Slack ${JSON.stringify(slack.faultCounts)}, Teams ${JSON.stringify(connector.faultCounts)}`,
+    `replay: ${REPLAY}`,
+    ...botLog.slice(-20),
+  ].join('\n');
+}
+
 beforeAll(async () => {
   slack = await startFakeSlackApi();
   connector = await startFakeBotConnector();
@@ -90,8 +134,17 @@ beforeAll(async () => {
       SANDBOX_SERVER_ERROR_RATE: '0.1',
       SANDBOX_LATENCY_MS: '15',
       SANDBOX_RETRY_AFTER_MS: '20',
-      SANDBOX_SEED: '7',
-      // The product's retry count (5); short pauses so the test stays quick.
+      SANDBOX_SEED: SANDBOX_SEED,
+      // Each request is refused with a probability of 0.37 (30 % throttled, then 10 % 5xx), drawn
+      // from a seeded sequence in the order requests arrive. With the product's 5 retries a request
+      // gives up with a probability of 0.37^6 ≈ 1/400, and which of the commands' 60-odd requests
+      // draw the unlucky runs depends on how they interleave with the watcher's polling: on the
+      // machine's speed. A loaded machine then saw one command answered "Azure is throttling
+      // requests right now, even after retrying" — right, but never the job card this test waits
+      // for. Giving up is the product's answer when Azure keeps refusing (test/azure); this test is
+      // about every started backup reaching its card once, so 12 retries make giving up
+      // (0.37^13 ≈ 1 in 400,000 per request) no part of its outcome. Short pauses keep it quick.
+      AZURE_MAX_RETRIES: '12',
       AZURE_RETRY_DELAY_MS: '20',
       AZURE_MAX_RETRY_DELAY_MS: '200',
       AZURE_OPERATION_POLL_MS: '50',
@@ -101,7 +154,10 @@ beforeAll(async () => {
       SLACK_API_URL: slack.url,
       TEAMS_LOCAL_ONLY: 'true',
     }),
-    silentLogger,
+    createJsonLogger({
+      write: (line: string) =>
+        void (/"level":"info"/.test(line) && !/command refused/.test(line) ? 0 : botLog.push(line)),
+    }),
   );
   sandbox = bot.sandbox!;
 });
@@ -130,49 +186,52 @@ describe('resilience under Azure and chat faults', () => {
       ),
     );
     expect(sent).toEqual(vms.map(() => 200));
+    // The waits below last as long as the bot keeps moving — a chat call, a fault met, a job
+    // started or moved on — and fail once nothing has moved for 30 s: far longer than any pause the
+    // product takes on purpose (Retry-After of 1 s, the Slack client's 4 s backoff, the updater's
+    // 8 s, the watcher's 6.4 s after failed rounds), however slow the machine.
+    const waitFor = (what: string, done: (last: Map<string, string>) => boolean) =>
+      until(
+        what,
+        () => {
+          const last = lastUpdateByVm(vms);
+          return done(last) ? last : undefined;
+        },
+        { timeoutMs: 30_000, maxMs: 240_000, progress: () => progressOf(vms), seen: () => seenOf(vms) },
+      );
     // Every command reaches Azure once and its card shows the job taking its snapshot.
-    await until(
-      'every card showing its job',
-      () => {
-        const last = lastUpdateByVm(vms);
-        return vms.every((vm) => /Take Snapshot/.test(last.get(vm) ?? '')) ? true : undefined;
-      },
-      30_000,
+    await waitFor('every card showing its job', (last) =>
+      vms.every((vm) => /Take Snapshot/.test(last.get(vm) ?? '')),
     );
     sandbox.clock.advance(9 * 60_000);
-    await until(
-      'every card showing the transfer',
-      () => {
-        const last = lastUpdateByVm(vms);
-        return vms.every((vm) => /took 9 min|took 8 min/.test(last.get(vm) ?? '')) ? true : undefined;
-      },
-      30_000,
+    await waitFor('every card showing the transfer', (last) =>
+      vms.every((vm) => /took 9 min|took 8 min/.test(last.get(vm) ?? '')),
     );
     sandbox.clock.advance(40 * 60_000);
-    const final = await until(
-      'every card showing its final state',
-      () => {
-        const last = lastUpdateByVm(vms);
-        return vms.every((vm) => /✅ Completed/.test(last.get(vm) ?? '')) ? last : undefined;
-      },
-      40_000,
+    const final = await waitFor('every card showing its final state', (last) =>
+      vms.every((vm) => /✅ Completed/.test(last.get(vm) ?? '')),
     );
     expect(final.size).toBe(vms.length);
-    // The faults did happen, on every side.
-    expect(sandbox.faults.stats().throttled).toBeGreaterThan(20);
-    expect(sandbox.faults.stats().serverErrors).toBeGreaterThan(5);
+    // The faults did happen, on every side. How many requests the bot made depends on how many
+    // polling rounds fitted in the run — on the machine's speed — so the sandbox's faults are
+    // checked as a share of its requests (seed 7 throttles 27–32 % of any first 100 or more, and
+    // answers 5xx to the 59th), not as a count.
+    const armFaults = sandbox.faults.stats();
+    expect(armFaults.requests, REPLAY).toBeGreaterThan(100);
+    expect(armFaults.throttled / armFaults.requests, REPLAY).toBeGreaterThan(0.25);
+    expect(armFaults.serverErrors, REPLAY).toBeGreaterThan(0);
     expect(slack.faultCounts.throttled + slack.faultCounts.serverErrors).toBeGreaterThan(0);
     expect(connector.faultCounts.throttled + connector.faultCounts.serverErrors).toBeGreaterThan(0);
     // One accepted trigger and one backup job per VM, whatever was retried.
     const triggers = acceptedTriggers(sandbox);
     const jobs = startedBackups(sandbox);
     for (const vm of vms) {
-      expect(triggers.get(vm), vm).toBe(1);
-      expect(jobs.get(vm), vm).toBe(1);
+      expect(triggers.get(vm), `${vm} (${REPLAY})`).toBe(1);
+      expect(jobs.get(vm), `${vm} (${REPLAY})`).toBe(1);
     }
     slack.setFaults(undefined);
     connector.setFaults(undefined);
-  }, 60_000);
+  }, 900_000);
 
   it('starts one backup when Slack delivers the same event twice (X-Slack-Retry-Num)', async () => {
     const [vm] = addProtectedVms(sandbox, 'slackretry', 1);
@@ -184,10 +243,13 @@ describe('resilience under Azure and chat faults', () => {
       headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
     });
     expect(again.status).toBe(200);
-    await until('the job card', () =>
-      slack.calls.find(
-        (c) => c.method === 'chat.update' && blocksOf(c).includes(vm!) && /Take Snapshot/.test(blocksOf(c)),
-      ),
+    await until(
+      'the job card',
+      () =>
+        slack.calls.find(
+          (c) => c.method === 'chat.update' && blocksOf(c).includes(vm!) && /Take Snapshot/.test(blocksOf(c)),
+        ),
+      moving,
     );
     // A third delivery once the first is done changes nothing either.
     await sendSigned(`${bot.url}/slack/events`, SECRET, body, 'application/json', {
@@ -200,17 +262,20 @@ describe('resilience under Azure and chat faults', () => {
     expect(placeholders).toHaveLength(1);
     expect(acceptedTriggers(sandbox).get(vm!)).toBe(1);
     expect(startedBackups(sandbox).get(vm!)).toBe(1);
-  }, 30_000);
+  }, 300_000);
 
   it('starts one backup when Teams delivers the same activity twice', async () => {
     const [vm] = addProtectedVms(sandbox, 'teamsretry', 1);
     const activity = teamsMessage('teams-dup-1', `backup ${vm} now`);
     const [a, b] = await Promise.all([postTeams(activity), postTeams(activity)]);
     expect([a, b]).toEqual([200, 200]);
-    await until('the job card', () =>
-      connector.calls.find(
-        (c) => c.method === 'PUT' && cardOf(c).includes(vm!) && /Take Snapshot/.test(cardOf(c)),
-      ),
+    await until(
+      'the job card',
+      () =>
+        connector.calls.find(
+          (c) => c.method === 'PUT' && cardOf(c).includes(vm!) && /Take Snapshot/.test(cardOf(c)),
+        ),
+      moving,
     );
     expect(await postTeams(activity)).toBe(200);
     await new Promise((r) => setTimeout(r, 1_000));
@@ -221,8 +286,10 @@ describe('resilience under Azure and chat faults', () => {
     // The same id in another conversation is another message.
     const [other] = addProtectedVms(sandbox, 'teamsother', 1);
     expect(await postTeams(teamsMessage('teams-dup-1', `backup ${other} now`, 'a:conv-other'))).toBe(200);
-    await until('the other conversation’s job', () =>
-      startedBackups(sandbox).get(other!) ? true : undefined,
+    await until(
+      'the other conversation’s job',
+      () => (startedBackups(sandbox).get(other!) ? true : undefined),
+      moving,
     );
-  }, 30_000);
+  }, 300_000);
 });

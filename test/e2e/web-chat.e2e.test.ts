@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BotProcess } from '../support/bot-process.js';
 import { startBotProcess } from '../support/bot-process.js';
+import { until } from '../support/until.js';
 import { launchChromium, requireChromiumOrExplain } from '../support/chromium.js';
 
 const run = requireChromiumOrExplain(Boolean(process.env.CI));
@@ -24,7 +25,7 @@ describe.runIf(run)('web chat in a browser', () => {
     page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     await page.goto(`${bot.url}/`);
     await page.waitForSelector('body[data-ready="true"]');
-  }, 60_000);
+  }); // the timing project's hook timeout: starting processes on a loaded machine
 
   afterAll(async () => {
     await browser?.close();
@@ -38,19 +39,25 @@ describe.runIf(run)('web chat in a browser', () => {
 
   /** The text of the last bot card, once it satisfies `predicate`. */
   async function lastCard(predicate: (text: string) => boolean, what: string): Promise<string> {
-    const deadline = Date.now() + 20_000;
     let text = '';
-    while (Date.now() < deadline) {
-      text =
-        (await page
-          .locator('.message.bot')
-          .last()
-          .innerText()
-          .catch(() => '')) ?? '';
-      if (predicate(text)) return text;
-      await page.waitForTimeout(100);
+    try {
+      // Waits while the card keeps changing (a slow machine), fails once it stays the same for 30 s.
+      return await until(
+        `the last card showing ${what}`,
+        async () => {
+          text =
+            (await page
+              .locator('.message.bot')
+              .last()
+              .innerText()
+              .catch(() => '')) ?? '';
+          return predicate(text) ? text : undefined;
+        },
+        { timeoutMs: 30_000, maxMs: 180_000, progress: () => text },
+      );
+    } catch (e) {
+      throw new Error(`${(e as Error).message}; it shows:\n${text}`);
     }
-    throw new Error(`the last card never showed ${what}; it shows:\n${text}`);
   }
 
   it('offers the sandbox users in the who-am-I picker', async () => {

@@ -9,6 +9,10 @@ export interface SlackCall {
   args: Record<string, unknown>;
   /** The ts a chat.postMessage was answered with: the message's id for later updates. */
   ts?: string;
+  /** When the call arrived (wall clock, ms): orders calls against what the test did, in failure reports. */
+  at: number;
+  /** The bot token it carried: tells apart bots (replicas) given different tokens. */
+  token?: string;
 }
 
 /**
@@ -71,7 +75,9 @@ export async function startFakeSlackApi(options: { faults?: ChatFaults } = {}): 
           { 'retry-after': String(fault.retryAfterSeconds) },
         );
       if (fault?.kind === 'error') return send(fault.status, { ok: false, error: 'internal_error' });
-      calls.push({ method, args });
+      const token =
+        /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? (args.token as string | undefined);
+      calls.push({ method, args, at: Date.now(), ...(token ? { token } : {}) });
       switch (method) {
         case 'auth.test':
           return send(200, {

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { controlCall } from './sandbox-process.js';
+import { controlCall, PROCESS_START_MS } from './sandbox-process.js';
 
 export interface BotProcess {
   url: string;
@@ -48,8 +48,17 @@ export async function startBotProcess(
     stderr.push(d.toString());
   });
   const started = await new Promise<{ url: string; sandbox: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`bot did not start:\n${logs.join('\n')}`)), 30_000);
-    child.once('exit', (code) => reject(new Error(`bot exited with ${code}:\n${logs.join('\n')}`)));
+    // Starting means loading the SDKs through tsx: a few CPU-seconds, which a machine busy with
+    // other test files stretches to tens of seconds. A bot that exits fails at once; one that is
+    // still starting after PROCESS_START_MS is killed, not left running.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`bot did not start in ${PROCESS_START_MS} ms:\n${logs.join('\n')}`));
+    }, PROCESS_START_MS);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`bot exited with ${code ?? signal}:\n${logs.join('\n')}`));
+    });
     createInterface({ input: child.stdout! }).on('line', (line) => {
       logs.push(line);
       if (!line.startsWith('{')) return;

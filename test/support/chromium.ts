@@ -23,6 +23,8 @@ export function requireChromiumOrExplain(ci: boolean): boolean {
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
+    // Playwright's 30 s is short for a browser starting beside a busy test run on two cores.
+    timeout: 120_000,
     args: [
       '--headless',
       '--no-sandbox',

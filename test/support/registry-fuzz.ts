@@ -61,6 +61,10 @@ export async function fuzzRegistry(o: {
     const worker = async (): Promise<void> => {
       while (issued < o.count) {
         issued++;
+        // Most texts are refused without any I/O, so the workers could run on microtasks alone for
+        // minutes on a loaded machine: the test runner's own messages (answered on the event loop)
+        // then time out ("Timeout calling onTaskUpdate"). Let the event loop turn now and then.
+        if (issued % 100 === 0) await new Promise((r) => setImmediate(r));
         const text = next();
         try {
           const { view } = await registry.handle({

@@ -6,6 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
+/**
+ * How long a bot or sandbox process may take to start. Loading it is a few CPU-seconds; on two
+ * cores shared with other test files (and in `npm run test:stress`, a CPU hog) that becomes tens
+ * of seconds, and a process that fails exits, which is reported at once.
+ */
+export const PROCESS_START_MS = 120_000;
+
 export interface SandboxProcess {
   url: string;
   /** The certificate file it wrote: what bots given SANDBOX_URL read (SANDBOX_CA_FILE). */
@@ -33,8 +40,14 @@ export async function startSandboxProcess(env: Record<string, string> = {}): Pro
   const logs: string[] = [];
   child.stderr?.on('data', (d: Buffer) => logs.push(d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`sandbox did not start:\n${logs.join('')}`)), 30_000);
-    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}:\n${logs.join('')}`)));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`sandbox did not start in ${PROCESS_START_MS} ms:\n${logs.join('')}`));
+    }, PROCESS_START_MS);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`sandbox exited with ${code ?? signal}:\n${logs.join('')}`));
+    });
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const m = /^Azure sandbox listening on (\S+)/.exec(line);
       if (m) {
