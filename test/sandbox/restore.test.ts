@@ -105,6 +105,8 @@ describe('sandbox restore (POST …/recoveryPoints/{rp}/restore)', () => {
       body('RestoreDisks', point, { targetResourceGroupId: RG('rg-chatops') }),
     );
     const jobId = (await c.finalStatus(accepted)).properties.jobId as string;
+    expect((await c.job(jobId)).extendedInfo.propertyBag['Create VM Template Blob Uri']).toBeUndefined();
+    c.sb.clock.advance(67_000); // the recorded instant restore of disks into a target group
     const job = await c.job(jobId);
     expect(job.status).toBe('Completed');
     expect(tasksOf(job)).toBe('Transfer data from vault:Completed');

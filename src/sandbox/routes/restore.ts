@@ -210,25 +210,22 @@ function restoreJob(
   jobId: string,
 ): Omit<SandboxRestore, 'steps'> & { steps: { name: string; ms: number }[] } {
   const { world } = ctx;
-  // The sandbox's points all keep their snapshot; only disks restored without a target group
-  // (unmanaged, into the staging account) are copied from the vault tier.
+  // The recorded durations on the simulated clock, like a backup's phases (the operation before the
+  // job follows SANDBOX_OPERATION_TIME_SCALE). The sandbox's points all keep their snapshot; only
+  // disks restored without a target group (unmanaged, into the staging account) come from the vault.
   const fromSnapshot = kind !== 'RestoreDisks' || plan.targetResourceGroup !== undefined;
   const seconds = RECORDED_RESTORE_SECONDS;
   const [transfer, last] = RESTORE_KIND_INFO[kind].tasks;
   const steps = [
     {
       name: transfer!,
-      ms: ctx.operations.scaled(
-        1000 * (fromSnapshot ? seconds.transferFromSnapshot : seconds.transferFromVault),
-      ),
+      ms: 1000 * (fromSnapshot ? seconds.transferFromSnapshot : seconds.transferFromVault),
     },
     ...(last
       ? [
           {
             name: last,
-            ms: ctx.operations.scaled(
-              1000 * (kind === 'AlternateLocation' ? seconds.createVm : seconds.updateVm),
-            ),
+            ms: 1000 * (kind === 'AlternateLocation' ? seconds.createVm : seconds.updateVm),
           },
         ]
       : []),
