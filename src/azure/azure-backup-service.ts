@@ -472,8 +472,9 @@ export class AzureBackupService implements BackupService {
         plan.subnetId = await this.subnetFor(input.subnet, vault);
       }
       const capture = new ResponseCapture();
-      // SDK 12 makes restore a poller that reads the Azure-AsyncOperation URL once; the bot follows
-      // the vault's backupOperations instead, as az CLI does, from the first response.
+      // SDK 12 makes restore a poller whose first poll reads the Azure-AsyncOperation URL (and, once
+      // done, the Location's result); the bot then follows the vault's backupOperations from the
+      // 202, as az CLI does, and never waits on the poller.
       await this.c.backup.restores.beginTrigger(
         vault.name,
         vault.resourceGroup,

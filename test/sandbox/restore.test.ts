@@ -80,10 +80,8 @@ describe('sandbox restore (POST …/recoveryPoints/{rp}/restore)', () => {
     expect(tasksOf(await c.job(opId!))).toBe(
       'Transfer data from vault:Completed, Create the restored virtual machine:InProgress',
     );
-    expect((await c.job(opId!)).extendedInfo).toMatchObject({
-      progressPercentage: 99,
-      estimatedRemainingDuration: 'PT2M',
-    });
+    // As recorded: a new VM's job stays at 1 % while the VM is created (disks and replace go to 99 %).
+    expect((await c.job(opId!)).extendedInfo.progressPercentage).toBe(1);
     c.sb.clock.advance(90_000);
     const ended = await c.job(opId!);
     expect(ended.status).toBe('Completed');

@@ -218,12 +218,13 @@ function backupInfo(ctx: SandboxContext, job: SandboxJob, task: TaskJson): Recor
 /**
  * A restore's extended info as recorded (test_backup_restore.yaml): its tasks with `PT0S` and no
  * times, the property bag of its kind, `restoreLocationType`, progress stuck at 1 % through the
- * transfer, then 99 % with two minutes "remaining" (however long the last task takes), 100 % at
- * the end; `dynamicErrorMessage: ""` only while it runs.
+ * transfer, then 99 % with two minutes "remaining" (however long the last task takes; a new VM's
+ * stays at 1 %), 100 % at the end; `dynamicErrorMessage: ""` only while it runs.
  */
 function restoreInfo(job: SandboxJob, restore: SandboxRestore): Record<string, unknown> {
   const done = job.endMs !== undefined;
-  const transferred = restore.steps[0]!.status === 'Completed';
+  // Recorded: disks and replace jump to 99 % once transferred; a new VM stays at 1 % while created.
+  const transferred = restore.steps[0]!.status === 'Completed' && restore.kind !== 'AlternateLocation';
   return {
     tasksList: restore.steps.map((s) => ({
       taskId: s.name,
