@@ -48,7 +48,7 @@ import { translateAzureError } from './azure-error-translation.js';
 import type { BackupService, VaultTarget } from './backup-service.js';
 import { fromAzureJob, isoOf, jobFilterTime } from './job-mapping.js';
 import type { FollowSettings } from './operation-follower.js';
-import { followOperation, followOperationResult, jobIdOf } from './operation-follower.js';
+import { followOperation, followOperationResult, jobIdOf, requiredJobId } from './operation-follower.js';
 import { fromAzurePolicy, toAzurePolicy } from './policy-mapping.js';
 import { ResponseCapture } from './response-capture.js';
 import type { RestorePlan } from './restore-request.js';
@@ -316,16 +316,7 @@ export class AzureBackupService implements BackupService {
       } catch (e) {
         throw await this.explainBackupInProgress(e, vm, vault);
       }
-      const jobId = jobIdOf(op);
-      if (!jobId) {
-        throw new AppError(
-          'azure.unexpected_response',
-          `Azure accepted the backup of ${vm.name} but named no job.`,
-          {
-            hint: 'Look for it with "status of jobs".',
-          },
-        );
-      }
+      const jobId = requiredJobId(op, `the backup of ${vm.name}`);
       return {
         vm: this.statusOf(vm, vault, items),
         job: await this.readJob(jobId, vault),
@@ -485,16 +476,8 @@ export class AzureBackupService implements BackupService {
         { properties: restoreRequestBody(plan) },
         { onResponse: capture.onFirstResponse },
       );
-      const jobId = jobIdOf(await this.followBackupOperation(capture, vault, action));
-      if (!jobId) {
-        throw new AppError(
-          'azure.unexpected_response',
-          `Azure accepted the restore of ${input.vm} but named no job.`,
-          {
-            hint: 'Look for it with "status of jobs".',
-          },
-        );
-      }
+      const op = await this.followBackupOperation(capture, vault, action);
+      const jobId = requiredJobId(op, `the restore of ${input.vm}`);
       return {
         kind: input.kind,
         vmName: vm?.name ?? input.vm,

@@ -107,15 +107,8 @@ export function choosePoint(points: RecoveryPoint[], choice: PointChoice, vm: st
 export function fromPropertyBagTime(text: string | null | undefined): string | undefined {
   const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2}):(\d{2}) (AM|PM)$/i.exec(text?.trim() ?? '');
   if (!m) return undefined;
-  const [month, day, year, h12, min, sec] = m.slice(1, 7).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const h24 = (h12 % 12) + (m[7]!.toUpperCase() === 'PM' ? 12 : 0);
-  const ms = Date.UTC(year, month - 1, day, h24, min, sec);
+  const n = m.slice(1, 7).map(Number);
+  const h24 = (n[3]! % 12) + (m[7]!.toUpperCase() === 'PM' ? 12 : 0);
+  const ms = Date.UTC(n[2]!, n[0]! - 1, n[1]!, h24, n[4]!, n[5]!);
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }

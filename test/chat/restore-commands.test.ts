@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderAdaptiveCard } from '../../src/cards/adaptive-card-renderer.js';
 import type { View } from '../../src/cards/views.js';
-import { CommandRegistry } from '../../src/chat/command-registry.js';
 import { COMMANDS } from '../../src/chat/command-list.js';
 import { interpretText } from '../../src/chat/interpret-text.js';
-import { RoleDirectory } from '../../src/chat/roles.js';
 import { isAppError } from '../../src/domain/index.js';
 import type { Harness } from '../azure/service-harness.js';
 import { startHarness } from '../azure/service-harness.js';
 import { executeActions, visibleText } from '../cards/card-actions.js';
+import type { RegistryOn } from './registry-on.js';
+import { alice, carol, registryOn } from './registry-on.js';
 
 const now = new Date('2026-11-22T10:00:00Z');
 const interpret = (text: string) => {
@@ -100,31 +100,11 @@ describe('restore phrasings', () => {
 
 describe('restore through the registry', () => {
   let h: Harness;
-  let registry: CommandRegistry;
-  const alice = { id: 'web:alice', name: 'Alice' };
-  const carol = { id: 'web:carol', name: 'Carol' };
-  const say = (user: typeof alice, text: string) =>
-    registry.handle({ platform: 'web', user, conversationId: 'c1', text });
+  let say: RegistryOn['say'];
 
   beforeAll(async () => {
     h = await startHarness();
-    registry = new CommandRegistry({
-      service: h.service,
-      roles: new RoleDirectory(
-        [
-          { userId: alice.id, roles: ['operator'] },
-          { userId: carol.id, roles: ['reader'] },
-        ],
-        [],
-      ),
-      defaults: {
-        subscriptionId: 'sub',
-        vaultName: 'rsv-westus',
-        vaultResourceGroup: 'rg-chatops',
-        portalLinks: true,
-      },
-      now: () => h.sandbox.clock.now(),
-    });
+    ({ say } = registryOn(h));
   });
   afterAll(() => h.close());
 

@@ -36,48 +36,52 @@ export const restoreOptionsCommand = defineCommand<{ vm: string }>({
   },
 });
 
-/** One declaration per kind: each has its own role, effect and help entry; they share the grammar. */
-function restoreCommandOf(kind: Exclude<RestoreKind, 'OriginalLocation'>, title: string, examples: string[]) {
-  return defineCommand<RestoreInput>({
-    id: kind === 'AlternateLocation' ? 'restore.new-vm' : 'restore.disks',
+/**
+ * One declaration per kind: each has its own role, effect and help entry; they share the grammar and
+ * the handler (the restore's job card, watched).
+ */
+function restoreDeclaration(kind: RestoreKind, title: string, examples: string[]) {
+  return {
+    id: RESTORE_COMMAND_IDS[kind],
     title,
     summary: `${RESTORE_KIND_TEXT[kind]} Its card follows the restore job to the end.`,
     examples,
-    role: 'operator',
-    effect: 'write',
-    keywords: ['restore', 'recover'],
-    parse(text, now) {
+    role: 'operator' as const,
+    effect: 'write' as const,
+    keywords: ['restore', 'recover', ...(kind === 'OriginalLocation' ? ['replace disks'] : [])],
+    parse(text: string, now: Date): RestoreInput | undefined {
       const r = parseRestore(text, now);
       return r && !r.options && r.kind === kind ? r : undefined;
     },
-    targetOf: (a) => a.vm,
+    targetOf: (a: RestoreInput) => a.vm,
     run: restoreReply,
-  });
+  };
 }
 
-export const restoreNewVmCommand = restoreCommandOf('AlternateLocation', 'Restore as a new VM', [
-  'restore myVM from latest as new vm myVM-restored',
-  'restore myVM from yesterday 14:00 as new vm myVM-old in rg-restore subnet rg-net/vnet-westus/default',
-]);
+const RESTORE_COMMAND_IDS: Record<RestoreKind, string> = {
+  AlternateLocation: 'restore.new-vm',
+  RestoreDisks: 'restore.disks',
+  OriginalLocation: 'restore.replace-disks',
+};
 
-export const restoreDisksCommand = restoreCommandOf('RestoreDisks', 'Restore disks', [
-  'restore myVM from latest restore disks',
-  'restore myVM from 2026-11-30 08:00 restore disks to rg-restore',
-]);
+export const restoreNewVmCommand = defineCommand<RestoreInput>(
+  restoreDeclaration('AlternateLocation', 'Restore as a new VM', [
+    'restore myVM from latest as new vm myVM-restored',
+    'restore myVM from yesterday 14:00 as new vm myVM-old in rg-restore subnet rg-net/vnet-westus/default',
+  ]),
+);
+
+export const restoreDisksCommand = defineCommand<RestoreInput>(
+  restoreDeclaration('RestoreDisks', 'Restore disks', [
+    'restore myVM from latest restore disks',
+    'restore myVM from 2026-11-30 08:00 restore disks to rg-restore',
+  ]),
+);
 
 export const replaceDisksCommand = defineCommand<RestoreInput>({
-  id: 'restore.replace-disks',
-  title: 'Replace disks',
+  ...restoreDeclaration('OriginalLocation', 'Replace disks', ['restore myVM from latest replace disks']),
   summary: `${RESTORE_KIND_TEXT.OriginalLocation} The approver types the VM's name.`,
-  examples: ['restore myVM from latest replace disks'],
-  role: 'operator',
   effect: 'destructive',
-  keywords: ['replace disks', 'restore'],
-  parse(text, now) {
-    const r = parseRestore(text, now);
-    return r && !r.options && r.kind === 'OriginalLocation' ? r : undefined;
-  },
-  targetOf: (a) => a.vm,
   async describe(args, ctx) {
     const [vm, points] = await Promise.all([
       ctx.service.getVm(args.vm),
@@ -97,7 +101,6 @@ export const replaceDisksCommand = defineCommand<RestoreInput>({
       ],
     };
   },
-  run: restoreReply,
 });
 
 /** Starts the restore; the job's card is watched until the job ends. */
