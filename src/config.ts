@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { Role } from './chat/roles.js';
 import { ROLES } from './chat/roles.js';
 import {
+  SANDBOX_RESTORE_SUBNET,
+  SANDBOX_STAGING_ACCOUNT,
   SANDBOX_SUBSCRIPTION_ID,
   SANDBOX_VAULT_NAME,
   SANDBOX_VAULT_RESOURCE_GROUP,
@@ -41,6 +43,11 @@ export interface AzureSettings {
    * people's commands, and the refill assumed while no response says how much is left.
    */
   requestBudget: { reserve: number; refillPerSecond: number };
+  /**
+   * Restores: the staging storage account (in the vault's region) and the subnet new VMs go on by
+   * default, each `<rg>/<name…>` or a full resource id; empty when not configured.
+   */
+  restore: { stagingStorageAccount: string; subnet: string };
 }
 
 export interface SandboxFaultSettings {
@@ -199,7 +206,32 @@ export function loadConfig(env: Env = process.env): AppConfig {
       reserve: read.int('AZURE_REQUEST_RESERVE', 30, 0, 10_000),
       refillPerSecond: read.number('AZURE_REQUEST_REFILL_PER_SECOND', 1, 0.01, 10_000),
     },
+    restore: {
+      stagingStorageAccount:
+        read.string('RESTORE_STAGING_STORAGE_ACCOUNT') ??
+        (sandbox ? `${SANDBOX_STAGING_ACCOUNT.resourceGroup}/${SANDBOX_STAGING_ACCOUNT.name}` : ''),
+      subnet: read.string('RESTORE_SUBNET') ?? (sandbox ? SANDBOX_RESTORE_SUBNET : ''),
+    },
   };
+  const { stagingStorageAccount: staging, subnet } = azure.restore;
+  if (
+    staging &&
+    !/^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Storage\/storageAccounts\/[^/]+|[^/\s]+\/[^/\s]+)$/i.test(
+      staging,
+    )
+  ) {
+    problems.push(
+      `RESTORE_STAGING_STORAGE_ACCOUNT must be <resource group>/<account> or a storage account id (got "${staging}").`,
+    );
+  }
+  if (
+    subnet &&
+    !/^(\/subscriptions\/.+\/virtualNetworks\/[^/]+\/subnets\/[^/]+|[^/\s]+\/[^/\s]+\/[^/\s]+)$/i.test(subnet)
+  ) {
+    problems.push(
+      `RESTORE_SUBNET must be <resource group>/<vnet>/<subnet> or a subnet id (got "${subnet}").`,
+    );
+  }
   if (mode === 'azure') {
     if (!subscriptionId) problems.push('AZURE_SUBSCRIPTION_ID is required when BACKUP_MODE=azure.');
     else if (!/^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(subscriptionId)) {

@@ -17,6 +17,8 @@ import type {
   ProtectionState,
   RecoveryPoint,
   ResourceGroupSummary,
+  RestoreInput,
+  RestoreResult,
   RetainRequest,
   StopProtectionResult,
   Vault,
@@ -32,6 +34,7 @@ import {
   assertPolicyFitsVm,
   assertVaultLocation,
   checkVmAgent,
+  choosePoint,
   closestMatches,
   expectedConsistency,
   isAppError,
@@ -48,9 +51,11 @@ import { translateAzureError } from './azure-error-translation.js';
 import type { BackupService, VaultTarget } from './backup-service.js';
 import { fromAzureJob, isoOf, jobFilterTime } from './job-mapping.js';
 import type { FollowSettings } from './operation-follower.js';
-import { followOperation, followOperationResult, jobIdOf } from './operation-follower.js';
+import { followOperation, followOperationResult, jobIdOf, requiredJobId } from './operation-follower.js';
 import { fromAzurePolicy, toAzurePolicy } from './policy-mapping.js';
 import { ResponseCapture } from './response-capture.js';
+import type { RestorePlan } from './restore-request.js';
+import { resourceGroupIdOf, restoreRequestBody, storageAccountIdOf, subnetIdOf } from './restore-request.js';
 import { fromAzureVm, withInstanceView } from './vm-mapping.js';
 
 export interface AzureBackupServiceOptions {
@@ -64,6 +69,11 @@ export interface AzureBackupServiceOptions {
   lroPollIntervalMs?: number;
   /** Name prefix of the resource group where Enhanced policies keep restore point collections. */
   restorePointResourceGroupPrefix?: string;
+  /**
+   * Restores: the staging storage account and the default subnet of new VMs, each `<rg>/<name…>`
+   * or a full id (RESTORE_STAGING_STORAGE_ACCOUNT, RESTORE_SUBNET).
+   */
+  restore?: { stagingStorageAccount?: string; subnet?: string };
   now?: () => Date;
 }
 
@@ -72,6 +82,9 @@ const PERMISSIONS_API_VERSION = '2022-04-01';
 /** Soft delete keeps deleted backup data 14 days unless the vault says otherwise. */
 const DEFAULT_SOFT_DELETE_DAYS = 14;
 const JOB_ID = /^[A-Za-z0-9-]{1,100}$/;
+/** api-versions of the generic resources API reads of restore targets (az CLI uses older ones). */
+const STORAGE_API_VERSION = '2023-01-01';
+const NETWORK_API_VERSION = '2023-09-01';
 /** Stop reading job pages after this many items: a chat answer never needs more. */
 const MAX_JOBS_READ = 2_000;
 
@@ -306,16 +319,7 @@ export class AzureBackupService implements BackupService {
       } catch (e) {
         throw await this.explainBackupInProgress(e, vm, vault);
       }
-      const jobId = jobIdOf(op);
-      if (!jobId) {
-        throw new AppError(
-          'azure.unexpected_response',
-          `Azure accepted the backup of ${vm.name} but named no job.`,
-          {
-            hint: 'Look for it with "status of jobs".',
-          },
-        );
-      }
+      const jobId = requiredJobId(op, `the backup of ${vm.name}`);
       return {
         vm: this.statusOf(vm, vault, items),
         job: await this.readJob(jobId, vault),
@@ -425,29 +429,190 @@ export class AzureBackupService implements BackupService {
           },
         );
       }
-      const out: RecoveryPoint[] = [];
-      for await (const rp of this.c.backup.recoveryPoints.list(
+      return this.readRecoveryPoints(vault, item);
+    });
+  }
+
+  // ---- Restore ---------------------------------------------------------------------------
+
+  async restore(input: RestoreInput & VaultTarget): Promise<RestoreResult> {
+    const action = `restore ${input.vm}`;
+    return this.run(action, async () => {
+      const vault = await this.readVault(input);
+      const [vms, items] = await Promise.all([this.readVms(), this.readProtectedItems(vault)]);
+      const { item, vm } = restorableItem(input.vm, vms, items, vault);
+      if (input.kind === 'OriginalLocation' && !vm) {
+        // Docs: replacing disks needs the current VM; a deleted VM comes back as a new one.
+        throw new AppError(
+          'validation.vm_not_found',
+          `${input.vm} no longer exists, so its disks cannot be replaced.`,
+          {
+            hint: `Restore it as a new VM: restore ${input.vm} from latest as new vm ${input.vm}`,
+          },
+        );
+      }
+      const point = choosePoint(await this.readRecoveryPoints(vault, item), input.point, input.vm);
+      const plan: RestorePlan = {
+        kind: input.kind,
+        recoveryPointId: point.id,
+        sourceResourceId: item.sourceResourceId,
+        storageAccountId: await this.stagingAccountFor(vault),
+        region: vault.location,
+      };
+      const sourceGroup = resourceGroupOfId(item.sourceResourceId);
+      const targetGroup = input.targetResourceGroup ?? sourceGroup;
+      if (input.kind === 'OriginalLocation') {
+        // As az CLI does: an Extended Zone VM's point is restored into its zone.
+        if (point.extendedZone) plan.extendedZone = point.extendedZone;
+      } else {
+        // New VMs and restored disks go to the vault's region (az CLI's default, without
+        // --restore-to-edge-zone): docs/architecture.md, "Restore".
+        plan.targetResourceGroupId = await this.existingResourceGroup(targetGroup);
+      }
+      if (input.kind === 'AlternateLocation') {
+        const name = assertName('vm', input.targetVmName ?? '');
+        await this.assertVmNameFree(targetGroup, name);
+        plan.targetVirtualMachineId = `${plan.targetResourceGroupId}/providers/Microsoft.Compute/virtualMachines/${name}`;
+        plan.subnetId = await this.subnetFor(input.subnet, vault);
+      }
+      const capture = new ResponseCapture();
+      // SDK 12 makes restore a poller whose first poll reads the Azure-AsyncOperation URL (and, once
+      // done, the Location's result); the bot then follows the vault's backupOperations from the
+      // 202, as az CLI does, and never waits on the poller.
+      await this.c.backup.restores.beginTrigger(
         vault.name,
         vault.resourceGroup,
         AZURE_FABRIC,
         item.containerName,
         item.itemName,
-      )) {
-        if (!rp.name || rp.properties?.objectType !== 'IaasVMRecoveryPoint') continue;
-        const p = rp.properties as IaasVMRecoveryPoint;
-        out.push({
-          id: rp.name,
-          time: p.recoveryPointTime?.toISOString(),
-          consistency: p.recoveryPointType ?? 'Unknown',
-          tiers: (p.recoveryPointTierDetails ?? []).map((t) => ({
-            type: t.type ?? 'Unknown',
-            status: t.status ?? 'Unknown',
-          })),
-          ...(p.extendedLocation?.name ? { extendedZone: p.extendedLocation.name } : {}),
-        });
-      }
-      return out.sort((a, b) => (b.time ?? '').localeCompare(a.time ?? ''));
+        point.id,
+        { properties: restoreRequestBody(plan) },
+        { onResponse: capture.onFirstResponse },
+      );
+      const op = await this.followBackupOperation(capture, vault, action);
+      const jobId = requiredJobId(op, `the restore of ${input.vm}`);
+      return {
+        kind: input.kind,
+        vmName: vm?.name ?? input.vm,
+        point,
+        job: await this.readJob(jobId, vault),
+        storageAccountId: plan.storageAccountId,
+        ...(plan.targetResourceGroupId ? { targetResourceGroup: targetGroup } : {}),
+        ...(input.targetVmName ? { targetVmName: input.targetVmName } : {}),
+        ...(plan.subnetId ? { subnetId: plan.subnetId } : {}),
+        ...(plan.extendedZone ? { extendedZone: plan.extendedZone } : {}),
+      };
     });
+  }
+
+  /** The configured staging account, which must exist in the vault's region (docs). */
+  private async stagingAccountFor(vault: Vault): Promise<string> {
+    const ref = this.o.restore?.stagingStorageAccount;
+    if (!ref) {
+      throw new AppError(
+        'validation.restore_not_configured',
+        'No staging storage account is configured for restores.',
+        {
+          hint: `Set RESTORE_STAGING_STORAGE_ACCOUNT to <resource group>/<account>, an account in ${vault.location}.`,
+        },
+      );
+    }
+    const id = storageAccountIdOf(this.o.subscriptionId, ref);
+    const account = await this.readResource(id, STORAGE_API_VERSION);
+    if (!account) {
+      throw new AppError(
+        'validation.staging_account',
+        `The staging storage account ${id.split('/').pop()} does not exist.`,
+        {
+          hint: 'Check RESTORE_STAGING_STORAGE_ACCOUNT.',
+        },
+      );
+    }
+    if (normalizeRegion(account.location) !== vault.location) {
+      throw new AppError(
+        'validation.staging_account',
+        `The staging storage account ${account.name} is in ${account.location}; Azure Backup needs one in the vault's region, ${vault.location}.`,
+        { hint: `Set RESTORE_STAGING_STORAGE_ACCOUNT to an account in ${vault.location}.` },
+      );
+    }
+    return account.id ?? id;
+  }
+
+  /** The subnet a new VM goes on (given, else configured): it must exist, its network in the vault's region. */
+  private async subnetFor(given: string | undefined, vault: Vault): Promise<string> {
+    const ref = given ?? this.o.restore?.subnet;
+    if (!ref) {
+      throw new AppError('validation.restore_not_configured', 'Which subnet should the new VM go on?', {
+        hint: 'Add "subnet <resource group>/<vnet>/<subnet>", or set RESTORE_SUBNET.',
+      });
+    }
+    const id = subnetIdOf(this.o.subscriptionId, ref);
+    const vnetId = id.replace(/\/subnets\/[^/]+$/i, '');
+    const subnet = id.split('/').pop()!;
+    const vnet = await this.readResource(vnetId, NETWORK_API_VERSION);
+    const subnets = ((vnet?.properties as { subnets?: { name?: string }[] } | undefined)?.subnets ?? []).map(
+      (s) => s.name ?? '',
+    );
+    if (!vnet || !subnets.some((s) => s.toLowerCase() === subnet.toLowerCase())) {
+      throw new AppError(
+        'validation.subnet_not_found',
+        `There is no subnet ${subnet} in virtual network ${vnetId.split('/').pop()}.`,
+        {
+          hint: subnets.length
+            ? `Subnets there: ${subnets.join(', ')}.`
+            : 'Check the subnet (RESTORE_SUBNET or "subnet <rg>/<vnet>/<subnet>").',
+        },
+      );
+    }
+    if (normalizeRegion(vnet.location) !== vault.location) {
+      throw new AppError(
+        'validation.subnet_region',
+        `Virtual network ${vnet.name} is in ${vnet.location}; the restored VM is created in the vault's region, ${vault.location}.`,
+        { hint: `Pick a subnet of a network in ${vault.location}.` },
+      );
+    }
+    return id;
+  }
+
+  private async existingResourceGroup(name: string): Promise<string> {
+    assertName('resourceGroup', name);
+    if (!(await this.c.resources.resourceGroups.checkExistence(name)).body) {
+      throw new AppError('validation.resource_group_not_found', `There is no resource group ${name}.`, {
+        hint: 'Name an existing resource group ("in rg-x" or "to rg-x").',
+      });
+    }
+    return resourceGroupIdOf(this.o.subscriptionId, name);
+  }
+
+  private async assertVmNameFree(resourceGroup: string, name: string): Promise<void> {
+    try {
+      await this.c.compute.virtualMachines.get(resourceGroup, name);
+    } catch (e) {
+      if (translateAzureError(e).statusCode === 404) return;
+      throw e;
+    }
+    throw new AppError(
+      'validation.vm_name_taken',
+      `There is already a VM called ${name} in ${resourceGroup}.`,
+      {
+        hint: `Pick another name: … as new vm ${name}-2`,
+      },
+    );
+  }
+
+  /** A resource read by id through the generic resources API, or undefined when it does not exist. */
+  private async readResource(
+    id: string,
+    apiVersion: string,
+  ): Promise<{ id?: string; name?: string; location: string; properties?: unknown } | undefined> {
+    try {
+      // The client's path is `/{resourceId}`: an id's own leading slash would make it `//subscriptions…`.
+      const r = await this.c.resources.resources.getById(id.replace(/^\/+/, ''), apiVersion);
+      return { ...r, location: r.location ?? '' };
+    } catch (e) {
+      if (translateAzureError(e).statusCode === 404) return undefined;
+      throw e;
+    }
   }
 
   // ---- Resource groups -------------------------------------------------------------------
@@ -714,6 +879,32 @@ export class AzureBackupService implements BackupService {
     return item;
   }
 
+  /** A protected item's points, newest first, with their tiers. */
+  private async readRecoveryPoints(vault: Vault, item: ItemRef): Promise<RecoveryPoint[]> {
+    const out: RecoveryPoint[] = [];
+    for await (const rp of this.c.backup.recoveryPoints.list(
+      vault.name,
+      vault.resourceGroup,
+      AZURE_FABRIC,
+      item.containerName,
+      item.itemName,
+    )) {
+      if (!rp.name || rp.properties?.objectType !== 'IaasVMRecoveryPoint') continue;
+      const p = rp.properties as IaasVMRecoveryPoint;
+      out.push({
+        id: rp.name,
+        time: p.recoveryPointTime?.toISOString(),
+        consistency: p.recoveryPointType ?? 'Unknown',
+        tiers: (p.recoveryPointTierDetails ?? []).map((t) => ({
+          type: t.type ?? 'Unknown',
+          status: t.status ?? 'Unknown',
+        })),
+        ...(p.extendedLocation?.name ? { extendedZone: p.extendedLocation.name } : {}),
+      });
+    }
+    return out.sort((a, b) => (b.time ?? '').localeCompare(a.time ?? ''));
+  }
+
   private async readPolicies(v: { name: string; resourceGroup: string }): Promise<Policy[]> {
     const out: Policy[] = [];
     for await (const r of this.c.backup.backupPolicies.list(v.name, v.resourceGroup, {
@@ -928,6 +1119,44 @@ export class AzureBackupService implements BackupService {
       hint: 'List recent jobs with "status of jobs".',
     });
   }
+}
+
+/**
+ * The protected item of the VM a restore names, with the VM when it still exists: a deleted VM's
+ * backup (found by the item's source id) can still be restored as a new VM or as disks.
+ */
+function restorableItem(
+  name: string,
+  vms: VmFacts[],
+  items: Map<string, ItemRef>,
+  vault: Vault,
+): { item: ItemRef; vm?: VmFacts } {
+  const wanted = name.toLowerCase();
+  const vm = vms.find((v) => v.name.toLowerCase() === wanted && items.has(v.id.toLowerCase()));
+  const item = vm
+    ? items.get(vm.id.toLowerCase())
+    : [...items.values()].find((i) => i.sourceResourceId.split('/').pop()?.toLowerCase() === wanted);
+  if (!item) {
+    throw new AppError(
+      'validation.vm_not_protected',
+      `${name} has no backup in vault ${vault.name} to restore from.`,
+      {
+        hint: 'See the protected VMs with "list vms".',
+      },
+    );
+  }
+  if (item.protection.softDeleted) {
+    throw new AppError(
+      'validation.vm_not_protected',
+      `The backup data of ${name} is deleted (soft delete keeps it until ${item.protection.softDeleted.purgeAt?.slice(0, 10) ?? 'it is purged'}); it must be undeleted before restoring.`,
+      { hint: `Undelete it and protect the VM again: enable backup for ${name}` },
+    );
+  }
+  return { item, ...(vm ? { vm } : {}) };
+}
+
+function resourceGroupOfId(id: string): string {
+  return /\/resourceGroups\/([^/]+)/i.exec(id)?.[1] ?? '';
 }
 
 function vaultNotFound(v: { name: string; resourceGroup: string }): AppError {

@@ -9,6 +9,8 @@ import type {
   PolicySpec,
   RecoveryPoint,
   ResourceGroupSummary,
+  RestoreInput,
+  RestoreResult,
   RetainRequest,
   OperationWatch,
   StopProtectionResult,
@@ -49,6 +51,13 @@ export interface BackupService {
   listJobs(filter?: JobFilter, target?: VaultTarget): Promise<BackupJob[]>;
   getJob(id: string, target?: VaultTarget): Promise<BackupJob>;
   listRecoveryPoints(vm: string, target?: VaultTarget): Promise<RecoveryPoint[]>;
+
+  /**
+   * Restores a VM from a recovery point as a new VM, as disks, or (destructive: behind approval in
+   * chat) by replacing its disks; checks the point, targets and staging account first, and returns
+   * the Restore job Azure started.
+   */
+  restore(input: RestoreInput & VaultTarget): Promise<RestoreResult>;
 
   /** Stop backup keeping the data, or (destructive: behind approval in chat) deleting it. */
   stopProtection(

@@ -59,6 +59,7 @@ export function createBackupService(w: BackupServiceWiring): AzureBackupService 
     defaultVault: { name: azure.vaultName, resourceGroup: azure.vaultResourceGroup },
     follow: { maxIntervalMs: azure.operationPollMaxIntervalMs, timeoutMs: azure.operationTimeoutMs },
     lroPollIntervalMs: Math.min(azure.operationPollMaxIntervalMs, 2_000),
+    restore: azure.restore,
     now: w.now,
   });
 }

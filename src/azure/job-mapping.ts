@@ -3,11 +3,13 @@ import type {
   AzureIaaSVMJobTaskDetails,
   JobResource,
 } from '@azure/arm-recoveryservicesbackup';
-import type { BackupJob, JobError, JobPhase, TaskStatus } from '../domain/index.js';
+import type { BackupJob, JobError, JobPhase, JobTask, RestoreJobFacts } from '../domain/index.js';
 import {
   SNAPSHOT_TASK,
   TRANSFER_TASK,
+  fromPropertyBagTime,
   isJobStatus,
+  isRestoreKind,
   isTaskStatus,
   parseIsoDuration,
   realTime,
@@ -28,8 +30,9 @@ export function fromAzureJob(resource: JobResource, vaultName: string): BackupJo
   const iaas =
     p.jobType === 'AzureIaaSVMJob' || p.jobType === 'AzureIaaSVMJobV2' ? (p as AzureIaaSVMJob) : undefined;
   const azureStatus = p.status ?? 'Unknown';
-  const tasks = iaas?.extendedInfo?.tasksList;
+  const tasks = iaas?.extendedInfo?.tasksList?.map(toJobTask);
   const phases = tasks ? readPhases(tasks) : undefined;
+  const restore = p.operation === 'Restore' ? restoreFactsOf(iaas?.extendedInfo) : undefined;
   // A status this code does not know yet is shown as Azure's word and watched as unfinished.
   const status = isJobStatus(azureStatus) ? azureStatus : 'InProgress';
   const startTime = isoOf(p.startTime);
@@ -46,24 +49,49 @@ export function fromAzureJob(resource: JobResource, vaultName: string): BackupJo
     endTime,
     durationMs: reportedDurationMs(parseIsoDuration(iaas?.duration)),
     phases,
+    ...(tasks && tasks.length > 0 && !phases ? { tasks } : {}),
+    ...(restore ? { restore } : {}),
     errors: (iaas?.errorDetails ?? []).map(toJobError),
   };
 }
 
-function readPhases(
-  tasks: AzureIaaSVMJobTaskDetails[],
-): { snapshot: JobPhase; transfer: JobPhase } | undefined {
+function toJobTask(t: AzureIaaSVMJobTaskDetails): JobTask {
+  return {
+    name: t.taskId ?? 'Task',
+    status: isTaskStatus(t.status) ? t.status : 'NotStarted',
+    startTime: isoOf(t.startTime),
+    endTime: isoOf(t.endTime),
+    durationMs: reportedDurationMs(parseIsoDuration(t.duration)),
+  };
+}
+
+/**
+ * A restore job's property bag, as recorded: "Recovery point time " keeps its trailing space (read
+ * with or without it), values may be null while the job starts ("Target VM Name" of a replace), and
+ * disk restores of 2022 name their target VM with the literal placeholder "vmName".
+ */
+function restoreFactsOf(info: AzureIaaSVMJob['extendedInfo']): RestoreJobFacts {
+  const bag = (info?.propertyBag ?? {}) as Record<string, string | null | undefined>;
+  const value = (key: string) => bag[key]?.trim() || undefined;
+  const kind = info?.internalPropertyBag?.restoreLocationType;
+  const targetVm = value('Target VM Name');
+  const facts: RestoreJobFacts = {
+    ...(isRestoreKind(kind) ? { kind } : {}),
+    jobType: value('Job Type'),
+    recoveryPointTime: fromPropertyBagTime(value('Recovery point time ') ?? value('Recovery point time')),
+    targetVmName: targetVm === 'vmName' ? undefined : targetVm,
+    targetResourceGroup: value('Target resource group'),
+    storageAccount: value('Target Storage Account Name'),
+    targetVnet: value('Target VNet Name'),
+    templateBlobUri: value('Create VM Template Blob Uri') ?? value('Template Blob Uri'),
+  };
+  return Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined)) as RestoreJobFacts;
+}
+
+function readPhases(tasks: JobTask[]): { snapshot: JobPhase; transfer: JobPhase } | undefined {
   const find = (name: JobPhase['name']): JobPhase | undefined => {
-    const t = tasks.find((x) => x.taskId === name);
-    if (!t) return undefined;
-    const status: TaskStatus = isTaskStatus(t.status) ? t.status : 'NotStarted';
-    return {
-      name,
-      status,
-      startTime: isoOf(t.startTime),
-      endTime: isoOf(t.endTime),
-      durationMs: reportedDurationMs(parseIsoDuration(t.duration)),
-    };
+    const t = tasks.find((x) => x.name === name);
+    return t ? { ...t, name } : undefined;
   };
   const snapshot = find(SNAPSHOT_TASK);
   const transfer = find(TRANSFER_TASK);

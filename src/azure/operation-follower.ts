@@ -74,6 +74,15 @@ export function jobIdOf(status: OperationStatus | undefined): string | undefined
   return props && 'jobId' in props && typeof props.jobId === 'string' ? props.jobId : undefined;
 }
 
+/** The job an accepted write started; Azure naming none is an unexpected answer, said plainly. */
+export function requiredJobId(status: OperationStatus | undefined, what: string): string {
+  const jobId = jobIdOf(status);
+  if (jobId) return jobId;
+  throw new AppError('azure.unexpected_response', `Azure accepted ${what} but named no job.`, {
+    hint: 'Look for it with "status of jobs".',
+  });
+}
+
 async function pause(
   waitMs: number | undefined,
   s: FollowSettings,

@@ -13,6 +13,11 @@ export class ResponseCapture {
     this.status = raw.status;
   };
 
+  /** For a client that polls with the same options (the SDK's restore poller): the first response only. */
+  readonly onFirstResponse = (raw: FullOperationResponse): void => {
+    if (this.response === undefined) this.onResponse(raw);
+  };
+
   header(name: string): string | undefined {
     return this.response?.headers.get(name) ?? undefined;
   }

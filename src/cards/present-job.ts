@@ -1,5 +1,5 @@
-import type { BackupJob, JobPhase, TaskStatus } from '../domain/index.js';
-import { isFinalJobStatus, taskStatusLabel } from '../domain/index.js';
+import type { BackupJob, JobTask, TaskStatus } from '../domain/index.js';
+import { RESTORE_KIND_INFO, isFinalJobStatus, taskStatusLabel } from '../domain/index.js';
 import type { JobListView, JobView } from './views.js';
 import {
   TASK_ICON,
@@ -12,6 +12,7 @@ import {
   shownOf,
   truncate,
 } from './card-format.js';
+import { restoreOutcome } from './present-restore.js';
 
 /** Rule 8: why Azure skips a transfer, in the words an on-call engineer needs. */
 export const SKIPPED_TRANSFER_NOTE =
@@ -36,7 +37,7 @@ export interface PhaseLine {
  * the phase started (against `asOf`, when the view was made) while running, its duration after.
  */
 export function phaseLine(
-  p: JobPhase,
+  p: JobTask,
   asOf: string,
   snapshotStatus: TaskStatus | undefined = undefined,
 ): PhaseLine {
@@ -80,23 +81,29 @@ export function presentJob(v: JobView) {
           { title: 'Duration', value: formatDuration(total) },
         ]
       : [{ title: 'Running for', value: formatDuration(msBetween(job.startTime, v.asOf)) }]),
+    ...restoreFacts(job),
     ...(v.retainUntil ? [{ title: 'Kept until', value: v.retainUntil }] : []),
     ...(v.consistency ? [{ title: 'Consistency', value: v.consistency }] : []),
     { title: 'Job id', value: job.id },
   ];
+  // A backup's two phases, or another job's tasks (a restore's) in Azure's order.
   const phases = job.phases
     ? [
         phaseLine(job.phases.snapshot, v.asOf),
         phaseLine(job.phases.transfer, v.asOf, job.phases.snapshot.status),
       ]
-    : [];
+    : (job.tasks ?? []).map((t) => phaseLine(t, v.asOf));
   return {
     title: `${job.operation} job · ${job.vmName}`,
     status: jobStatusText(job.status),
     statusColor: jobStatusColor(job.status),
     phases,
-    // A job read from a list carries no task list; a Backup job always has the two phases.
-    phasesNote: !job.phases && job.operation === 'Backup' ? 'Phase details are not loaded yet: refresh.' : '',
+    // A job read from a list carries no task list; backups and restores always have tasks.
+    phasesNote:
+      phases.length === 0 && (job.operation === 'Backup' || job.operation === 'Restore')
+        ? 'Phase details are not loaded yet: refresh.'
+        : '',
+    restoreNote: restoreOutcome(job),
     errors: job.errors.slice(0, MAX_ERRORS).map((e) => ({
       code: e.code,
       message: truncate(e.message, 500),
@@ -110,6 +117,20 @@ export function presentJob(v: JobView) {
     portalUrl: v.portalUrl ?? '',
     updated: `Updated ${formatTime(v.asOf)}`,
   };
+}
+
+/** A restore job's facts, as its property bag gives them (each only when Azure reported it). */
+function restoreFacts(job: BackupJob): { title: string; value: string }[] {
+  const r = job.restore;
+  if (!r) return [];
+  const fact = (title: string, value: string | undefined) => (value ? [{ title, value }] : []);
+  return [
+    ...fact('Restore', r.kind ? RESTORE_KIND_INFO[r.kind].words : r.jobType),
+    ...fact('Recovery point', r.recoveryPointTime && formatTime(r.recoveryPointTime)),
+    ...fact('Target VM', r.targetVmName),
+    ...fact('Target resource group', r.targetResourceGroup),
+    ...fact('Staging account', r.storageAccount),
+  ];
 }
 
 /** The portal's job table: VM, operation, status, start, duration. */

@@ -115,7 +115,7 @@ const CONSISTENCY: Record<string, string> = {
 /** The portal's names for where a point lives. */
 const TIER: Record<string, string> = { InstantRP: 'Snapshot', HardenedRP: 'Vault', ArchivedRP: 'Archive' };
 
-function pointDetail(p: RecoveryPoint): string {
+export function pointDetail(p: RecoveryPoint): string {
   const tiers = p.tiers.filter((t) => t.status === 'Valid').map((t) => TIER[t.type] ?? t.type);
   return [
     CONSISTENCY[p.consistency] ?? p.consistency,

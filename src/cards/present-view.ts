@@ -16,6 +16,7 @@ import {
   presentStopBackup,
   presentVmList,
 } from './present-protection.js';
+import { presentRestoreOptions } from './present-restore.js';
 import type { View } from './views.js';
 
 type Kind = View['kind'];
@@ -28,6 +29,7 @@ const PRESENTERS: { [K in Kind]: (v: Extract<View, { kind: K }>) => object } = {
   'enable-backup': presentEnableBackup,
   'stop-backup': presentStopBackup,
   'recovery-points': presentRecoveryPoints,
+  'restore-options': presentRestoreOptions,
   policy: presentPolicy,
   'policy-list': presentPolicyList,
   help: presentHelp,

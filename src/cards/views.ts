@@ -138,6 +138,17 @@ export interface RecoveryPointsView {
   points: RecoveryPoint[];
 }
 
+/** `restore myVM`: the VM's newest points and the three ways to restore from them. */
+export interface RestoreOptionsView {
+  kind: 'restore-options';
+  vm: Pick<VmStatus, 'name' | 'resourceGroup' | 'location' | 'extendedZone'>;
+  vaultName: string;
+  /** Newest first. */
+  points: RecoveryPoint[];
+  /** The name the "new VM" button proposes. */
+  newVmName: string;
+}
+
 export interface StopBackupView {
   kind: 'stop-backup';
   vaultName: string;
@@ -194,6 +205,7 @@ export type View =
   | JobView
   | JobListView
   | RecoveryPointsView
+  | RestoreOptionsView
   | StopBackupView
   | ApprovalView
   | ResourceGroupView

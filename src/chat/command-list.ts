@@ -11,6 +11,12 @@ import { listPoliciesCommand } from './commands/list-policies.js';
 import { listVaultsCommand } from './commands/list-vaults.js';
 import { listVmsCommand } from './commands/list-vms.js';
 import { recoveryPointsCommand } from './commands/recovery-points.js';
+import {
+  replaceDisksCommand,
+  restoreDisksCommand,
+  restoreNewVmCommand,
+  restoreOptionsCommand,
+} from './commands/restore.js';
 import { showJobCommand } from './commands/show-job.js';
 import { showPolicyCommand } from './commands/show-policy.js';
 import { deleteBackupDataCommand, stopBackupCommand } from './commands/stop-backup.js';
@@ -32,6 +38,10 @@ export const COMMANDS: readonly Command[] = [
   deleteBackupDataCommand,
   deleteResourceGroupCommand,
   recoveryPointsCommand,
+  restoreOptionsCommand,
+  restoreNewVmCommand,
+  restoreDisksCommand,
+  replaceDisksCommand,
   showJobCommand,
   listJobsCommand,
   backupNowCommand,

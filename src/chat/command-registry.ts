@@ -256,6 +256,8 @@ function outcomeOf(view: View): string {
       return view.result.deletedData
         ? `Backup of ${view.result.vmName} stopped and its data deleted.`
         : `Backup of ${view.result.vmName} stopped.`;
+    case 'job':
+      return `${view.job.operation} job ${view.job.id} started; follow it with "job ${view.job.id}".`;
     case 'error':
       throw new AppError(view.code, view.message);
     default:

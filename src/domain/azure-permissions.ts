@@ -72,6 +72,18 @@ export const COMMAND_REQUIREMENTS: CommandRequirement[] = [
     role: 'Backup Contributor on the vault',
   },
   {
+    command: 'restore <vm> from <point> … (the vault side)',
+    scope: 'vault',
+    actions: [`${ITEMS}/recoveryPoints/restore/action`, `${RS}/backupOperations/read`],
+    role: 'Backup Operator on the vault',
+  },
+  {
+    command: 'restore <vm> from <point> … (new VM, disks, replaced disks)',
+    scope: 'vm-resource-groups',
+    actions: ['Microsoft.Compute/virtualMachines/write', 'Microsoft.Compute/disks/write'],
+    role: 'Virtual Machine Contributor on the VMs’ resource groups',
+  },
+  {
     command: 'create vault',
     scope: 'vault-resource-group',
     actions: ['Microsoft.RecoveryServices/Vaults/write'],

@@ -1,5 +1,6 @@
 import type { JobStatus, TaskStatus } from './job-status.js';
 import type { PolicyDefinition } from './policy.js';
+import type { RestoreJobFacts, RestoreKind } from './restore.js';
 import type { AgentCheck, VaultRef, VmFacts } from './vm.js';
 
 /**
@@ -42,12 +43,17 @@ export interface Policy extends PolicyDefinition {
   restorePointResourceGroupPrefix?: string;
 }
 
-export interface JobPhase {
-  name: 'Take Snapshot' | 'Transfer data to vault';
+/** A task of a job's details, as Azure names it ("Transfer data from vault"…). */
+export interface JobTask {
+  name: string;
   status: TaskStatus;
   startTime?: string;
   endTime?: string;
   durationMs?: number;
+}
+
+export interface JobPhase extends JobTask {
+  name: 'Take Snapshot' | 'Transfer data to vault';
 }
 
 export interface JobError {
@@ -71,6 +77,10 @@ export interface BackupJob {
   durationMs?: number;
   /** Present only on job details (a job list carries no task list). */
   phases?: { snapshot: JobPhase; transfer: JobPhase };
+  /** Other jobs' tasks (a restore's), from the details; absent for backups, which have `phases`. */
+  tasks?: JobTask[];
+  /** A Restore job: what its property bag says about what it restores, and where. */
+  restore?: RestoreJobFacts;
   errors: JobError[];
 }
 
@@ -137,6 +147,20 @@ export interface ResourceGroupSummary {
    * soft-deleted blocks the vault's deletion, and so the group's (which then fails part-way).
    */
   vaults: { name: string; blockingItems: string[]; softDeletedItems: string[] }[];
+}
+
+export interface RestoreResult {
+  kind: RestoreKind;
+  vmName: string;
+  point: RecoveryPoint;
+  job: BackupJob;
+  /** Where the result lands: the new VM's or the disks' resource group, the staging account. */
+  targetResourceGroup?: string;
+  targetVmName?: string;
+  subnetId?: string;
+  storageAccountId: string;
+  /** The Extended Zone the request names (replace disks of an Extended Zone VM's point). */
+  extendedZone?: string;
 }
 
 export interface JobFilter {

@@ -13,3 +13,4 @@ export * from './retention.js';
 export * from './vm.js';
 export * from './iso-duration.js';
 export * from './suggestions.js';
+export * from './restore.js';

@@ -3,7 +3,7 @@ import { MIN_WINDOWS_AGENT, compareVersions, deriveJobStatus } from '../domain/i
 import { AGENT_UNAVAILABLE, SNAPSHOT_FAILED, TRANSFER_FAILED } from './job-errors.js';
 import type { JobFailure } from './job-errors.js';
 import type { SimulatedClock } from './simulated-clock.js';
-import type { SandboxJob, SandboxProtectedItem, SandboxVm, SandboxWorld } from './world.js';
+import type { SandboxJob, SandboxProtectedItem, SandboxRestore, SandboxVm, SandboxWorld } from './world.js';
 import { newSandboxJob } from './world.js';
 
 export interface JobTimings {
@@ -83,6 +83,32 @@ export class JobEngine {
     return job;
   }
 
+  /**
+   * A restore job: its steps (the recorded tasks) run one after the other for their durations, then
+   * the restore makes its change to the world (a new VM, disks, a VM's disks replaced).
+   */
+  startRestore(
+    vaultKey: string,
+    vm: { name: string; id: string },
+    id: string,
+    restore: Omit<SandboxRestore, 'steps'> & { steps: { name: string; ms: number }[] },
+  ): SandboxJob {
+    const now = this.clock.now().getTime();
+    const steps = restore.steps.map((s, i) => ({
+      ...s,
+      status: i === 0 ? ('InProgress' as const) : ('NotStarted' as const),
+      ...(i === 0 ? { startMs: now } : {}),
+    }));
+    const job: SandboxJob = {
+      ...newSandboxJob('Restore', vaultKey, vm, now),
+      id,
+      restore: { ...restore, steps },
+    };
+    this.world.jobs.push(job);
+    this.catchUp();
+    return job;
+  }
+
   statusOf(job: SandboxJob): JobStatus {
     if (job.tasks) return deriveJobStatus(job.tasks.snapshot.status, job.tasks.transfer.status);
     return job.endMs === undefined ? 'InProgress' : 'Completed';
@@ -104,6 +130,8 @@ export class JobEngine {
   }
 
   private nextEventAt(job: SandboxJob): number | undefined {
+    const step = job.restore?.steps.find((s) => s.status === 'InProgress');
+    if (step) return (step.startMs ?? job.startMs) + step.ms;
     if (!job.tasks) return job.plannedEndMs;
     const { snapshot, transfer } = job.tasks;
     if (snapshot.status === 'InProgress') {
@@ -116,6 +144,7 @@ export class JobEngine {
   }
 
   private process(job: SandboxJob, at: number): void {
+    if (job.restore) return this.nextRestoreStep(job.restore, job, at);
     if (!job.tasks) {
       job.endMs = at;
       return;
@@ -166,6 +195,18 @@ export class JobEngine {
       });
     }
     this.finish(job, at, time);
+  }
+
+  private nextRestoreStep(restore: SandboxRestore, job: SandboxJob, at: number): void {
+    const i = restore.steps.findIndex((s) => s.status === 'InProgress');
+    restore.steps[i]!.status = 'Completed';
+    const next = restore.steps[i + 1];
+    if (next) {
+      Object.assign(next, { status: 'InProgress', startMs: at });
+      return;
+    }
+    job.endMs = at;
+    restore.onDone(at);
   }
 
   private fail(job: SandboxJob, failure: JobFailure): void {

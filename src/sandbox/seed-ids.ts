@@ -10,6 +10,12 @@ export const SANDBOX_VAULT_NAME = 'rsv-westus';
 /** Region that owns the Extended Zone `losangeles`. */
 export const SANDBOX_REGION = 'westus';
 export const SANDBOX_EXTENDED_ZONE = 'losangeles';
+/** Restores stage through this storage account and put new VMs on this subnet (`rg/vnet/subnet`). */
+export const SANDBOX_STAGING_ACCOUNT = {
+  resourceGroup: SANDBOX_VAULT_RESOURCE_GROUP,
+  name: 'stchatopsrestore',
+};
+export const SANDBOX_RESTORE_SUBNET = 'rg-workloads/vnet-westus/default';
 
 /**
  * Chat users of the local web chat's "who am I" picker, which exists only with the sandbox.

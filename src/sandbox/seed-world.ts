@@ -3,6 +3,8 @@ import { SNAPSHOT_FAILED, TRANSFER_FAILED } from './job-errors.js';
 import {
   SANDBOX_EXTENDED_ZONE,
   SANDBOX_REGION,
+  SANDBOX_RESTORE_SUBNET,
+  SANDBOX_STAGING_ACCOUNT,
   SANDBOX_SUBSCRIPTION_ID,
   SANDBOX_VAULT_NAME,
   SANDBOX_VAULT_RESOURCE_GROUP,
@@ -106,6 +108,10 @@ export function seedWorld(now: Date): SandboxWorld {
     if (vm.name !== UNDISCOVERED) w.discovered.add(vm.id.toLowerCase());
   }
   const myVm = w.vmByName('myVM')!;
+  // What restores need: a staging account and a subnet for new VMs, in the vault's region.
+  w.addStorageAccount(SANDBOX_STAGING_ACCOUNT.resourceGroup, SANDBOX_STAGING_ACCOUNT.name, SANDBOX_REGION);
+  const [vnetGroup, vnet, subnet] = SANDBOX_RESTORE_SUBNET.split('/') as [string, string, string];
+  w.addVnet(vnetGroup, vnet, SANDBOX_REGION, [subnet]);
 
   const vault = w.addVault(SANDBOX_VAULT_RESOURCE_GROUP, SANDBOX_VAULT_NAME, SANDBOX_REGION);
   const vaultKey = w.vaultKey(vault.resourceGroup, vault.name);

@@ -22,6 +22,8 @@ import { addOperationRoutes } from './routes/operations.js';
 import { addPermissionRoutes } from './routes/permissions.js';
 import { addProtectionRoutes } from './routes/protection.js';
 import { addResourceGroupRoutes } from './routes/resource-groups.js';
+import { addRestoreRoute } from './routes/restore.js';
+import { addStorageAndNetworkRoutes } from './routes/storage-and-network.js';
 import { addVaultRoutes } from './routes/vaults.js';
 import { startScheduledBackup } from './scheduled-backup.js';
 import type { FleetSpec, FleetVm } from './fleet.js';
@@ -119,6 +121,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     addDiscoveryRoutes,
     addProtectionRoutes,
     addBackupNowRoute,
+    addRestoreRoute,
+    addStorageAndNetworkRoutes,
     addOperationRoutes,
     addJobRoutes,
     addPermissionRoutes,

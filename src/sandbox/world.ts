@@ -20,6 +20,47 @@ export interface SandboxVm {
   powerState: 'running' | 'deallocated' | 'stopped';
   /** Version of the installed VM agent; undefined when none is installed. Only a running VM reports it. */
   agentVersion?: string;
+  /** Its OS disk's name, once a restore replaced it (`{name}_OsDisk_1` before). */
+  osDiskName?: string;
+}
+
+/** A staging storage account a restore writes to (Microsoft.Storage). */
+export interface SandboxStorageAccount {
+  id: string;
+  name: string;
+  resourceGroup: string;
+  location: string;
+}
+
+/** A virtual network and its subnets' names (Microsoft.Network), for VMs a restore creates. */
+export interface SandboxVnet {
+  id: string;
+  name: string;
+  resourceGroup: string;
+  location: string;
+  subnets: string[];
+}
+
+/** A managed disk a restore created, or a VM's disk a replace left behind (Microsoft.Compute/disks). */
+export interface SandboxDisk {
+  name: string;
+  resourceGroup: string;
+  location: string;
+  extendedZone?: string;
+  /** The VM it is attached to (its id); none for restored disks and replaced originals. */
+  attachedTo?: string;
+  /** The restore job that created it. */
+  restoredBy?: string;
+}
+
+/** A restore job's steps (its recorded tasks), run one after the other, and what it makes at the end. */
+export interface SandboxRestore {
+  kind: 'AlternateLocation' | 'RestoreDisks' | 'OriginalLocation';
+  steps: { name: string; ms: number; status: TaskStatus; startMs?: number }[];
+  /** The job's property bag as recorded (values may be null while it starts). */
+  propertyBag: Record<string, string | null>;
+  /** The change to the world when the last step completes. */
+  onDone: (atMs: number) => void;
 }
 
 export interface SandboxVault {
@@ -88,7 +129,7 @@ export interface SandboxJob {
   vaultKey: string;
   vmName: string;
   vmResourceId: string;
-  operation: 'Backup' | 'ConfigureBackup' | 'DeleteBackupData' | 'DisableBackup' | 'Undelete';
+  operation: 'Backup' | 'ConfigureBackup' | 'DeleteBackupData' | 'DisableBackup' | 'Undelete' | 'Restore';
   isUserTriggered: boolean;
   startMs: number;
   endMs?: number;
@@ -110,6 +151,8 @@ export interface SandboxJob {
   propertyBag?: Record<string, string>;
   /** DeleteBackupData: the points deleted, for the job's property bag. */
   recoveryPointCount?: number;
+  /** Restore jobs: their steps and property bag. */
+  restore?: SandboxRestore;
 }
 
 export type OperationOutcome = { jobId?: string } | { error: { code: string; message: string } };
@@ -135,6 +178,9 @@ export class SandboxWorld {
   readonly protectedItems = new Map<string, SandboxProtectedItem>();
   readonly recoveryPoints: SandboxRecoveryPoint[] = [];
   readonly jobs: SandboxJob[] = [];
+  readonly storageAccounts = new Map<string, SandboxStorageAccount>();
+  readonly vnets = new Map<string, SandboxVnet>();
+  readonly disks: SandboxDisk[] = [];
   readonly operations = new Map<string, SandboxOperation>();
   /** VM ids (lower case) Azure Backup has discovered; a container refresh discovers the rest. */
   readonly discovered = new Set<string>();
@@ -177,6 +223,25 @@ export class SandboxWorld {
     return full;
   }
 
+  /** A resource's id in this subscription: `…/resourceGroups/{rg}/providers/{type}/{name}`. */
+  resourceId(resourceGroup: string, type: string, name: string): string {
+    return `/subscriptions/${this.subscriptionId}/resourceGroups/${resourceGroup}/providers/${type}/${name}`;
+  }
+
+  addStorageAccount(resourceGroup: string, name: string, location: string): SandboxStorageAccount {
+    const id = this.resourceId(resourceGroup, 'Microsoft.Storage/storageAccounts', name);
+    const account = { id, name, resourceGroup, location };
+    this.storageAccounts.set(id.toLowerCase(), account);
+    return account;
+  }
+
+  addVnet(resourceGroup: string, name: string, location: string, subnets: string[]): SandboxVnet {
+    const id = this.resourceId(resourceGroup, 'Microsoft.Network/virtualNetworks', name);
+    const vnet = { id, name, resourceGroup, location, subnets };
+    this.vnets.set(id.toLowerCase(), vnet);
+    return vnet;
+  }
+
   addVault(resourceGroup: string, name: string, location: string): SandboxVault {
     const vault = {
       id: `/subscriptions/${this.subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.RecoveryServices/vaults/${name}`,
@@ -209,6 +274,7 @@ export class SandboxWorld {
       }
     }
     for (const [vk, v] of this.vaults) if (v.resourceGroup.toLowerCase() === key) this.removeVault(vk);
+    this.removeRestoreResources(key);
   }
 
   /** A part-way deletion: everything of the group but one vault (which keeps the group). */
@@ -223,6 +289,15 @@ export class SandboxWorld {
     for (const [vk, v] of this.vaults) {
       if (v.resourceGroup.toLowerCase() === key && vk !== keptVaultKey) this.removeVault(vk);
     }
+    this.removeRestoreResources(key);
+  }
+
+  /** A group's storage accounts, virtual networks and disks. */
+  private removeRestoreResources(groupKey: string): void {
+    for (const map of [this.storageAccounts, this.vnets]) {
+      for (const [id, r] of map) if (r.resourceGroup.toLowerCase() === groupKey) map.delete(id);
+    }
+    this.removeWhere(this.disks, (d) => d.resourceGroup.toLowerCase() === groupKey);
   }
 
   /** Recovery point ids shaped like Azure's (14 digits): the snapshot's second, then a sequence number. */

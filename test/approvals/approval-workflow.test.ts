@@ -290,6 +290,60 @@ describe('approval workflow', () => {
     ).toHaveLength(1);
   });
 
+  describe('replace disks (restore in place)', () => {
+    const replaces = () => h.sandbox.world.jobs.filter((j) => j.restore?.kind === 'OriginalLocation').length;
+
+    it('says what is lost and what Azure keeps; refuses self-approval and a wrong name; runs once', async () => {
+      const b = await bot();
+      const [newest] = await h.service.listRecoveryPoints('myVM');
+      const asked = approval(await b.say(bob, 'restore myVM from latest replace disks'));
+      expect(asked).toMatchObject({
+        state: 'requested',
+        target: 'myVM',
+        confirmName: 'myVM',
+        action: 'Replace disks',
+      });
+      expect(asked.consequences.join(' ')).toMatch(
+        new RegExp(`replaced with those of recovery point ${newest!.id}`),
+      );
+      expect(asked.consequences.join(' ')).toMatch(
+        /snapshots the current disks first and leaves the original disks in resource group rg-workloads/,
+      );
+      expect(asked.consequences.join(' ')).toMatch(/stays in Extended Zone losangeles/);
+      expect(await b.say(bob, `approve ${asked.id} myVM`)).toMatchObject({
+        kind: 'error',
+        code: 'approval.self',
+      });
+      expect(await b.say(dave, `approve ${asked.id} myvm`)).toMatchObject({ code: 'approval.name_mismatch' });
+      expect(replaces()).toBe(0);
+      const done = approval(
+        await b.click(dave, 'approval.approve', { approvalId: asked.id, confirmName: 'myVM' }),
+      );
+      expect(done).toMatchObject({ state: 'executed', decidedBy: 'Dave' });
+      expect(done.outcome).toMatch(/^Restore job [0-9a-f-]{36} started; follow it with "job /);
+      expect(
+        approval(await b.click(dave, 'approval.approve', { approvalId: asked.id, confirmName: 'myVM' }))
+          .state,
+      ).toBe('executed');
+      expect(replaces()).toBe(1);
+      h.advanceMinutes(26);
+      expect(h.sandbox.world.vmByName('myVM')!.osDiskName).toMatch(/^myVM-osdisk-/);
+    });
+
+    it('re-proposes, never runs, when "latest" is another point by the time it is approved', async () => {
+      const b = await bot();
+      const asked = approval(await b.say(alice, 'restore myVM from latest replace disks'));
+      await h.service.backupNow({ vm: 'myVM' });
+      h.advanceMinutes(45); // a newer point lands in the vault
+      const answer = approval(await b.say(dave, `approve ${asked.id} myVM`));
+      expect(answer.id).not.toBe(asked.id);
+      expect(answer.consequences[0]).toMatch(
+        /Not run: myVM changed since the request was made; now also recovery point \d+; no longer recovery point \d+/,
+      );
+      expect(replaces()).toBe(0);
+    });
+  });
+
   it('lets only the requester cancel', async () => {
     const b = await bot();
     const { id } = approval(await b.say(alice, 'delete resource group rg-eastus'));

@@ -1,6 +1,8 @@
 import type { ApprovalView, JobAlertView, JobView, View } from '../../src/cards/views.js';
 import type {
   BackupJob,
+  RecoveryPoint,
+  RestoreKind,
   JobStatus,
   Policy,
   TaskStatus,
@@ -10,6 +12,8 @@ import type {
   VmStatus,
 } from '../../src/domain/index.js';
 import {
+  RESTORE_KINDS,
+  RESTORE_KIND_INFO,
   checkVmAgent,
   deriveJobStatus,
   expectedConsistency,
@@ -320,6 +324,26 @@ export const UNKNOWN_COMMAND: View = {
 };
 
 /** At least one view of every kind, plus the variants a card must handle. */
+/** Two points of myVM: one with both tiers in the Extended Zone, an older one in the vault only. */
+const POINTS: RecoveryPoint[] = [
+  {
+    id: '932881',
+    time: '2026-11-22T10:08:00Z',
+    consistency: 'AppConsistent',
+    tiers: [
+      { type: 'InstantRP', status: 'Valid' },
+      { type: 'HardenedRP', status: 'Valid' },
+    ],
+    extendedZone: 'losangeles',
+  },
+  {
+    id: '932880',
+    time: '2026-11-15T10:08:00Z',
+    consistency: 'CrashConsistent',
+    tiers: [{ type: 'HardenedRP', status: 'Valid' }],
+  },
+];
+
 export const ALL_VIEWS: View[] = [
   {
     kind: 'help',
@@ -409,26 +433,10 @@ export const ALL_VIEWS: View[] = [
     kind: 'recovery-points',
     vmName: 'myVM',
     vaultName: VAULT.name,
-    points: [
-      {
-        id: '932881',
-        time: '2026-11-22T10:08:00Z',
-        consistency: 'AppConsistent',
-        tiers: [
-          { type: 'InstantRP', status: 'Valid' },
-          { type: 'HardenedRP', status: 'Valid' },
-        ],
-        extendedZone: 'losangeles',
-      },
-      {
-        id: '932880',
-        time: '2026-11-15T10:08:00Z',
-        consistency: 'CrashConsistent',
-        tiers: [{ type: 'HardenedRP', status: 'Valid' }],
-      },
-    ],
+    points: POINTS,
   },
   { kind: 'recovery-points', vmName: 'web-linux-01', vaultName: VAULT.name, points: [] },
+  ...RESTORE_VIEWS(),
   {
     kind: 'stop-backup',
     vaultName: VAULT.name,
@@ -462,3 +470,64 @@ export const TEMPLATE_LOOKALIKES = [
   '$when',
   '{{DATE(2026-11-22T10:00:00Z, SHORT)}}',
 ];
+
+/** Restore: the options card (with points, and without), and restore jobs of each kind, running and done. */
+function RESTORE_VIEWS(): View[] {
+  const points = POINTS;
+  const vm = { name: 'myVM', resourceGroup: 'rg-workloads', location: 'westus', extendedZone: 'losangeles' };
+  const restoreJob = (kind: RestoreKind, status: 'InProgress' | 'Completed'): BackupJob => {
+    const tasks = RESTORE_KIND_INFO[kind].tasks.map((name, i) => ({
+      name,
+      status:
+        status === 'Completed'
+          ? ('Completed' as const)
+          : i === 0
+            ? ('InProgress' as const)
+            : ('NotStarted' as const),
+    }));
+    const { phases: _none, ...base } = job('Completed', 'Completed');
+    return {
+      ...base,
+      operation: 'Restore',
+      status,
+      azureStatus: status,
+      ...(status === 'InProgress' ? { endTime: undefined, durationMs: undefined } : {}),
+      tasks,
+      restore: {
+        kind,
+        recoveryPointTime: '2026-11-22T10:08:00.000Z',
+        storageAccount: 'stchatopsrestore',
+        ...(kind === 'AlternateLocation'
+          ? {
+              targetVmName: 'myVM-restored',
+              targetResourceGroup: 'rg-workloads',
+              targetVnet: 'Group rg-workloads vnet-westus',
+            }
+          : kind === 'RestoreDisks'
+            ? {
+                targetResourceGroup: 'rg-restore',
+                ...(status === 'Completed'
+                  ? {
+                      templateBlobUri:
+                        'https://stchatopsrestore.blob.core.windows.net/myvm-1/azuredeploy1.json',
+                    }
+                  : {}),
+              }
+            : { targetResourceGroup: 'rg-workloads' }),
+      },
+    };
+  };
+  return [
+    { kind: 'restore-options', vm, vaultName: VAULT.name, points, newVmName: 'myVM-restored' },
+    {
+      kind: 'restore-options',
+      vm: { ...vm, extendedZone: undefined },
+      vaultName: VAULT.name,
+      points: [],
+      newVmName: 'x',
+    },
+    ...RESTORE_KINDS.flatMap((kind) =>
+      (['InProgress', 'Completed'] as const).map((status): View => jobView(restoreJob(kind, status))),
+    ),
+  ];
+}

@@ -1,41 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../../src/chat/chat-request.js';
-import { CommandRegistry } from '../../src/chat/command-registry.js';
-import { RoleDirectory } from '../../src/chat/roles.js';
+import type { CommandRegistry } from '../../src/chat/command-registry.js';
 import type { Harness } from '../azure/service-harness.js';
 import { startHarness } from '../azure/service-harness.js';
-
-const alice = { id: 'web:alice', name: 'Alice' };
-const carol = { id: 'web:carol', name: 'Carol' };
-const stranger = { id: 'web:mallory', name: 'Mallory' };
+import type { RegistryOn } from './registry-on.js';
+import { alice, carol, registryOn, stranger } from './registry-on.js';
 
 describe('the command registry on the real backup service', () => {
   let h: Harness;
   let registry: CommandRegistry;
-  const say = (user: typeof alice, text: string) =>
-    registry.handle({ platform: 'web', user, conversationId: 'c1', text } satisfies ChatRequest);
-  const click = (user: typeof alice, verb: string, data: Record<string, unknown>) =>
-    registry.handle({ platform: 'web', user, conversationId: 'c1', action: { verb, data } });
+  let say: RegistryOn['say'];
+  let click: RegistryOn['click'];
 
   beforeAll(async () => {
     h = await startHarness();
-    registry = new CommandRegistry({
-      service: h.service,
-      roles: new RoleDirectory(
-        [
-          { userId: alice.id, roles: ['operator'] },
-          { userId: carol.id, roles: ['reader'] },
-        ],
-        [],
-      ),
-      defaults: {
-        subscriptionId: 'sub',
-        vaultName: 'rsv-westus',
-        vaultResourceGroup: 'rg-chatops',
-        portalLinks: true,
-      },
-      now: () => h.sandbox.clock.now(),
-    });
+    ({ registry, say, click } = registryOn(h));
   });
   afterAll(() => h.close());
 

@@ -302,7 +302,7 @@ const refused: Refuse[] = [
   ['vualts', 'validation.unknown_command', 'vaults'],
   // unknown entirely
   ['make me a sandwich', 'validation.unknown_command'],
-  ['restore myVM to yesterday', 'validation.unknown_command'],
+  ['restore myVM to yesterday', 'validation.arguments'],
   ['🙂🙂🙂 hello there friend', 'validation.unknown_command'],
   ["$filter=status eq 'Failed'", 'validation.unknown_command'],
   ["'; DROP TABLE watches; --", 'validation.unknown_command'],

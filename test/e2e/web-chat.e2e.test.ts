@@ -107,6 +107,35 @@ describe.runIf(run)('web chat in a browser', () => {
     );
   });
 
+  it('restores myVM as a new VM from the restore card, the job card following it to the new VM', async () => {
+    await send('restore myVM');
+    const options = await lastCard(
+      (t) => /Restore myVM/.test(t) && /recovery point/.test(t),
+      'the restore card',
+    );
+    expect(options).toMatch(/newest first/);
+    expect(options).toMatch(/Replace disks/);
+    await page
+      .locator('.message.bot')
+      .last()
+      .getByRole('button', { name: /^New VM myVM-restored/ })
+      .click();
+    const running = await lastCard(
+      (t) => /Restore job · myVM/.test(t) && /Create the restored virtual machine/.test(t),
+      'the restore job card',
+    );
+    expect(running).toMatch(/Transfer data from vault/);
+    expect(running).toMatch(/Creates VM myVM-restored/);
+
+    await bot.advanceClock(3);
+    await lastCard(
+      (t) => /Created VM myVM-restored in resource group rg-workloads/.test(t) && !/In progress/i.test(t),
+      'the restore completed',
+    );
+    await send('list vms');
+    await lastCard((t) => /myVM-restored/.test(t), 'the restored VM in the list');
+  });
+
   it('tells a reader that backing up needs the operator role', async () => {
     await page.selectOption('#who', 'web:carol');
     await send('backup myVM now');

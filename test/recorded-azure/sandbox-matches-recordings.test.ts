@@ -242,6 +242,120 @@ describe('the sandbox answers in the shapes recorded from real Azure', () => {
       }),
     ).toEqual([]);
   });
+
+  describe('restores (test_backup_restore.yaml)', () => {
+    const STAGING = `${VAULT.split('/providers/')[0]}/providers/Microsoft.Storage/storageAccounts/stchatopsrestore`;
+    const RG_WORKLOADS = VAULT.replace(/rg-chatops\/providers\/.*$/, 'rg-workloads');
+    const VNET = `${RG_WORKLOADS}/providers/Microsoft.Network/virtualNetworks/vnet-westus`;
+    /** Fields of the vault-tier copy's progress, which the sandbox does not model (it restores from snapshots). */
+    const COPY_DETAILS = ['properties.extendedInfo.tasksList[].taskExecutionDetails'];
+    const inProgress = recorded('restore.job-in-progress');
+    const completed = recorded('restore.job-completed');
+    const jobBody = (f: typeof completed, id: string, i = 0) =>
+      exchange(f, 'GET', new RegExp(`backupJobs/${id}$`), i).response.body;
+
+    const restore = async (kind: string, extra: Json = {}) => {
+      const point = (
+        (await c.call('GET', `${itemPath('rg-workloads', 'myVM')}/recoveryPoints`)).body.value as Json[]
+      )[0]!.name as string;
+      return c.call('POST', `${itemPath('rg-workloads', 'myVM')}/recoveryPoints/${point}/restore`, {
+        properties: {
+          objectType: 'IaasVMRestoreRequest',
+          recoveryPointId: point,
+          recoveryType: kind,
+          sourceResourceId: vmId('rg-workloads', 'myVM'),
+          storageAccountId: STAGING,
+          region: 'westus',
+          createNewCloudService: false,
+          originalStorageAccountOption: false,
+          ...extra,
+        },
+      });
+    };
+    const jobOf = async (accepted: Awaited<ReturnType<typeof restore>>) => {
+      const done = await c.finalStatus(accepted);
+      return `${VAULT}/backupJobs/${(done.properties as Json).jobId}`;
+    };
+
+    it('a new VM: the 202, the operation, the job while the VM is created and when done', async () => {
+      const rec = recorded('restore.trigger-alternate-location');
+      const accepted = await restore('AlternateLocation', {
+        targetVirtualMachineId: `${RG_WORKLOADS}/providers/Microsoft.Compute/virtualMachines/myVM-restored`,
+        targetResourceGroupId: RG_WORKLOADS,
+        virtualNetworkId: VNET,
+        subnetId: `${VNET}/subnets/default`,
+      });
+      const trigger = exchange(rec, 'POST', /\/restore$/);
+      expect(accepted.status).toBe(trigger.response.status);
+      expect(actionableHeaders(accepted.headers)).toEqual(actionableHeaders(trigger.response.headers));
+      const done = await c.finalStatus(accepted);
+      expect(shapeDifferences(done, exchange(rec, 'GET', /backupOperations/).response.body)).toEqual([]);
+      const path = await jobOf(accepted);
+      c.sb.clock.advance(66_000);
+      expect(
+        shapeDifferences(
+          (await c.call('GET', path)).body,
+          jobBody(inProgress, '6a396f87-5973-44e4-a398-7d41d5e68893'),
+        ),
+      ).toEqual([]);
+      c.sb.clock.advance(90_000);
+      expect(
+        shapeDifferences(
+          (await c.call('GET', path)).body,
+          jobBody(completed, '6a396f87-5973-44e4-a398-7d41d5e68893'),
+        ),
+      ).toEqual([]);
+    });
+
+    it('replace disks: the job while transferring and when done', async () => {
+      const path = await jobOf(
+        await restore('OriginalLocation', { extendedLocation: { type: 'EdgeZone', name: 'losangeles' } }),
+      );
+      const olr = '369f1a44-55dd-4978-8610-5e54cb4f5597';
+      expect(shapeDifferences((await c.call('GET', path)).body, jobBody(inProgress, olr, 0))).toEqual([]);
+      c.sb.clock.advance(26 * 60_000);
+      expect(shapeDifferences((await c.call('GET', path)).body, jobBody(completed, olr))).toEqual([]);
+    });
+
+    it('disks restored from the vault tier (no target group): the job while copying and when done', async () => {
+      const path = await jobOf(await restore('RestoreDisks'));
+      const disks = '1c661a13-fdc2-420b-9869-6155650d9a1e';
+      expect(
+        shapeDifferences((await c.call('GET', path)).body, jobBody(inProgress, disks), {
+          allowMissing: [...COPY_DETAILS, 'properties.extendedInfo.estimatedRemainingDuration'],
+        }),
+      ).toEqual([]);
+      c.sb.clock.advance(31 * 60_000);
+      expect(
+        shapeDifferences((await c.call('GET', path)).body, jobBody(completed, disks), {
+          allowMissing: COPY_DETAILS,
+        }),
+      ).toEqual([]);
+    });
+
+    it('the staging account and the virtual network, as the CLI reads them by id', async () => {
+      const calls = recorded('restore.cli-call-sequence');
+      const account = exchange(calls, 'GET', /Microsoft\.Storage\/storageAccounts\/sarec$/).response.body;
+      expect(shapeDifferences((await c.call('GET', STAGING)).body, account)).toEqual([]);
+      const vnet = exchange(recorded('restore.trigger-alternate-location'), 'GET', /virtualNetworks/).response
+        .body;
+      expect(
+        shapeDifferences((await c.call('GET', VNET)).body, vnet, {
+          // Network details a restore does not read.
+          allowMissing: [
+            'etag',
+            'properties.resourceGuid',
+            'properties.subnets[].etag',
+            'properties.subnets[].properties.delegations',
+            'properties.subnets[].properties.privateEndpointNetworkPolicies',
+            'properties.subnets[].properties.privateLinkServiceNetworkPolicies',
+            'properties.virtualNetworkPeerings',
+            'properties.enableDdosProtection',
+          ],
+        }),
+      ).toEqual([]);
+    });
+  });
 });
 
 const VMS = VAULT.replace(

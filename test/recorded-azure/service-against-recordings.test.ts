@@ -51,6 +51,7 @@ describe('the backup service against recorded Azure responses', () => {
         retry: { maxRetries: 0, retryDelayInMs: 5, maxRetryDelayInMs: 5 },
         operationPollMaxIntervalMs: 5,
         operationTimeoutMs: 5_000,
+        restore: { stagingStorageAccount: 'rg-rec/sarec', subnet: 'rg-rec-target/vnet-rec/snet-rec' },
       },
       sandbox: { url: arm.url, certificatePem: arm.certificatePem },
       now: () => new Date('2026-07-25T08:39:00Z'),
@@ -337,6 +338,126 @@ describe('the backup service against recorded Azure responses', () => {
     // The CLI's recorded `status eq 'InProgress'`, with the management type every call of the bot adds.
     expect(recordedFilter).toBe("status eq 'InProgress'");
     expect(request!.query.$filter).toBe("backupManagementType eq 'AzureIaasVM' and status eq 'InProgress'");
+  });
+
+  describe('restores (test_backup_restore.yaml)', () => {
+    /** The restore's own reads and writes, answered as recorded; the vault in `region`. */
+    const serveRestore = (trigger: RecordedExchange, region: string, pointIndex: number) => {
+      const calls = recorded('restore.cli-call-sequence');
+      const vault = structuredClone(exchange(calls, 'GET', /vaults\/rsv-rec$/).response.body as Json);
+      vault.location = region;
+      arm.on('GET', new RegExp(`${VAULT}$`), [{ status: 200, body: vault }]);
+      arm.on('GET', /\/backupProtectedItems$/, [answer(exchange(calls, 'GET', /backupProtectedItems/))]);
+      const point = exchange(recorded('restore.recovery-point-get'), 'GET', /recoveryPoints\//, pointIndex);
+      arm.on('GET', /\/recoveryPoints$/, [listOf(point.response.body)]);
+      const account = structuredClone(
+        exchange(calls, 'GET', /Microsoft\.Storage\/storageAccounts\/sarec$/).response.body as Json,
+      );
+      account.location = region;
+      arm.on('GET', /\/providers\/Microsoft\.Storage\/storageAccounts\/sarec$/i, [
+        { status: 200, body: account },
+      ]);
+      arm.on('HEAD', /\/resourcegroups\/rg-rec-target$/i, [{ status: 204 }]);
+      arm.on('GET', /\/virtualMachines\/vm-rec-restored$/, [
+        { status: 404, body: { error: { code: 'ResourceNotFound', message: 'not found' } } },
+      ]);
+      arm.on('POST', /\/restore$/, [answer(trigger)]);
+      const fixture = [
+        trigger.request.path.includes('17523471602712') ? 'restore.trigger-restore-disks' : '',
+      ];
+      const follow = recorded(fixture[0] || 'restore.operation-status');
+      const opId = new URL(trigger.response.headers['azure-asyncoperation']!).pathname.split('/').pop()!;
+      const status = follow.exchanges.find((e) => e.request.path.endsWith(`/backupOperations/${opId}`))!;
+      // SDK 12's restore poller reads the Azure-AsyncOperation URL once (and then the Location's
+      // result); the bot then follows the vault's backupOperations, as az CLI does.
+      arm.on('GET', /\/operationsStatus\//, [answer(status)]);
+      arm.on('GET', /\/operationResults\//, [{ status: 204 }]);
+      arm.on('GET', /\/backupOperations\//, [answer(status)]);
+      return opId;
+    };
+    const restoreSent = () => sent('POST', /\/restore$/);
+
+    it('new VM: the recorded AlternateLocation request, followed on backupOperations to the two-task job', async () => {
+      const alr = recorded('restore.trigger-alternate-location');
+      const trigger = exchange(alr, 'POST', /\/restore$/);
+      const opId = serveRestore(trigger, 'eastus2euap', 0);
+      arm.on('GET', /\/virtualNetworks\/vnet-rec$/, [answer(exchange(alr, 'GET', /virtualNetworks/))]);
+      arm.on('GET', /\/backupJobs\/[^/]+$/, [answer(exchange(alr, 'GET', /backupJobs/))]);
+
+      const r = await service.restore({
+        vm: 'vm-rec',
+        point: { id: '1103996678573089' },
+        kind: 'AlternateLocation',
+        targetVmName: 'vm-rec-restored',
+        targetResourceGroup: 'rg-rec-target',
+      });
+
+      const [request] = restoreSent();
+      expect(request!.path).toBe(decodeURIComponent(trigger.request.path));
+      expect(request!.query['api-version']).toBe(SDK_API_VERSION);
+      expect(request!.body).toEqual(trigger.request.body);
+      expect(sent('GET', /\/backupOperations\//).map((x) => x.path)).toEqual([
+        `${VAULT}/backupOperations/${opId}`,
+      ]);
+      expect(r.job).toMatchObject({
+        id: opId,
+        operation: 'Restore',
+        status: 'InProgress',
+        tasks: [
+          { name: 'Transfer data from vault', status: 'InProgress' },
+          { name: 'Create the restored virtual machine', status: 'NotStarted' },
+        ],
+        restore: {
+          kind: 'AlternateLocation',
+          targetVmName: 'vm-rec-restored',
+          targetResourceGroup: 'rg-rec-target',
+          targetVnet: 'Group rg-rec-target vnet-rec',
+        },
+      });
+      // "Recovery point time " was null in this first read, as recorded.
+      expect(r.job.restore?.recoveryPointTime).toBeUndefined();
+    });
+
+    it('replace disks: the recorded OriginalLocation request, without target ids', async () => {
+      const olr = recorded('restore.trigger-original-location');
+      const trigger = exchange(olr, 'POST', /\/restore$/);
+      serveRestore(trigger, 'eastus2euap', 0);
+      arm.on('GET', /\/backupJobs\/[^/]+$/, [answer(exchange(olr, 'GET', /backupJobs/))]);
+
+      const r = await service.restore({ vm: 'vm-rec', point: { latest: true }, kind: 'OriginalLocation' });
+
+      expect(restoreSent()[0]!.body).toEqual(trigger.request.body);
+      expect(r.job.restore).toEqual({
+        kind: 'OriginalLocation',
+        jobType: 'Replace disks',
+        recoveryPointTime: '2026-07-26T13:16:55.000Z',
+        storageAccount: 'sarec',
+      });
+      expect(sent('GET', /\/virtualNetworks\//)).toEqual([]);
+    });
+
+    it('restore disks: the recorded RestoreDisks request with a target group (2022, instant restore)', async () => {
+      const disks = recorded('restore.trigger-restore-disks');
+      const trigger = exchange(disks, 'POST', /\/restore$/);
+      serveRestore(trigger, 'southeastasia', 1);
+      arm.on('GET', /\/backupJobs\/[^/]+$/, [answer(exchange(disks, 'GET', /backupJobs/, 3))]);
+
+      const r = await service.restore({
+        vm: 'vm-rec',
+        point: { latest: true },
+        kind: 'RestoreDisks',
+        targetResourceGroup: 'rg-rec-target',
+      });
+
+      expect(restoreSent()[0]!.body).toEqual(trigger.request.body);
+      // The 2022 job names its target VM with the placeholder "vmName": not a VM.
+      expect(r.job.restore).toMatchObject({ kind: 'RestoreDisks', targetResourceGroup: 'rg-rec-target' });
+      expect(r.job.restore?.targetVmName).toBeUndefined();
+      expect(r.job.restore?.templateBlobUri).toMatch(
+        /^https:\/\/sarec\.blob\.core\.windows\.net\/.+\/azuredeploy/,
+      );
+      expect(r.job.status).toBe('Completed');
+    });
   });
 
   it('reads recovery points as recorded', async () => {

@@ -94,9 +94,12 @@ describe('sandbox Compute and resource groups', () => {
         type: 'Microsoft.RecoveryServices/vaults',
         location: 'westus',
       }),
+      // The staging account restores go through.
+      expect.objectContaining({ name: 'stchatopsrestore', type: 'Microsoft.Storage/storageAccounts' }),
     ]);
     const workloads = await c.call('GET', `${SUB}/resourceGroups/rg-workloads/resources`);
-    expect(workloads.body.value).toHaveLength(5);
+    // Five VMs and the virtual network restored VMs join.
+    expect(workloads.body.value).toHaveLength(6);
   });
 
   it('deletes a resource group with its VMs through a long-running operation (202, 202, 200)', async () => {

@@ -17,6 +17,7 @@ import {
   presentStopBackup,
   presentVmList,
 } from '../../cards/present-protection.js';
+import { presentRestoreOptions } from '../../cards/present-restore.js';
 import type { View } from '../../cards/views.js';
 
 /**
@@ -146,6 +147,7 @@ export function renderBlockKit(view: View): SlackMessage {
           )
           .join('\n'),
       );
+      if (p.restoreNote) b.section(esc(p.restoreNote));
       if (p.phasesNote) b.context(esc(p.phasesNote));
       for (const e of p.errors)
         b.section(
@@ -217,6 +219,18 @@ export function renderBlockKit(view: View): SlackMessage {
         .section(p.points.map((x) => `*${esc(x.time)}* — ${esc(x.detail)}`).join('\n'));
       break;
     }
+    case 'restore-options': {
+      const p = presentRestoreOptions(view);
+      text = p.title;
+      b.header(p.title)
+        .context(esc(p.summary))
+        .section(p.points.map((x) => `*${esc(x.time)}* — ${esc(x.detail)}`).join('\n'))
+        .section(p.options.map((o) => `• ${esc(o)}`).join('\n'))
+        .section(esc(p.zoneNote))
+        .context(esc(p.howTo));
+      b.actions(p.buttons.map((x) => ({ verb: x.verb, title: x.title, data: x.data, ...styleOf(x.style) })));
+      break;
+    }
     case 'policy':
     case 'policy-list': {
       const p =
@@ -243,18 +257,7 @@ export function renderBlockKit(view: View): SlackMessage {
       const p = presentMessage(view);
       text = `${p.title}: ${p.text}`;
       b.header(p.title).section(esc(p.text)).fields(p.facts);
-      b.actions(
-        p.actions.map((a) => ({
-          verb: a.verb,
-          title: a.title,
-          data: a.data,
-          ...(a.style === 'destructive'
-            ? { style: 'danger' as const }
-            : a.style === 'positive'
-              ? { style: 'primary' as const }
-              : {}),
-        })),
-      );
+      b.actions(p.actions.map((a) => ({ verb: a.verb, title: a.title, data: a.data, ...styleOf(a.style) })));
       break;
     }
     case 'error': {
@@ -319,6 +322,11 @@ export function renderBlockKit(view: View): SlackMessage {
   // The top-level text is the notification and what screen readers say: Slack parses it as mrkdwn
   // like a section, so user text there could ping @channel or show a disguised link.
   return { text: cutEscaped(esc(text), 3000), blocks: b.list.slice(0, SLACK_LIMITS.blocks) };
+}
+
+/** A view's button style in Slack's words (Slack has no style for a default button). */
+function styleOf(style: string | undefined): Pick<Button, 'style'> {
+  return style === 'destructive' ? { style: 'danger' } : style === 'positive' ? { style: 'primary' } : {};
 }
 
 /** Slack mrkdwn treats &, < and > as control characters. */

@@ -5,7 +5,7 @@ import type { ArmRouter } from '../arm-router.js';
 import { invalid, parseEqFilter } from '../odata-filter.js';
 import { VAULT } from '../sandbox-context.js';
 import type { SandboxContext } from '../sandbox-context.js';
-import type { SandboxJob, SandboxTask, SandboxVault } from '../world.js';
+import type { SandboxJob, SandboxRestore, SandboxTask, SandboxVault } from '../world.js';
 import { requireVault } from './lookups.js';
 
 /** Azure Backup's JobOperationType values; a filter naming another is refused. */
@@ -163,14 +163,13 @@ function jobJson(
     taskType: 'Normal',
   });
   const rg = job.vmResourceId.split('/')[4] ?? '';
-  const transfer = job.tasks?.transfer;
   return {
     id: `${vault.id}/backupJobs/${job.id}`,
     name: job.id,
     type: 'Microsoft.RecoveryServices/vaults/backupJobs',
     properties: {
       jobType: 'AzureIaaSVMJob',
-      ...(job.tasks ? { actionsInfo: ['Cancellable'] } : {}),
+      ...(job.tasks || job.restore ? { actionsInfo: ['Cancellable'] } : {}),
       containerName: `iaasvmcontainerv2;${rg};${job.vmName}`,
       duration: formatIsoDuration((end ?? now) - job.startMs),
       virtualMachineVersion: 'Compute',
@@ -185,19 +184,7 @@ function jobJson(
           }
         : {}),
       ...(details
-        ? {
-            extendedInfo: {
-              // Only backups have phases; configure/stop/delete jobs have an empty task list.
-              tasksList: job.tasks
-                ? [task(SNAPSHOT_TASK, job.tasks.snapshot), task(TRANSFER_TASK, job.tasks.transfer)]
-                : [],
-              propertyBag: propertyBagOf(ctx, job),
-              ...(job.tasks ? { internalPropertyBag: { IsInstantRpJob: 'True' } } : {}),
-              ...(transfer && transfer.status !== 'NotStarted'
-                ? { progressPercentage: transfer.status === 'InProgress' ? 1.0 : 100.0 }
-                : {}),
-            },
-          }
+        ? { extendedInfo: job.restore ? restoreInfo(job, job.restore) : backupInfo(ctx, job, task) }
         : {}),
       entityFriendlyName: job.vmName,
       backupManagementType: 'AzureIaasVM',
@@ -207,6 +194,53 @@ function jobJson(
       ...(end !== undefined ? { endTime: new Date(end).toISOString() } : {}),
       activityId: job.activityId,
     },
+  };
+}
+
+type TaskJson = (taskId: string, t: SandboxTask) => Record<string, unknown>;
+
+/** A backup's (or a short job's) extended info: its two phases, or no tasks. */
+function backupInfo(ctx: SandboxContext, job: SandboxJob, task: TaskJson): Record<string, unknown> {
+  const transfer = job.tasks?.transfer;
+  return {
+    // Only backups have phases; configure/stop/delete jobs have an empty task list.
+    tasksList: job.tasks
+      ? [task(SNAPSHOT_TASK, job.tasks.snapshot), task(TRANSFER_TASK, job.tasks.transfer)]
+      : [],
+    propertyBag: propertyBagOf(ctx, job),
+    ...(job.tasks ? { internalPropertyBag: { IsInstantRpJob: 'True' } } : {}),
+    ...(transfer && transfer.status !== 'NotStarted'
+      ? { progressPercentage: transfer.status === 'InProgress' ? 1.0 : 100.0 }
+      : {}),
+  };
+}
+
+/**
+ * A restore's extended info as recorded (test_backup_restore.yaml): its tasks with `PT0S` and no
+ * times, the property bag of its kind, `restoreLocationType`, progress stuck at 1 % through the
+ * transfer, then 99 % with two minutes "remaining" (however long the last task takes; a new VM's
+ * stays at 1 %), 100 % at the end; `dynamicErrorMessage: ""` only while it runs.
+ */
+function restoreInfo(job: SandboxJob, restore: SandboxRestore): Record<string, unknown> {
+  const done = job.endMs !== undefined;
+  // Recorded: disks and replace jump to 99 % once transferred; a new VM stays at 1 % while created.
+  const transferred = restore.steps[0]!.status === 'Completed' && restore.kind !== 'AlternateLocation';
+  return {
+    tasksList: restore.steps.map((s) => ({
+      taskId: s.name,
+      duration: 'PT0S',
+      status: s.status,
+      taskType: 'Normal',
+    })),
+    propertyBag: { ...restore.propertyBag },
+    internalPropertyBag: { restoreLocationType: restore.kind },
+    progressPercentage: done ? 100.0 : transferred ? 99.0 : 1.0,
+    ...(done
+      ? { estimatedRemainingDuration: 'PT0S' }
+      : transferred
+        ? { estimatedRemainingDuration: 'PT2M' }
+        : {}),
+    ...(done ? {} : { dynamicErrorMessage: '' }),
   };
 }
 

@@ -63,7 +63,11 @@ export function vmJson(
       vmId: vm.vmId,
       hardwareProfile: { vmSize: vm.vmSize },
       storageProfile: {
-        osDisk: { osType: vm.osType, name: `${vm.name}_OsDisk_1`, createOption: 'FromImage' },
+        osDisk: {
+          osType: vm.osType,
+          name: vm.osDiskName ?? `${vm.name}_OsDisk_1`,
+          createOption: 'FromImage',
+        },
       },
       osProfile: { computerName: vm.name.slice(0, 15) },
       provisioningState: 'Succeeded',

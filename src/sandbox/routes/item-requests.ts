@@ -49,9 +49,11 @@ export function acceptedForItem(
   req: ArmRequest,
   outcome: OperationOutcome,
   timing?: OperationTiming,
+  operationId?: string,
 ): ArmResponse {
-  const op = ctx.operations.start(outcome, timing);
-  const itemPath = pathOf(req.url).replace(/\/backup$/i, '');
+  const op = ctx.operations.start(outcome, timing, operationId);
+  // A backup's and a restore's URLs are the item's (…/protectedItems/{item}/operationsStatus/{id}).
+  const itemPath = pathOf(req.url).replace(/\/(?:backup|recoveryPoints\/[^/]+\/restore)$/i, '');
   return {
     status: 202,
     headers: acceptedHeaders(

@@ -74,6 +74,25 @@ export function addResourceGroupRoutes(router: ArmRouter, ctx: SandboxContext): 
         location: v.location,
         sku: { name: 'RS0', tier: 'Standard' },
       })),
+      ...[...world.storageAccounts.values()].filter(inRg).map((a) => ({
+        id: a.id,
+        name: a.name,
+        type: 'Microsoft.Storage/storageAccounts',
+        location: a.location,
+      })),
+      ...[...world.vnets.values()].filter(inRg).map((v) => ({
+        id: v.id,
+        name: v.name,
+        type: 'Microsoft.Network/virtualNetworks',
+        location: v.location,
+      })),
+      ...world.disks.filter(inRg).map((d) => ({
+        id: world.resourceId(d.resourceGroup, 'Microsoft.Compute/disks', d.name),
+        name: d.name,
+        type: 'Microsoft.Compute/disks',
+        location: d.location,
+        ...(d.extendedZone ? { extendedLocation: { type: 'EdgeZone', name: d.extendedZone } } : {}),
+      })),
     ];
     return { status: 200, body: { value } };
   });

@@ -1,0 +1,114 @@
+import { RESTORE_KIND_TEXT } from '../../cards/present-restore.js';
+import type { RestoreInput, RestoreKind } from '../../domain/index.js';
+import { choosePoint } from '../../domain/index.js';
+import type { Reply } from '../chat-request.js';
+import type { CommandContext } from '../command.js';
+import { defineCommand } from '../command.js';
+import { toJobView } from '../job-view.js';
+import { parseRestore } from '../phrases/restore-phrase.js';
+
+/** `restore myVM`: the newest points and the three kinds, with buttons. */
+export const restoreOptionsCommand = defineCommand<{ vm: string }>({
+  id: 'restore.options',
+  title: 'Restore a VM',
+  summary:
+    'The VM’s recent recovery points (time, snapshot or vault, consistency) and the three ways to restore from them: as a new VM (the original untouched), as disks with a template to build a VM, or by replacing its disks in place (destructive: an approver confirms; Azure keeps the old disks).',
+  examples: ['restore myVM'],
+  role: 'reader',
+  effect: 'read',
+  keywords: ['restore', 'recover'],
+  parse(text, now) {
+    const r = parseRestore(text, now);
+    return r?.options ? { vm: r.vm } : undefined;
+  },
+  targetOf: (a) => a.vm,
+  async run({ vm }, ctx) {
+    const [status, points] = await Promise.all([ctx.service.getVm(vm), ctx.service.listRecoveryPoints(vm)]);
+    return {
+      view: {
+        kind: 'restore-options',
+        vm: status,
+        vaultName: ctx.defaults.vaultName,
+        points,
+        newVmName: `${status.name}-restored`,
+      },
+    };
+  },
+});
+
+/**
+ * One declaration per kind: each has its own role, effect and help entry; they share the grammar and
+ * the handler (the restore's job card, watched).
+ */
+function restoreDeclaration(kind: RestoreKind, title: string, examples: string[]) {
+  return {
+    id: RESTORE_COMMAND_IDS[kind],
+    title,
+    summary: `${RESTORE_KIND_TEXT[kind]} Its card follows the restore job to the end.`,
+    examples,
+    role: 'operator' as const,
+    effect: 'write' as const,
+    keywords: ['restore', 'recover', ...(kind === 'OriginalLocation' ? ['replace disks'] : [])],
+    parse(text: string, now: Date): RestoreInput | undefined {
+      const r = parseRestore(text, now);
+      return r && !r.options && r.kind === kind ? r : undefined;
+    },
+    targetOf: (a: RestoreInput) => a.vm,
+    run: restoreReply,
+  };
+}
+
+const RESTORE_COMMAND_IDS: Record<RestoreKind, string> = {
+  AlternateLocation: 'restore.new-vm',
+  RestoreDisks: 'restore.disks',
+  OriginalLocation: 'restore.replace-disks',
+};
+
+export const restoreNewVmCommand = defineCommand<RestoreInput>(
+  restoreDeclaration('AlternateLocation', 'Restore as a new VM', [
+    'restore myVM from latest as new vm myVM-restored',
+    'restore myVM from yesterday 14:00 as new vm myVM-old in rg-restore subnet rg-net/vnet-westus/default',
+  ]),
+);
+
+export const restoreDisksCommand = defineCommand<RestoreInput>(
+  restoreDeclaration('RestoreDisks', 'Restore disks', [
+    'restore myVM from latest restore disks',
+    'restore myVM from 2026-11-30 08:00 restore disks to rg-restore',
+  ]),
+);
+
+export const replaceDisksCommand = defineCommand<RestoreInput>({
+  ...restoreDeclaration('OriginalLocation', 'Replace disks', ['restore myVM from latest replace disks']),
+  summary: `${RESTORE_KIND_TEXT.OriginalLocation} The approver types the VM's name.`,
+  effect: 'destructive',
+  async describe(args, ctx) {
+    const [vm, points] = await Promise.all([
+      ctx.service.getVm(args.vm),
+      ctx.service.listRecoveryPoints(args.vm),
+    ]);
+    const point = choosePoint(points, args.point, vm.name);
+    const when = point.time ? `${point.time.slice(0, 16).replace('T', ' ')} UTC` : 'time unknown';
+    return {
+      target: vm.name,
+      confirmName: vm.name,
+      // The VM by its id and the point by its id: a newer "latest" since the request is a new plan.
+      plan: [vm.id, `recovery point ${point.id}`],
+      consequences: [
+        `The disks of ${vm.name} are replaced with those of recovery point ${point.id} (${when}): whatever was written to them since is lost from the VM.`,
+        `Azure snapshots the current disks first and leaves the original disks in resource group ${vm.resourceGroup}: to undo, swap them back onto the VM (they are billed until deleted).`,
+        `The VM is updated in place (recorded: about 25 minutes, most of it updating the VM); plan for it to be unavailable meanwhile.${point.extendedZone ? ` It stays in Extended Zone ${point.extendedZone}.` : ''}`,
+      ],
+    };
+  },
+});
+
+/** Starts the restore; the job's card is watched until the job ends. */
+async function restoreReply(args: RestoreInput, ctx: CommandContext): Promise<Reply> {
+  const r = await ctx.service.restore(args);
+  const resourceGroup = ctx.defaults.vaultResourceGroup;
+  return {
+    view: toJobView(r.job, ctx.defaults, ctx.now(), { resourceGroup }),
+    watch: { jobId: r.job.id, vaultName: r.job.vaultName, resourceGroup },
+  };
+}
