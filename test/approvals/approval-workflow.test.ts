@@ -77,6 +77,18 @@ async function bot(o: { stallAfterAccepted?: boolean } = {}) {
   return { say, click, audit, db, approvals };
 }
 
+/** Waits until the approved action's Azure operation is on record (Azure has accepted it). */
+function operationOnRecord(b: { db: Awaited<ReturnType<typeof bot>>['db'] }, id: string): Promise<string> {
+  return until('the Azure operation on record', async () => {
+    const row = await b.db
+      .selectFrom('approvals')
+      .select('azure_operation')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row?.azure_operation ?? undefined;
+  });
+}
+
 function approval(v: View): ApprovalView {
   if (v.kind !== 'approval') throw new Error(`expected an approval card, got ${JSON.stringify(v)}`);
   return v;
@@ -244,14 +256,7 @@ describe('approval workflow', () => {
     const { id } = approval(await dying.say(alice, 'stop backup for myVM and delete data'));
     // The approver's click never returns: the bot dies while following Azure's operation.
     void dying.say(dave, `approve ${id} myVM`);
-    await until('the Azure operation on record', async () => {
-      const row = await dying.db
-        .selectFrom('approvals')
-        .select('azure_operation')
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return row?.azure_operation ?? undefined;
-    });
+    await operationOnRecord(dying, id);
     const next = await bot();
     clockOffset = 60 * 60_000; // long after any run could have ended
     expect(await next.approvals.sweep(60_000)).toMatchObject({ interrupted: 1 });
@@ -268,14 +273,7 @@ describe('approval workflow', () => {
     const dying = await bot({ stallAfterAccepted: true });
     const { id } = approval(await dying.say(alice, 'delete resource group rg-eastus'));
     void dying.say(dave, `approve ${id} rg-eastus`);
-    await until('the Azure operation on record', async () => {
-      const row = await dying.db
-        .selectFrom('approvals')
-        .select('azure_operation')
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return row?.azure_operation ?? undefined;
-    });
+    await operationOnRecord(dying, id);
     const next = await bot();
     clockOffset = 60 * 60_000;
     expect(await next.approvals.sweep(60_000)).toMatchObject({ interrupted: 0 });
