@@ -4,7 +4,14 @@
  * access control to manage Azure Backup recovery points"). Pure: `check:azure` reads the identity's
  * permissions (Microsoft.Authorization/permissions) and asks `allows`.
  */
-export type PermissionScope = 'vault' | 'vm-resource-groups' | 'vault-resource-group';
+export type PermissionScope =
+  | 'vault'
+  | 'vm-resource-groups'
+  | 'vault-resource-group'
+  /** RESTORE_STAGING_STORAGE_ACCOUNT: where the vault stages restored data. */
+  | 'restore-staging-account'
+  /** The virtual network of RESTORE_SUBNET, which restored VMs join. */
+  | 'restore-virtual-network';
 
 export interface CommandRequirement {
   command: string;
@@ -82,6 +89,24 @@ export const COMMAND_REQUIREMENTS: CommandRequirement[] = [
     scope: 'vm-resource-groups',
     actions: ['Microsoft.Compute/virtualMachines/write', 'Microsoft.Compute/disks/write'],
     role: 'Virtual Machine Contributor on the VMs’ resource groups',
+  },
+  {
+    // The docs' minimum for restoring managed disks: Storage Account Contributor on the staging
+    // ("temporary") account, or a custom role with storageAccounts/write.
+    command: 'restore <vm> … (the staging storage account)',
+    scope: 'restore-staging-account',
+    actions: ['Microsoft.Storage/storageAccounts/read', 'Microsoft.Storage/storageAccounts/write'],
+    role: 'Storage Account Contributor on the staging storage account',
+  },
+  {
+    // The docs' custom-role alternative for restoring a VM names exactly these two on the network.
+    command: 'restore <vm> … as new vm (the subnet it joins)',
+    scope: 'restore-virtual-network',
+    actions: [
+      'Microsoft.Network/virtualNetworks/read',
+      'Microsoft.Network/virtualNetworks/subnets/join/action',
+    ],
+    role: 'Network Contributor on the restore subnet’s virtual network',
   },
   {
     command: 'create vault',

@@ -26,6 +26,7 @@ try {
     service,
     readPermissions: (scope) => service.readPermissions(scope),
     subscriptionId: config.azure.subscriptionId,
+    restore: config.azure.restore,
   });
   process.stdout.write(`${formatPreflight(report)}\n`);
   process.exitCode = report.ok ? 0 : 1;

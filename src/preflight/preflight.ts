@@ -1,6 +1,7 @@
 import type { BackupService } from '../azure/backup-service.js';
 import type { CommandRequirement, PermissionSet, Vault } from '../domain/index.js';
 import { COMMAND_REQUIREMENTS, allows, isAppError } from '../domain/index.js';
+import { storageAccountIdOf, subnetIdOf } from '../azure/restore-request.js';
 
 /** One read the bot depends on, tried. */
 export interface PreflightCheck {
@@ -28,6 +29,11 @@ export interface PreflightInput {
   service: BackupService;
   readPermissions(scope: string): Promise<PermissionSet[]>;
   subscriptionId: string;
+  /**
+   * The restore settings (RESTORE_STAGING_STORAGE_ACCOUNT, RESTORE_SUBNET) as configured: names or
+   * ids; empty when not set. Restores need rights on both, beyond the vault and the VMs' groups.
+   */
+  restore?: { stagingStorageAccount: string; subnet: string };
   /** How many VMs' instance views to read for their agents (each is one Compute read). */
   agentSample?: number;
 }
@@ -91,9 +97,10 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightRepo
   const vmGroups = [...new Set((listed?.vms ?? []).map((v) => v.resourceGroup.toLowerCase()))].map(
     (rg) => `/subscriptions/${input.subscriptionId}/resourceGroups/${rg}`,
   );
+  const restoreScopes = restoreScopesOf(input);
   const permissions = new Map<string, PermissionSet[] | Error>();
-  for (const scope of [vaultScope, vaultGroup, ...vmGroups]) {
-    if (!scope || permissions.has(scope)) continue;
+  for (const scope of [vaultScope, vaultGroup, ...vmGroups, ...Object.values(restoreScopes)]) {
+    if (!scope || scope.startsWith(NOT_SET) || permissions.has(scope)) continue;
     permissions.set(
       scope,
       await input
@@ -101,22 +108,32 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightRepo
         .catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))),
     );
   }
-  const scopesOf = (r: CommandRequirement): string[] =>
-    r.scope === 'vault'
-      ? [vaultScope ?? '']
-      : r.scope === 'vault-resource-group'
-        ? [vaultGroup ?? '']
-        : vmGroups;
+  const scopesOf = (r: CommandRequirement): string[] => {
+    switch (r.scope) {
+      case 'vault':
+        return [vaultScope ?? ''];
+      case 'vault-resource-group':
+        return [vaultGroup ?? ''];
+      case 'vm-resource-groups':
+        return vmGroups;
+      default:
+        return [restoreScopes[r.scope]];
+    }
+  };
   const commands = COMMAND_REQUIREMENTS.map((r): CommandVerdict => {
     const missing: string[] = [];
     for (const scope of scopesOf(r)) {
+      if (scope.startsWith(NOT_SET)) {
+        missing.push(scope);
+        continue;
+      }
       const held = permissions.get(scope);
       if (!scope || !held) {
         missing.push(`(scope unknown: ${r.scope}, since a read above failed)`);
         continue;
       }
       if (held instanceof Error) {
-        missing.push(`(permissions on ${scope} unreadable: ${held.message})`);
+        missing.push(`(permissions on ${scope} unreadable: ${reason(held)})`);
         continue;
       }
       for (const a of r.actions) if (!allows(held, a)) missing.push(`${a} on ${scope}`);
@@ -141,6 +158,36 @@ export function formatPreflight(r: PreflightReport): string {
   }
   lines.push('', r.ok ? 'Every command would work.' : 'Some commands would fail: see above.');
   return lines.join('\n');
+}
+
+const NOT_SET = '(not set: ';
+
+/**
+ * The staging account's id and the subnet's virtual network id, or a `(not set: …)` line saying which
+ * setting is missing (restores need both, so their absence is a failing check, not a silent skip).
+ */
+function restoreScopesOf(
+  input: PreflightInput,
+): Record<'restore-staging-account' | 'restore-virtual-network', string> {
+  const { stagingStorageAccount = '', subnet = '' } = input.restore ?? {};
+  const attempt = (setting: string, ref: string, idOf: () => string): string => {
+    if (!ref) return `${NOT_SET}${setting})`;
+    try {
+      return idOf();
+    } catch (e) {
+      return `${NOT_SET}${setting} is not valid: ${reason(e)})`;
+    }
+  };
+  return {
+    'restore-staging-account': attempt('RESTORE_STAGING_STORAGE_ACCOUNT', stagingStorageAccount, () =>
+      storageAccountIdOf(input.subscriptionId, stagingStorageAccount),
+    ),
+    // Joining a subnet is granted on its virtual network (or the subnet); the network is the
+    // scope a Network Contributor assignment usually has.
+    'restore-virtual-network': attempt('RESTORE_SUBNET', subnet, () =>
+      subnetIdOf(input.subscriptionId, subnet).replace(/\/subnets\/[^/]+$/i, ''),
+    ),
+  };
 }
 
 function reason(e: unknown): string {

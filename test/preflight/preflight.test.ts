@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allows } from '../../src/domain/index.js';
 import { formatPreflight, runPreflight } from '../../src/preflight/preflight.js';
+import { SANDBOX_RESTORE_SUBNET, SANDBOX_STAGING_ACCOUNT } from '../../src/sandbox/seed-ids.js';
 import type { Harness } from '../azure/service-harness.js';
 import { startHarness } from '../azure/service-harness.js';
 
@@ -36,11 +37,16 @@ describe('check:azure against the sandbox', () => {
   });
   afterAll(() => h.close());
 
-  const run = () =>
+  const seededRestore = {
+    stagingStorageAccount: `${SANDBOX_STAGING_ACCOUNT.resourceGroup}/${SANDBOX_STAGING_ACCOUNT.name}`,
+    subnet: SANDBOX_RESTORE_SUBNET,
+  };
+  const run = (restore = seededRestore) =>
     runPreflight({
       service: h.service,
       readPermissions: (scope) => h.service.readPermissions(scope),
       subscriptionId: h.sandbox.world.subscriptionId,
+      restore,
     });
 
   it('reads the vault, the policies, the VMs and their agents, and finds every command allowed', async () => {
@@ -88,6 +94,41 @@ describe('check:azure against the sandbox', () => {
     ];
     const failing = (await run()).commands.filter((c) => !c.ok).map((c) => c.command);
     expect(failing).toEqual(['stop backup for <vm> [and delete data]']);
+  });
+
+  it("reads the staging account's and the subnet's network's permissions, and names the role to grant", async () => {
+    h.sandbox.world.permissions = [
+      { actions: ['*'], notActions: ['Microsoft.Storage/storageAccounts/write'] },
+    ];
+    const r = await run();
+    const failing = r.commands.filter((c) => !c.ok);
+    expect(failing.map((c) => c.command)).toEqual(['restore <vm> … (the staging storage account)']);
+    expect(failing[0]!.role).toBe('Storage Account Contributor on the staging storage account');
+    expect(failing[0]!.missing).toEqual([
+      `Microsoft.Storage/storageAccounts/write on /subscriptions/${h.sandbox.world.subscriptionId}/resourceGroups/${SANDBOX_STAGING_ACCOUNT.resourceGroup}/providers/Microsoft.Storage/storageAccounts/${SANDBOX_STAGING_ACCOUNT.name}`,
+    ]);
+    const reads = h.sandbox.requestLog.map((x) => x.path);
+    expect(
+      reads.some((p) =>
+        /virtualNetworks\/vnet-westus\/providers\/Microsoft\.Authorization\/permissions$/i.test(p),
+      ),
+    ).toBe(true);
+  });
+
+  it('says which restore setting is missing or names nothing that exists', async () => {
+    h.sandbox.world.permissions = [{ actions: ['*'], notActions: [] }];
+    const unset = await run({ stagingStorageAccount: '', subnet: SANDBOX_RESTORE_SUBNET });
+    const staging = unset.commands.find((c) => c.command.includes('staging'))!;
+    expect(staging.ok).toBe(false);
+    expect(staging.missing).toEqual(['(not set: RESTORE_STAGING_STORAGE_ACCOUNT)']);
+    expect(unset.ok).toBe(false);
+
+    const gone = await run({ ...seededRestore, subnet: 'rg-workloads/vnet-nowhere/default' });
+    const subnet = gone.commands.find((c) => c.command.includes('subnet'))!;
+    expect(subnet.ok).toBe(false);
+    expect(subnet.missing.join('\n')).toMatch(
+      /permissions on .*vnet-nowhere unreadable: .*could not find that resource. \(ResourceNotFound\)/,
+    );
   });
 });
 

@@ -2,6 +2,7 @@ import type { ArmRouter } from '../arm-router.js';
 import { RG, VAULT } from '../sandbox-context.js';
 import type { SandboxContext } from '../sandbox-context.js';
 import { requireResourceGroup, requireVault } from './lookups.js';
+import { idOf, missing } from './storage-and-network.js';
 
 /**
  * Microsoft.Authorization/permissions (Permissions_ListForResource / _ListForResourceGroup, REST
@@ -28,4 +29,18 @@ export function addPermissionRoutes(router: ArmRouter, ctx: SandboxContext): voi
     requireVault(ctx, req.params);
     return answer();
   });
+  // The scopes a restore needs beyond the vault: its staging account and its subnet's network.
+  for (const type of ['Microsoft.Storage/storageAccounts', 'Microsoft.Network/virtualNetworks']) {
+    router.add(
+      'GET',
+      `${RG}/providers/${type}/{name}/providers/Microsoft.Authorization/permissions`,
+      (req) => {
+        requireResourceGroup(ctx, req.params);
+        const id = idOf(ctx, req.params, type);
+        const known = type.endsWith('storageAccounts') ? ctx.world.storageAccounts : ctx.world.vnets;
+        if (!known.has(id)) throw missing(type, req.params);
+        return answer();
+      },
+    );
+  }
 }

@@ -25,11 +25,11 @@ export function addStorageAndNetworkRoutes(router: ArmRouter, ctx: SandboxContex
   });
 }
 
-function idOf(ctx: SandboxContext, params: Record<string, string>, type: string): string {
+export function idOf(ctx: SandboxContext, params: Record<string, string>, type: string): string {
   return ctx.world.resourceId(params.resourceGroupName!, type, params.name!).toLowerCase();
 }
 
-function missing(type: string, params: Record<string, string>) {
+export function missing(type: string, params: Record<string, string>) {
   return notFound(
     'ResourceNotFound',
     `The Resource '${type}/${params.name}' under resource group '${params.resourceGroupName}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
