@@ -8,11 +8,10 @@ import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
 import type { RunningBot } from '../../src/main.js';
 import { startBot } from '../../src/main.js';
-import type { CommandJournal } from '../../src/channels/command-journal.js';
+import type { Conversations } from '../../src/conversation/conversation.js';
 import { WebChat } from '../../src/channels/web/web-chat.js';
 import type { RunningServer } from '../../src/http/http-server.js';
 import { startHttpServer } from '../../src/http/http-server.js';
-import type { JobWatcher } from '../../src/jobs/job-watcher.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import { WebMessageStore } from '../../src/store/web-message-store.js';
 
@@ -268,9 +267,8 @@ describe('web chat: server-sent event streams are capped', () => {
   beforeAll(async () => {
     const db = await openDatabase(join(mkdtempSync(join(tmpdir(), 'web-sse-')), 'bot.db'));
     const web = new WebChat({
-      handle: async () => ({ view: { kind: 'message', tone: 'info', title: 'x', text: 'x' } }),
-      watcher: {} as JobWatcher,
-      journal: {} as CommandJournal,
+      // Streams only: no command is sent, so the conversation core is never reached.
+      conversations: { attach: () => ({}) } as unknown as Conversations,
       messages: new WebMessageStore(db),
       users: [{ id: 'web:alice', name: 'Alice' }],
       renderCard: () => ({}),
