@@ -3,6 +3,7 @@ import { AuditLog } from './approvals/audit-log.js';
 import { createBackupService } from './azure/create-backup-service.js';
 import { atBackgroundPriority } from './azure/request-budget-scheduler.js';
 import { startChannels } from './channels/start-channels.js';
+import { ApprovalCards } from './conversation/approval-cards.js';
 import { CommandRegistry } from './chat/command-registry.js';
 import type { ChatDefaults } from './chat/command.js';
 import { RoleDirectory } from './chat/roles.js';
@@ -101,6 +102,8 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     run: (action, args, plan, operations): Promise<string> =>
       registry.runApproved(action, args, plan, operations),
     follow: (op) => service.followAccepted(op),
+    // Read only once an approved action ends, long after the channels exist.
+    onSettled: (s) => cards.settled(s),
   });
   const registry: CommandRegistry = new CommandRegistry({
     service,
@@ -142,6 +145,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
       return true;
     },
   ];
+  const cards: ApprovalCards = new ApprovalCards(approvals, () => conversations);
   const { conversations, journal, alertTargets, slack, ...channels } = startChannels({
     config,
     db,
@@ -154,6 +158,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     now,
     logger,
     onSent: (platform, kind) => metrics.chatMessage(platform, kind),
+    onShown: (platform, ref, view) => cards.shown(platform, ref, view),
   });
   handlers.push(...channels.handlers);
   const alerter =
@@ -231,7 +236,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
       // time remains; what is left after that is abandoned with the process.
       await within(
         left(CLOSING_RESERVE_MS),
-        Promise.allSettled([journal.stop(), watcher.stop(), conversations.drain()]),
+        Promise.allSettled([journal.stop(), watcher.stop(), conversations.drain(), approvals.idle()]),
       );
       // The vaults this replica polled go to the others at once rather than after their lease.
       await within(left(), leases?.releaseAll());

@@ -55,10 +55,29 @@ export interface ChangedPlan {
   plan: string[];
 }
 
+/**
+ * How an approved action ended: told to whoever presents it (the approval's card). `reproposed`:
+ * it did not run because its plan changed, and this new request asks again.
+ */
+export interface Settled {
+  id: string;
+  state: 'executed' | 'failed';
+  outcome: string;
+  reproposed?: string;
+}
+
+/** Where an approval's card lives, so its outcome can be shown there. */
+export interface ApprovalCard {
+  platform: string;
+  ref: Record<string, unknown>;
+}
+
 export interface ApprovalWorkflowOptions {
   db: Kysely<Database>;
   audit: AuditLog;
   run: ApprovedActionRunner;
+  /** Told when an approved action ended, here or (after a crash) in a later process's sweep. */
+  onSettled?: (s: Settled) => Promise<void>;
   /** One look at an Azure operation an approved action started (after its process died). */
   follow?: (op: AcceptedOperation) => Promise<AcceptedOutcome>;
   /** How long a request can be decided (default 60 minutes). */
@@ -82,6 +101,8 @@ const SYSTEM: Requester = { id: 'system', name: 'backup-chatops' };
 export class ApprovalWorkflow {
   private readonly now: () => Date;
   private readonly ttlMs: number;
+  /** Approved actions running in the background in this process. */
+  private readonly running = new Set<Promise<void>>();
 
   constructor(private readonly o: ApprovalWorkflowOptions) {
     this.now = o.now ?? (() => new Date());
@@ -182,7 +203,29 @@ export class ApprovalWorkflow {
     await this.audit(decider, platform, 'approval.approved', row.target, `request ${id} approved`);
     if (!(await this.transition(id, 'approved', { state: 'executing' })))
       return { view: await this.view(id), tookEffect: true };
-    let state: ApprovalState = 'executed';
+    // The approver's click returns now; the action runs in the background and its end is told to
+    // onSettled, which shows it on the card. A crash meanwhile leaves `executing` for the sweep.
+    const run = this.execute(row, decider, platform)
+      .then((settled) => this.o.onSettled?.(settled))
+      .catch(() => undefined)
+      .finally(() => this.running.delete(run));
+    this.running.add(run);
+    return { view: await this.view(id), tookEffect: true };
+  }
+
+  /** Resolves once the approved actions running in this process have ended. */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  /** Runs an approved (now `executing`) request's action and records how it ended. */
+  private async execute(
+    row: Selectable<ApprovalTable>,
+    decider: Requester,
+    platform: string,
+  ): Promise<Settled> {
+    const { id } = row;
+    let state: Settled['state'] = 'executed';
     let outcome: string;
     const args = JSON.parse(row.args) as Record<string, unknown> & { title?: string };
     try {
@@ -199,7 +242,7 @@ export class ApprovalWorkflow {
         await this.transition(id, 'executing', { state, outcome });
         await this.audit(decider, platform, 'approval.failed', row.target, `request ${id}: ${outcome}`);
         const changed = e.details.description as ChangedPlan;
-        const view = await this.request({
+        const next = await this.request({
           action: row.action,
           args,
           title: args.title ?? row.action,
@@ -211,12 +254,31 @@ export class ApprovalWorkflow {
           requester: { id: row.requested_by_id, name: row.requested_by_name },
           platform: row.platform,
         });
-        return { view, tookEffect: true };
+        return { id, state, outcome, reproposed: next.id };
       }
     }
     await this.transition(id, 'executing', { state, outcome });
     await this.audit(decider, platform, `approval.${state}`, row.target, `request ${id}: ${outcome}`);
-    return { view: await this.view(id), tookEffect: true };
+    return { id, state, outcome };
+  }
+
+  /** Records where the approval's card is (the newest one shown); its outcome is shown there. */
+  async attachCard(id: string, card: ApprovalCard): Promise<void> {
+    await this.o.db
+      .updateTable('approvals')
+      .set({ card_platform: card.platform, card_ref: JSON.stringify(card.ref) })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async cardOf(id: string): Promise<ApprovalCard | undefined> {
+    const row = await this.o.db
+      .selectFrom('approvals')
+      .select(['card_platform', 'card_ref'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row?.card_platform || !row.card_ref) return undefined;
+    return { platform: row.card_platform, ref: JSON.parse(row.card_ref) as Record<string, unknown> };
   }
 
   /**
@@ -256,6 +318,7 @@ export class ApprovalWorkflow {
           row.target,
           `request ${row.id}: ${outcome}`,
         );
+        await this.tell({ id: row.id, state, outcome });
         continue;
       }
       const outcome =
@@ -264,6 +327,7 @@ export class ApprovalWorkflow {
         continue;
       interrupted++;
       await this.audit(SYSTEM, row.platform, 'approval.failed', row.target, `request ${row.id}: ${outcome}`);
+      await this.tell({ id: row.id, state: 'failed', outcome });
     }
     const lapsed = await this.o.db
       .selectFrom('approvals')
@@ -278,6 +342,11 @@ export class ApprovalWorkflow {
       await this.audit(SYSTEM, row.platform, 'approval.expired', row.target, `request ${row.id} expired`);
     }
     return { interrupted, expired };
+  }
+
+  /** A card not updated now is still right on its next look: the state is on record. */
+  private async tell(settled: Settled): Promise<void> {
+    await this.o.onSettled?.(settled).catch(() => undefined);
   }
 
   private async recordOperation(id: string, op: AcceptedOperation): Promise<void> {

@@ -3,6 +3,7 @@ import { renderAdaptiveCard } from '../cards/adaptive-card-renderer.js';
 import type { ChatRequest, ChatUser, Reply } from '../chat/chat-request.js';
 import type { AppConfig } from '../config.js';
 import { CommandJournal } from '../conversation/command-journal.js';
+import type { ConversationsOptions } from '../conversation/conversation.js';
 import { Conversations } from '../conversation/conversation.js';
 import type { RouteHandler } from '../http/http-server.js';
 import type { JobWatcher, WatchSink } from '../jobs/job-watcher.js';
@@ -31,6 +32,7 @@ export interface ChannelsOptions {
   now: () => Date;
   logger: Logger;
   onSent: (platform: string, kind: 'post' | 'update') => void;
+  onShown: ConversationsOptions['onShown'];
 }
 
 export interface Channels {
@@ -65,6 +67,7 @@ export function startChannels(o: ChannelsOptions): Channels {
     }),
     logger,
     onSent: o.onSent,
+    ...(o.onShown ? { onShown: o.onShown } : {}),
   });
   const handlers: RouteHandler[] = [];
   const alertTargets: AlertTarget[] = [];

@@ -24,6 +24,11 @@ export interface ConversationsOptions {
   logger: Logger;
   /** Counts what goes out, per platform (metrics). */
   onSent?: (platform: string, kind: 'post' | 'update') => void;
+  /**
+   * Told where a view was shown (an approval card, so its outcome can follow it there); answers a
+   * newer view when the card's subject moved on meanwhile, which the core then shows.
+   */
+  onShown?: (platform: string, ref: MessageRef, view: View) => Promise<View | undefined>;
 }
 
 /** Where a pressed button's answer may go. */
@@ -74,6 +79,11 @@ export class Conversations {
 
   platforms(): string[] {
     return [...this.lanes.keys()];
+  }
+
+  /** Shows a view on a message of a channel (an approval's outcome on its card). */
+  show(platform: string, ref: MessageRef, view: View): Promise<void> {
+    return this.lane(platform).show(ref, view);
   }
 
   /** The JobWatcher's way to a card: the channel's updater. */
@@ -167,6 +177,8 @@ export class Conversation {
         if (place.inResponse) {
           await showAndWatch(this.o.watcher, reply, this.platform, onCard, async () => undefined);
           delivered = true;
+          // The platform shows the response: it must be the newest view of the card.
+          return { view: (await this.shown(onCard, reply.view, false)) ?? reply.view, inPlace: true };
         } else {
           delivered = await this.deliver(reply, onCard);
         }
@@ -199,6 +211,7 @@ export class Conversation {
   async deliver(reply: Reply, ref: MessageRef): Promise<boolean> {
     try {
       await showAndWatch(this.o.watcher, reply, this.platform, ref, () => this.show(ref, reply.view));
+      await this.shown(ref, reply.view);
       return true;
     } catch (e) {
       this.warn('answer not shown', e);
@@ -210,12 +223,25 @@ export class Conversation {
   async deliverNew(target: ConversationTarget, reply: Reply): Promise<boolean> {
     try {
       const ref = await this.post(target, reply.view);
-      if (ref) await showAndWatch(this.o.watcher, reply, this.platform, ref, async () => undefined);
+      if (ref) {
+        await showAndWatch(this.o.watcher, reply, this.platform, ref, async () => undefined);
+        await this.shown(ref, reply.view);
+      }
       return true;
     } catch (e) {
       this.warn('answer not posted', e);
       return false;
     }
+  }
+
+  /** Tells where a view went; shows (or, `show` false, returns) a newer one if there is one. */
+  private async shown(ref: MessageRef, view: View, show = true): Promise<View | undefined> {
+    const newer = await this.o.onShown?.(this.platform, ref, view).catch((e: unknown) => {
+      this.warn('card not followed', e);
+      return undefined;
+    });
+    if (newer && show) await this.show(ref, newer).catch((e: unknown) => this.warn('card not updated', e));
+    return newer;
   }
 
   beginStop(): void {
