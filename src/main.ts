@@ -99,8 +99,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     audit,
     ttlMs: config.approvalTtlMs,
     now,
-    run: (action, args, plan, operations): Promise<string> =>
-      registry.runApproved(action, args, plan, operations),
+    run: (action, args, plan, operations) => registry.runApproved(action, args, plan, operations),
     follow: (op) => service.followAccepted(op),
     // Read only once an approved action ends, long after the channels exist.
     onSettled: (s) => cards.settled(s),
@@ -145,7 +144,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
       return true;
     },
   ];
-  const cards: ApprovalCards = new ApprovalCards(approvals, () => conversations);
+  const cards: ApprovalCards = new ApprovalCards(approvals, watcher, () => conversations);
   const { conversations, journal, alertTargets, slack, ...channels } = startChannels({
     config,
     db,

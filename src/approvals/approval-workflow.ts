@@ -35,17 +35,30 @@ export interface NewApproval {
   platform: string;
 }
 
+/** An Azure job an approved action started, to follow on the approval's card (a restore's). */
+export interface StartedJob {
+  jobId: string;
+  vaultName: string;
+  resourceGroup: string;
+}
+
+/** What an approved action did: in plain words, and the job it started, if any. */
+export interface ApprovedRun {
+  outcome: string;
+  job?: StartedJob;
+}
+
 /**
- * Runs an approved action; returns the outcome in plain words, or throws an AppError. It reads the
- * plan again first: `approval.plan_changed` (with the new description in `details.description`)
- * means it did not run because what it would act on is no longer what was approved.
+ * Runs an approved action; returns what it did, or throws an AppError. It reads the plan again
+ * first: `approval.plan_changed` (with the new description in `details.description`) means it did
+ * not run because what it would act on is no longer what was approved.
  */
 export type ApprovedActionRunner = (
   action: string,
   args: Record<string, unknown>,
   approvedPlan: string[],
   operations: OperationWatch,
-) => Promise<string>;
+) => Promise<ApprovedRun>;
 
 /** The new description of a re-proposed action (`approval.plan_changed`). */
 export interface ChangedPlan {
@@ -64,6 +77,8 @@ export interface Settled {
   state: 'executed' | 'failed';
   outcome: string;
   reproposed?: string;
+  /** The job the action started (on record with the request): the card follows it to its end. */
+  job?: StartedJob;
 }
 
 /** Where an approval's card lives, so its outcome can be shown there. */
@@ -227,12 +242,13 @@ export class ApprovalWorkflow {
     const { id } = row;
     let state: Settled['state'] = 'executed';
     let outcome: string;
+    let job: StartedJob | undefined;
     const args = JSON.parse(row.args) as Record<string, unknown> & { title?: string };
     try {
-      outcome = await this.o.run(row.action, args, JSON.parse(row.plan) as string[], {
+      ({ outcome, job } = await this.o.run(row.action, args, JSON.parse(row.plan) as string[], {
         // Recorded before it is followed: a process that dies now leaves the next one a trail.
         onAccepted: (op) => this.recordOperation(id, op),
-      });
+      }));
     } catch (e) {
       state = 'failed';
       outcome = isAppError(e) ? `${e.message} (${e.code})` : 'The action failed unexpectedly.';
@@ -257,9 +273,13 @@ export class ApprovalWorkflow {
         return { id, state, outcome, reproposed: next.id };
       }
     }
-    await this.transition(id, 'executing', { state, outcome });
+    await this.transition(id, 'executing', {
+      state,
+      outcome,
+      ...(job ? { started_job: JSON.stringify(job) } : {}),
+    });
     await this.audit(decider, platform, `approval.${state}`, row.target, `request ${id}: ${outcome}`);
-    return { id, state, outcome };
+    return { id, state, outcome, ...(job ? { job } : {}) };
   }
 
   /** Records where the approval's card is (the newest one shown); its outcome is shown there. */
@@ -269,6 +289,16 @@ export class ApprovalWorkflow {
       .set({ card_platform: card.platform, card_ref: JSON.stringify(card.ref) })
       .where('id', '=', id)
       .execute();
+  }
+
+  /** The job the approved action started, once it ran. */
+  async startedJob(id: string): Promise<StartedJob | undefined> {
+    const row = await this.o.db
+      .selectFrom('approvals')
+      .select('started_job')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row?.started_job ? (JSON.parse(row.started_job) as StartedJob) : undefined;
   }
 
   async cardOf(id: string): Promise<ApprovalCard | undefined> {

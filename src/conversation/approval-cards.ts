@@ -1,5 +1,6 @@
-import type { ApprovalWorkflow, Settled } from '../approvals/approval-workflow.js';
+import type { ApprovalWorkflow, Settled, StartedJob } from '../approvals/approval-workflow.js';
 import type { View } from '../cards/views.js';
+import type { JobWatcher } from '../jobs/job-watcher.js';
 import type { Conversations } from './conversation.js';
 import type { MessageRef } from './message-ref.js';
 import { asMessageRef } from './message-ref.js';
@@ -9,11 +10,14 @@ import { asMessageRef } from './message-ref.js';
  * (ApprovalWorkflow), so its outcome comes after the approver's click was answered: it is shown
  * on the card that last showed the request, wherever that is (the card where Approve was pressed,
  * or the answer to a typed "approve"). The card's place is stored with the request, so an outcome
- * found by a later process (its sweep) reaches the card too.
+ * found by a later process (its sweep) reaches the card too. An action that started a job (replace
+ * disks: a restore) hands the card to the JobWatcher, which follows the job on it to its end, as
+ * it does a backup's; the watch is a row, so a restarted process goes on with it.
  */
 export class ApprovalCards {
   constructor(
     private readonly approvals: ApprovalWorkflow,
+    private readonly watcher: JobWatcher,
     private readonly conversations: () => Conversations,
   ) {}
 
@@ -25,15 +29,25 @@ export class ApprovalCards {
     if (view.kind !== 'approval') return undefined;
     await this.approvals.attachCard(view.id, { platform, ref: { ...ref } });
     const now = await this.approvals.view(view.id);
-    return now.state !== view.state ? now : undefined;
+    if (now.state === view.state) return undefined;
+    const job = now.state === 'executed' ? await this.approvals.startedJob(view.id) : undefined;
+    if (job) await this.follow(job, platform, ref);
+    return now;
   }
 
   /** An approved action ended: its card shows how (or the new request, when its plan changed). */
   async settled(s: Settled): Promise<void> {
     const card = await this.approvals.cardOf(s.id);
     if (!card) return;
+    const ref = asMessageRef(card.ref);
     const view = await this.approvals.view(s.reproposed ?? s.id);
     if (s.reproposed) await this.approvals.attachCard(s.reproposed, card);
-    await this.conversations().show(card.platform, asMessageRef(card.ref), view);
+    await this.conversations().show(card.platform, ref, view);
+    if (s.job) await this.follow(s.job, card.platform, ref);
+  }
+
+  /** The watcher paints the job's card on the approval's card at its next round, and on every change. */
+  private follow(job: StartedJob, platform: string, ref: MessageRef): Promise<void> {
+    return this.watcher.watch({ ...job, platform, messageRef: { ...ref }, extras: {} });
   }
 }

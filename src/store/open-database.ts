@@ -256,6 +256,8 @@ const migrations = (dialect: StoreDialect): Record<string, Migration> => ({
       // Where an approval's card lives, so the background executor (or the next process) updates it.
       await db.schema.alterTable('approvals').addColumn('card_platform', 'text').execute();
       await db.schema.alterTable('approvals').addColumn('card_ref', 'text').execute();
+      // The job an approved action started (a restore's), which its card follows.
+      await db.schema.alterTable('approvals').addColumn('started_job', 'text').execute();
     },
   },
   '007-started-jobs': {

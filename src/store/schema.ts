@@ -171,4 +171,6 @@ export interface ApprovalTable {
   /** The platform of the approval card the background executor updates, and its reference (JSON). */
   card_platform: string | null;
   card_ref: string | null;
+  /** The job the approved action started (JSON), which the card follows to its end. */
+  started_job: string | null;
 }

@@ -37,7 +37,7 @@ async function bot(o: { stallAfterAccepted?: boolean } = {}) {
     audit,
     now,
     ttlMs: 60 * 60_000,
-    run: (action, args, plan, operations): Promise<string> =>
+    run: (action, args, plan, operations) =>
       registry.runApproved(
         action,
         args,
