@@ -2,10 +2,8 @@ import { ApprovalWorkflow } from './approvals/approval-workflow.js';
 import { AuditLog } from './approvals/audit-log.js';
 import { createBackupService } from './azure/create-backup-service.js';
 import { atBackgroundPriority } from './azure/request-budget-scheduler.js';
-import { renderAdaptiveCard } from './cards/adaptive-card-renderer.js';
-import { SlackChannel } from './channels/slack/slack-channel.js';
-import { TeamsChannel } from './channels/teams/teams-channel.js';
-import { WebChat } from './channels/web/web-chat.js';
+import { startChannels } from './channels/start-channels.js';
+import { ApprovalCards } from './conversation/approval-cards.js';
 import { CommandRegistry } from './chat/command-registry.js';
 import type { ChatDefaults } from './chat/command.js';
 import { RoleDirectory } from './chat/roles.js';
@@ -14,10 +12,6 @@ import { ConfigError, loadConfig, storeLocation } from './config.js';
 import type { RouteHandler } from './http/http-server.js';
 import { startHttpServer } from './http/http-server.js';
 import type { WatchSink } from './jobs/job-watcher.js';
-import type { ChannelSurface } from './channels/command-journal.js';
-import { CommandJournal } from './channels/command-journal.js';
-import { OpenCommandStore } from './store/open-command-store.js';
-import type { AlertTarget } from './jobs/scheduled-job-alerts.js';
 import { ScheduledJobAlerter } from './jobs/scheduled-job-alerts.js';
 import { rememberingStartedBackups } from './jobs/started-backups.js';
 import { JobWatcher } from './jobs/job-watcher.js';
@@ -34,9 +28,7 @@ import { openStore, storeAnswers } from './store/open-database.js';
 import { VaultLeases } from './store/vault-leases.js';
 import { AlertStore } from './store/alert-store.js';
 import { StartedJobStore } from './store/started-job-store.js';
-import { DeliveryStore } from './store/delivery-store.js';
 import { WatchStore } from './store/watch-store.js';
-import { WebMessageStore } from './store/web-message-store.js';
 
 export interface RunningBot {
   url: string;
@@ -107,9 +99,10 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     audit,
     ttlMs: config.approvalTtlMs,
     now,
-    run: (action, args, plan, operations): Promise<string> =>
-      registry.runApproved(action, args, plan, operations),
+    run: (action, args, plan, operations) => registry.runApproved(action, args, plan, operations),
     follow: (op) => service.followAccepted(op),
+    // Read only once an approved action ends, long after the channels exist.
+    onSettled: (s) => cards.settled(s),
   });
   const registry: CommandRegistry = new CommandRegistry({
     service,
@@ -125,22 +118,6 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     },
   });
   const sinks: Record<string, WatchSink> = {};
-  const surfaces: Record<string, ChannelSurface> = {};
-  /** Each channel's messages, for the watcher and for interrupted commands, counted for /metrics. */
-  const addChannel = (platform: string, channel: { surface: ChannelSurface }): void => {
-    const surface: ChannelSurface = {
-      showOn: (messageRef, view) => {
-        metrics.chatMessage(platform, 'update');
-        return channel.surface.showOn(messageRef, view);
-      },
-      postTo: (target, view) => {
-        metrics.chatMessage(platform, 'post');
-        return channel.surface.postTo(target, view);
-      },
-    };
-    surfaces[platform] = surface;
-    sinks[platform] = (watch, view) => surface.showOn(watch.messageRef, view);
-  };
   // One bot on SQLite polls every vault; replicas on PostgreSQL share the vaults out by lease.
   const leases =
     store.dialect === 'postgres'
@@ -167,66 +144,22 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
       return true;
     },
   ];
-  const alertTargets: AlertTarget[] = [];
-  const deliveries = new DeliveryStore(db);
-  // A command whose process dies is answered by the next one once its record lapses (the lease time).
-  const journal = new CommandJournal({
-    store: new OpenCommandStore(db, config.watchLeaseMs, { commands: now }),
+  const cards: ApprovalCards = new ApprovalCards(approvals, watcher, () => conversations);
+  const { conversations, journal, alertTargets, slack, ...channels } = startChannels({
+    config,
+    db,
+    handle: (r) => registry.handle(r),
     recover: (r, startedAt) => registry.recover(r, startedAt),
     watcher,
-    surfaces,
-    renewMs: Math.max(500, Math.floor(config.watchLeaseMs / 3)),
+    watches: watchStore,
+    sinks,
+    webUsers,
+    now,
     logger,
+    onSent: (platform, kind) => metrics.chatMessage(platform, kind),
+    onShown: (platform, ref, view) => cards.shown(platform, ref, view),
   });
-  if (config.webChat) {
-    const web = new WebChat({
-      handle: (r) => registry.handle(r),
-      watcher,
-      messages: new WebMessageStore(db),
-      users: webUsers,
-      renderCard: (v) => renderAdaptiveCard(v) as unknown as Record<string, unknown>,
-      journal,
-      now,
-      logger,
-    });
-    addChannel('web', web);
-    handlers.push(web.routes);
-    alertTargets.push({ id: 'web', post: (v) => web.announce(v) });
-  }
-  let teams: TeamsChannel | undefined;
-  if (config.teams) {
-    teams = new TeamsChannel({
-      settings: config.teams,
-      handle: (r) => registry.handle(r),
-      watcher,
-      renderCard: (v) => renderAdaptiveCard(v) as unknown as Record<string, unknown>,
-      deliveries,
-      journal,
-      logger,
-    });
-    addChannel('teams', teams);
-    handlers.push(teams.routes);
-  }
-  let slack: SlackChannel | undefined;
-  if (config.slack) {
-    slack = new SlackChannel({
-      settings: config.slack,
-      handle: (r) => registry.handle(r),
-      watcher,
-      deliveries,
-      journal,
-      logger,
-    });
-    addChannel('slack', slack);
-    handlers.push(slack.routes);
-  }
-  // Alerts for failed scheduled backups: the configured Teams or Slack channel, and the web chat.
-  const alertChannel = config.alerts?.channel;
-  if (alertChannel?.platform === 'slack' && slack) {
-    alertTargets.push({ id: `slack:${alertChannel.channelId}`, post: slack.poster(alertChannel.channelId) });
-  } else if (alertChannel?.platform === 'teams' && teams) {
-    alertTargets.push({ id: `teams:${alertChannel.conversationId}`, post: teams.poster(alertChannel) });
-  }
+  handlers.push(...channels.handlers);
   const alerter =
     config.alerts && alertTargets.length > 0
       ? new ScheduledJobAlerter({
@@ -296,14 +229,13 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
       const left = (reserve = 0): number => Math.max(0, deadline - reserve - Date.now());
       clearInterval(sweeper);
       http.stopAccepting();
-      teams?.beginStop();
-      slack?.beginStop();
+      conversations.beginStop();
       alerter?.stop();
       // The commands being answered, the watcher's round and the card updates under way, while
       // time remains; what is left after that is abandoned with the process.
       await within(
         left(CLOSING_RESERVE_MS),
-        Promise.allSettled([journal.stop(), watcher.stop(), teams?.drain(), slack?.drain()]),
+        Promise.allSettled([journal.stop(), watcher.stop(), conversations.drain(), approvals.idle()]),
       );
       // The vaults this replica polled go to the others at once rather than after their lease.
       await within(left(), leases?.releaseAll());

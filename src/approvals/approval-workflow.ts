@@ -35,17 +35,30 @@ export interface NewApproval {
   platform: string;
 }
 
+/** An Azure job an approved action started, to follow on the approval's card (a restore's). */
+export interface StartedJob {
+  jobId: string;
+  vaultName: string;
+  resourceGroup: string;
+}
+
+/** What an approved action did: in plain words, and the job it started, if any. */
+export interface ApprovedRun {
+  outcome: string;
+  job?: StartedJob;
+}
+
 /**
- * Runs an approved action; returns the outcome in plain words, or throws an AppError. It reads the
- * plan again first: `approval.plan_changed` (with the new description in `details.description`)
- * means it did not run because what it would act on is no longer what was approved.
+ * Runs an approved action; returns what it did, or throws an AppError. It reads the plan again
+ * first: `approval.plan_changed` (with the new description in `details.description`) means it did
+ * not run because what it would act on is no longer what was approved.
  */
 export type ApprovedActionRunner = (
   action: string,
   args: Record<string, unknown>,
   approvedPlan: string[],
   operations: OperationWatch,
-) => Promise<string>;
+) => Promise<ApprovedRun>;
 
 /** The new description of a re-proposed action (`approval.plan_changed`). */
 export interface ChangedPlan {
@@ -55,10 +68,31 @@ export interface ChangedPlan {
   plan: string[];
 }
 
+/**
+ * How an approved action ended: told to whoever presents it (the approval's card). `reproposed`:
+ * it did not run because its plan changed, and this new request asks again.
+ */
+export interface Settled {
+  id: string;
+  state: 'executed' | 'failed';
+  outcome: string;
+  reproposed?: string;
+  /** The job the action started (on record with the request): the card follows it to its end. */
+  job?: StartedJob;
+}
+
+/** Where an approval's card lives, so its outcome can be shown there. */
+export interface ApprovalCard {
+  platform: string;
+  ref: Record<string, unknown>;
+}
+
 export interface ApprovalWorkflowOptions {
   db: Kysely<Database>;
   audit: AuditLog;
   run: ApprovedActionRunner;
+  /** Told when an approved action ended, here or (after a crash) in a later process's sweep. */
+  onSettled?: (s: Settled) => Promise<void>;
   /** One look at an Azure operation an approved action started (after its process died). */
   follow?: (op: AcceptedOperation) => Promise<AcceptedOutcome>;
   /** How long a request can be decided (default 60 minutes). */
@@ -82,6 +116,8 @@ const SYSTEM: Requester = { id: 'system', name: 'backup-chatops' };
 export class ApprovalWorkflow {
   private readonly now: () => Date;
   private readonly ttlMs: number;
+  /** Approved actions running in the background in this process. */
+  private readonly running = new Set<Promise<void>>();
 
   constructor(private readonly o: ApprovalWorkflowOptions) {
     this.now = o.now ?? (() => new Date());
@@ -182,14 +218,37 @@ export class ApprovalWorkflow {
     await this.audit(decider, platform, 'approval.approved', row.target, `request ${id} approved`);
     if (!(await this.transition(id, 'approved', { state: 'executing' })))
       return { view: await this.view(id), tookEffect: true };
-    let state: ApprovalState = 'executed';
+    // The approver's click returns now; the action runs in the background and its end is told to
+    // onSettled, which shows it on the card. A crash meanwhile leaves `executing` for the sweep.
+    const run = this.execute(row, decider, platform)
+      .then((settled) => this.o.onSettled?.(settled))
+      .catch(() => undefined)
+      .finally(() => this.running.delete(run));
+    this.running.add(run);
+    return { view: await this.view(id), tookEffect: true };
+  }
+
+  /** Resolves once the approved actions running in this process have ended. */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  /** Runs an approved (now `executing`) request's action and records how it ended. */
+  private async execute(
+    row: Selectable<ApprovalTable>,
+    decider: Requester,
+    platform: string,
+  ): Promise<Settled> {
+    const { id } = row;
+    let state: Settled['state'] = 'executed';
     let outcome: string;
+    let job: StartedJob | undefined;
     const args = JSON.parse(row.args) as Record<string, unknown> & { title?: string };
     try {
-      outcome = await this.o.run(row.action, args, JSON.parse(row.plan) as string[], {
+      ({ outcome, job } = await this.o.run(row.action, args, JSON.parse(row.plan) as string[], {
         // Recorded before it is followed: a process that dies now leaves the next one a trail.
         onAccepted: (op) => this.recordOperation(id, op),
-      });
+      }));
     } catch (e) {
       state = 'failed';
       outcome = isAppError(e) ? `${e.message} (${e.code})` : 'The action failed unexpectedly.';
@@ -199,7 +258,7 @@ export class ApprovalWorkflow {
         await this.transition(id, 'executing', { state, outcome });
         await this.audit(decider, platform, 'approval.failed', row.target, `request ${id}: ${outcome}`);
         const changed = e.details.description as ChangedPlan;
-        const view = await this.request({
+        const next = await this.request({
           action: row.action,
           args,
           title: args.title ?? row.action,
@@ -211,12 +270,45 @@ export class ApprovalWorkflow {
           requester: { id: row.requested_by_id, name: row.requested_by_name },
           platform: row.platform,
         });
-        return { view, tookEffect: true };
+        return { id, state, outcome, reproposed: next.id };
       }
     }
-    await this.transition(id, 'executing', { state, outcome });
+    await this.transition(id, 'executing', {
+      state,
+      outcome,
+      ...(job ? { started_job: JSON.stringify(job) } : {}),
+    });
     await this.audit(decider, platform, `approval.${state}`, row.target, `request ${id}: ${outcome}`);
-    return { view: await this.view(id), tookEffect: true };
+    return { id, state, outcome, ...(job ? { job } : {}) };
+  }
+
+  /** Records where the approval's card is (the newest one shown); its outcome is shown there. */
+  async attachCard(id: string, card: ApprovalCard): Promise<void> {
+    await this.o.db
+      .updateTable('approvals')
+      .set({ card_platform: card.platform, card_ref: JSON.stringify(card.ref) })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** The job the approved action started, once it ran. */
+  async startedJob(id: string): Promise<StartedJob | undefined> {
+    const row = await this.o.db
+      .selectFrom('approvals')
+      .select('started_job')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row?.started_job ? (JSON.parse(row.started_job) as StartedJob) : undefined;
+  }
+
+  async cardOf(id: string): Promise<ApprovalCard | undefined> {
+    const row = await this.o.db
+      .selectFrom('approvals')
+      .select(['card_platform', 'card_ref'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row?.card_platform || !row.card_ref) return undefined;
+    return { platform: row.card_platform, ref: JSON.parse(row.card_ref) as Record<string, unknown> };
   }
 
   /**
@@ -256,6 +348,7 @@ export class ApprovalWorkflow {
           row.target,
           `request ${row.id}: ${outcome}`,
         );
+        await this.tell({ id: row.id, state, outcome });
         continue;
       }
       const outcome =
@@ -264,6 +357,7 @@ export class ApprovalWorkflow {
         continue;
       interrupted++;
       await this.audit(SYSTEM, row.platform, 'approval.failed', row.target, `request ${row.id}: ${outcome}`);
+      await this.tell({ id: row.id, state: 'failed', outcome });
     }
     const lapsed = await this.o.db
       .selectFrom('approvals')
@@ -278,6 +372,11 @@ export class ApprovalWorkflow {
       await this.audit(SYSTEM, row.platform, 'approval.expired', row.target, `request ${row.id} expired`);
     }
     return { interrupted, expired };
+  }
+
+  /** A card not updated now is still right on its next look: the state is on record. */
+  private async tell(settled: Settled): Promise<void> {
+    await this.o.onSettled?.(settled).catch(() => undefined);
   }
 
   private async recordOperation(id: string, op: AcceptedOperation): Promise<void> {

@@ -1,5 +1,5 @@
 import type { OperationWatch } from '../domain/index.js';
-import type { ApprovalWorkflow } from '../approvals/approval-workflow.js';
+import type { ApprovalWorkflow, ApprovedRun } from '../approvals/approval-workflow.js';
 import type { AuditLog } from '../approvals/audit-log.js';
 import type { BackupService } from '../azure/backup-service.js';
 import type { View } from '../cards/views.js';
@@ -130,7 +130,8 @@ export class CommandRegistry {
   }
 
   /**
-   * Runs a destructive command once its request is approved; returns the outcome in words. The
+   * Runs a destructive command once its request is approved; returns the outcome in words, and
+   * the job it started (a restore's), which the approval's card then follows. The
    * plan is read again first: the approver approved what the card showed, and a changed plan
    * (a resource that joined the group, another VM behind the name) is refused, never run.
    */
@@ -139,7 +140,7 @@ export class CommandRegistry {
     args: Record<string, unknown>,
     approvedPlan: string[],
     operations?: OperationWatch,
-  ): Promise<string> {
+  ): Promise<ApprovedRun> {
     const command = this.commands.find((c) => c.id === action);
     if (!command) throw new AppError('internal.unknown_action', `No command ${action} to run.`);
     const ctx = { ...this.context(SYSTEM, new Set()), ...(operations ? { operations } : {}) };
@@ -156,7 +157,7 @@ export class CommandRegistry {
       }
     }
     const reply = await command.run(args, ctx);
-    return outcomeOf(reply.view);
+    return { outcome: outcomeOf(reply.view), ...(reply.watch ? { job: reply.watch } : {}) };
   }
 
   private context(request: ChatRequest, roles: ReadonlySet<Role>): CommandContext {

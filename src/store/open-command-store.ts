@@ -81,6 +81,20 @@ export class OpenCommandStore {
     return this.deletes.add(id);
   }
 
+  /**
+   * Whether this process still holds the command, renewing the hold if so: false once another
+   * process took it over (this one stalled past its hold), which then answers it instead.
+   */
+  async holds(id: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('open_commands')
+      .set({ alive_until: this.until(this.now()) })
+      .where('id', '=', id)
+      .where('owner', '=', this.owner)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
   /** Keeps this process's commands its own for another `ttlMs`. */
   async renew(): Promise<void> {
     await this.db

@@ -238,6 +238,28 @@ const migrations = (dialect: StoreDialect): Record<string, Migration> => ({
       await db.schema.alterTable('approvals').addColumn('azure_operation', 'text').execute();
     },
   },
+  '009-message-keys-and-approval-cards': {
+    async up(db: Kysely<unknown>) {
+      // A watch is keyed by its message's stable key (Slack channel:ts, Teams conversation:activityId,
+      // web message id), not by the reference's JSON, which differs between two events about one card.
+      await db.schema
+        .alterTable('watches')
+        .addColumn('message_key', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
+      await sql`update watches set message_key = message_ref`.execute(db);
+      await db.schema
+        .createIndex('watches_by_message')
+        .on('watches')
+        .columns(['job_id', 'platform', 'message_key'])
+        .unique()
+        .execute();
+      // Where an approval's card lives, so the background executor (or the next process) updates it.
+      await db.schema.alterTable('approvals').addColumn('card_platform', 'text').execute();
+      await db.schema.alterTable('approvals').addColumn('card_ref', 'text').execute();
+      // The job an approved action started (a restore's), which its card follows.
+      await db.schema.alterTable('approvals').addColumn('started_job', 'text').execute();
+    },
+  },
   '007-started-jobs': {
     async up(db: Kysely<unknown>) {
       await db.schema

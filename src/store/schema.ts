@@ -161,3 +161,16 @@ export interface StartedJobTable {
 export interface Database {
   started_jobs: StartedJobTable;
 }
+
+// Migration 009: a watch's message key, and where an approval's card lives.
+export interface WatchTable {
+  /** The message's stable key (MessageRef.key); a reference's JSON for watches older than it. */
+  message_key: string;
+}
+export interface ApprovalTable {
+  /** The platform of the approval card the background executor updates, and its reference (JSON). */
+  card_platform: string | null;
+  card_ref: string | null;
+  /** The job the approved action started (JSON), which the card follows to its end. */
+  started_job: string | null;
+}

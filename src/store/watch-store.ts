@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
-import type { Database } from './schema.js';
+import type { Kysely, Selectable } from 'kysely';
+import { keyOf } from '../conversation/message-ref.js';
+import type { Database, WatchTable } from './schema.js';
 
 /** A job whose card a channel keeps up to date. */
 export interface Watch {
@@ -7,14 +8,17 @@ export interface Watch {
   vaultName: string;
   resourceGroup: string;
   platform: string;
-  /** Channel-specific reference to the message (web: {conversationId, messageId}; Teams: conversation reference + activity id…). */
+  /** Where the card lives (a MessageRef: its `key` identifies the message; see message-ref.ts). */
   messageRef: Record<string, unknown>;
   extras: { retainUntil?: string; consistency?: string };
   fingerprint: string;
   createdAt: string;
 }
 
-/** Watches survive a restart: they are rows, not timers. */
+/**
+ * Watches survive a restart: they are rows, not timers. One job on one message is one watch, found
+ * by the message's key: a refresh of a watched card adds nothing.
+ */
 export class WatchStore {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -31,6 +35,7 @@ export class WatchStore {
         resource_group: w.resourceGroup,
         platform: w.platform,
         message_ref: JSON.stringify(w.messageRef),
+        message_key: keyOf(w.messageRef),
         extras: JSON.stringify(w.extras),
         fingerprint: w.fingerprint ?? '',
         done: 0,
@@ -48,16 +53,19 @@ export class WatchStore {
       .where('done', '=', 0)
       .orderBy('created_at')
       .execute();
-    return rows.map((r) => ({
-      jobId: r.job_id,
-      vaultName: r.vault_name,
-      resourceGroup: r.resource_group,
-      platform: r.platform,
-      messageRef: JSON.parse(r.message_ref) as Record<string, unknown>,
-      extras: JSON.parse(r.extras) as Watch['extras'],
-      fingerprint: r.fingerprint,
-      createdAt: r.created_at,
-    }));
+    return rows.map(toWatch);
+  }
+
+  /** The watch of `jobId` on a message, ended or not: what its card showed beyond the job. */
+  async find(platform: string, messageKey: string, jobId: string): Promise<Watch | undefined> {
+    const row = await this.db
+      .selectFrom('watches')
+      .selectAll()
+      .where('job_id', '=', jobId)
+      .where('platform', '=', platform)
+      .where('message_key', '=', messageKey)
+      .executeTakeFirst();
+    return row ? toWatch(row) : undefined;
   }
 
   /** Forgets what the message was last sent, so the watcher sends the job's view again. */
@@ -67,7 +75,7 @@ export class WatchStore {
       .set({ fingerprint: '' })
       .where('job_id', '=', w.jobId)
       .where('platform', '=', w.platform)
-      .where('message_ref', '=', JSON.stringify(w.messageRef))
+      .where('message_key', '=', keyOf(w.messageRef))
       .where('done', '=', 0)
       .execute();
   }
@@ -79,7 +87,20 @@ export class WatchStore {
       .set({ fingerprint, done: done ? 1 : 0, updated_at: now.toISOString() })
       .where('job_id', '=', w.jobId)
       .where('platform', '=', w.platform)
-      .where('message_ref', '=', JSON.stringify(w.messageRef))
+      .where('message_key', '=', keyOf(w.messageRef))
       .execute();
   }
+}
+
+function toWatch(r: Selectable<WatchTable>): Watch {
+  return {
+    jobId: r.job_id,
+    vaultName: r.vault_name,
+    resourceGroup: r.resource_group,
+    platform: r.platform,
+    messageRef: JSON.parse(r.message_ref) as Record<string, unknown>,
+    extras: JSON.parse(r.extras) as Watch['extras'],
+    fingerprint: r.fingerprint,
+    createdAt: r.created_at,
+  };
 }

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Settled } from '../../src/approvals/approval-workflow.js';
 import { ApprovalWorkflow } from '../../src/approvals/approval-workflow.js';
 import { AuditLog } from '../../src/approvals/audit-log.js';
 import type { ApprovalView, View } from '../../src/cards/views.js';
@@ -29,12 +30,14 @@ async function bot(o: { stallAfterAccepted?: boolean } = {}) {
   const db = await openDatabase(dbPath);
   const now = () => new Date(h.sandbox.clock.now().getTime() + clockOffset);
   const audit = new AuditLog(db, now);
+  const settled: Settled[] = [];
   const approvals: ApprovalWorkflow = new ApprovalWorkflow({
+    onSettled: async (s) => void settled.push(s),
     db,
     audit,
     now,
     ttlMs: 60 * 60_000,
-    run: (action, args, plan, operations): Promise<string> =>
+    run: (action, args, plan, operations) =>
       registry.runApproved(
         action,
         args,
@@ -74,7 +77,12 @@ async function bot(o: { stallAfterAccepted?: boolean } = {}) {
     (await registry.handle({ platform: 'web', user, conversationId: 'c', text })).view;
   const click = async (user: typeof alice, verb: string, data: Record<string, unknown>): Promise<View> =>
     (await registry.handle({ platform: 'web', user, conversationId: 'c', action: { verb, data } })).view;
-  return { say, click, audit, db, approvals };
+  /** The request once its approved action, running in the background, has ended. */
+  const ended = async (id: string): Promise<ApprovalView> => {
+    await approvals.idle();
+    return approval(await approvals.view(id));
+  };
+  return { say, click, audit, db, approvals, settled, ended };
 }
 
 /** Waits until the approved action's Azure operation is on record (Azure has accepted it). */
@@ -135,9 +143,15 @@ describe('approval workflow', () => {
       code: 'approval.name_mismatch',
     });
     expect(deleteJobs()).toBe(0);
-    const done = approval(await b.click(dave, 'approval.approve', { approvalId: id, confirmName: 'myVM' }));
+    // The click returns at once: the action runs in the background, and its end is told.
+    const clicked = approval(
+      await b.click(dave, 'approval.approve', { approvalId: id, confirmName: 'myVM' }),
+    );
+    expect(clicked).toMatchObject({ state: 'executing', decidedBy: 'Dave' });
+    const done = await b.ended(id);
     expect(done).toMatchObject({ state: 'executed', decidedBy: 'Dave' });
     expect(done.outcome).toMatch(/stopped and its data deleted/);
+    expect(b.settled).toEqual([{ id, state: 'executed', outcome: done.outcome }]);
     // Soft delete: the item stays, stopped, its data kept until the purge date.
     expect((await h.service.getVm('myVM')).protection).toMatchObject({
       state: 'ProtectionStopped',
@@ -159,6 +173,7 @@ describe('approval workflow', () => {
       ),
     );
     expect(results.every((r) => r.kind === 'approval')).toBe(true);
+    await b.approvals.idle();
     expect(deleteJobs()).toBe(1);
     const executed = (await b.audit.list({ limit: 200 })).filter((e) => e.action === 'approval.executed');
     expect(executed).toHaveLength(1);
@@ -225,8 +240,12 @@ describe('approval workflow', () => {
     const asked = approval(await b.say(alice, 'delete resource group rg-eastus'));
     // A vault joins the group after the request was made.
     h.sandbox.world.addVault('rg-eastus', 'rsv-late', 'eastus');
-    const answer = approval(await b.say(dave, `approve ${asked.id} rg-eastus`));
-    // The approver's card now shows a new request with the new plan; the approved one never ran.
+    expect(approval(await b.say(dave, `approve ${asked.id} rg-eastus`)).state).toBe('executing');
+    await b.approvals.idle();
+    // The card is told of a new request with the new plan; the approved one never ran.
+    const reproposed = b.settled.find((s) => s.id === asked.id)?.reproposed;
+    expect(reproposed).toBeDefined();
+    const answer = approval(await b.approvals.view(reproposed!));
     expect(answer.id).not.toBe(asked.id);
     expect(answer).toMatchObject({ state: 'requested', requestedBy: 'Alice', target: 'rg-eastus' });
     expect(answer.consequences[0]).toMatch(
@@ -239,7 +258,8 @@ describe('approval workflow', () => {
     expect(old.outcome).toContain('approval.plan_changed');
     expect(h.sandbox.world.vmByName('db-eastus-01')).toBeDefined();
     // The new plan, approved, runs.
-    expect(approval(await b.say(dave, `approve ${answer.id} rg-eastus`)).state).toBe('executed');
+    await b.say(dave, `approve ${answer.id} rg-eastus`);
+    expect((await b.ended(answer.id)).state).toBe('executed');
     expect(h.sandbox.world.vmByName('db-eastus-01')).toBeUndefined();
   });
 
@@ -248,7 +268,8 @@ describe('approval workflow', () => {
     const asked = approval(await b.say(alice, 'stop backup for myVM and delete data'));
     await h.service.backupNow({ vm: 'myVM' });
     h.advanceMinutes(45); // its point lands in the vault, within the request's hour
-    expect(approval(await b.say(dave, `approve ${asked.id} myVM`)).state).toBe('executed');
+    await b.say(dave, `approve ${asked.id} myVM`);
+    expect((await b.ended(asked.id)).state).toBe('executed');
   });
 
   it('follows an approved deletion whose bot died after Azure accepted it to its real outcome', async () => {
@@ -314,9 +335,8 @@ describe('approval workflow', () => {
       });
       expect(await b.say(dave, `approve ${asked.id} myvm`)).toMatchObject({ code: 'approval.name_mismatch' });
       expect(replaces()).toBe(0);
-      const done = approval(
-        await b.click(dave, 'approval.approve', { approvalId: asked.id, confirmName: 'myVM' }),
-      );
+      await b.click(dave, 'approval.approve', { approvalId: asked.id, confirmName: 'myVM' });
+      const done = await b.ended(asked.id);
       expect(done).toMatchObject({ state: 'executed', decidedBy: 'Dave' });
       expect(done.outcome).toMatch(/^Restore job [0-9a-f-]{36} started; follow it with "job /);
       expect(
@@ -333,7 +353,9 @@ describe('approval workflow', () => {
       const asked = approval(await b.say(alice, 'restore myVM from latest replace disks'));
       await h.service.backupNow({ vm: 'myVM' });
       h.advanceMinutes(45); // a newer point lands in the vault
-      const answer = approval(await b.say(dave, `approve ${asked.id} myVM`));
+      await b.say(dave, `approve ${asked.id} myVM`);
+      await b.approvals.idle();
+      const answer = approval(await b.approvals.view(b.settled.find((s) => s.id === asked.id)!.reproposed!));
       expect(answer.id).not.toBe(asked.id);
       expect(answer.consequences[0]).toMatch(
         /Not run: myVM changed since the request was made; now also recovery point \d+; no longer recovery point \d+/,
@@ -355,8 +377,8 @@ describe('approval workflow', () => {
     expect(req.consequences.join(' ')).toMatch(/db-eastus-01/);
     await first.db.destroy();
     const second = await bot();
-    const done = approval(await second.say(dave, `approve ${req.id} rg-eastus`));
-    expect(done.state).toBe('executed');
+    await second.say(dave, `approve ${req.id} rg-eastus`);
+    expect((await second.ended(req.id)).state).toBe('executed');
     expect((await h.service.listVms()).vms.map((v) => v.name)).not.toContain('db-eastus-01');
   });
 
@@ -365,6 +387,7 @@ describe('approval workflow', () => {
     const { id } = approval(await b.say(alice, 'stop backup for myVM and delete data'));
     await b.say(dave, `approve ${id} wrong`);
     await b.say(dave, `approve ${id} myVM`);
+    await b.approvals.idle();
     const view = await b.say(alice, 'audit for myVM');
     expect(view.kind).toBe('message');
     const lines = view.kind === 'message' ? (view.facts ?? []).map((f) => `${f.title} ${f.value}`) : [];

@@ -170,6 +170,44 @@ describe('Teams channel (no app id: local-only mode)', () => {
     expect(JSON.stringify(r.body)).toContain(jobId);
   });
 
+  it('refreshing a watched job card twice keeps one watch: one update per phase change, and the same card', async () => {
+    const before = connector.calls.length;
+    await post(bot, activity(connector, mention('backup myVM now')));
+    const answer = await until('the job card', () =>
+      connector.calls.slice(before).find((c) => c.method === 'PUT' && /Take Snapshot/.test(cardOf(c))),
+    );
+    const cardId = answer.activityId!;
+    expect(cardOf(answer)).toMatch(/Kept until/);
+    expect(cardOf(answer)).toMatch(/Consistency/);
+    const jobId = /"jobId":"([^"]+)"/.exec(cardOf(answer))![1]!;
+    for (let i = 0; i < 2; i++) {
+      const r = await post(
+        bot,
+        activity(connector, {
+          type: 'invoke',
+          name: 'adaptiveCard/action',
+          replyToId: cardId,
+          value: { action: { type: 'Action.Execute', verb: 'job.refresh', data: { jobId } } },
+        }),
+      );
+      // The refreshed card is the same card: what only the backup's answer knew is still on it.
+      expect(JSON.stringify(r.body)).toMatch(/Kept until/);
+      expect(JSON.stringify(r.body)).toMatch(/Consistency/);
+    }
+    const mark = connector.calls.length;
+    bot.sandbox!.clock.advance(8 * 60_000);
+    await until('the transfer update', () =>
+      connector.calls
+        .slice(mark)
+        .find((c) => c.method === 'PUT' && c.activityId === cardId && /running for/.test(cardOf(c))),
+    );
+    // Rounds enough for any second or third watch of the card to have sent its own update.
+    await new Promise((res) => setTimeout(res, 600));
+    const updates = connector.calls.slice(mark).filter((c) => c.method === 'PUT' && c.activityId === cardId);
+    expect(updates).toHaveLength(1);
+    expect(cardOf(updates[0]!)).toMatch(/Kept until/);
+  });
+
   it('refuses activities whose replies would go anywhere but this machine (the serviceUrl)', async () => {
     const before = connector.calls.length;
     const jobs = bot.sandbox!.world.jobs.length;
@@ -232,8 +270,18 @@ describe('Teams channel (no app id: local-only mode)', () => {
     const self = await invoke(OPERATOR, 'rg-eastus');
     expect(self.body).toMatchObject({ type: 'application/vnd.microsoft.activity.message' }); // refusal in a new message
     const done = await invoke(APPROVER, 'rg-eastus');
+    // The click is answered at once; the deletion runs in the background and its end comes to the
+    // card (in the response already if it was that quick).
     expect(done.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
-    expect(JSON.stringify(done.body)).toMatch(/Approved and done/);
+    expect(JSON.stringify(done.body)).toMatch(/Approved, running|Approved and done/);
+    if (!/Approved and done/.test(JSON.stringify(done.body))) {
+      await until('the outcome on the approval card', () =>
+        connector.calls.find(
+          (c) =>
+            c.method === 'PUT' && c.activityId === request.activityId && /Approved and done/.test(cardOf(c)),
+        ),
+      );
+    }
     expect(bot.sandbox!.world.resourceGroups.has('rg-eastus')).toBe(false);
   });
 

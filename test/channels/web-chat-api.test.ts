@@ -8,11 +8,10 @@ import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
 import type { RunningBot } from '../../src/main.js';
 import { startBot } from '../../src/main.js';
-import type { CommandJournal } from '../../src/channels/command-journal.js';
+import type { Conversations } from '../../src/conversation/conversation.js';
 import { WebChat } from '../../src/channels/web/web-chat.js';
 import type { RunningServer } from '../../src/http/http-server.js';
 import { startHttpServer } from '../../src/http/http-server.js';
-import type { JobWatcher } from '../../src/jobs/job-watcher.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import { WebMessageStore } from '../../src/store/web-message-store.js';
 
@@ -100,6 +99,66 @@ describe('web chat API', () => {
     expect(done).toMatch(/Bob/);
     expect(done).not.toMatch(/"Action.Execute"/);
     expect(bot.sandbox!.world.jobs.filter((j) => j.operation === 'DeleteBackupData')).toHaveLength(1);
+  });
+});
+
+describe('web chat: an approved replace disks', () => {
+  let own: RunningBot;
+  beforeAll(async () => {
+    own = await startBot(
+      loadConfig({
+        PORT: '0',
+        DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'web-restore-')), 'bot.db'),
+        SANDBOX_CLOCK_SPEED: '0',
+        WATCH_INTERVAL_MS: '50',
+      }),
+      silentLogger,
+    );
+  });
+  afterAll(() => own?.stop());
+
+  it('returns the approver’s click at once, then follows the restore job on the approval card to its end', async () => {
+    const call = async (path: string, body?: unknown) =>
+      (await fetch(`${own.url}/web/api${path}`, {
+        method: body ? 'POST' : 'GET',
+        headers: body ? { 'content-type': 'application/json' } : {},
+        body: body ? JSON.stringify(body) : undefined,
+      }).then((r) => r.json())) as Record<string, unknown>;
+    const card = async (id: string, predicate: (c: string) => boolean, what: string): Promise<string> => {
+      for (let i = 0; i < 400; i++) {
+        const messages = (await call('/history?room=ops')).messages as Message[];
+        const c = JSON.stringify(messages.find((m) => m.id === id)?.card ?? '');
+        if (predicate(c)) return c;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error(`the card never showed ${what}`);
+    };
+    const asked = await call('/messages', {
+      userId: 'web:alice',
+      text: 'restore myVM from latest replace disks',
+    });
+    const cardId = asked.messageId as string;
+    const request = await card(cardId, (c) => /confirmName/.test(c), 'the request');
+    const approvalId = /"approvalId":"([0-9a-f]+)"/.exec(request)![1]!;
+    await call('/actions', {
+      userId: 'web:bob',
+      messageId: cardId,
+      verb: 'approval.approve',
+      data: { approvalId, confirmName: 'myVM' },
+    });
+    // The approval card becomes the restore's live job card: its phases, then its end.
+    const running = await card(cardId, (c) => /Restore job · myVM/.test(c), 'the restore job');
+    expect(running).toMatch(/In progress/);
+    own.sandbox!.clock.advance(30 * 60_000);
+    const done = await card(
+      cardId,
+      (c) => /Restore job · myVM/.test(c) && /✅/.test(c),
+      'the end of the restore',
+    );
+    expect(done).toMatch(/Completed/);
+    const restores = own.sandbox!.world.jobs.filter((j) => j.restore?.kind === 'OriginalLocation');
+    expect(restores).toHaveLength(1);
+    expect(done).toContain(restores[0]!.id);
   });
 });
 
@@ -268,9 +327,8 @@ describe('web chat: server-sent event streams are capped', () => {
   beforeAll(async () => {
     const db = await openDatabase(join(mkdtempSync(join(tmpdir(), 'web-sse-')), 'bot.db'));
     const web = new WebChat({
-      handle: async () => ({ view: { kind: 'message', tone: 'info', title: 'x', text: 'x' } }),
-      watcher: {} as JobWatcher,
-      journal: {} as CommandJournal,
+      // Streams only: no command is sent, so the conversation core is never reached.
+      conversations: { attach: () => ({}) } as unknown as Conversations,
       messages: new WebMessageStore(db),
       users: [{ id: 'web:alice', name: 'Alice' }],
       renderCard: () => ({}),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WorkQueue } from '../../src/channels/work-queue.js';
+import { WorkQueue } from '../../src/conversation/work-queue.js';
 
 describe('WorkQueue', () => {
   it('runs at most its concurrency at once, the rest in arrival order', async () => {

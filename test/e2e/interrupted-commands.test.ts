@@ -7,7 +7,7 @@ import type { FakeSlackApi, SlackCall } from '../fakes/fake-slack-api.js';
 import { sendSigned, slackEnvFor, slashCommandBody, startFakeSlackApi } from '../fakes/fake-slack-api.js';
 import type { BotProcess } from '../support/bot-process.js';
 import { startBotProcess } from '../support/bot-process.js';
-import { WORK_CONCURRENCY } from '../../src/channels/work-queue.js';
+import { WORK_CONCURRENCY } from '../../src/conversation/work-queue.js';
 import { jobsPerVm } from '../support/fleet-checks.js';
 import type { SandboxProcess } from '../support/sandbox-process.js';
 import { startSandboxProcess } from '../support/sandbox-process.js';

@@ -139,7 +139,7 @@ describe.each(engines)('store on $name', ({ name, location }) => {
           run: async () => {
             runs++;
             await new Promise((r) => setTimeout(r, 20));
-            return 'done';
+            return { outcome: 'done' };
           },
         }),
     );
@@ -165,6 +165,8 @@ describe.each(engines)('store on $name', ({ name, location }) => {
         ),
       ),
     );
+    // The approved action runs in the background of the decision that took effect.
+    await Promise.all(workflows.map((w) => w.idle()));
     expect(runs).toBe(1);
     for (const d of decisions) expect(['approved', 'executing', 'executed']).toContain(d.view.state);
     // Exactly one decision moved the request on; the others lost the race and changed nothing.
@@ -186,7 +188,7 @@ describe.each(engines)('store on $name', ({ name, location }) => {
       ttlMs: 60 * 60_000,
       run: async () => {
         runs++;
-        return 'done';
+        return { outcome: 'done' };
       },
     });
     const ask = (target: string) =>

@@ -1,41 +1,32 @@
 import { format } from 'node:util';
-import type { WebClient } from '@slack/web-api';
 import type { Logger as BoltLogger } from '@slack/bolt';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { View } from '../../cards/views.js';
-import type { ChatRequest, ChatUser, Reply } from '../../chat/chat-request.js';
+import type { ChatUser } from '../../chat/chat-request.js';
 import type { SlackSettings } from '../../config.js';
 import type { RouteHandler } from '../../http/http-server.js';
 import { readBody } from '../../http/request-body.js';
-import type { JobWatcher } from '../../jobs/job-watcher.js';
 import type { Logger } from '../../logger.js';
-import { answersInPlace } from '../answer-placement.js';
-import type { ChannelSurface, CommandJournal } from '../command-journal.js';
+import type { ChannelPort } from '../../conversation/channel-port.js';
+import type { Conversation, Conversations } from '../../conversation/conversation.js';
+import type { MessageRef } from '../../conversation/message-ref.js';
 import type { DeliveryLog } from '../delivery-log.js';
-import { showAndWatch } from '../watch-reply.js';
-import { CoalescingUpdater } from '../coalescing-updater.js';
 import { SendRateLimiter } from '../send-rate-limiter.js';
-import { WORK_CONCURRENCY, WorkQueue } from '../work-queue.js';
-import { workingView } from '../working-view.js';
 import { renderBlockKit } from './block-kit-renderer.js';
 
 export interface SlackChannelOptions {
   settings: SlackSettings;
-  handle: (request: ChatRequest) => Promise<Reply>;
-  watcher: JobWatcher;
+  conversations: Conversations;
   logger: Logger;
   /** Deliveries already handled (redeliveries are dropped). */
   deliveries: DeliveryLog;
-  /** Typed commands on record until answered. */
-  journal: CommandJournal;
   /** Retries of one Web API call (tests: 0, or a failing fake makes the client retry for long). */
   webApiRetries?: number;
 }
 
-/** Where a Slack message lives: enough to update it from a later process. */
-interface SlackMessageRef {
-  channel: string;
-  ts: string;
+/** Where a Slack message lives, keyed `channel:ts`. */
+function slackRef(channel: string, ts: string): MessageRef {
+  return { key: `${channel}:${ts}`, channel, ts };
 }
 
 const EVENTS_PATH = '/slack/events';
@@ -51,11 +42,9 @@ const CONFIRM_VIEW = 'approval.confirm';
 export class SlackChannel {
   readonly app: App;
   private readonly receiver: HTTPReceiver | undefined;
-  private readonly updates: CoalescingUpdater<View>;
   // chat.update is a Tier 3 method: about 50 calls a minute per workspace (SLACK_UPDATES_PER_MINUTE).
   private readonly limiter: SendRateLimiter;
-  private readonly work = new WorkQueue(WORK_CONCURRENCY);
-  private stopping = false;
+  private readonly talk: Conversation;
 
   constructor(private readonly o: SlackChannelOptions) {
     const s = o.settings;
@@ -91,17 +80,7 @@ export class SlackChannel {
         logLevel: LogLevel.WARN,
       });
     }
-    this.updates = new CoalescingUpdater(
-      (key, view) => this.sendUpdate(JSON.parse(key) as SlackMessageRef, view),
-      {
-        classify: classifyWebApiError,
-        onGiveUp: (key, e) =>
-          o.logger.warn('slack message update given up', {
-            error: e instanceof Error ? e.message : String(e),
-            key,
-          }),
-      },
-    );
+    this.talk = o.conversations.attach(this.port);
     this.listen();
   }
 
@@ -116,42 +95,35 @@ export class SlackChannel {
     return true;
   };
 
-  /** Where messages go: updated in place (coalesced per message, retried on throttling), or posted. */
-  readonly surface: ChannelSurface = {
-    showOn: (messageRef, view) => this.updates.update(JSON.stringify(messageRef), view),
-    postTo: async (target, view) => {
+  /** The conversation core's way to Slack: chat.postMessage, and chat.update under its rate limit. */
+  readonly port: ChannelPort = {
+    platform: 'slack',
+    post: async (target, view) => {
       const channel = String(target.channel);
       const posted = await this.app.client.chat.postMessage({ channel, ...renderBlockKit(view) });
-      return posted.ts ? { channel, ts: posted.ts } : undefined;
+      return posted.ts ? slackRef(channel, posted.ts) : undefined;
     },
+    update: async (ref, view) => {
+      await this.limiter.acquire('workspace');
+      await this.app.client.chat.update({
+        channel: String(ref.channel),
+        ts: String(ref.ts),
+        ...renderBlockKit(view),
+      });
+    },
+    classifyError: classifyWebApiError,
   };
 
   /** Posts views nobody asked for (alerts) as new messages in `channel`. */
   poster(channel: string): (view: View) => Promise<void> {
     return async (view) => {
-      await this.surface.postTo({ channel }, view);
+      await this.talk.post({ channel }, view);
     };
   }
 
   /** Socket Mode connects out; HTTP mode needs nothing more than the route. */
   async start(): Promise<void> {
     if (this.o.settings.mode === 'socket') await this.app.start();
-  }
-
-  /**
-   * Shutdown, first step: start no more queued commands (they stay on record for the next
-   * process) and retry no update (a platform that is gone would hold the process for a minute).
-   */
-  beginStop(): void {
-    this.stopping = true;
-    this.work.stop();
-    this.updates.stop();
-  }
-
-  /** Resolves once the commands being answered and the updates being sent are done. */
-  async drain(): Promise<void> {
-    await this.work.idle();
-    await this.updates.idle();
   }
 
   async stop(): Promise<void> {
@@ -171,10 +143,9 @@ export class SlackChannel {
       }
       await next();
     });
-    app.command(this.o.settings.command, async ({ command, ack, client }) => {
+    app.command(this.o.settings.command, async ({ command, ack }) => {
       await ack();
       await this.converse(
-        client,
         command.channel_id,
         slackUser({
           enterprise: command.enterprise_id,
@@ -185,10 +156,9 @@ export class SlackChannel {
         command.text,
       );
     });
-    app.event('app_mention', async ({ event, body, client }) => {
+    app.event('app_mention', async ({ event, body }) => {
       const b = body as { team_id?: string; enterprise_id?: string };
       await this.converse(
-        client,
         event.channel,
         slackUser({
           enterprise: b.enterprise_id,
@@ -199,7 +169,7 @@ export class SlackChannel {
         event.text.replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, ' '),
       );
     });
-    app.message(async ({ message, body, client }) => {
+    app.message(async ({ message, body }) => {
       const m = message as {
         channel_type?: string;
         subtype?: string;
@@ -211,7 +181,7 @@ export class SlackChannel {
       if (m.channel_type !== 'im' || m.subtype || m.bot_id || !m.user) return;
       const b = body as { team_id?: string; enterprise_id?: string };
       const user = slackUser({ enterprise: b.enterprise_id, team: b.team_id, user: m.user, name: m.user });
-      await this.converse(client, m.channel, user, m.text ?? '');
+      await this.converse(m.channel, user, m.text ?? '');
     });
     app.action(BUTTON, async ({ ack, body, action, client }) => {
       await ack();
@@ -231,23 +201,13 @@ export class SlackChannel {
         await client.views.open({ trigger_id: b.trigger_id, view: confirmModal(data, channel, messageTs) });
         return;
       }
-      const reply = await this.o.handle({
-        platform: 'slack',
-        user,
-        conversationId: channel,
-        action: { verb, data },
-      });
-      if (answersInPlace(verb, reply.view) && messageTs) {
-        await this.show(reply, { channel, ts: messageTs }, async () => {
-          await client.chat.update({ channel, ts: messageTs, ...renderBlockKit(reply.view) });
-        });
-      } else {
-        // A new message's ts is known only once it is posted: watched from then on.
-        const posted = await client.chat.postMessage({ channel, ...renderBlockKit(reply.view) });
-        if (posted.ts) await this.show(reply, { channel, ts: posted.ts }, async () => undefined);
-      }
+      await this.talk.press(
+        { channel },
+        { platform: 'slack', user, conversationId: channel, action: { verb, data } },
+        messageTs ? { pressed: slackRef(channel, messageTs) } : {},
+      );
     });
-    app.view(CONFIRM_VIEW, async ({ ack, view, body, client }) => {
+    app.view(CONFIRM_VIEW, async ({ ack, view, body }) => {
       const meta = parseValue(view.private_metadata);
       const typed = view.state.values.confirm?.name?.value ?? '';
       if (!typed.trim()) {
@@ -256,18 +216,18 @@ export class SlackChannel {
       }
       await ack();
       const user = interactingUser(body as InteractionIds);
-      const reply = await this.o.handle({
-        platform: 'slack',
-        user,
-        conversationId: meta.channel ?? '',
-        action: { verb: 'approval.approve', data: { approvalId: meta.approvalId, confirmName: typed } },
-      });
+      if (!meta.channel) return;
       // The decision answers on the request's message; a refusal goes in a new one, keeping the request open.
-      if (meta.channel && meta.ts && answersInPlace('approval.approve', reply.view)) {
-        await client.chat.update({ channel: meta.channel, ts: meta.ts, ...renderBlockKit(reply.view) });
-      } else if (meta.channel) {
-        await client.chat.postMessage({ channel: meta.channel, ...renderBlockKit(reply.view) });
-      }
+      await this.talk.press(
+        { channel: meta.channel },
+        {
+          platform: 'slack',
+          user,
+          conversationId: meta.channel,
+          action: { verb: 'approval.approve', data: { approvalId: meta.approvalId, confirmName: typed } },
+        },
+        meta.ts ? { pressed: slackRef(meta.channel, meta.ts) } : {},
+      );
     });
     app.error(async (error) => {
       this.o.logger.error('slack handler failed', {
@@ -278,43 +238,8 @@ export class SlackChannel {
   }
 
   /** A typed command: acknowledged with a "working" message that the answer replaces. */
-  private async converse(client: WebClient, channel: string, user: ChatUser, text: string): Promise<void> {
-    const request: ChatRequest = { platform: 'slack', user, conversationId: channel, text };
-    // On record before it waits: once acknowledged, a command is answered even if this process dies.
-    const entry = await this.o.journal.open('slack', { channel }, request);
-    // Everything after the ack waits its turn (see WorkQueue), so a burst cannot delay the next acks.
-    await this.work.run(async () => {
-      let shown = false;
-      try {
-        const placeholder = await client.chat.postMessage({
-          channel,
-          ...renderBlockKit(workingView(text.trim() || 'help')),
-        });
-        const ts = placeholder.ts;
-        if (!ts) return;
-        const ref = { channel, ts };
-        await entry.placed(ref);
-        const reply = await this.o.handle(request);
-        // Through the updater (retried on 429 and 5xx, ordered with the watcher's updates). An
-        // update given up (logged by the updater) is repainted by the watcher's next round.
-        shown = await this.show(reply, ref, () => this.surface.showOn(ref, reply.view)).then(
-          () => true,
-          () => false,
-        );
-      } finally {
-        // An answer not shown during shutdown stays on record: the next process shows it.
-        if (shown || !this.stopping) await entry.done();
-      }
-    });
-  }
-
-  private show(reply: Reply, ref: SlackMessageRef, show: () => Promise<void>): Promise<void> {
-    return showAndWatch(this.o.watcher, reply, 'slack', { ...ref }, show);
-  }
-
-  private async sendUpdate(ref: SlackMessageRef, view: View): Promise<void> {
-    await this.limiter.acquire('workspace');
-    await this.app.client.chat.update({ channel: ref.channel, ts: ref.ts, ...renderBlockKit(view) });
+  private converse(channel: string, user: ChatUser, text: string): Promise<void> {
+    return this.talk.command({ channel }, { platform: 'slack', user, conversationId: channel, text });
   }
 }
 

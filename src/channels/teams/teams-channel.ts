@@ -14,38 +14,35 @@ import {
   TurnContext,
 } from 'botbuilder';
 import type { View } from '../../cards/views.js';
-import type { ChatRequest, ChatUser, Reply } from '../../chat/chat-request.js';
+import type { ChatRequest, ChatUser } from '../../chat/chat-request.js';
 import type { TeamsSettings } from '../../config.js';
 import { readJson, sendJson } from '../../http/http-helpers.js';
 import type { RouteHandler } from '../../http/http-server.js';
 import { isLoopbackUrl } from '../../http/loopback.js';
-import type { JobWatcher } from '../../jobs/job-watcher.js';
 import type { Logger } from '../../logger.js';
-import { answersInPlace } from '../answer-placement.js';
-import type { ChannelSurface, CommandJournal, JournalEntry } from '../command-journal.js';
+import type { ChannelPort } from '../../conversation/channel-port.js';
+import type { Conversation, Conversations } from '../../conversation/conversation.js';
+import type { ConversationTarget, MessageRef } from '../../conversation/message-ref.js';
 import type { DeliveryLog } from '../delivery-log.js';
-import { showAndWatch } from '../watch-reply.js';
-import { CoalescingUpdater } from '../coalescing-updater.js';
 import { SendRateLimiter, TEAMS_CONVERSATION_LIMITS } from '../send-rate-limiter.js';
-import { WORK_CONCURRENCY, WorkQueue } from '../work-queue.js';
-import { workingView } from '../working-view.js';
 
 export interface TeamsChannelOptions {
   settings: TeamsSettings;
-  handle: (request: ChatRequest) => Promise<Reply>;
-  watcher: JobWatcher;
+  conversations: Conversations;
   /** Deliveries already handled (redeliveries are dropped). */
   deliveries: DeliveryLog;
-  /** Typed commands on record until answered. */
-  journal: CommandJournal;
   renderCard: (view: View) => Record<string, unknown>;
   logger: Logger;
 }
 
-/** Where a Teams card lives: enough to update it from a later process. */
-interface TeamsMessageRef {
-  reference: Partial<ConversationReference>;
-  activityId: string;
+/**
+ * Where a Teams card lives: a conversation reference (where to send) and the card's activity id,
+ * keyed `conversation:activityId` (the reference differs between two activities about one card).
+ */
+type TeamsMessageRef = MessageRef & { reference: Partial<ConversationReference>; activityId: string };
+
+function teamsRef(reference: Partial<ConversationReference>, activityId: string): TeamsMessageRef {
+  return { key: `${reference.conversation?.id ?? ''}:${activityId}`, reference, activityId };
 }
 
 // 500 included: the Bot Connector answers it for passing trouble on its side too.
@@ -60,10 +57,8 @@ export class TeamsChannel {
   readonly adapter: TurnRunner;
   private readonly auth: ConfigurationBotFrameworkAuthentication;
   private readonly bot: BackupBot;
-  private readonly updates: CoalescingUpdater<View>;
   private readonly limiter = new SendRateLimiter(TEAMS_CONVERSATION_LIMITS);
-  private readonly work = new WorkQueue(WORK_CONCURRENCY);
-  private stopping = false;
+  private readonly talk: Conversation;
 
   constructor(private readonly o: TeamsChannelOptions) {
     const s = o.settings;
@@ -87,17 +82,7 @@ export class TeamsChannel {
       );
     }
     this.bot = new BackupBot(this);
-    this.updates = new CoalescingUpdater(
-      (key, view) => this.sendUpdate(JSON.parse(key) as TeamsMessageRef, view),
-      {
-        classify: classifyConnectorError,
-        onGiveUp: (key, e) =>
-          o.logger.warn('teams card update given up', {
-            error: e instanceof Error ? e.message : String(e),
-            key: key.slice(0, 200),
-          }),
-      },
-    );
+    this.talk = o.conversations.attach(this.port);
   }
 
   /**
@@ -155,15 +140,16 @@ export class TeamsChannel {
     return true;
   };
 
-  /** Where cards go: updated in place (coalesced per message, retried on throttling), or posted. */
-  readonly surface: ChannelSurface = {
-    showOn: (messageRef, view) => this.updates.update(JSON.stringify(messageRef), view),
-    postTo: async (target, view) => {
-      // A reply to the activity the target's reference names.
-      const reference = target.reference as Partial<ConversationReference>;
+  /** The conversation core's way to Teams: a reply to the activity the target names, or an update. */
+  readonly port: ChannelPort = {
+    platform: 'teams',
+    post: async (target, view) => {
+      const reference = referenceOf(target);
       const activityId = await this.send(reference, view);
-      return activityId ? { reference, activityId } : undefined;
+      return activityId ? teamsRef(reference, activityId) : undefined;
     },
+    update: (ref, view) => this.sendUpdate(ref, view),
+    classifyError: classifyConnectorError,
   };
 
   /**
@@ -211,25 +197,8 @@ export class TeamsChannel {
   }
 
   /**
-   * Shutdown, first step: start no more queued commands (they stay on record for the next
-   * process) and retry no update (a Bot Connector that is gone would hold the process).
-   */
-  beginStop(): void {
-    this.stopping = true;
-    this.work.stop();
-    this.updates.stop();
-  }
-
-  /** Resolves once the commands being answered and the updates being sent are done. */
-  async drain(): Promise<void> {
-    await this.work.idle();
-    await this.updates.idle();
-  }
-
-  /**
    * A typed command. The turn ends at once (Teams gets its 200 before any work is done); the
-   * command is put on record, waits its turn (see WorkQueue) and is answered through the
-   * conversation reference, as the JobWatcher's updates are.
+   * conversation core answers it through the conversation reference, as the watcher's updates are.
    */
   onMessage(context: TurnContext): void {
     const { id, conversation } = context.activity;
@@ -255,43 +224,13 @@ export class TeamsChannel {
         this.o.logger.info('teams redelivery ignored', { activityId: reference.activityId });
         return;
       }
-      // On record before it waits: once acknowledged, a command is answered even if this process dies.
-      const entry = await this.o.journal.open('teams', { reference }, request);
-      await this.work.run(() => this.converse(request, reference, entry));
+      await this.talk.command({ reference }, request);
     } catch (e) {
       this.o.logger.error('teams command failed', { error: e instanceof Error ? e.stack : String(e) });
     }
   }
 
-  private async converse(
-    request: ChatRequest,
-    reference: Partial<ConversationReference>,
-    entry: JournalEntry,
-  ): Promise<void> {
-    let shown = false;
-    try {
-      const activityId = await this.send(reference, workingView(request.text ?? ''));
-      if (!activityId) {
-        await this.send(reference, (await this.o.handle(request)).view);
-        shown = true;
-        return;
-      }
-      const ref: TeamsMessageRef = { reference, activityId };
-      const stored = ref as unknown as Record<string, unknown>;
-      await entry.placed(stored);
-      const reply = await this.o.handle(request);
-      // Through the updater (retried on 429 and 5xx, ordered with the watcher's updates). An
-      // update given up (logged by the updater) is repainted by the watcher's next round.
-      shown = await this.show(reply, ref, () => this.surface.showOn(stored, reply.view)).then(
-        () => true,
-        () => false,
-      );
-    } finally {
-      // An answer not shown during shutdown stays on record: the next process shows it.
-      if (shown || !this.stopping) await entry.done();
-    }
-  }
-
+  /** An Action.Execute: an in-place answer goes in the invoke response, Teams shows it on the card. */
   async onCardAction(
     context: TurnContext,
     value: AdaptiveCardInvokeValue,
@@ -304,18 +243,19 @@ export class TeamsChannel {
       conversationId: context.activity.conversation.id,
       action: { verb, data },
     };
-    const reply = await this.o.handle(request);
-    if (answersInPlace(verb, reply.view) && context.activity.replyToId) {
-      // The card is shown by Teams from the invoke response, once this returns.
-      await this.show(reply, this.refOf(context, context.activity.replyToId), async () => undefined);
+    const reference = TurnContext.getConversationReference(context.activity);
+    const cardId = context.activity.replyToId;
+    const answer = await this.talk.press({ reference }, request, {
+      ...(cardId ? { pressed: teamsRef(reference, cardId) } : {}),
+      inResponse: true,
+    });
+    if (answer.inPlace) {
       return {
         statusCode: 200,
         type: 'application/vnd.microsoft.card.adaptive',
-        value: this.o.renderCard(reply.view),
+        value: this.o.renderCard(answer.view),
       };
     }
-    const sent = await context.sendActivity({ attachments: [this.card(reply.view)] });
-    if (sent?.id) await this.show(reply, this.refOf(context, sent.id), async () => undefined);
     return {
       statusCode: 200,
       type: 'application/vnd.microsoft.activity.message',
@@ -336,23 +276,16 @@ export class TeamsChannel {
     });
   }
 
-  private refOf(context: TurnContext, activityId: string): TeamsMessageRef {
-    return { reference: TurnContext.getConversationReference(context.activity), activityId };
-  }
-
-  private show(reply: Reply, ref: TeamsMessageRef, show: () => Promise<void>): Promise<void> {
-    return showAndWatch(this.o.watcher, reply, 'teams', ref as unknown as Record<string, unknown>, show);
-  }
-
-  private async sendUpdate(ref: TeamsMessageRef, view: View): Promise<void> {
-    await this.limiter.acquire(ref.reference.conversation?.id ?? '');
-    await this.adapter.continueConversationAsync(
-      this.o.settings.appId ?? '',
-      ref.reference,
-      async (context) => {
-        await context.updateActivity({ type: 'message', id: ref.activityId, attachments: [this.card(view)] });
-      },
-    );
+  private async sendUpdate(ref: MessageRef, view: View): Promise<void> {
+    const reference = referenceOf(ref);
+    await this.limiter.acquire(reference.conversation?.id ?? '');
+    await this.adapter.continueConversationAsync(this.o.settings.appId ?? '', reference, async (context) => {
+      await context.updateActivity({
+        type: 'message',
+        id: String(ref.activityId),
+        attachments: [this.card(view)],
+      });
+    });
   }
 
   private card(view: View) {
@@ -416,6 +349,11 @@ class BackupBot extends TeamsActivityHandler {
   ): Promise<AdaptiveCardInvokeResponse> {
     return this.channel.onCardAction(context, value);
   }
+}
+
+/** The conversation reference a stored target or message reference carries. */
+function referenceOf(stored: ConversationTarget): Partial<ConversationReference> {
+  return stored.reference as Partial<ConversationReference>;
 }
 
 /** Roles are keyed by the AAD object id, never by display name. */

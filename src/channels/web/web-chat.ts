@@ -4,29 +4,26 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { View } from '../../cards/views.js';
-import type { ChatRequest, ChatUser, Reply } from '../../chat/chat-request.js';
+import type { ChatRequest, ChatUser } from '../../chat/chat-request.js';
 import { AppError } from '../../domain/index.js';
 import { readJson, sendJson, stringField } from '../../http/http-helpers.js';
 import { isLoopbackHost } from '../../http/loopback.js';
-import { answersInPlace } from '../answer-placement.js';
-import type { ChannelSurface, CommandJournal } from '../command-journal.js';
-import { showAndWatch } from '../watch-reply.js';
-import { workingView } from '../working-view.js';
+import { answersInPlace } from '../../conversation/answer-placement.js';
+import type { ChannelPort } from '../../conversation/channel-port.js';
+import type { Conversation, Conversations } from '../../conversation/conversation.js';
+import type { MessageRef } from '../../conversation/message-ref.js';
+import { workingView } from '../../conversation/working-view.js';
 import type { RouteHandler } from '../../http/http-server.js';
-import type { JobWatcher } from '../../jobs/job-watcher.js';
 import type { Logger } from '../../logger.js';
 import { silentLogger } from '../../logger.js';
 import type { WebMessage, WebMessageStore } from '../../store/web-message-store.js';
 
 export interface WebChatOptions {
-  handle: (request: ChatRequest) => Promise<Reply>;
-  watcher: JobWatcher;
+  conversations: Conversations;
   messages: WebMessageStore;
   /** The "who am I" picker's users: the sandbox's users. */
   users: readonly ChatUser[];
   renderCard: (view: View) => Record<string, unknown>;
-  /** Typed commands on record until answered. */
-  journal: CommandJournal;
   now?: () => Date;
   logger?: Logger;
   /** Server-sent-event streams open at once, per room and in all (each holds a socket). */
@@ -64,25 +61,30 @@ export class WebChat {
   private streams = 0;
   private readonly now: () => Date;
   private readonly log: Logger;
+  private readonly talk: Conversation;
 
   constructor(private readonly o: WebChatOptions) {
     this.now = o.now ?? (() => new Date());
     this.log = o.logger ?? silentLogger;
+    this.talk = o.conversations.attach(this.port);
   }
 
-  /** Where cards go: updated in place, or posted in a room. */
-  readonly surface: ChannelSurface = {
-    showOn: async (messageRef, view) => {
-      const id = messageRef.messageId;
+  /** The conversation core's way to the page: stored messages, pushed to the room's streams. */
+  readonly port: ChannelPort = {
+    platform: 'web',
+    post: async (target, view) => {
+      const conversationId = String(target.conversationId);
+      const m = await this.post({ conversationId, author: 'bot', card: this.o.renderCard(view) });
+      return webRef(m.id);
+    },
+    update: async (ref, view) => {
+      const id = ref.messageId;
       if (typeof id !== 'string') return;
       const updated = await this.o.messages.updateCard(id, this.o.renderCard(view), this.now());
       if (updated) this.broadcast(updated.conversationId, 'update', updated);
     },
-    postTo: async (target, view) => {
-      const conversationId = String(target.conversationId);
-      const m = await this.post({ conversationId, author: 'bot', card: this.o.renderCard(view) });
-      return { messageId: m.id };
-    },
+    // The store is local: an update that failed is not worth trying again at once.
+    classifyError: () => undefined,
   };
 
   /** Posts a view nobody asked for (an alert) in the default room. */
@@ -130,18 +132,11 @@ export class WebChat {
     await this.post({ conversationId, author: user.id, text });
     const placeholder = await this.postWorking(conversationId, text);
     const request: ChatRequest = { platform: 'web', user, conversationId, text };
-    void (async () => {
-      const entry = await this.o.journal.open('web', { conversationId }, request, {
-        messageId: placeholder.id,
-      });
-      try {
-        await this.answer(request, placeholder.id);
-      } finally {
-        await entry.done();
-      }
-    })().catch((e: unknown) =>
-      this.log.error('web command failed', { error: e instanceof Error ? e.stack : String(e) }),
-    );
+    void this.talk
+      .command({ conversationId }, request, webRef(placeholder.id))
+      .catch((e: unknown) =>
+        this.log.error('web command failed', { error: e instanceof Error ? e.stack : String(e) }),
+      );
     return { messageId: placeholder.id };
   }
 
@@ -160,43 +155,17 @@ export class WebChat {
       pressed?.conversationId === conversationId &&
       carriesButton(pressed.card, verb, data);
     const messageId = inPlace ? onCard : (await this.postWorking(conversationId, `${user.name}: ${verb}`)).id;
-    void this.answer({ platform: 'web', user, conversationId, action: { verb, data } }, messageId, inPlace);
+    const request: ChatRequest = { platform: 'web', user, conversationId, action: { verb, data } };
+    void this.talk
+      .press(
+        { conversationId },
+        request,
+        inPlace ? { pressed: webRef(onCard) } : { placeholder: webRef(messageId) },
+      )
+      .catch((e: unknown) =>
+        this.log.error('web action failed', { error: e instanceof Error ? e.stack : String(e) }),
+      );
     return { messageId };
-  }
-
-  /** Shows the answer on `messageId`; an error to a button pressed on a card goes in a new message instead. */
-  private async answer(request: ChatRequest, target: string, onPressedCard = false): Promise<void> {
-    let messageId = target;
-    try {
-      const reply = await this.o.handle(request);
-      if (onPressedCard && !answersInPlace(request.action?.verb ?? '', reply.view)) {
-        messageId = (await this.postWorking(request.conversationId, '')).id;
-      }
-      await showAndWatch(this.o.watcher, reply, 'web', { messageId }, async () => {
-        const updated = await this.o.messages.updateCard(
-          messageId,
-          this.o.renderCard(reply.view),
-          this.now(),
-        );
-        if (updated) this.broadcast(updated.conversationId, 'update', updated);
-      });
-    } catch (e) {
-      // The registry answers every failure with a view; this is the channel's own failure.
-      this.log.error('web chat answer failed', { error: e instanceof Error ? e.stack : String(e) });
-      const updated = await this.o.messages
-        .updateCard(
-          messageId,
-          this.o.renderCard({
-            kind: 'error',
-            title: 'Something went wrong',
-            code: 'internal.error',
-            message: 'The answer could not be shown. Please try again.',
-          }),
-          this.now(),
-        )
-        .catch(() => undefined);
-      if (updated) this.broadcast(updated.conversationId, 'update', updated);
-    }
   }
 
   /** The card that acknowledges at once; the answer replaces it. */
@@ -301,6 +270,11 @@ function carriesButton(card: unknown, verb: string, data: Record<string, unknown
     if (Object.entries(own).every(([k, v]) => data[k] === v)) return true;
   }
   return Object.values(o).some((v) => typeof v === 'object' && carriesButton(v, verb, data));
+}
+
+/** A web message is keyed by its id. */
+function webRef(messageId: string): MessageRef {
+  return { key: messageId, messageId };
 }
 
 function room(value: unknown): string {

@@ -1,31 +1,27 @@
-import type { View } from '../cards/views.js';
-import type { ChatRequest, Reply } from '../chat/chat-request.js';
-import type { JobWatcher } from '../jobs/job-watcher.js';
+import type { ChatRequest } from '../chat/chat-request.js';
 import type { Logger } from '../logger.js';
 import type { OpenCommand, OpenCommandStore } from '../store/open-command-store.js';
-import { showAndWatch } from './watch-reply.js';
+import type { ConversationTarget, MessageRef } from './message-ref.js';
 
-/** Where messages go, as the channel that wrote the references reads them. */
-export interface ChannelSurface {
-  /** Shows a view on an existing message. */
-  showOn(messageRef: Record<string, unknown>, view: View): Promise<void>;
-  /** Posts a view as a new message in `target` (a conversation); returns where it lives. */
-  postTo(target: Record<string, unknown>, view: View): Promise<Record<string, unknown> | undefined>;
-}
-
-/** A command on record: say where its placeholder is once posted, and when it is done. */
+/** A command on record, from its acknowledgement until its answer is delivered. */
 export interface JournalEntry {
-  placed(messageRef: Record<string, unknown>): Promise<void>;
-  done(): Promise<void>;
+  /** Records where its placeholder is, once posted. */
+  placed(messageRef: MessageRef): Promise<void>;
+  /** Whether this process still holds it (false: another took it over and answers it). */
+  held(): Promise<boolean>;
+  /**
+   * Delivered: off the record. Not delivered: handed back to be answered again (by any process)
+   * after a pause, or, while this process stops, left on record for the next one.
+   */
+  finish(delivered: boolean, stopping: boolean): Promise<void>;
 }
 
 export interface CommandJournalOptions {
   store: OpenCommandStore;
-  /** Answers a command whose process died before answering it (CommandRegistry.recover). */
-  recover: (request: ChatRequest, startedAt: Date) => Promise<Reply>;
-  watcher: JobWatcher;
-  /** The channels this process can answer on, by platform. */
-  surfaces: Record<string, ChannelSurface>;
+  /** Answers a command whose process died before answering it; throws when it could not. */
+  answer: (command: OpenCommand) => Promise<void>;
+  /** The platforms this process can answer on. */
+  platforms: () => string[];
   /** How often this process renews its hold on its commands: well under the store's ttl. */
   renewMs: number;
   logger: Logger;
@@ -33,16 +29,16 @@ export interface CommandJournalOptions {
 
 /** Abandoned commands taken per sweep, so one sweep stays short. */
 const CLAIM_BATCH = 5;
-/** Tries at answering an abandoned command before giving it up, and the pause between them. */
+/** Tries at answering a command before giving it up, and the pause between them. */
 const MAX_ATTEMPTS = 5;
 const RETRY_MS = 30_000;
 
 /**
- * Keeps each typed command on record from its acknowledgement to its answer. A process that dies
- * in between (kill -9, a crashed node, a deploy) would leave the command lost — or "Working on
- * it…" up for ever, and a backup it had started unwatched. The next process (this one after a
- * restart, or another replica) finds the command abandoned and answers it, on its placeholder or
- * in a new message: see CommandRegistry.recover.
+ * Keeps each command (typed, or a pressed button) on record from its acknowledgement to the
+ * delivery of its answer. A process that dies in between (kill -9, a crashed node, a deploy) would
+ * leave the command lost — or "Working on it…" up for ever, and a backup it had started unwatched.
+ * The next process (this one after a restart, or another replica) finds the command abandoned and
+ * answers it, on its placeholder or in a new message: see CommandRegistry.recover.
  */
 export class CommandJournal {
   private renewer: NodeJS.Timeout | undefined;
@@ -53,26 +49,33 @@ export class CommandJournal {
 
   async open(
     platform: string,
-    target: Record<string, unknown>,
+    target: ConversationTarget,
     request: ChatRequest,
-    messageRef?: Record<string, unknown>,
+    messageRef?: MessageRef,
   ): Promise<JournalEntry> {
     try {
       const { id } = await this.o.store.open({
         platform,
-        target,
+        target: { ...target },
         request,
-        ...(messageRef ? { messageRef } : {}),
+        ...(messageRef ? { messageRef: { ...messageRef } } : {}),
       });
       return {
         placed: (ref) =>
-          this.o.store.placed(id, ref).catch((e: unknown) => this.warn('placeholder not recorded', e)),
-        done: () => this.o.store.close(id).catch((e: unknown) => this.warn('open command not closed', e)),
+          this.o.store.placed(id, { ...ref }).catch((e: unknown) => this.warn('placeholder not recorded', e)),
+        // A store that does not answer cannot say another took it: this process answers.
+        held: () => this.o.store.holds(id).catch(() => true),
+        finish: async (delivered, stopping) => {
+          if (!delivered && stopping) return;
+          await (delivered ? this.o.store.close(id) : this.o.store.release(id, RETRY_MS)).catch(
+            (e: unknown) => this.warn('open command not closed', e),
+          );
+        },
       };
     } catch (e) {
       // The store is down: the command is still answered, only not recoverable.
       this.warn('command not put on record', e);
-      return { placed: async () => undefined, done: async () => undefined };
+      return { placed: async () => undefined, held: async () => true, finish: async () => undefined };
     }
   }
 
@@ -99,7 +102,7 @@ export class CommandJournal {
   sweep(): Promise<void> {
     this.sweeping ??= (async () => {
       try {
-        const abandoned = await this.o.store.claimAbandoned(Object.keys(this.o.surfaces), CLAIM_BATCH);
+        const abandoned = await this.o.store.claimAbandoned(this.o.platforms(), CLAIM_BATCH);
         for (const c of abandoned) await this.answerAbandoned(c);
       } catch (e) {
         this.warn('open command sweep failed', e);
@@ -109,21 +112,11 @@ export class CommandJournal {
   }
 
   private async answerAbandoned(c: OpenCommand): Promise<void> {
-    const surface = this.o.surfaces[c.platform]!;
     try {
-      const reply = await this.o.recover(c.request, c.startedAt);
-      if (c.messageRef) {
-        const ref = c.messageRef;
-        await showAndWatch(this.o.watcher, reply, c.platform, ref, () => surface.showOn(ref, reply.view));
-      } else {
-        // Acknowledged, but no placeholder was posted yet: the answer comes as a new message.
-        const ref = await surface.postTo(c.target, reply.view);
-        if (ref) await showAndWatch(this.o.watcher, reply, c.platform, ref, async () => undefined);
-      }
+      await this.o.answer(c);
       this.o.logger.info('interrupted command answered', {
         platform: c.platform,
         startedAt: c.startedAt.toISOString(),
-        watching: Boolean(reply.watch),
       });
       await this.o.store.close(c.id);
     } catch (e) {

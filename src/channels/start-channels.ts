@@ -1,0 +1,112 @@
+import type { Kysely } from 'kysely';
+import { renderAdaptiveCard } from '../cards/adaptive-card-renderer.js';
+import type { ChatRequest, ChatUser, Reply } from '../chat/chat-request.js';
+import type { AppConfig } from '../config.js';
+import { CommandJournal } from '../conversation/command-journal.js';
+import type { ConversationsOptions } from '../conversation/conversation.js';
+import { Conversations } from '../conversation/conversation.js';
+import type { RouteHandler } from '../http/http-server.js';
+import type { JobWatcher, WatchSink } from '../jobs/job-watcher.js';
+import type { AlertTarget } from '../jobs/scheduled-job-alerts.js';
+import type { Logger } from '../logger.js';
+import { DeliveryStore } from '../store/delivery-store.js';
+import { OpenCommandStore } from '../store/open-command-store.js';
+import type { Database } from '../store/schema.js';
+import type { WatchStore } from '../store/watch-store.js';
+import { WebMessageStore } from '../store/web-message-store.js';
+import { SlackChannel } from './slack/slack-channel.js';
+import { TeamsChannel } from './teams/teams-channel.js';
+import { WebChat } from './web/web-chat.js';
+
+export interface ChannelsOptions {
+  config: AppConfig;
+  db: Kysely<Database>;
+  handle: (request: ChatRequest) => Promise<Reply>;
+  recover: (request: ChatRequest, startedAt: Date) => Promise<Reply>;
+  watcher: JobWatcher;
+  watches: WatchStore;
+  /** Filled here: the watcher's way to each channel's cards. */
+  sinks: Record<string, WatchSink>;
+  /** The web chat's "who am I" picker (the sandbox's users). */
+  webUsers: readonly ChatUser[];
+  now: () => Date;
+  logger: Logger;
+  onSent: (platform: string, kind: 'post' | 'update') => void;
+  onShown: ConversationsOptions['onShown'];
+}
+
+export interface Channels {
+  conversations: Conversations;
+  journal: CommandJournal;
+  handlers: RouteHandler[];
+  alertTargets: AlertTarget[];
+  slack?: SlackChannel;
+}
+
+/**
+ * The conversation wiring: the command journal, the one conversation core and the channels that
+ * attach to it (web chat, Teams, Slack, as configured), and where alerts can go.
+ */
+export function startChannels(o: ChannelsOptions): Channels {
+  const { config, logger } = o;
+  const renderCard = (v: Parameters<typeof renderAdaptiveCard>[0]): Record<string, unknown> =>
+    renderAdaptiveCard(v) as unknown as Record<string, unknown>;
+  // The journal asks the core to answer what a dead process left; the core records in the journal.
+  const conversations: Conversations = new Conversations({
+    handle: o.handle,
+    recover: o.recover,
+    watcher: o.watcher,
+    watches: o.watches,
+    // A command whose process dies is answered by the next one once its record lapses (the lease time).
+    journal: new CommandJournal({
+      store: new OpenCommandStore(o.db, config.watchLeaseMs, { commands: o.now }),
+      answer: (c) => conversations.answerAbandoned(c),
+      platforms: () => conversations.platforms(),
+      renewMs: Math.max(500, Math.floor(config.watchLeaseMs / 3)),
+      logger,
+    }),
+    logger,
+    onSent: o.onSent,
+    ...(o.onShown ? { onShown: o.onShown } : {}),
+  });
+  const handlers: RouteHandler[] = [];
+  const alertTargets: AlertTarget[] = [];
+  const deliveries = new DeliveryStore(o.db);
+  if (config.webChat) {
+    const web = new WebChat({
+      conversations,
+      messages: new WebMessageStore(o.db),
+      users: o.webUsers,
+      renderCard,
+      now: o.now,
+      logger,
+    });
+    handlers.push(web.routes);
+    alertTargets.push({ id: 'web', post: (v) => web.announce(v) });
+  }
+  let teams: TeamsChannel | undefined;
+  if (config.teams) {
+    teams = new TeamsChannel({ settings: config.teams, conversations, renderCard, deliveries, logger });
+    handlers.push(teams.routes);
+  }
+  let slack: SlackChannel | undefined;
+  if (config.slack) {
+    slack = new SlackChannel({ settings: config.slack, conversations, deliveries, logger });
+    handlers.push(slack.routes);
+  }
+  for (const platform of conversations.platforms()) o.sinks[platform] = conversations.sink(platform);
+  // Alerts for failed scheduled backups: the configured Teams or Slack channel, and the web chat.
+  const alertChannel = config.alerts?.channel;
+  if (alertChannel?.platform === 'slack' && slack) {
+    alertTargets.push({ id: `slack:${alertChannel.channelId}`, post: slack.poster(alertChannel.channelId) });
+  } else if (alertChannel?.platform === 'teams' && teams) {
+    alertTargets.push({ id: `teams:${alertChannel.conversationId}`, post: teams.poster(alertChannel) });
+  }
+  return {
+    conversations,
+    journal: conversations.journal,
+    handlers,
+    alertTargets,
+    ...(slack ? { slack } : {}),
+  };
+}

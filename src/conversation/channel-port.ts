@@ -1,0 +1,19 @@
+import type { View } from '../cards/views.js';
+import type { Platform } from '../chat/chat-request.js';
+import type { RetryableError } from '../channels/coalescing-updater.js';
+import type { ConversationTarget, MessageRef } from './message-ref.js';
+
+/**
+ * What a channel gives the conversation core: the platform calls, and nothing of the lifecycle.
+ * The core decides what to post, where and when; the port only makes the call (under its
+ * platform's rate limits) and names where the message lives.
+ */
+export interface ChannelPort {
+  readonly platform: Platform;
+  /** Posts a view as a new message in a conversation; where it lives (undefined: no id came back). */
+  post(target: ConversationTarget, view: View): Promise<MessageRef | undefined>;
+  /** Replaces the view on a message, once: the core coalesces, orders and retries the updates. */
+  update(ref: MessageRef, view: View): Promise<void>;
+  /** Whether a failed update is worth trying again, and after how long. */
+  classifyError(error: unknown): RetryableError | undefined;
+}
