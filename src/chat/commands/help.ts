@@ -8,9 +8,11 @@ export const helpCommand = defineCommand<{ topic?: string }>({
   role: 'reader',
   effect: 'read',
   keywords: ['help', 'commands'],
+  usage: 'help',
+  args: [{ name: 'topic', kind: 'topic', required: false, says: '<topic>' }],
   parse(text) {
     const m =
-      /^(?:help|\?|commands|usage|what can you do|how do i use (?:you|this))(?:\s+(?:with|on|for)?\s*(.+))?$/i.exec(
+      /^(?:help(?:\s+me)?|\?|commands|usage|what\s+can\s+(?:you|i)\s+(?:do|ask|say|type)|what\s+do\s+you\s+do|how\s+do\s+i\s+use\s+(?:you|this)|how\s+does\s+this\s+work)(?:\s+(?:with|on|for)?\s*(.+))?$/i.exec(
         text,
       );
     return m ? { topic: m[1]?.toLowerCase() } : undefined;

@@ -42,6 +42,11 @@ export const stopBackupCommand = defineCommand<{ vm: string; confirmed: boolean 
   role: 'operator',
   effect: 'write',
   keywords: ['stop backup', 'disable backup'],
+  usage: 'stop backup for <vm>',
+  args: [
+    { name: 'vm', kind: 'vm', required: true, says: '<vm>' },
+    { name: 'confirmed', kind: 'topic', required: false, says: 'confirm' },
+  ],
   parse(text) {
     const r = parseStopBackup(text);
     return r && !r.deleteData ? { vm: r.vm, confirmed: r.confirmed } : undefined;
@@ -91,6 +96,8 @@ export const deleteBackupDataCommand = defineCommand<{ vm: string }>({
   role: 'operator',
   effect: 'destructive',
   keywords: ['stop backup and delete data', 'delete backup data'],
+  usage: 'stop backup for <vm> and delete data',
+  args: [{ name: 'vm', kind: 'vm', required: true, says: '<vm>' }],
   parse(text) {
     const r = parseStopBackup(text);
     return r?.deleteData ? { vm: r.vm } : undefined;
