@@ -44,7 +44,8 @@ function aboutVm(vm: string, commands: readonly Command[]): Clarification | unde
     .filter((c) => c.effect !== 'destructive')
     .filter((c) => {
       const required = c.args.filter((a) => a.required);
-      return required.length === 1 && required[0]!.kind === 'vm';
+      // A command that also takes a recovery point is reached through the restore card, which shows them.
+      return required.length === 1 && required[0]!.kind === 'vm' && !c.args.some((a) => a.kind === 'point');
     })
     .sort((a, b) => Number(a.effect !== 'read') - Number(b.effect !== 'read'))
     .slice(0, MAX_CHOICES);
@@ -76,8 +77,12 @@ function completion(text: string, commands: readonly Command[], now: Date): Clar
     const keywords = c.keywords
       .filter((k) => k.includes(' ') && k.split(' ')[0]!.toLowerCase() === first.toLowerCase())
       .flatMap((k) => [`${k} ${rest}`, `${k} for ${rest}`, `${k} of ${rest}`]);
-    const reading = [...usage, ...keywords].find((candidate) => parsesAs(c, candidate, now));
-    if (reading) readings.set(c.id, { command: c, text: reading });
+    for (const candidate of [...usage, ...keywords]) {
+      const args = argsOf(c, candidate, now);
+      if (args === undefined) continue;
+      readings.set(c.id, { command: c, text: canonical(c, args) ?? candidate });
+      break;
+    }
   }
   if (readings.size === 0) return undefined;
   const all = [...readings.values()];
@@ -90,10 +95,20 @@ function completion(text: string, commands: readonly Command[], now: Date): Clar
   };
 }
 
-function parsesAs(c: Command, text: string, now: Date): boolean {
+function argsOf(c: Command, text: string, now: Date): unknown {
   try {
-    return c.parse(text, now) !== undefined;
+    return c.parse(text, now);
   } catch {
-    return false; // a reading whose arguments are wrong is no reading
+    return undefined; // a reading whose arguments are wrong is no reading
   }
+}
+
+/** The reading in the command's declared words ("disable backup myVM" → "stop backup for myVM"). */
+function canonical(c: Command, args: unknown): string | undefined {
+  if (typeof args !== 'object' || args === null) return undefined;
+  const values = Object.fromEntries(
+    Object.entries(args).filter((e): e is [string, string] => typeof e[1] === 'string'),
+  );
+  const said = sayWith(c, values);
+  return /<[\w-]+>/.test(said) ? undefined : said;
 }

@@ -10,7 +10,7 @@ const JOBS = new RegExp(
 );
 /** "what is running", "anything running?", "did any backups fail last night", "what failed today". */
 const JOB_QUESTION =
-  /^(?:what|which\s+(?:backups?|ones?)|anything|is\s+anything|are\s+(?:any\s+)?(?:backups?|jobs?)|any\s+(?:backups?|jobs?)|what\s+(?:backups?|jobs?))\s+(?:is\s+|are\s+)?(?:still\s+|currently\s+)?(?:running|in\s+progress|going\s+on|happening|failed|failing|broke|broken)\b|^(?:did|has|have)\s+(?:any(?:thing|\s+backups?|\s+jobs?)?|a\s+backup|the\s+backups?|backups?)\s+(?:fail|failed|break|broken)\b/i;
+  /^(?:what|which\s+(?:backups?|ones?)|anything|is\s+anything|are\s+(?:any\s+)?(?:backups?|jobs?)|any\s+(?:backups?|jobs?)|what\s+(?:backups?|jobs?))\s+(?:is\s+|are\s+)?(?:still\s+|currently\s+)?(?:running|in\s+progress|going\s+on|happening|failed|failing|broke|broken)\b|^how\s+(?:are|did|were)\s+(?:the\s+|my\s+|our\s+|last\s+night's\s+)?(?:backups|jobs|runs)\b|^(?:did|has|have)\s+(?:any(?:thing|\s+backups?|\s+jobs?)?|a\s+backup|the\s+backups?|backups?)\s+(?:fail|failed|break|broken)\b/i;
 
 export const listJobsCommand = defineCommand<{ filter: JobFilter; description: string }>({
   id: 'jobs.list',

@@ -2,7 +2,8 @@ import type { Vault } from '../../domain/index.js';
 import { AppError } from '../../domain/index.js';
 import { defineCommand } from '../command.js';
 
-const STOP = /^(?:stop|disable|turn\s+off|pause|end|remove)\s+(?:the\s+)?(?:backups?|protection)\b\s*(.*)$/i;
+const STOP =
+  /^(?:(?:stop|disable|turn\s+off|switch\s+off|pause|end|remove)\s+(?:the\s+)?(?:backups?|protection)|stop\s+(?:protecting|backing\s+up))\b\s*(.*)$/i;
 const DELETE_DATA =
   /(?:\s*(?:\band\b|&|,))?\s*(?:also\s+)?(?:delete|remove|purge|wipe|drop)\s+(?:all\s+)?(?:the\s+|its\s+)?(?:backup\s+)?(?:data|recovery\s+points|backups)\b/i;
 const EXAMPLE = 'stop backup for myVM';
