@@ -1,4 +1,5 @@
 import { defineCommand } from '../command.js';
+import { usageLine } from '../usage.js';
 
 export const helpCommand = defineCommand<{ topic?: string }>({
   id: 'help',
@@ -29,7 +30,13 @@ export const helpCommand = defineCommand<{ topic?: string }>({
       view: {
         kind: 'help',
         role: [...ctx.roles].join(', '),
-        commands: shown.map((c) => ({ id: c.id, title: c.title, summary: c.summary, examples: c.examples })),
+        commands: shown.map((c) => ({
+          id: c.id,
+          title: c.title,
+          summary: c.summary,
+          usage: usageLine(c),
+          examples: c.examples,
+        })),
       },
     };
   },

@@ -46,7 +46,6 @@ export const listJobsCommand = defineCommand<{ filter: JobFilter; description: s
   parse(text, now) {
     return JOBS.test(text) || JOB_QUESTION.test(text) ? parseJobFilter(text, now) : undefined;
   },
-  actions: { 'jobs.list': (d) => parseJobFilter(d.filter ?? '', new Date()) },
   async run({ filter, description }, ctx) {
     const now = ctx.now();
     const jobs = await ctx.service.listJobs({ limit: 25, ...filter });

@@ -19,7 +19,6 @@ export const listVmsCommand = defineCommand<{ vault?: string }>({
     const vault = /^in\s+(?:the\s+)?(?:vault\s+)?(\S+)$/i.exec(rest);
     return vault ? { vault: vault[1] } : undefined;
   },
-  actions: { 'vms.list': () => ({}) },
   async run({ vault }, ctx) {
     const { vault: v, vms } = await ctx.service.listVms(vault ? { vault } : undefined);
     return { view: { kind: 'vm-list', vault: { name: v.name, location: v.location }, vms } };

@@ -1,4 +1,3 @@
-import { requiredField } from '../action-data.js';
 import { defineCommand } from '../command.js';
 import { readListing } from '../phrases/listing-phrase.js';
 import { VM_NOUNS } from '../phrases/vocabulary.js';
@@ -28,7 +27,6 @@ export const recoveryPointsCommand = defineCommand<{ vm: string }>({
     const vm = m?.[1] ?? m?.[2];
     return vm ? { vm } : undefined;
   },
-  actions: { 'recoverypoints.list': (d) => ({ vm: requiredField(d, 'vm') }) },
   targetOf: (a) => a.vm,
   async run({ vm }, ctx) {
     const points = await ctx.service.listRecoveryPoints(vm);
