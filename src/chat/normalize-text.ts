@@ -15,7 +15,7 @@ const FILLER = [
 ];
 const TRAILING = [
   /[\s?!.,;]+$/,
-  /\s*\b(please|pls|plz|thanks|thank\s+you|thx|ty|asap|mate|folks|team)\s*$/i,
+  /\s*\b(please|pls|plz|thanks|thank\s+you|thx|asap)\s*$/i,
   /\s*\bfor\s+me\s*$/i,
 ];
 
