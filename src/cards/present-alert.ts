@@ -7,7 +7,9 @@ import {
   msBetween,
   truncate,
 } from './card-format.js';
-import type { JobAlertView, Verb } from './views.js';
+import { presentActions } from './card-actions.js';
+import { portalLinks } from './present-job.js';
+import type { JobAlertView, ViewAction } from './views.js';
 
 const MAX_ERRORS = 3;
 
@@ -33,7 +35,7 @@ export function presentJobAlert(v: JobAlertView) {
   const { job } = v;
   const backupCommand = `backup ${job.vmName} now`;
   const jobCommand = `job ${job.id}`;
-  const actions: { title: string; verb: Verb; data: Record<string, string> }[] = v.inDefaultVault
+  const actions: ViewAction[] = v.inDefaultVault
     ? [
         { title: 'Back up now', verb: 'backup.now', data: { vm: job.vmName } },
         { title: 'Job details', verb: 'command.run', data: { text: jobCommand } },
@@ -61,7 +63,8 @@ export function presentJobAlert(v: JobAlertView) {
     nextStep: v.inDefaultVault
       ? `Next: fix the cause above, then type “${backupCommand}” for a backup now, or “${jobCommand}” for the job's details.`
       : `Next: fix the cause above, then back ${job.vmName} up in vault ${job.vaultName} (chat commands act on the default vault only).`,
-    actions,
+    actions: presentActions(actions),
+    links: portalLinks(v.portalUrl),
     portalUrl: v.portalUrl ?? '',
     updated: `Alert sent ${formatTime(v.asOf)}`,
   };

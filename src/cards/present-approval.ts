@@ -1,4 +1,5 @@
 import { formatTime } from './card-format.js';
+import { presentActions } from './card-actions.js';
 import type { ApprovalView } from './views.js';
 
 /** How each state of the approval state machine (STYLE.md principle 8) heads the card. */
@@ -40,5 +41,21 @@ export function presentApproval(v: ApprovalView) {
     confirmLabel: `Type ${v.confirmName} to approve`,
     confirmError: `Type ${v.confirmName} exactly to approve.`,
     approvalId: v.id,
+    // Approve sends the typed name; anyone may press Cancel, which only the requester can do.
+    actions: presentActions(
+      open
+        ? [
+            {
+              verb: 'approval.approve',
+              title: 'Approve',
+              data: { approvalId: v.id },
+              style: 'destructive',
+              input: 'confirmName',
+            },
+            { verb: 'approval.reject', title: 'Reject', data: { approvalId: v.id } },
+            { verb: 'approval.cancel', title: 'Cancel request', data: { approvalId: v.id } },
+          ]
+        : [],
+    ),
   };
 }

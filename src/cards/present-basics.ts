@@ -1,3 +1,4 @@
+import { presentActions } from './card-actions.js';
 import { plural, shownOf } from './card-format.js';
 import type {
   ErrorView,
@@ -20,6 +21,7 @@ export function presentHelp(v: HelpView) {
     commands: v.commands.map((c) => ({
       title: c.title,
       summary: c.summary,
+      usage: c.usage ? `Type: ${c.usage}` : '',
       // Card markdown has no inline code; quotes read as "type this".
       examples: c.examples.map((e) => `“${e}”`).join('  ·  '),
     })),
@@ -38,12 +40,7 @@ export function presentMessage(v: MessageView) {
     color: TONE[v.tone].color,
     text: v.text,
     facts: v.facts ?? [],
-    actions: (v.actions ?? []).map((a) => ({
-      title: a.title,
-      verb: a.verb,
-      data: a.data,
-      style: a.style ?? 'default',
-    })),
+    actions: presentActions(v.actions ?? []),
   };
 }
 
@@ -53,7 +50,12 @@ export function presentError(v: ErrorView) {
     message: v.message,
     hint: v.hint ?? '',
     code: `Code: ${v.code}`,
-    suggestions: (v.suggestions ?? []).slice(0, MAX_SUGGESTIONS).map((s) => ({ title: s, text: s })),
+    // A suggestion runs as if typed: "did you mean" never offers a destructive command.
+    actions: presentActions(
+      (v.suggestions ?? [])
+        .slice(0, MAX_SUGGESTIONS)
+        .map((s) => ({ verb: 'command.run', title: s, data: { text: s } })),
+    ),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { BackupJob, JobTask, TaskStatus } from '../domain/index.js';
 import { RESTORE_KIND_INFO, isFinalJobStatus, taskStatusLabel } from '../domain/index.js';
-import type { JobListView, JobView } from './views.js';
+import type { JobListView, JobView, ViewLink } from './views.js';
+import { presentActions } from './card-actions.js';
 import {
   TASK_ICON,
   formatDuration,
@@ -69,6 +70,7 @@ function operationWords(job: BackupJob): string {
 export function presentJob(v: JobView) {
   const { job } = v;
   const final = isFinalJobStatus(job.status);
+  const refresh = { jobId: job.id, vault: job.vaultName, resourceGroup: v.resourceGroup ?? '' };
   const total = job.durationMs ?? msBetween(job.startTime, job.endTime);
   const facts = [
     { title: 'VM', value: job.vmName },
@@ -113,7 +115,9 @@ export function presentJob(v: JobView) {
     canRefresh: !final,
     jobId: job.id,
     // The refresh names the job's vault, which may not be the default one.
-    refreshData: { jobId: job.id, vault: job.vaultName, resourceGroup: v.resourceGroup ?? '' },
+    refreshData: refresh,
+    actions: presentActions(final ? [] : [{ verb: 'job.refresh', title: 'Refresh', data: refresh }]),
+    links: portalLinks(v.portalUrl),
     portalUrl: v.portalUrl ?? '',
     updated: `Updated ${formatTime(v.asOf)}`,
   };
@@ -158,9 +162,17 @@ export function presentJobList(v: JobListView) {
           ? `${shownOf(n, JOB_LIST_ROWS)} Newest first.`
           : `Showing ${plural(n, 'job')}, newest first.`,
     rows,
-    buttons: v.jobs.slice(0, JOB_LIST_BUTTONS).map((j) => ({
-      title: `${truncate(j.vmName, 20)} · ${j.operation} · ${j.id.slice(0, 8)}`,
-      jobId: j.id,
-    })),
+    actions: presentActions(
+      v.jobs.slice(0, JOB_LIST_BUTTONS).map((j) => ({
+        verb: 'job.refresh',
+        title: `${truncate(j.vmName, 20)} · ${j.operation} · ${j.id.slice(0, 8)}`,
+        data: { jobId: j.id },
+      })),
+    ),
   };
+}
+
+/** The Azure portal link of a job card, when the bot makes one. */
+export function portalLinks(url: string | undefined): ViewLink[] {
+  return url ? [{ title: 'View in Azure portal', url }] : [];
 }

@@ -1,5 +1,6 @@
 import type { RecoveryPoint, VmStatus } from '../domain/index.js';
 import { agentWords } from '../domain/index.js';
+import { presentActions } from './card-actions.js';
 import { formatTime, plural, shownOf, truncate } from './card-format.js';
 import { scheduleWords } from './present-policy.js';
 import type { EnableBackupView, RecoveryPointsView, StopBackupView, VmListView } from './views.js';
@@ -38,9 +39,15 @@ export function presentVmList(v: VmListView) {
           ? `${vm.agent.severity === 'blocking' ? '⛔' : '⚠️'} ${vm.agent.problem}${vm.agent.fix ? ` ${vm.agent.fix}` : ''}`
           : '',
         agentColor: vm.agent.severity === 'blocking' ? 'Attention' : 'Warning',
-        canBackup,
-        // A blocking agent problem (rule 9) would only make enabling fail: the card shows the fix instead.
-        canEnable: !canBackup && vm.eligibility.eligible && vm.agent.severity !== 'blocking',
+        // Back up now when protected; else enable, unless a blocking agent problem (rule 9) would
+        // only make enabling fail: the card shows the fix instead.
+        actions: presentActions(
+          canBackup
+            ? [{ verb: 'backup.now', title: 'Back up now', data: { vm: vm.name }, style: 'positive' }]
+            : vm.eligibility.eligible && vm.agent.severity !== 'blocking'
+              ? [{ verb: 'backup.enable', title: 'Enable backup', data: { vm: vm.name } }]
+              : [],
+        ),
       };
     }),
   };
@@ -91,6 +98,9 @@ export function presentEnableBackup(v: EnableBackupView) {
       ? `⚠️ ${result.vm.agent.problem}${result.vm.agent.fix ? ` ${result.vm.agent.fix}` : ''}`
       : '',
     vm: result.vm.name,
+    actions: presentActions([
+      { verb: 'backup.now', title: 'Back up now', data: { vm: result.vm.name }, style: 'positive' },
+    ]),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { BackupJob, RestoreKind } from '../domain/index.js';
 import { isFinalJobStatus } from '../domain/index.js';
+import { presentActions } from './card-actions.js';
 import { formatTime, plural, truncate } from './card-format.js';
 import { pointDetail } from './present-protection.js';
 import type { RestoreOptionsView } from './views.js';
@@ -53,22 +54,30 @@ export function presentRestoreOptions(v: RestoreOptionsView) {
       ? `A new VM and restored disks are created in ${v.vm.location}, the vault's region; replacing disks keeps the VM in Extended Zone ${v.vm.extendedZone}.`
       : '',
     howTo: `Type "restore ${v.vm.name} from <point id | latest | yesterday 14:00> as new vm <name> [in <rg>] [subnet <rg>/<vnet>/<subnet>]", "… restore disks [to <rg>]" or "… replace disks".`,
-    buttons: newest
-      ? [
-          {
-            title: `New VM ${truncate(v.newVmName, 30)} from the newest point`,
-            kind: 'AlternateLocation' as const,
-            style: 'positive',
-          },
-          { title: 'Restore disks from the newest point', kind: 'RestoreDisks' as const, style: 'default' },
-          { title: 'Replace disks… (approval)', kind: 'OriginalLocation' as const, style: 'destructive' },
-        ].map((b) => ({
-          title: b.title,
-          style: b.style,
-          verb: 'command.run',
-          data: { text: restoreCommand(v.vm.name, newest.id, b.kind, v.newVmName) },
-        }))
-      : [],
+    actions: presentActions(
+      newest
+        ? (
+            [
+              {
+                title: `New VM ${truncate(v.newVmName, 30)} from the newest point`,
+                kind: 'AlternateLocation' as const,
+                style: 'positive',
+              },
+              {
+                title: 'Restore disks from the newest point',
+                kind: 'RestoreDisks' as const,
+                style: 'default',
+              },
+              { title: 'Replace disks… (approval)', kind: 'OriginalLocation' as const, style: 'destructive' },
+            ] as const
+          ).map((b) => ({
+            title: b.title,
+            ...(b.style === 'default' ? {} : { style: b.style }),
+            verb: 'command.run' as const,
+            data: { text: restoreCommand(v.vm.name, newest.id, b.kind, v.newVmName) },
+          }))
+        : [],
+    ),
   };
 }
 

@@ -8,6 +8,7 @@ import type {
   Vault,
   VmStatus,
 } from '../domain/index.js';
+import type { Verb } from './verbs.js';
 
 /**
  * What the bot shows, as typed data (STYLE.md principle 5). Handlers return views; the Adaptive
@@ -21,6 +22,8 @@ export interface ViewAction {
   title: string;
   data: Record<string, string>;
   style?: 'positive' | 'destructive';
+  /** The card input the button sends with it (the approver's typed name); Slack asks in a modal. */
+  input?: string;
 }
 
 /** A field the user types into before pressing an action (a typed name, a date). */
@@ -31,24 +34,20 @@ export interface ViewInput {
   value?: string;
 }
 
-export const VERBS = [
-  'job.refresh',
-  'backup.now',
-  'backup.enable',
-  'jobs.list',
-  'vms.list',
-  'recoverypoints.list',
-  'approval.approve',
-  'approval.reject',
-  'approval.cancel',
-  'command.run',
-] as const;
-export type Verb = (typeof VERBS)[number];
+export type { Verb } from './verbs.js';
+export { VERBS } from './verbs.js';
+
+/** A link button (the Azure portal): opens a page, runs nothing. */
+export interface ViewLink {
+  title: string;
+  url: string;
+}
 
 export interface HelpView {
   kind: 'help';
   role: string;
-  commands: { id: string; title: string; summary: string; examples: string[] }[];
+  /** `usage`: how the command is typed, from its declared arguments ("backup <vm> now [for <n> days]"). */
+  commands: { id: string; title: string; summary: string; usage?: string; examples: string[] }[];
 }
 
 export interface MessageView {

@@ -46,6 +46,33 @@ export interface DestructiveDescription {
 /** Card button data, already checked to be strings at the boundary. */
 export type ActionData = Record<string, string>;
 
+/** What an argument names: a command whose one required argument is a VM is offered for a bare VM name. */
+export type ArgumentKind =
+  | 'vm'
+  | 'vault'
+  | 'policy'
+  | 'name'
+  | 'region'
+  | 'resource-group'
+  | 'retention'
+  | 'job-filter'
+  | 'policy-spec'
+  | 'point'
+  | 'restore-target'
+  | 'job-id'
+  | 'request-id'
+  | 'topic'
+  | 'count';
+
+/** One argument as its command declares it (hubot's command bus is the model). */
+export interface ArgumentSpec {
+  name: string;
+  kind: ArgumentKind;
+  required: boolean;
+  /** How it is typed, with placeholders: "<vm>", "keep until <date> | for <n> days", "in vault <vault>". */
+  says: string;
+}
+
 /**
  * A command is a declaration (STYLE.md principle 3): what it is called, how it is typed, who may
  * run it, what it changes, and its handler. The registry builds help, did-you-mean, authorisation
@@ -59,8 +86,15 @@ export interface Command<A = unknown> {
   role: Role;
   /** `destructive` commands go through approvals instead of running at once. */
   effect: 'read' | 'write' | 'destructive';
-  /** Leading words of the command, for "did you mean". */
+  /** Leading words of the command, for "did you mean" and for completing a half-said command. */
   keywords: string[];
+  /**
+   * How the command is typed with its required arguments as `<name>` placeholders ("backup <vm>
+   * now"); help appends the optional ones, and questions fill the placeholders in to offer it.
+   */
+  usage: string;
+  /** Its arguments, required and optional, in the order help shows them. */
+  args: ArgumentSpec[];
   /** Reads typed text; undefined when the text is not this command; throws AppError on bad arguments. */
   parse(text: string, now: Date): A | undefined;
   /** Card buttons that run this command, their data turned into arguments. */

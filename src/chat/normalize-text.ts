@@ -13,7 +13,11 @@ const FILLER = [
   /^(i\s+(want|would\s+like|need)\s+to|i'd\s+like\s+to|let's|lets)\s+/i,
   /^(go\s+ahead\s+and|just)\s+/i,
 ];
-const TRAILING = [/\s*\b(please|pls|plz|thanks|thank\s+you|thx|asap)\s*$/i, /\s*\bfor\s+me\s*$/i];
+const TRAILING = [
+  /[\s?!.,;]+$/,
+  /\s*\b(please|pls|plz|thanks|thank\s+you|thx|asap)\s*$/i,
+  /\s*\bfor\s+me\s*$/i,
+];
 
 export function normalizeText(raw: string): string {
   let s = raw.slice(0, MAX_LENGTH * 4);

@@ -1,3 +1,4 @@
+import { answersInPlace as byVerbTable } from '../cards/verbs.js';
 import type { View } from '../cards/views.js';
 
 /**
@@ -5,8 +6,7 @@ import type { View } from '../cards/views.js';
  * on (Teams' Action.Execute semantics) — except with an error, which goes in a new message so the
  * card (an open approval request, say) stays usable. Every other button answers in a new message.
  */
-const IN_PLACE_VERBS = new Set(['job.refresh', 'approval.approve', 'approval.reject', 'approval.cancel']);
-
 export function answersInPlace(verb: string, answer?: View): boolean {
-  return IN_PLACE_VERBS.has(verb) && answer?.kind !== 'error';
+  // The verb table (src/cards/verbs.ts) says which verbs answer in place.
+  return byVerbTable(verb, answer);
 }

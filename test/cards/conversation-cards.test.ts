@@ -14,7 +14,7 @@ describe('approval card', () => {
     for (const c of OPEN_APPROVAL.consequences) expect(text).toContain(`• ${c}`);
   });
 
-  it('while requested: asks for the typed name and offers Approve (destructive) and Reject with the request id', () => {
+  it('while requested: asks for the typed name and offers Approve (destructive), Reject and Cancel with the request id', () => {
     const card = renderAdaptiveCard(OPEN_APPROVAL);
     expect(elementsOfType(card, 'Input.Text')).toEqual([
       expect.objectContaining({
@@ -27,11 +27,14 @@ describe('approval card', () => {
     expect(executeActions(card)).toEqual([
       { verb: 'approval.approve', title: 'Approve', data: { approvalId: 'apr-7c41' } },
       { verb: 'approval.reject', title: 'Reject', data: { approvalId: 'apr-7c41' } },
+      { verb: 'approval.cancel', title: 'Cancel request', data: { approvalId: 'apr-7c41' } },
     ]);
-    const [approve, reject] = card.actions!;
+    const [approve, reject, cancel] = card.actions!;
     expect(approve!.style).toBe('destructive');
-    // Rejecting needs no typed name.
+    // Approving sends the typed name; rejecting and cancelling need none.
+    expect(approve!.associatedInputs).toBe('auto');
     expect(reject!.associatedInputs).toBe('none');
+    expect(cancel!.associatedInputs).toBe('none');
   });
 
   it.each(DECIDED_APPROVALS.map((v) => [v.state, v] as const))(
@@ -141,6 +144,7 @@ describe('help and message cards', () => {
         title: 'Refresh',
         verb: 'job.refresh',
         style: 'default',
+        associatedInputs: 'none',
         data: { jobId: 'j-1' },
       },
       {
@@ -148,6 +152,7 @@ describe('help and message cards', () => {
         title: 'Cancel',
         verb: 'approval.cancel',
         style: 'destructive',
+        associatedInputs: 'none',
         data: { approvalId: 'a-1' },
       },
     ]);

@@ -370,7 +370,7 @@ export const ALL_VIEWS: View[] = [
     text: 'Deleting backup data needs an approver. Nothing was done yet.',
     facts: [{ title: 'VM', value: 'myVM' }],
     actions: [
-      { verb: 'jobs.list', title: 'Jobs of myVM', data: { vm: 'myVM' } },
+      { verb: 'command.run', title: 'Jobs of myVM', data: { text: 'jobs for myVM' } },
       {
         verb: 'approval.cancel',
         title: 'Cancel request',

@@ -49,7 +49,11 @@ describe.each(TEMPLATE_LOOKALIKES)('text that looks like template syntax: %s', (
     expect(schemaErrors(approval)).toEqual([]);
     expect(visibleText(approval)).toContain(`• ${evil}`);
     expect(visibleText(approval)).toContain(`Type ${evil} to approve`);
-    expect(executeActions(approval).map((a) => a.data)).toEqual([{ approvalId: evil }, { approvalId: evil }]);
+    expect(executeActions(approval).map((a) => a.data)).toEqual([
+      { approvalId: evil },
+      { approvalId: evil },
+      { approvalId: evil },
+    ]);
   });
 
   it('is shown literally in a message’s action data', () => {

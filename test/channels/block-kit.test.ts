@@ -136,9 +136,9 @@ describe('Block Kit renderer', () => {
     );
   });
 
-  it('offers Approve (which opens the typed-name modal) and Reject only on an open approval', () => {
+  it('offers Approve (which opens the typed-name modal), Reject and Cancel only on an open approval', () => {
     const open = buttons(renderBlockKit(OPEN_APPROVAL).blocks).map((x) => String(x.action_id).split('#')[0]);
-    expect(open).toEqual(['approval.approve', 'approval.reject']);
+    expect(open).toEqual(['approval.approve', 'approval.reject', 'approval.cancel']);
     expect(buttons(renderBlockKit({ ...OPEN_APPROVAL, state: 'rejected', decidedBy: 'Bob' }).blocks)).toEqual(
       [],
     );

@@ -74,8 +74,15 @@ describe('the command registry on the real backup service', () => {
   });
 
   it('runs card buttons through the same path, validating their data', async () => {
-    expect((await click(alice, 'vms.list', {})).view.kind).toBe('vm-list');
-    expect((await click(alice, 'recoverypoints.list', { vm: 'myVM' })).view.kind).toBe('recovery-points');
+    expect((await click(alice, 'command.run', { text: 'list vms' })).view.kind).toBe('vm-list');
+    expect((await click(alice, 'command.run', { text: 'recovery points for myVM' })).view.kind).toBe(
+      'recovery-points',
+    );
+    // Verbs no card ever emitted are gone from the table, and refused like any unknown one.
+    expect((await click(alice, 'vms.list', {})).view).toMatchObject({
+      kind: 'error',
+      code: 'validation.action',
+    });
     expect((await click(alice, 'command.run', { text: 'policies' })).view.kind).toBe('policy-list');
     expect((await click(alice, 'backup.now', { vm: 42 })).view).toMatchObject({
       kind: 'error',

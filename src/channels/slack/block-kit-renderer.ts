@@ -18,7 +18,8 @@ import {
   presentVmList,
 } from '../../cards/present-protection.js';
 import { presentRestoreOptions } from '../../cards/present-restore.js';
-import type { View } from '../../cards/views.js';
+import type { PresentedAction } from '../../cards/card-actions.js';
+import type { View, ViewLink } from '../../cards/views.js';
 
 /**
  * Block Kit messages for Slack, from the same views (and the same wording, through the shared
@@ -154,10 +155,7 @@ export function renderBlockKit(view: View): SlackMessage {
           `:x: *${esc(e.code)}*: ${esc(e.message)}${e.recommendations ? `\n${esc(e.recommendations)}` : ''}`,
         );
       b.fields(p.facts).context(esc(p.updated));
-      b.actions([
-        ...(p.canRefresh ? [{ verb: 'job.refresh', title: 'Refresh', data: p.refreshData }] : []),
-        ...(p.portalUrl ? [{ verb: 'link.portal', title: 'View in Azure portal', url: p.portalUrl }] : []),
-      ]);
+      b.actions(buttonsOf(p.actions, p.links));
       break;
     }
     case 'job-list': {
@@ -172,7 +170,7 @@ export function renderBlockKit(view: View): SlackMessage {
           )
           .join('\n'),
       );
-      b.actions(p.buttons.map((x) => ({ verb: 'job.refresh', title: x.title, data: { jobId: x.jobId } })));
+      b.actions(buttonsOf(p.actions));
       break;
     }
     case 'vm-list': {
@@ -187,12 +185,7 @@ export function renderBlockKit(view: View): SlackMessage {
           vm.eligibility && `:warning: ${esc(vm.eligibility)}`,
           vm.agentWarning && esc(vm.agentWarning),
         ];
-        const button: Button | undefined = vm.canBackup
-          ? { verb: 'backup.now', title: 'Back up now', data: { vm: vm.vm }, style: 'primary' }
-          : vm.canEnable
-            ? { verb: 'backup.enable', title: 'Enable backup', data: { vm: vm.vm } }
-            : undefined;
-        b.section(lines.filter(Boolean).join('\n'), button);
+        b.section(lines.filter(Boolean).join('\n'), buttonsOf(vm.actions)[0]);
       }
       break;
     }
@@ -202,7 +195,7 @@ export function renderBlockKit(view: View): SlackMessage {
       b.header(p.title)
         .fields(p.facts)
         .section([p.firstBackup, p.consistency, p.agentWarning].filter(Boolean).map(esc).join('\n'));
-      b.actions([{ verb: 'backup.now', title: 'Back up now', data: { vm: p.vm }, style: 'primary' }]);
+      b.actions(buttonsOf(p.actions));
       break;
     }
     case 'stop-backup': {
@@ -228,7 +221,7 @@ export function renderBlockKit(view: View): SlackMessage {
         .section(p.options.map((o) => `• ${esc(o)}`).join('\n'))
         .section(esc(p.zoneNote))
         .context(esc(p.howTo));
-      b.actions(p.buttons.map((x) => ({ verb: x.verb, title: x.title, data: x.data, ...styleOf(x.style) })));
+      b.actions(buttonsOf(p.actions));
       break;
     }
     case 'policy':
@@ -250,14 +243,20 @@ export function renderBlockKit(view: View): SlackMessage {
       const p = presentHelp(view);
       text = p.title;
       b.header(p.title).context(esc(p.role));
-      for (const c of p.commands) b.section(`*${esc(c.title)}* — ${esc(c.summary)}\n${esc(c.examples)}`);
+      for (const c of p.commands) {
+        b.section(
+          [`*${esc(c.title)}* — ${esc(c.summary)}`, c.usage && `\`${esc(c.usage)}\``, esc(c.examples)]
+            .filter(Boolean)
+            .join('\n'),
+        );
+      }
       break;
     }
     case 'message': {
       const p = presentMessage(view);
       text = `${p.title}: ${p.text}`;
       b.header(p.title).section(esc(p.text)).fields(p.facts);
-      b.actions(p.actions.map((a) => ({ verb: a.verb, title: a.title, data: a.data, ...styleOf(a.style) })));
+      b.actions(buttonsOf(p.actions));
       break;
     }
     case 'error': {
@@ -266,7 +265,7 @@ export function renderBlockKit(view: View): SlackMessage {
       b.header(p.title)
         .section(esc(p.message))
         .context([p.hint, p.code].filter(Boolean).map(esc).join('  ·  '));
-      b.actions(p.suggestions.map((s) => ({ verb: 'command.run', title: s.title, data: { text: s.text } })));
+      b.actions(buttonsOf(p.actions));
       break;
     }
     case 'vault':
@@ -290,15 +289,7 @@ export function renderBlockKit(view: View): SlackMessage {
         .section(`*What happens and what is lost:*\n${p.consequences.map((c) => `• ${esc(c)}`).join('\n')}`);
       if (p.open) {
         b.context(esc(`${p.confirmLabel}: Approve asks for it.`));
-        b.actions([
-          {
-            verb: 'approval.approve',
-            title: 'Approve…',
-            data: { approvalId: p.approvalId },
-            style: 'danger',
-          },
-          { verb: 'approval.reject', title: 'Reject', data: { approvalId: p.approvalId } },
-        ]);
+        b.actions(buttonsOf(p.actions));
       }
       break;
     }
@@ -312,10 +303,7 @@ export function renderBlockKit(view: View): SlackMessage {
         );
       if (p.noErrors) b.context(esc(p.noErrors));
       b.fields(p.facts).section(esc(p.nextStep)).context(esc(p.updated));
-      b.actions([
-        ...p.actions.map((a) => ({ verb: a.verb, title: a.title, data: a.data })),
-        ...(p.portalUrl ? [{ verb: 'link.portal', title: 'View in Azure portal', url: p.portalUrl }] : []),
-      ]);
+      b.actions(buttonsOf(p.actions, p.links));
       break;
     }
   }
@@ -324,9 +312,25 @@ export function renderBlockKit(view: View): SlackMessage {
   return { text: cutEscaped(esc(text), 3000), blocks: b.list.slice(0, SLACK_LIMITS.blocks) };
 }
 
-/** A view's button style in Slack's words (Slack has no style for a default button). */
-function styleOf(style: string | undefined): Pick<Button, 'style'> {
-  return style === 'destructive' ? { style: 'danger' } : style === 'positive' ? { style: 'primary' } : {};
+/**
+ * The presenters' buttons in Slack's words: the same verbs, titles and data as the Adaptive Card's
+ * (test/cards/both-renderers.test.ts compares them), links last. Slack has no style for a default
+ * button; a link's action_id is `link.portal#n`, a verb of no command.
+ */
+function buttonsOf(actions: readonly PresentedAction[], links: readonly ViewLink[] = []): Button[] {
+  return [
+    ...actions.map((a) => ({
+      verb: a.verb,
+      title: a.title,
+      data: a.data,
+      ...(a.style === 'destructive'
+        ? { style: 'danger' as const }
+        : a.style === 'positive'
+          ? { style: 'primary' as const }
+          : {}),
+    })),
+    ...links.map((l) => ({ verb: 'link.portal', title: l.title, url: l.url })),
+  ];
 }
 
 /** Slack mrkdwn treats &, < and > as control characters. */

@@ -42,6 +42,11 @@ export const approveCommand = defineCommand<{ id: string; confirmName?: string }
   role: 'approver',
   effect: 'write',
   keywords: ['approve'],
+  usage: 'approve <request> <name>',
+  args: [
+    { name: 'id', kind: 'request-id', required: true, says: '<request>' },
+    { name: 'confirmName', kind: 'name', required: true, says: '<name>' },
+  ],
   parse: (text) => parseDecision('approve|accept|allow', 'approve <request id> <name of the resource>', text),
   actions: {
     'approval.approve': (d) => ({
@@ -65,6 +70,8 @@ export const rejectCommand = defineCommand<{ id: string }>({
   role: 'approver',
   effect: 'write',
   keywords: ['reject'],
+  usage: 'reject <request>',
+  args: [{ name: 'id', kind: 'request-id', required: true, says: '<request>' }],
   parse: (text) => parseDecision('reject|deny|decline|refuse', 'reject <request id>', text),
   actions: { 'approval.reject': (d) => ({ id: requiredField(d, 'approvalId') }) },
   targetOf: (a) => a.id,
@@ -81,6 +88,8 @@ export const cancelCommand = defineCommand<{ id: string }>({
   role: 'operator',
   effect: 'write',
   keywords: ['cancel'],
+  usage: 'cancel <request>',
+  args: [{ name: 'id', kind: 'request-id', required: true, says: '<request>' }],
   parse: (text) => parseDecision('cancel|withdraw', 'cancel <request id>', text),
   actions: { 'approval.cancel': (d) => ({ id: requiredField(d, 'approvalId') }) },
   targetOf: (a) => a.id,
@@ -97,9 +106,14 @@ export const auditCommand = defineCommand<{ limit: number; target?: string }>({
   role: 'reader',
   effect: 'read',
   keywords: ['audit', 'audit log'],
+  usage: 'audit',
+  args: [
+    { name: 'limit', kind: 'count', required: false, says: 'last <n>' },
+    { name: 'target', kind: 'name', required: false, says: 'for <name>' },
+  ],
   parse(text) {
     const m =
-      /^(?:show\s+)?(?:the\s+)?audit(?:\s+log)?(?:\s+(?:last\s+)?(\d+))?(?:\s+(?:for|of|on)\s+(\S+))?(?:\s+(?:last\s+)?(\d+))?$/i.exec(
+      /^(?:(?:show|list|get|check|view)\s+)?(?:the\s+)?(?:audit(?:\s+(?:log|trail))?|who\s+did\s+what)(?:\s+(?:last\s+)?(\d+))?(?:\s+(?:for|of|on)\s+(\S+))?(?:\s+(?:last\s+)?(\d+))?$/i.exec(
         text,
       );
     if (!m) return undefined;

@@ -8,8 +8,14 @@ import { toJobView } from '../job-view.js';
 import { parseRetention } from '../phrases/retention-phrase.js';
 import type { VaultChoice } from '../phrases/vault-phrase.js';
 import { parseVaultPhrase } from '../phrases/vault-phrase.js';
+import { VM_NOUNS } from '../phrases/vocabulary.js';
 
 const EXAMPLE = 'backup myVM now keep until 2026-12-31';
+/** Words around the VM's name that are not the name: "backup the server myVM right now". */
+const FILLER_WORDS = new RegExp(
+  String.raw`\b(?:now|right\s+now|immediately|asap|straight\s+away|the|please|and|it|a|an|${VM_NOUNS})(?=\s|$)`,
+  'gi',
+);
 /** Azure's job start times and ours may differ by this much. */
 const CLOCK_SKEW_MS = 60_000;
 
@@ -27,19 +33,21 @@ export const backupNowCommand = defineCommand<{ vm: string; retain?: RetainReque
   role: 'operator',
   effect: 'write',
   keywords: ['backup', 'back up', 'take a backup of'],
+  usage: 'backup <vm> now',
+  args: [
+    { name: 'vm', kind: 'vm', required: true, says: '<vm>' },
+    { name: 'retain', kind: 'retention', required: false, says: 'keep until <date> | for <n> days' },
+    { name: 'vault', kind: 'vault', required: false, says: 'in vault [<rg>/]<vault>' },
+  ],
   parse(text) {
     const m =
-      /^(?:(?:take|make|run|start|do|trigger)\s+(?:an?\s+)?(?:on[\s-]?demand\s+|new\s+|adhoc\s+|ad[\s-]hoc\s+)?(?:backup|snapshot)\s+(?:of|for|on)|back\s*up|backup|snapshot)(?:\s+now)?\b\s*(.*)$/i.exec(
+      /^(?:(?:take|make|run|start|do|trigger|kick\s+off|create)\s+(?:an?\s+)?(?:quick\s+|manual\s+|fresh\s+)?(?:on[\s-]?demand\s+|new\s+|adhoc\s+|ad[\s-]hoc\s+)?(?:backup|snapshot)\s+(?:of|for|on)|back\s*up|backup|snapshot)(?:\s+now)?\b\s*(.*)$/i.exec(
         text,
       );
     if (!m) return undefined;
     const inVault = parseVaultPhrase(m[1]!);
     const { retain, rest } = parseRetention(inVault.rest.replace(/^(?:for|of|on)\s+/i, ''));
-    const words = rest
-      .replace(/\b(now|right\s+now|immediately|vm|the|please|and|it)\b/gi, ' ')
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean);
+    const words = rest.replace(FILLER_WORDS, ' ').trim().split(/\s+/).filter(Boolean);
     // "backup jobs", "backup status" and "backup policies" are other commands.
     if (words.length === 1 && /^(jobs?|status|polic(y|ies)|data|vaults?|help)$/i.test(words[0]!))
       return undefined;

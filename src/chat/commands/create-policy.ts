@@ -16,6 +16,22 @@ export const createPolicyCommand = defineCommand<PolicySpec>({
   role: 'operator',
   effect: 'write',
   keywords: ['create policy', 'new policy'],
+  usage: 'create policy <name> <schedule>',
+  args: [
+    { name: 'name', kind: 'name', required: true, says: '<name>' },
+    {
+      name: 'schedule',
+      kind: 'policy-spec',
+      required: true,
+      says: 'enhanced | standard, hourly every <n>h from <time> for <n>h | daily at <time> | weekly on <days> at <time>',
+    },
+    {
+      name: 'retention',
+      kind: 'policy-spec',
+      required: false,
+      says: 'keep snapshots <n> days, keep [daily | weekly | monthly | yearly] <n> <unit>',
+    },
+  ],
   parse(text) {
     const m =
       /^(?:create|make|new|add|define)\s+(?:a\s+|an\s+)?(?:new\s+)?((?:enhanced|standard)\s+)?(?:backup\s+)?policy\b\s*(?:(?:called|named)\s+)?(\S+)?\s*(.*)$/i.exec(

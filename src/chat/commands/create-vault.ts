@@ -12,6 +12,12 @@ export const createVaultCommand = defineCommand<{ name: string; location: string
   role: 'operator',
   effect: 'write',
   keywords: ['create vault', 'new vault'],
+  usage: 'create vault <name> in <region>',
+  args: [
+    { name: 'name', kind: 'name', required: true, says: '<name>' },
+    { name: 'location', kind: 'region', required: true, says: '<region>' },
+    { name: 'resourceGroup', kind: 'resource-group', required: false, says: 'in resource group <rg>' },
+  ],
   parse(text) {
     const m =
       /^(?:create|make|new|add|set\s+up)\s+(?:a\s+)?(?:new\s+)?(?:recovery\s+services\s+)?vault\b\s*(.*)$/i.exec(

@@ -9,6 +9,8 @@ export const deleteResourceGroupCommand = defineCommand<{ name: string }>({
   role: 'operator',
   effect: 'destructive',
   keywords: ['delete resource group'],
+  usage: 'delete resource group <name>',
+  args: [{ name: 'name', kind: 'resource-group', required: true, says: '<name>' }],
   parse(text) {
     const m = /^(?:delete|remove|destroy|drop)\s+(?:the\s+)?(?:resource\s*group|rg)\s+(\S+)$/i.exec(text);
     return m ? { name: m[1]! } : undefined;

@@ -13,15 +13,20 @@ export const enableBackupCommand = defineCommand<{ vm: string; policy?: string }
   role: 'operator',
   effect: 'write',
   keywords: ['enable backup', 'protect', 'configure backup'],
+  usage: 'enable backup for <vm>',
+  args: [
+    { name: 'vm', kind: 'vm', required: true, says: '<vm>' },
+    { name: 'policy', kind: 'policy', required: false, says: 'with policy <policy>' },
+  ],
   parse(text) {
     const m =
-      /^(?:enable|configure|turn\s+on|start|set\s+up|activate)\s+(?:the\s+)?(?:backups?|protection)\b\s*(.*)$|^(?:protect)\b\s*(.*)$/i.exec(
+      /^(?:enable|configure|turn\s+on|start|set\s+up|activate|switch\s+on)\s+(?:the\s+)?(?:backups?|protection)\b\s*(.*)$|^(?:start\s+)?(?:protect|protecting)\b\s*(.*)$/i.exec(
         text,
       );
     if (!m) return undefined;
     const rest = (m[1] ?? m[2] ?? '').trim();
     const p =
-      /^(?:(?:for|on|of)\s+)?(?:vm\s+)?(\S+)(?:\s+(?:with|using|under|on)\s+(?:the\s+)?(?:policy\s+)?(\S+)(?:\s+policy)?)?$/i.exec(
+      /^(?:(?:for|on|of)\s+)?(?:the\s+)?(?:vm\s+|server\s+|machine\s+)?(\S+)(?:\s+(?:with|using|under|on)\s+(?:the\s+)?(?:policy\s+)?(\S+)(?:\s+policy)?)?$/i.exec(
         rest,
       );
     if (!p) throw new AppError('validation.arguments', 'Which VM should I protect?', { hint: EXAMPLE });

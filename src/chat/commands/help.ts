@@ -1,4 +1,5 @@
 import { defineCommand } from '../command.js';
+import { usageLine } from '../usage.js';
 
 export const helpCommand = defineCommand<{ topic?: string }>({
   id: 'help',
@@ -8,9 +9,11 @@ export const helpCommand = defineCommand<{ topic?: string }>({
   role: 'reader',
   effect: 'read',
   keywords: ['help', 'commands'],
+  usage: 'help',
+  args: [{ name: 'topic', kind: 'topic', required: false, says: '<topic>' }],
   parse(text) {
     const m =
-      /^(?:help|\?|commands|usage|what can you do|how do i use (?:you|this))(?:\s+(?:with|on|for)?\s*(.+))?$/i.exec(
+      /^(?:help(?:\s+me)?|\?|commands|usage|what\s+can\s+(?:you|i)\s+(?:do|ask|say|type)|what\s+do\s+you\s+do|how\s+do\s+i\s+use\s+(?:you|this)|how\s+does\s+this\s+work)(?:\s+(?:with|on|for)?\s*(.+))?$/i.exec(
         text,
       );
     return m ? { topic: m[1]?.toLowerCase() } : undefined;
@@ -27,7 +30,13 @@ export const helpCommand = defineCommand<{ topic?: string }>({
       view: {
         kind: 'help',
         role: [...ctx.roles].join(', '),
-        commands: shown.map((c) => ({ id: c.id, title: c.title, summary: c.summary, examples: c.examples })),
+        commands: shown.map((c) => ({
+          id: c.id,
+          title: c.title,
+          summary: c.summary,
+          usage: usageLine(c),
+          examples: c.examples,
+        })),
       },
     };
   },

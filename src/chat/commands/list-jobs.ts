@@ -1,26 +1,51 @@
 import type { JobFilter } from '../../domain/index.js';
 import { defineCommand } from '../command.js';
 import { parseJobFilter } from '../phrases/job-filter-phrase.js';
+import { JOB_NOUNS, LIST_VERBS } from '../phrases/vocabulary.js';
+
+/** "jobs", "backup runs", "status of the job", "failed backups", "recent backups". */
+const JOBS = new RegExp(
+  String.raw`\b${JOB_NOUNS}\b|\bstatus\s+of\s+(?:the\s+|my\s+|our\s+)?(?:backup\s+)?(?:job|backups)\b|^(?:${LIST_VERBS}\s+)?(?:any\s+|the\s+|all\s+)?(?:failed|failing|running|in[\s-]progress|completed|finished|recent|latest|last|today's|yesterday's)\s+backups?\b`,
+  'i',
+);
+/** "what is running", "anything running?", "did any backups fail last night", "what failed today". */
+const JOB_QUESTION =
+  /^(?:what|which\s+(?:backups?|ones?)|anything|is\s+anything|are\s+(?:any\s+)?(?:backups?|jobs?)|any\s+(?:backups?|jobs?)|what\s+(?:backups?|jobs?))\s+(?:is\s+|are\s+)?(?:still\s+|currently\s+)?(?:running|in\s+progress|going\s+on|happening|failed|failing|broke|broken)\b|^how\s+(?:are|did|were)\s+(?:the\s+|my\s+|our\s+|last\s+night's\s+)?(?:backups|jobs|runs)\b|^(?:did|has|have)\s+(?:any(?:thing|\s+backups?|\s+jobs?)?|a\s+backup|the\s+backups?|backups?)\s+(?:fail|failed|break|broken)\b/i;
 
 export const listJobsCommand = defineCommand<{ filter: JobFilter; description: string }>({
   id: 'jobs.list',
   title: 'Job status',
   summary: 'Recent backup jobs with the portal’s status, filtered by VM, status or time.',
-  examples: ['status of jobs', 'failed jobs for myVM', 'jobs in progress', 'status of jobs last 24h'],
+  examples: [
+    'status of jobs',
+    'failed jobs for myVM',
+    "what's running?",
+    'did any backups fail last night?',
+    'status of jobs last 24h',
+  ],
   role: 'reader',
   effect: 'read',
   keywords: ['status of jobs', 'jobs', 'job status'],
+  usage: 'status of jobs',
+  args: [
+    { name: 'vm', kind: 'vm', required: false, says: 'for <vm>' },
+    {
+      name: 'status',
+      kind: 'job-filter',
+      required: false,
+      says: 'failed | in progress | completed | with warnings',
+    },
+    {
+      name: 'window',
+      kind: 'job-filter',
+      required: false,
+      says: 'last <n> hours | days | today | yesterday',
+    },
+    { name: 'operation', kind: 'job-filter', required: false, says: 'configure | restore | delete' },
+  ],
   parse(text, now) {
-    const isJobs =
-      /\bjobs\b|\bjob\s+(?:status|list|history)\b|\bstatus\s+of\s+(?:the\s+|my\s+)?(?:backup\s+)?job\b/i.test(
-        text,
-      ) ||
-      /^(?:(?:any|show|list|which)\s+)?(?:failed|failing|running|in[\s-]progress|completed|finished)\s+backups?\b/i.test(
-        text,
-      );
-    return isJobs ? parseJobFilter(text, now) : undefined;
+    return JOBS.test(text) || JOB_QUESTION.test(text) ? parseJobFilter(text, now) : undefined;
   },
-  actions: { 'jobs.list': (d) => parseJobFilter(d.filter ?? '', new Date()) },
   async run({ filter, description }, ctx) {
     const now = ctx.now();
     const jobs = await ctx.service.listJobs({ limit: 25, ...filter });

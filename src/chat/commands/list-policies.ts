@@ -1,19 +1,22 @@
 import { defineCommand } from '../command.js';
+import { readListing } from '../phrases/listing-phrase.js';
 
 export const listPoliciesCommand = defineCommand<{ vault?: string }>({
   id: 'policies.list',
   title: 'List policies',
   summary: 'The VM backup policies of the vault, Enhanced and standard.',
-  examples: ['policies', 'list policies in vault rsv-westus'],
+  examples: ['policies', 'what backup policies are there?', 'list policies in vault rsv-westus'],
   role: 'reader',
   effect: 'read',
   keywords: ['policies', 'list policies'],
+  usage: 'list policies',
+  args: [{ name: 'vault', kind: 'vault', required: false, says: 'in vault <vault>' }],
   parse(text) {
-    const m =
-      /^(?:(?:list|show|get)\s+)?(?:all\s+|the\s+|my\s+)?(?:backup\s+)?polic(?:y|ies)(?:\s+in\s+(?:vault\s+)?(\S+))?$/i.exec(
-        text,
-      );
-    return m ? { vault: m[1] } : undefined;
+    const rest = readListing(text, String.raw`(?:backup\s+)?polic(?:y|ies)`);
+    if (rest === undefined) return undefined;
+    if (!rest) return {};
+    const vault = /^in\s+(?:the\s+)?(?:vault\s+)?(\S+)$/i.exec(rest);
+    return vault ? { vault: vault[1] } : undefined;
   },
   async run({ vault }, ctx) {
     const policies = await ctx.service.listPolicies(vault ? { vault } : undefined);

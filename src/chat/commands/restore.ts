@@ -2,7 +2,7 @@ import { RESTORE_KIND_TEXT } from '../../cards/present-restore.js';
 import type { RestoreInput, RestoreKind } from '../../domain/index.js';
 import { choosePoint } from '../../domain/index.js';
 import type { Reply } from '../chat-request.js';
-import type { CommandContext } from '../command.js';
+import type { Command, CommandContext } from '../command.js';
 import { defineCommand } from '../command.js';
 import { toJobView } from '../job-view.js';
 import { parseRestore } from '../phrases/restore-phrase.js';
@@ -17,6 +17,8 @@ export const restoreOptionsCommand = defineCommand<{ vm: string }>({
   role: 'reader',
   effect: 'read',
   keywords: ['restore', 'recover'],
+  usage: 'restore <vm>',
+  args: [{ name: 'vm', kind: 'vm', required: true, says: '<vm>' }],
   parse(text, now) {
     const r = parseRestore(text, now);
     return r?.options ? { vm: r.vm } : undefined;
@@ -40,6 +42,38 @@ export const restoreOptionsCommand = defineCommand<{ vm: string }>({
  * One declaration per kind: each has its own role, effect and help entry; they share the grammar and
  * the handler (the restore's job card, watched).
  */
+const POINT_ARG = {
+  name: 'point',
+  kind: 'point',
+  required: false,
+  says: 'from <point id | latest | yesterday 14:00>',
+} as const;
+
+const RESTORE_USAGE: Record<RestoreKind, Pick<Command, 'usage' | 'args'>> = {
+  AlternateLocation: {
+    usage: 'restore <vm> as new vm <name>',
+    args: [
+      { name: 'vm', kind: 'vm', required: true, says: '<vm>' },
+      { name: 'targetVmName', kind: 'name', required: true, says: '<name>' },
+      POINT_ARG,
+      { name: 'targetResourceGroup', kind: 'resource-group', required: false, says: 'in <rg>' },
+      { name: 'subnet', kind: 'restore-target', required: false, says: 'subnet <rg>/<vnet>/<subnet>' },
+    ],
+  },
+  RestoreDisks: {
+    usage: 'restore disks of <vm>',
+    args: [
+      { name: 'vm', kind: 'vm', required: true, says: '<vm>' },
+      POINT_ARG,
+      { name: 'targetResourceGroup', kind: 'resource-group', required: false, says: 'to <rg>' },
+    ],
+  },
+  OriginalLocation: {
+    usage: 'replace disks of <vm>',
+    args: [{ name: 'vm', kind: 'vm', required: true, says: '<vm>' }, POINT_ARG],
+  },
+};
+
 function restoreDeclaration(kind: RestoreKind, title: string, examples: string[]) {
   return {
     id: RESTORE_COMMAND_IDS[kind],
@@ -49,6 +83,7 @@ function restoreDeclaration(kind: RestoreKind, title: string, examples: string[]
     role: 'operator' as const,
     effect: 'write' as const,
     keywords: ['restore', 'recover', ...(kind === 'OriginalLocation' ? ['replace disks'] : [])],
+    ...RESTORE_USAGE[kind],
     parse(text: string, now: Date): RestoreInput | undefined {
       const r = parseRestore(text, now);
       return r && !r.options && r.kind === kind ? r : undefined;

@@ -15,10 +15,15 @@ export const showJobCommand = defineCommand<{ id: string; vault?: VaultChoice }>
   role: 'reader',
   effect: 'read',
   keywords: ['job', 'show job'],
+  usage: 'job <id>',
+  args: [
+    { name: 'id', kind: 'job-id', required: true, says: '<id>' },
+    { name: 'vault', kind: 'vault', required: false, says: 'in vault [<rg>/]<vault>' },
+  ],
   parse(full) {
     const { vault, rest: text } = parseVaultPhrase(full);
     const m =
-      /^(?:(?:show|get|check|status\s+of)\s+)?(?:the\s+)?(?:backup\s+)?job\s+(?:id\s+)?(?!status\b)(\S+)$/i.exec(
+      /^(?:(?:show|get|check|open|view|track|follow|watch)\s+)?(?:(?:what|how)\s+is\s+)?(?:the\s+)?(?:(?:status|details|progress)\s+(?:of|for|on)\s+)?(?:the\s+)?(?:backup\s+|restore\s+)?job\s+(?:id\s+|number\s+|#)?(?!status\b)([\w-]+)(?:\s+(?:doing|going|status|details))?$/i.exec(
         text,
       );
     return m ? { id: m[1]!, ...(vault ? { vault } : {}) } : undefined;

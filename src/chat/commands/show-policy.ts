@@ -8,6 +8,8 @@ export const showPolicyCommand = defineCommand<{ name: string }>({
   role: 'reader',
   effect: 'read',
   keywords: ['policy', 'show policy'],
+  usage: 'policy <name>',
+  args: [{ name: 'name', kind: 'policy', required: true, says: '<name>' }],
   parse(text) {
     const m = /^(?:(?:show|get|describe)\s+)?(?:the\s+)?(?:backup\s+)?policy\s+(?!for\b)(\S+)$/i.exec(text);
     return m ? { name: m[1]! } : undefined;

@@ -2,7 +2,8 @@ import type { Vault } from '../../domain/index.js';
 import { AppError } from '../../domain/index.js';
 import { defineCommand } from '../command.js';
 
-const STOP = /^(?:stop|disable|turn\s+off|pause|end|remove)\s+(?:the\s+)?(?:backups?|protection)\b\s*(.*)$/i;
+const STOP =
+  /^(?:(?:stop|disable|turn\s+off|switch\s+off|pause|end|remove)\s+(?:the\s+)?(?:backups?|protection)|stop\s+(?:protecting|backing\s+up))\b\s*(.*)$/i;
 const DELETE_DATA =
   /(?:\s*(?:\band\b|&|,))?\s*(?:also\s+)?(?:delete|remove|purge|wipe|drop)\s+(?:all\s+)?(?:the\s+|its\s+)?(?:backup\s+)?(?:data|recovery\s+points|backups)\b/i;
 const EXAMPLE = 'stop backup for myVM';
@@ -42,6 +43,11 @@ export const stopBackupCommand = defineCommand<{ vm: string; confirmed: boolean 
   role: 'operator',
   effect: 'write',
   keywords: ['stop backup', 'disable backup'],
+  usage: 'stop backup for <vm>',
+  args: [
+    { name: 'vm', kind: 'vm', required: true, says: '<vm>' },
+    { name: 'confirmed', kind: 'topic', required: false, says: 'confirm' },
+  ],
   parse(text) {
     const r = parseStopBackup(text);
     return r && !r.deleteData ? { vm: r.vm, confirmed: r.confirmed } : undefined;
@@ -91,6 +97,8 @@ export const deleteBackupDataCommand = defineCommand<{ vm: string }>({
   role: 'operator',
   effect: 'destructive',
   keywords: ['stop backup and delete data', 'delete backup data'],
+  usage: 'stop backup for <vm> and delete data',
+  args: [{ name: 'vm', kind: 'vm', required: true, says: '<vm>' }],
   parse(text) {
     const r = parseStopBackup(text);
     return r?.deleteData ? { vm: r.vm } : undefined;

@@ -11,15 +11,15 @@ const STATUS_WORDS: [RegExp, JobStatus][] = [
     /\b(completed|finished|succeeded|done)\s+with\s+warnings?\b|\bwarnings?\b|\bwarned\b/i,
     'CompletedWithWarnings',
   ],
-  [/\bin[\s-]?progress\b|\brunning\b|\bactive\b|\bongoing\b/i, 'InProgress'],
-  [/\bfail(ed|ing|ures?)?\b|\berrors?\b/i, 'Failed'],
+  [/\bin[\s-]?progress\b|\brunning\b|\bactive\b|\bongoing\b|\bgoing\s+on\b|\bhappening\b/i, 'InProgress'],
+  [/\bfail(ed|ing|ures?|s)?\b|\berrors?\b|\bbroke(n)?\b/i, 'Failed'],
   [/\bcancel(l)?ed\b/i, 'Cancelled'],
   [/\b(completed|finished|succeeded|successful|done)\b/i, 'Completed'],
 ];
 const WINDOW =
-  /\b(?:(?:in\s+)?(?:the\s+)?(?:last|past)\s+(\d+)?\s*(h|hrs?|hours?|d|days?|w|weeks?)|(today)|(yesterday))\b/i;
+  /\b(?:(?:in\s+|over\s+|during\s+)?(?:the\s+)?(?:last|past)\s+(\d+)?\s*(h|hrs?|hours?|d|days?|w|weeks?|night)|(today|this\s+morning)|(yesterday))\b|\b(overnight)\b/i;
 const VM =
-  /\b(?:for|of|on)\s+(?:vm\s+)?(?!(?:the|my|all|backup|jobs?|today|yesterday)\b)([A-Za-z0-9][\w.-]*(?:\/[A-Za-z0-9][\w.-]*)?)/i;
+  /\b(?:for|of|on)\s+(?:vm\s+)?(?!(?:the|my|all|backup|jobs?|runs?|today|yesterday|last|past|now)\b)([A-Za-z0-9][\w.-]*(?:\/[A-Za-z0-9][\w.-]*)?)/i;
 
 export function parseJobFilter(text: string, now: Date): { filter: JobFilter; description: string } {
   let rest = ` ${text} `;
@@ -49,7 +49,8 @@ export function parseJobFilter(text: string, now: Date): { filter: JobFilter; de
       words.push('yesterday');
     } else {
       const n = w[1] ? Number(w[1]) : 1;
-      const unit = w[2]!.toLowerCase();
+      // "last night", "overnight": the last day, as the alerts count it.
+      const unit = w[5] || w[2]!.toLowerCase() === 'night' ? 'day' : w[2]!.toLowerCase();
       const hours = unit.startsWith('h') ? n : unit.startsWith('d') ? n * 24 : n * 24 * 7;
       if (hours < 1 || hours > 24 * 180) {
         throw new AppError(

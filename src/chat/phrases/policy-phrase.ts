@@ -34,6 +34,39 @@ const DAYS =
 const TIMEZONE =
   /\b(?:time\s*zone|tz)\s+([A-Za-z][\w /+-]*?)(?=\s+(?:keep|retain|every|at|from|on|daily|weekly|hourly)\b|$)/i;
 const UNIT_OF = { daily: 'd', weekly: 'w', monthly: 'm', yearly: 'y' } as const;
+/** "keep 30 days", "retain them for 12 weeks": retention without its tier, read by the schedule. */
+const TIERLESS =
+  /\b(?:keep|retain|retention(?:\s+of)?|store)\s+(?:(?:them|points?|backups?|recovery\s+points|rps?)\s+)?(?:for\s+)?(\d+)\s*(d|days?|w|wks?|weeks?|m|mo|months?|y|yrs?|years?)\b/i;
+
+/**
+ * Retention said without its tier belongs to the tier the schedule makes: a daily (or hourly)
+ * policy keeps daily points, a weekly one weekly points. Weeks of a daily policy are counted in
+ * days; anything else asks for the tier by name.
+ */
+function tierlessRetention(
+  m: RegExpExecArray,
+  schedule: PolicySchedule,
+  said: PolicyRetention,
+): PolicyRetention {
+  const n = Number(m[1]);
+  const unit = m[2]!.charAt(0).toLowerCase();
+  const weekly = schedule.frequency === 'Weekly';
+  const tier = weekly ? 'weekly' : 'daily';
+  const fail = (why: string) =>
+    new AppError('validation.policy', `${why} Name the tier: "keep ${tier} …", "keep monthly 12 months".`, {
+      hint: weekly
+        ? 'create policy wk weekly on sun at 23:00 keep 12 weeks'
+        : 'create policy nightly daily at 22:00 keep 30 days',
+    });
+  if ((weekly ? said.weeklyWeeks : said.dailyDays) !== undefined) {
+    throw fail(`"${m[0].trim()}" and "keep ${tier} …" both say how long ${tier} points are kept.`);
+  }
+  if (!weekly && (unit === 'd' || unit === 'w')) return { dailyDays: unit === 'w' ? n * 7 : n };
+  if (weekly && unit === 'w') return { weeklyWeeks: n };
+  throw fail(
+    `A ${weekly ? 'weekly' : 'daily'} policy keeps ${tier} points, counted in ${weekly ? 'weeks' : 'days'}: I cannot tell which points "${m[0].trim()}" is for.`,
+  );
+}
 
 export function parsePolicyPhrase(name: string, phrase: string): PolicySpec {
   let rest = ` ${phrase} `;
@@ -70,7 +103,9 @@ export function parsePolicyPhrase(name: string, phrase: string): PolicySpec {
   const snapshots = take(SNAPSHOTS);
   const instantRestoreDays = snapshots ? Number(snapshots[1]) : undefined;
 
+  const tierless = take(TIERLESS);
   const schedule = readSchedule(take);
+  if (tierless) Object.assign(retention, tierlessRetention(tierless, schedule, retention));
   const leftover = rest
     .replace(/\b(and|with|a|an|the|schedule|backups?|policy|,)\b/gi, ' ')
     .replace(/[,;]/g, ' ')

@@ -23,8 +23,8 @@ export function parseRestore(text: string, now: Date): RestorePhrase | undefined
     ) ?? /^restore\s+(?:options\s+(?:for|of)\s+)?(?:vm\s+)?()()(\S+)\s*(.*)$/i.exec(text);
   if (!head) return undefined;
   const vm = head[3]!;
-  // "restore points for myVM" is the recovery points list.
-  if (/^(?:points?|options?)$/i.test(vm)) return undefined;
+  // "restore points for myVM" is the recovery points list, "restore jobs" the jobs list.
+  if (/^(?:points?|options?|jobs?|runs?)$/i.test(vm)) return undefined;
   let rest = head[4]!;
   let kind: RestoreKind | undefined = head[1] ? 'RestoreDisks' : head[2] ? 'OriginalLocation' : undefined;
   const take = (re: RegExp): RegExpExecArray | null => {

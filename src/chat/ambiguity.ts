@@ -1,0 +1,114 @@
+import type { Command } from './command.js';
+import { sayWith } from './usage.js';
+import { VM_NOUNS } from './phrases/vocabulary.js';
+
+/**
+ * Text that could mean more than one thing gets a question, not a guess: "myVM" alone, "status of
+ * myVM", "stop myVM", "delete rg-x". The choices come from the commands' declarations: those whose
+ * one required argument is a VM, or whose keyword completes what was half-said. Destructive
+ * commands are never offered as buttons: the question shows how to type them.
+ */
+export interface Clarification {
+  question: string;
+  /** Buttons: each runs its text as a typed command. */
+  choices: { title: string; text: string }[];
+  /** Destructive readings, shown as words to type (never a button). */
+  typed: string[];
+}
+
+const NAME = /^[A-Za-z][\w.-]{0,63}(?:\/[A-Za-z][\w.-]{0,63})?$/;
+/** Words that are not a VM's name when alone: filler and command nouns a parser refused. */
+const NOT_A_NAME =
+  /^(?:yes|no|ok|thanks|hello|hi|hey|status|now|backup|backups|restore|stop|delete|jobs?|vms?|policy|policies|vault|vaults|approve|reject|cancel)$/i;
+/** "status of myVM", "is myVM protected", "how is myVM", "show myVM", "what about myVM". */
+const ABOUT_A_VM = new RegExp(
+  String.raw`^(?:(?:what\s+is\s+)?(?:the\s+)?status\s+of|how\s+is|show|check|info\s+on|details\s+of)\s+(?:(?:the\s+)?${VM_NOUNS}\s+)?(\S+)$|^(?:is|was)\s+(?:(?:the\s+)?${VM_NOUNS}\s+)?(\S+)\s+(?:protected|backed\s+up|ok|okay|fine|safe)$`,
+  'i',
+);
+const MAX_CHOICES = 5;
+
+export function findAmbiguity(
+  text: string,
+  commands: readonly Command[],
+  now: Date,
+): Clarification | undefined {
+  const about = ABOUT_A_VM.exec(text);
+  const vm = about ? (about[1] ?? about[2])! : text;
+  if (NAME.test(vm) && !NOT_A_NAME.test(vm)) return aboutVm(vm, commands);
+  return completion(text, commands, now);
+}
+
+/** A VM named alone: what can be done with one VM, reads first. */
+function aboutVm(vm: string, commands: readonly Command[]): Clarification | undefined {
+  const offered = commands
+    .filter((c) => c.effect !== 'destructive')
+    .filter((c) => {
+      const required = c.args.filter((a) => a.required);
+      // A command that also takes a recovery point is reached through the restore card, which shows them.
+      return required.length === 1 && required[0]!.kind === 'vm' && !c.args.some((a) => a.kind === 'point');
+    })
+    .sort((a, b) => Number(a.effect !== 'read') - Number(b.effect !== 'read'))
+    .slice(0, MAX_CHOICES);
+  if (offered.length === 0) return undefined;
+  return {
+    question: `What should I do with ${vm}?`,
+    choices: offered.map((c) => ({ title: c.title, text: sayWith(c, { vm }) })),
+    typed: [],
+  };
+}
+
+/**
+ * "stop myVM" → "stop backup for myVM"? Each command keyword that starts with the first word is
+ * tried in its place; what then parses is a reading. One reading or several, it is asked, not run.
+ */
+function completion(text: string, commands: readonly Command[], now: Date): Clarification | undefined {
+  const m = /^(\S+)\s+(.+)$/.exec(text);
+  if (!m) return undefined;
+  const [, first, rest] = m as unknown as [string, string, string];
+  if (!NAME.test(rest.split(' ')[0]!)) return undefined;
+  const readings = new Map<string, { command: Command; text: string }>();
+  for (const c of commands) {
+    // The declared usage first ("stop backup for <vm>"), then each keyword with the rest after it.
+    const placeholders = c.usage.match(/<[\w-]+>/g) ?? [];
+    const usage =
+      placeholders.length === 1 && c.usage.split(' ')[0]!.toLowerCase() === first.toLowerCase()
+        ? [c.usage.replace(placeholders[0]!, rest)]
+        : [];
+    const keywords = c.keywords
+      .filter((k) => k.includes(' ') && k.split(' ')[0]!.toLowerCase() === first.toLowerCase())
+      .flatMap((k) => [`${k} ${rest}`, `${k} for ${rest}`, `${k} of ${rest}`]);
+    for (const candidate of [...usage, ...keywords]) {
+      const args = argsOf(c, candidate, now);
+      if (args === undefined) continue;
+      readings.set(c.id, { command: c, text: canonical(c, args) ?? candidate });
+      break;
+    }
+  }
+  if (readings.size === 0) return undefined;
+  const all = [...readings.values()];
+  return {
+    question: `"${text.slice(0, 80)}" is not a whole command. Which did you mean?`,
+    choices: all
+      .filter((r) => r.command.effect !== 'destructive')
+      .map((r) => ({ title: r.command.title, text: r.text })),
+    typed: all.filter((r) => r.command.effect === 'destructive').map((r) => r.text),
+  };
+}
+
+function argsOf(c: Command, text: string, now: Date): unknown {
+  try {
+    return c.parse(text, now);
+  } catch {
+    return undefined; // a reading whose arguments are wrong is no reading
+  }
+}
+
+/** The reading in the command's declared words ("disable backup myVM" → "stop backup for myVM"). */
+function canonical(c: Command, args: unknown): string | undefined {
+  if (typeof args !== 'object' || args === null) return undefined;
+  const values = Object.fromEntries(
+    Object.entries(args).filter((e): e is [string, string] => typeof e[1] === 'string'),
+  );
+  const said = sayWith(c, values);
+  return /<[\w-]+>/.test(said) ? undefined : said;
+}
