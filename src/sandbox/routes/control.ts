@@ -4,6 +4,7 @@ import type { FaultInjector, FaultSettings } from '../fault-controller.js';
 import type { RequestBody } from '../http-io.js';
 import { sendJson } from '../http-io.js';
 import type { SandboxContext } from '../sandbox-context.js';
+import type { DurationSpread } from '../duration-spread.js';
 import { addFleet } from '../fleet.js';
 import { startScheduledBackup } from '../scheduled-backup.js';
 
@@ -88,6 +89,16 @@ export function handleControl(
         ...(j.endMs !== undefined ? { endMs: j.endMs } : {}),
       })),
     });
+  }
+  if (method === 'PUT' && path === '/_sandbox/durations') {
+    // For benchmarks: later backups draw their durations from a seeded spread ({} for fixed ones).
+    const v = body.kind === 'json' ? (body.value as Partial<DurationSpread> | null) : null;
+    try {
+      ctx.engine.spreadDurations(v?.seed === undefined ? undefined : (v as DurationSpread));
+    } catch (e) {
+      return refuse(400, e instanceof Error ? e.message : String(e));
+    }
+    return send(200, v ?? {});
   }
   if (method === 'POST' && path === '/_sandbox/fleet') {
     const q = url.searchParams;
