@@ -161,3 +161,16 @@ export interface StartedJobTable {
 export interface Database {
   started_jobs: StartedJobTable;
 }
+
+/** A snapshot duration the JobWatcher learnt (LearntDurationStore). */
+export interface LearntDurationTable {
+  seq: Generated<number>;
+  /** What was timed: `snapshot`. */
+  kind: string;
+  duration_ms: number;
+  learnt_at: string;
+}
+
+export interface Database {
+  learnt_durations: LearntDurationTable;
+}
