@@ -17,7 +17,7 @@ export function checkSpread(s: DurationSpread): DurationSpread {
     ['snapshotMinutes', s.snapshotMinutes],
     ['transferMinutes', s.transferMinutes],
   ] as const) {
-    if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo > 0 && hi >= lo))
+    if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo! > 0 && hi! >= lo!))
       throw new Error(`${name} must be two minutes [low, high] with 0 < low ≤ high.`);
   }
   return s;

@@ -1,3 +1,4 @@
+import { request } from 'node:https';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AzureBackupService } from '../../src/azure/azure-backup-service.js';
 import { createBackupService } from '../../src/azure/create-backup-service.js';
@@ -48,6 +49,32 @@ describe('the Recovery Services request budget', () => {
     expect(results.filter((r) => r !== 'ok')).toEqual([]);
     expect(sandbox.requestLog.filter((r) => r.status === 429)).toHaveLength(0);
   });
+
+  it('keeps a fifth of the budget Azure reported for the subscription, even from a burst of commands', async () => {
+    const service = await serviceOn({ capacity: 50, refillPerSecond: 25 }, 1);
+    await service.listJobs({ limit: 1 }); // the first answer says how much there is
+    await lowWater(); // from here on
+    const results = await outcomes(service, 60);
+    expect(results.filter((r) => r !== 'ok')).toEqual([]);
+    const after = await lowWater();
+    expect(after).toMatchObject({ capacity: 50, refused: 0 });
+    expect(after.lowest).toBeGreaterThanOrEqual(10);
+  });
+
+  /** How low the sandbox's budget went since last asked. */
+  function lowWater(): Promise<{ capacity: number; lowest: number; refused: number }> {
+    return new Promise((resolve, reject) => {
+      const req = request(`${sandbox.url}/_sandbox/budget`, { ca: sandbox.certificatePem }, (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () =>
+          resolve(JSON.parse(text) as { capacity: number; lowest: number; refused: number }),
+        );
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
 
   it('fails the same burst when it assumes a budget Azure does not have (the control)', async () => {
     // Assuming a huge refill, the scheduler lets everything through at once.

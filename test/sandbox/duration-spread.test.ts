@@ -15,7 +15,8 @@ describe('seeded job durations', () => {
   async function estate(spread: DurationSpread, reversed = false): Promise<string[]> {
     c = await openSandbox();
     const sb = c.sb;
-    expect((await c.call('PUT', '/_sandbox/durations', spread)).status).toBe(200);
+    const q = `seed=${spread.seed}&snapshotMinutes=${spread.snapshotMinutes.join('-')}&transferMinutes=${spread.transferMinutes.join('-')}`;
+    expect((await c.call('POST', `/_sandbox/durations?${q}`)).status).toBe(200);
     const fleet = sb.addFleet({ prefix: 'spread', vms: 40, vaults: 2 });
     // The order the backups start in does not change a job's durations.
     const order = reversed ? [...fleet].reverse() : fleet;
@@ -41,7 +42,7 @@ describe('seeded job durations', () => {
 
   it('refuses a spread without bounds', async () => {
     c = await openSandbox();
-    const bad = await c.call('PUT', '/_sandbox/durations', { seed: 1, snapshotMinutes: [0, 5] });
+    const bad = await c.call('POST', '/_sandbox/durations?seed=1&snapshotMinutes=0-5');
     expect(bad.status).toBe(400);
   });
 

@@ -4,7 +4,6 @@ import type { FaultInjector, FaultSettings } from '../fault-controller.js';
 import type { RequestBody } from '../http-io.js';
 import { sendJson } from '../http-io.js';
 import type { SandboxContext } from '../sandbox-context.js';
-import type { DurationSpread } from '../duration-spread.js';
 import { addFleet } from '../fleet.js';
 import { startScheduledBackup } from '../scheduled-backup.js';
 
@@ -90,15 +89,29 @@ export function handleControl(
       })),
     });
   }
-  if (method === 'PUT' && path === '/_sandbox/durations') {
-    // For benchmarks: later backups draw their durations from a seeded spread ({} for fixed ones).
-    const v = body.kind === 'json' ? (body.value as Partial<DurationSpread> | null) : null;
+  if (method === 'GET' && path === '/_sandbox/budget') {
+    // For benchmarks: how low the Recovery Services budget went since last asked.
+    return send(200, ctx.requestBudget?.lowWater() ?? { off: true });
+  }
+  if (method === 'POST' && path === '/_sandbox/durations') {
+    // For benchmarks: later backups draw their durations from a seeded spread, e.g.
+    // ?seed=15&snapshotMinutes=2-120&transferMinutes=10-480 (no seed: back to fixed durations).
+    const q = url.searchParams;
+    const range = (name: string) => (q.get(name) ?? '').split('-').map(Number) as [number, number];
     try {
-      ctx.engine.spreadDurations(v?.seed === undefined ? undefined : (v as DurationSpread));
+      ctx.engine.spreadDurations(
+        q.has('seed')
+          ? {
+              seed: Number(q.get('seed')),
+              snapshotMinutes: range('snapshotMinutes'),
+              transferMinutes: range('transferMinutes'),
+            }
+          : undefined,
+      );
     } catch (e) {
       return refuse(400, e instanceof Error ? e.message : String(e));
     }
-    return send(200, v ?? {});
+    return send(200, Object.fromEntries(q));
   }
   if (method === 'POST' && path === '/_sandbox/fleet') {
     const q = url.searchParams;
