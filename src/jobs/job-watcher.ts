@@ -1,5 +1,6 @@
 import type { BackupService } from '../azure/backup-service.js';
 import type { View } from '../cards/views.js';
+import { sendingAs } from '../channels/send-priority.js';
 import type { ChatDefaults } from '../chat/command.js';
 import { toJobView } from '../chat/job-view.js';
 import type { BackupJob } from '../domain/index.js';
@@ -257,9 +258,12 @@ export class JobWatcher {
         this.log.warn('no channel for watched job', { platform: w.platform, jobId: w.jobId });
       } else {
         try {
-          await sink(
-            w,
-            toJobView(job, this.o.defaults, this.now(), { ...w.extras, resourceGroup: w.resourceGroup }),
+          // Progress: the channels send people's answers first (send-priority.ts).
+          await sendingAs('progress', () =>
+            sink(
+              w,
+              toJobView(job, this.o.defaults, this.now(), { ...w.extras, resourceGroup: w.resourceGroup }),
+            ),
           );
           stats.updates++;
         } catch (e) {
