@@ -140,6 +140,17 @@ for (const name of names) {
     const product = await runPass(name, 'product', chance);
     const naive =
       process.env.BENCH_NAIVE === 'real' ? await runPass(name, 'naive') : naiveOnTimeline(product, scenario);
+    if (process.env.BENCH_NAIVE === 'real') {
+      // The computed naive watcher must agree with the real one, read for read and update for update.
+      const model = naiveOnTimeline(product, scenario);
+      const same =
+        model.reads === naive.reads &&
+        JSON.stringify(model.updates.map((u) => [u.jobId, u.fingerprint, u.atMs]).sort()) ===
+          JSON.stringify(naive.updates.map((u) => [u.jobId, u.fingerprint, u.atMs]).sort());
+      lines.push(
+        `  computed naive watcher ${same ? 'matches' : 'DIFFERS FROM'} the real one (${model.reads} reads)`,
+      );
+    }
     const p = latencies(product);
     const n = latencies(naive);
     const label = chance === undefined ? name : `${name} (read chance ${chance})`;
