@@ -36,9 +36,9 @@ export interface BudgetSettings {
   /** Requests kept for people: background requests wait while fewer remain (above the floor). */
   reserve: number;
   /**
-   * The share of the budget nobody here spends (default 0.2): the subscription's other tools and
-   * the portal share it, so even people's commands queue rather than take it below this share of
-   * the highest count Azure has reported.
+   * The share of the budget the watcher and alerts leave alone (default 0.2), on top of the reserve:
+   * the subscription's other tools and the portal share it, so background work waits below this
+   * share of the highest count Azure has reported.
    */
   floorShare?: number;
   /** How fast the budget is assumed to refill while no response says (Azure does not document it). */
@@ -129,9 +129,12 @@ class Budget {
 
   /** Until an answer says what is left, anyone may send the first wave (it learns the count). */
   private needed(p: RequestPriority): number {
-    if (this.remaining === undefined) return 1;
+    if (this.remaining === undefined || p === 'interactive') return 1;
+    // People's commands are not held at the floor: recorded sessions report 149 and 1,099 in turn
+    // for the same kind of request (several counters behind one header), so a floor taken from the
+    // highest count would stall commands on a counter that simply runs lower.
     const floor = Math.ceil(this.highest * (this.s.floorShare ?? DEFAULT_FLOOR_SHARE));
-    return p === 'interactive' ? 1 + floor : 1 + floor + this.s.reserve;
+    return 1 + floor + this.s.reserve;
   }
 
   private canSend(p: RequestPriority): boolean {
