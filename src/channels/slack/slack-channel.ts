@@ -65,8 +65,6 @@ export class SlackChannel {
     const clientOptions = {
       ...(s.apiUrl ? { slackApiUrl: `${s.apiUrl.replace(/\/+$/, '')}/` } : {}),
       retryConfig: { retries: o.webApiRetries ?? 3 },
-      // A 429 comes back to the caller at once: the CoalescingUpdater owns the wait (Retry-After).
-      rejectRateLimitedCalls: true,
       logger,
     };
     if (s.mode === 'socket') {
