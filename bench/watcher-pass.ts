@@ -1,49 +1,74 @@
 /**
- * One pass of `npm run bench` (run by bench/watcher-bench.ts, one process per watcher): 1,000
- * backup jobs in 20 vaults on a sandbox running in its own process, followed for one simulated
- * hour by the product's JobWatcher or by a naive watcher. This process holds only the watcher, its
- * SDK clients and its store, so its RSS is the bot's. Prints one JSON line of figures.
+ * One pass of `npm run bench` (run by bench/watcher-bench.ts, one process per pass): a scenario's
+ * backup jobs on a sandbox running in its own process, followed by the product's JobWatcher or by
+ * a naive watcher, on a deterministic timeline (the clock is stepped 5 s at a time). This process
+ * holds only the watcher, its SDK clients and its store (and in `burst`, the command registry), so
+ * its RSS is the bot's. Prints one JSON line of figures.
  *
- *   tsx bench/watcher-pass.ts product|naive
+ *   node dist/bench-build/bench/watcher-pass.js <uniform|varied|burst> <product|naive> [readChance]
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBackupService } from '../src/azure/create-backup-service.js';
+import { atBackgroundPriority } from '../src/azure/request-budget-scheduler.js';
+import { CommandRegistry } from '../src/chat/command-registry.js';
+import { RoleDirectory } from '../src/chat/roles.js';
 import { loadConfig } from '../src/config.js';
 import type { BackupJob } from '../src/domain/index.js';
 import { JobWatcher, fingerprintOf } from '../src/jobs/job-watcher.js';
 import type { FleetVm } from '../src/sandbox/fleet.js';
+import { LearntDurationStore } from '../src/store/learnt-duration-store.js';
 import { openDatabase } from '../src/store/open-database.js';
 import { WatchStore } from '../src/store/watch-store.js';
 import { startSandboxProcess } from '../test/support/sandbox-process.js';
 import type { PassFigures } from './watcher-bench-plan.js';
-import {
-  HOUR_S,
-  NAIVE_EVERY_S,
-  STAGGER_S,
-  STEP_S,
-  VAULTS,
-  VMS_PER_VAULT,
-  WATCH_EVERY_S,
-} from './watcher-bench-plan.js';
+import { NAIVE_EVERY_S, SCENARIOS, STEP_S, WATCH_EVERY_S } from './watcher-bench-plan.js';
 
-const which = process.argv[2];
-if (which !== 'product' && which !== 'naive') throw new Error('usage: watcher-pass.ts product|naive');
+const [scenarioName, which, chanceArg] = process.argv.slice(2);
+const scenario = SCENARIOS[scenarioName as keyof typeof SCENARIOS];
+if (!scenario || (which !== 'product' && which !== 'naive'))
+  throw new Error('usage: watcher-pass.js <uniform|varied|burst> <product|naive> [readChance]');
+const readChance = chanceArg ? Number(chanceArg) : undefined;
 
-const sandbox = await startSandboxProcess({ SANDBOX_REQUEST_BUDGET: 'off', SANDBOX_LATENCY_MS: '0' });
+const sandbox = await startSandboxProcess({
+  SANDBOX_REQUEST_BUDGET: scenario.requestBudget,
+  SANDBOX_LATENCY_MS: '0',
+});
+if (scenario.spread) {
+  const { seed, snapshotMinutes: s, transferMinutes: x } = scenario.spread;
+  await sandbox.control(
+    'POST',
+    `/_sandbox/durations?seed=${seed}&snapshotMinutes=${s.join('-')}&transferMinutes=${x.join('-')}`,
+  );
+}
 const fleet = (
   await sandbox.control<{ vms: FleetVm[] }>(
     'POST',
-    `/_sandbox/fleet?prefix=bench&vms=${VAULTS * VMS_PER_VAULT}&vaults=${VAULTS}`,
+    `/_sandbox/fleet?prefix=bench&vms=${scenario.vaults * scenario.vmsPerVault}&vaults=${scenario.vaults}`,
   )
 ).vms;
+// The burst's VMs are in the default vault, which the commands' short form names.
+const burstVms = scenario.burst
+  ? (
+      await sandbox.control<{ vms: FleetVm[] }>(
+        'POST',
+        `/_sandbox/fleet?prefix=burst&vms=${scenario.burst.commands}&vaults=0`,
+      )
+    ).vms
+  : [];
 const t0 = Date.parse((await sandbox.control<{ now: string }>('GET', '/_sandbox/clock')).now);
 let simMs = t0;
 const now = (): Date => new Date(simMs);
 
 let reads = 0;
-const azure = { ...loadConfig({}).azure, retry: { maxRetries: 3, retryDelayInMs: 5, maxRetryDelayInMs: 50 } };
+const config = loadConfig({});
+const azure = {
+  ...config.azure,
+  // As deployed, except that the sandbox's Retry-After is honoured without waiting long.
+  retry: { maxRetries: 3, retryDelayInMs: 5, maxRetryDelayInMs: 50 },
+  operationPollMaxIntervalMs: 200,
+};
 const service = createBackupService({
   azure,
   sandbox: { url: sandbox.url, certificatePem: readFileSync(sandbox.caFile, 'utf8') },
@@ -52,8 +77,8 @@ const service = createBackupService({
 });
 const defaults = {
   subscriptionId: azure.subscriptionId,
-  vaultName: 'x',
-  vaultResourceGroup: 'x',
+  vaultName: azure.vaultName,
+  vaultResourceGroup: azure.vaultResourceGroup,
   portalLinks: false,
 };
 const updates: PassFigures['updates'] = [];
@@ -63,18 +88,23 @@ const initial = {
   azureStatus: 'InProgress',
 } as unknown as BackupJob;
 
+const db = await openDatabase(join(mkdtempSync(join(tmpdir(), 'bench-')), 'bot.db'));
+const watched = new Set<string>();
 const watcher = new JobWatcher({
-  service,
-  store: new WatchStore(await openDatabase(join(mkdtempSync(join(tmpdir(), 'bench-')), 'bot.db'))),
+  // As in main.ts: the watcher spends the Recovery Services budget only above people's reserve.
+  service: atBackgroundPriority(service),
+  store: new WatchStore(db),
+  durations: new LearntDurationStore(db),
   defaults,
   sinks: {
     bench: async (w, view) => {
-      if (view.kind === 'job')
+      if (view.kind === 'job' && watched.has(w.jobId))
         updates.push({ jobId: w.jobId, fingerprint: fingerprintOf(view.job), atMs: simMs });
     },
   },
   intervalMs: WATCH_EVERY_S * 1000,
   now,
+  ...(readChance !== undefined ? { snapshotReadChance: readChance } : {}),
 });
 
 /** The naive watcher: every running job's details every 30 s; an update whenever what it shows changed. */
@@ -93,18 +123,77 @@ async function naiveRound(): Promise<void> {
   );
 }
 
+/** The burst: `backup <vm> now` from an operator through the command registry, answers counted. */
+const registry = new CommandRegistry({
+  service,
+  roles: new RoleDirectory([{ userId: 'slack:T1:UOPS', roles: ['operator'] }], []),
+  defaults,
+  now,
+});
+const commands = {
+  sent: 0,
+  answered: 0,
+  failed: 0,
+  tooManyRequests: 0,
+  answers: {} as Record<string, number>,
+};
+const inFlight: Promise<void>[] = [];
+function sendCommand(vm: string): void {
+  commands.sent++;
+  inFlight.push(
+    registry
+      .handle({
+        platform: 'slack',
+        user: { id: 'slack:T1:UOPS', name: 'Ops' },
+        conversationId: 'C1',
+        text: `backup ${vm} now`,
+      })
+      .then(
+        ({ view, watch }) => {
+          commands.answered++;
+          const kind = view.kind === 'error' ? view.code : view.kind;
+          commands.answers[kind] = (commands.answers[kind] ?? 0) + 1;
+          if (view.kind === 'error') commands.failed++;
+          if (kind === 'azure.TooManyRequests') commands.tooManyRequests++;
+          // The command's job is watched too, as the channel would.
+          if (watch)
+            return watcher.watch(
+              { ...watch, platform: 'bench', messageRef: { id: watch.jobId }, extras: {} },
+              initial,
+            );
+        },
+        () => void commands.failed++,
+      ),
+  );
+}
+const budget = { capacity: 0, lowest: Number.POSITIVE_INFINITY, refused: 0 };
+async function readBudget(): Promise<void> {
+  if (scenario!.requestBudget === 'off') return;
+  const b = await sandbox.control<{ capacity: number; lowest: number; refused: number }>(
+    'GET',
+    '/_sandbox/budget',
+  );
+  budget.capacity = b.capacity;
+  budget.lowest = Math.min(budget.lowest, b.lowest);
+  budget.refused += b.refused;
+}
+
 let peakRss = 0;
 let peakHeap = 0;
 let started = 0;
-const perStep = Math.ceil(fleet.length / (STAGGER_S / STEP_S));
+const perStep = Math.ceil(fleet.length / (scenario.staggerS / STEP_S));
 const wallStart = performance.now();
-for (let t = 0; t <= HOUR_S; t += STEP_S) {
+const burst = scenario.burst;
+const burstPerStep = burst ? Math.ceil(burst.commands / (burst.overS / STEP_S)) : 0;
+let burstSent = 0;
+for (let t = 0; t <= scenario.horizonS; t += STEP_S) {
   for (let k = 0; k < perStep && started < fleet.length; k++, started++) {
     const f = fleet[started]!;
     const { jobId } = await sandbox.control<{ jobId: string }>(
       'POST',
       `/_sandbox/vms/${encodeURIComponent(f.vm)}/scheduled-backup`,
     );
+    watched.add(jobId);
     if (which === 'product') {
       await watcher.watch(
         {
@@ -126,31 +215,49 @@ for (let t = 0; t <= HOUR_S; t += STEP_S) {
       });
     }
   }
+  const stepStart = performance.now();
+  if (burst && t >= burst.atS && burstSent < burst.commands) {
+    for (let k = 0; k < burstPerStep && burstSent < burst.commands; k++)
+      sendCommand(burstVms[burstSent++]!.vm);
+  }
   if (which === 'product' && t % WATCH_EVERY_S === 0) await watcher.pollOnce();
   if (which === 'naive' && t % NAIVE_EVERY_S === 0) await naiveRound();
+  // While commands are under way the budget refills in real time, as Azure's does: simulated time
+  // then runs no faster than real time.
+  if (burst && commands.answered + commands.failed < burstSent) {
+    const left = STEP_S * 1000 - (performance.now() - stepStart);
+    if (left > 0) await new Promise((r) => setTimeout(r, left));
+  }
+  await readBudget();
   const mem = process.memoryUsage();
   peakRss = Math.max(peakRss, mem.rss);
   peakHeap = Math.max(peakHeap, mem.heapUsed);
   await sandbox.control('POST', `/_sandbox/clock/advance?ms=${STEP_S * 1000}`);
   simMs += STEP_S * 1000;
 }
+await Promise.all(inFlight);
+await readBudget();
 const wallSeconds = (performance.now() - wallStart) / 1000;
 const { jobs } = await sandbox.control<{
-  jobs: { id: string; operation: string; snapshotEndMs?: number; endMs?: number }[];
+  jobs: { id: string; operation: string; startMs: number; snapshotEndMs?: number; endMs?: number }[];
 }>('GET', '/_sandbox/jobs');
 await sandbox.stop();
 
 const figures: PassFigures = {
+  scenario: scenario.name,
   watcher: which,
+  ...(which === 'product' ? { readChance: readChance ?? 0.1 } : {}),
   jobs: started,
   reads,
   updates,
   events: jobs
-    .filter((j) => j.operation === 'Backup')
-    .map(({ id, snapshotEndMs, endMs }) => ({ id, snapshotEndMs, endMs })),
+    .filter((j) => watched.has(j.id))
+    .map(({ id, startMs, snapshotEndMs, endMs }) => ({ id, startMs, snapshotEndMs, endMs })),
+  t0Ms: t0,
   peakRssMb: Math.round(peakRss / 1_048_576),
   peakHeapMb: Math.round(peakHeap / 1_048_576),
   wallSeconds: Math.round(wallSeconds),
+  ...(burst ? { commands, budget } : {}),
 };
 // Exit only once the (large) line is flushed to the pipe.
 process.stdout.write(`${JSON.stringify(figures)}\n`, () => process.exit(0));

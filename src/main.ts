@@ -27,6 +27,7 @@ import { connectToSandbox } from './sandbox/shared-sandbox.js';
 import { openStore, storeAnswers } from './store/open-database.js';
 import { VaultLeases } from './store/vault-leases.js';
 import { AlertStore } from './store/alert-store.js';
+import { LearntDurationStore } from './store/learnt-duration-store.js';
 import { StartedJobStore } from './store/started-job-store.js';
 import { WatchStore } from './store/watch-store.js';
 
@@ -128,6 +129,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
   const watcher = new JobWatcher({
     service: background,
     store: watchStore,
+    durations: new LearntDurationStore(db),
     defaults,
     sinks,
     intervalMs: config.watchIntervalMs,

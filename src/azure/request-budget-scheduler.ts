@@ -33,8 +33,14 @@ export function atBackgroundPriority<T extends object>(service: T): T {
 }
 
 export interface BudgetSettings {
-  /** Requests kept for people: background requests wait while fewer remain. */
+  /** Requests kept for people: background requests wait while fewer remain (above the floor). */
   reserve: number;
+  /**
+   * The share of the budget the watcher and alerts leave alone (default 0.2), on top of the reserve:
+   * the subscription's other tools and the portal share it, so background work waits below this
+   * share of the highest count Azure has reported.
+   */
+  floorShare?: number;
   /** How fast the budget is assumed to refill while no response says (Azure does not document it). */
   refillPerSecond: number;
 }
@@ -46,11 +52,14 @@ interface Waiter {
 
 /** Requests sent before any response has said how much budget is left. */
 const FIRST_WAVE = 4;
+const DEFAULT_FLOOR_SHARE = 0.2;
 
 /** One counter (a budget as Azure reports it) and its queue. */
 class Budget {
   /** undefined until a response says; Infinity when responses carry no count (nothing to spend). */
   private remaining: number | undefined;
+  /** The highest count reported: the budget's size, as far as anyone can tell. */
+  private highest = 0;
   private sentUnknown = 0;
   /** Sent and not answered: the count a response reports may not include them yet. */
   private inFlight = 0;
@@ -82,6 +91,7 @@ class Budget {
   observe(remaining: number | undefined): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
     this.remaining = remaining === undefined ? Number.POSITIVE_INFINITY : remaining - this.inFlight;
+    if (remaining !== undefined) this.highest = Math.max(this.highest, remaining);
     this.observedAt = this.now();
     this.drain();
   }
@@ -119,7 +129,12 @@ class Budget {
 
   /** Until an answer says what is left, anyone may send the first wave (it learns the count). */
   private needed(p: RequestPriority): number {
-    return p === 'interactive' || this.remaining === undefined ? 1 : 1 + this.s.reserve;
+    if (this.remaining === undefined || p === 'interactive') return 1;
+    // People's commands are not held at the floor: recorded sessions report 149 and 1,099 in turn
+    // for the same kind of request (several counters behind one header), so a floor taken from the
+    // highest count would stall commands on a counter that simply runs lower.
+    const floor = Math.ceil(this.highest * (this.s.floorShare ?? DEFAULT_FLOOR_SHARE));
+    return 1 + floor + this.s.reserve;
   }
 
   private canSend(p: RequestPriority): boolean {

@@ -1,3 +1,6 @@
+import type { SendPriority } from './send-priority.js';
+import { sendPriority, sendingAs } from './send-priority.js';
+
 /**
  * Card updates for one message go out one at a time, and only the newest waiting one is kept: a
  * burst of phase changes costs one platform call per message, and the final state always arrives.
@@ -19,7 +22,7 @@ export interface CoalescingUpdaterOptions {
 }
 
 export class CoalescingUpdater<T> {
-  private readonly pending = new Map<string, T>();
+  private readonly pending = new Map<string, { value: T; priority: SendPriority }>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly sleepers = new Set<() => void>();
   private stopped = false;
@@ -34,7 +37,10 @@ export class CoalescingUpdater<T> {
    * rejects with the platform's error when the update was given up.
    */
   update(key: string, value: T): Promise<void> {
-    this.pending.set(key, value);
+    // An answer replacing a waiting progress update keeps its place ahead of progress.
+    const before = this.pending.get(key)?.priority;
+    const priority = before === 'answer' ? 'answer' : sendPriority();
+    this.pending.set(key, { value, priority });
     const current = this.running.get(key);
     if (current) return current;
     const run = this.drain(key).finally(() => this.running.delete(key));
@@ -59,8 +65,10 @@ export class CoalescingUpdater<T> {
   /** Sends until nothing newer waits; the last failure, if the newest value was given up, rejects. */
   private async drain(key: string): Promise<void> {
     let failure: { error: unknown } | undefined;
-    for (let value = this.take(key); value !== undefined; value = this.take(key)) {
-      failure = await this.deliver(key, value);
+    for (let next = this.take(key); next !== undefined; next = this.take(key)) {
+      const { value, priority } = next;
+      // Sent with the priority of what it carries, not of whoever started this drain.
+      failure = await sendingAs(priority, () => this.deliver(key, value));
     }
     if (failure) throw failure.error;
   }
@@ -78,7 +86,7 @@ export class CoalescingUpdater<T> {
     });
   }
 
-  private take(key: string): T | undefined {
+  private take(key: string): { value: T; priority: SendPriority } | undefined {
     const v = this.pending.get(key);
     this.pending.delete(key);
     return v;
@@ -98,7 +106,7 @@ export class CoalescingUpdater<T> {
         }
         // A newer value waiting makes this one stale: send that instead.
         const newer = this.take(key);
-        if (newer !== undefined) value = newer;
+        if (newer !== undefined) value = newer.value;
         const backoff = (this.o.minDelayMs ?? 250) * 2 ** (attempt - 1);
         const wait = Math.min(Math.max(retry.retryAfterMs ?? 0, backoff), this.o.maxDelayMs ?? 30_000);
         await this.pause(wait);

@@ -1,9 +1,16 @@
+import { sendPriority } from './send-priority.js';
+
 /**
  * Keeps sends per conversation under a platform's published limits (Teams: 7 messages a second
- * and 60 per 30 seconds per conversation), waiting instead of being throttled.
+ * and 60 per 30 seconds per conversation; Slack: chat.update per workspace), waiting instead of
+ * being throttled. Answers to people go first: a progress update (sendPriority) waits while an
+ * answer waits for the same conversation, and uses only part of each window (PROGRESS_SHARE), so
+ * the rest stays free for answers. While progress waits, the CoalescingUpdater keeps only each
+ * message's newest view: the shorter the budget, the harder progress is coalesced.
  */
 export class SendRateLimiter {
   private readonly sent = new Map<string, number[]>();
+  private readonly answersWaiting = new Map<string, number>();
 
   constructor(
     private readonly windows: { perMs: number; max: number }[],
@@ -13,26 +20,45 @@ export class SendRateLimiter {
 
   /** Resolves when one more send to this conversation stays within every window. */
   async acquire(conversation: string): Promise<void> {
-    for (;;) {
-      const t = this.now();
-      const longest = Math.max(...this.windows.map((w) => w.perMs));
-      const times = (this.sent.get(conversation) ?? []).filter((x) => t - x < longest);
-      const wait = Math.max(
-        0,
-        ...this.windows.map((w) => {
-          const inWindow = times.filter((x) => t - x < w.perMs);
-          return inWindow.length < w.max ? 0 : inWindow[inWindow.length - w.max]! + w.perMs - t;
-        }),
-      );
-      if (wait === 0) {
-        times.push(t);
+    const progress = sendPriority() === 'progress';
+    if (!progress) this.answersWaiting.set(conversation, (this.answersWaiting.get(conversation) ?? 0) + 1);
+    try {
+      for (;;) {
+        const t = this.now();
+        const longest = Math.max(...this.windows.map((w) => w.perMs));
+        const times = (this.sent.get(conversation) ?? []).filter((x) => t - x < longest);
+        let wait = Math.max(
+          0,
+          ...this.windows.map((w) => {
+            const max = progress ? Math.max(1, Math.floor(w.max * PROGRESS_SHARE)) : w.max;
+            const inWindow = times.filter((x) => t - x < w.perMs);
+            return inWindow.length < max ? 0 : inWindow[inWindow.length - max]! + w.perMs - t;
+          }),
+        );
+        if (progress && (this.answersWaiting.get(conversation) ?? 0) > 0)
+          wait = Math.max(wait, ANSWER_CHECK_MS);
+        if (wait === 0) {
+          times.push(t);
+          this.sent.set(conversation, times);
+          return;
+        }
         this.sent.set(conversation, times);
-        return;
+        await this.sleep(wait);
       }
-      await this.sleep(wait);
+    } finally {
+      if (!progress) {
+        const left = (this.answersWaiting.get(conversation) ?? 1) - 1;
+        if (left > 0) this.answersWaiting.set(conversation, left);
+        else this.answersWaiting.delete(conversation);
+      }
     }
   }
 }
+
+/** The share of each window progress updates may use; the rest is kept for answers. */
+const PROGRESS_SHARE = 0.8;
+/** How often progress held back by a waiting answer looks again. */
+const ANSWER_CHECK_MS = 100;
 
 /** Microsoft Teams' per-conversation limits for bots. */
 export const TEAMS_CONVERSATION_LIMITS = [

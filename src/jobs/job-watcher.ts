@@ -1,10 +1,12 @@
 import type { BackupService } from '../azure/backup-service.js';
 import type { View } from '../cards/views.js';
+import { sendingAs } from '../channels/send-priority.js';
 import type { ChatDefaults } from '../chat/command.js';
 import { toJobView } from '../chat/job-view.js';
 import type { BackupJob } from '../domain/index.js';
 import { activePhase, isFinalJobStatus, isTaskStatus } from '../domain/index.js';
 import type { Logger } from '../logger.js';
+import { LearntDurations } from './learnt-durations.js';
 import { silentLogger } from '../logger.js';
 import type { Watch, WatchStore } from '../store/watch-store.js';
 
@@ -24,6 +26,17 @@ export interface JobWatcherOptions {
   logger?: Logger;
   /** Told of every completed round (metrics). */
   onRound?: (stats: RoundStats, seconds: number) => void;
+  /** Where learnt snapshot durations are kept across restarts (LearntDurationStore). */
+  durations?: {
+    load(kind: string): Promise<number[]>;
+    add(kind: string, durationsMs: readonly number[], now: Date): Promise<void>;
+  };
+  /**
+   * A snapshot-phase job's details are read once the learnt durations give its snapshot at least
+   * this chance of having ended since its last read (default 0.1): lower reads more often and shows
+   * snapshot ends sooner. See docs/performance.md for reads against latency at several settings.
+   */
+  snapshotReadChance?: number;
   /** With several replicas on one database: which vaults this one polls (see VaultLeases). */
   leases?: {
     claimShare(vaultKeys: readonly string[]): Promise<Set<string>>;
@@ -56,8 +69,11 @@ export class JobWatcher {
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<RoundStats> | undefined;
   private failures = 0;
-  private readonly recentSnapshots: number[] = [];
-  private shortestSnapshotMs: number | undefined;
+  private readonly learnt = new LearntDurations();
+  /** Loaded from the store before the first round. */
+  private learntLoaded: Promise<void> | undefined;
+  /** Learnt this round, written in one statement at its end. */
+  private newlyLearnt: number[] = [];
   /** When each snapshot-phase job's details were last read (ms), for the unlearnt fallback. */
   private readonly lastDetailRead = new Map<string, number>();
   /** Vaults whose list was skipped last round (all their jobs transferring). */
@@ -113,6 +129,7 @@ export class JobWatcher {
   private async runRound(): Promise<RoundStats> {
     const stats = emptyStats();
     try {
+      await (this.learntLoaded ??= this.loadLearnt());
       let byVault = groupByVault(await this.o.store.active());
       if (this.o.leases) {
         const held = await this.o.leases.claimShare([...byVault.keys()]);
@@ -133,6 +150,7 @@ export class JobWatcher {
         stats.vaults++;
         await this.holding(key, () => this.pollVault(key, group, stats));
       }
+      await this.saveLearnt();
       this.o.onRound?.(stats, (performance.now() - started) / 1000);
       this.failures = 0;
       return stats;
@@ -210,7 +228,7 @@ export class JobWatcher {
       const job = await this.o.service.getJob(w.jobId, target);
       stats.detailCalls++;
       this.lastDetailRead.set(w.jobId, this.now().getTime());
-      this.learnSnapshot(job);
+      this.learnSnapshot(w, job);
       deliveries.push(this.show(key, w, job, stats));
     }
     await Promise.all(deliveries);
@@ -240,9 +258,12 @@ export class JobWatcher {
         this.log.warn('no channel for watched job', { platform: w.platform, jobId: w.jobId });
       } else {
         try {
-          await sink(
-            w,
-            toJobView(job, this.o.defaults, this.now(), { ...w.extras, resourceGroup: w.resourceGroup }),
+          // Progress: the channels send people's answers first (send-priority.ts).
+          await sendingAs('progress', () =>
+            sink(
+              w,
+              toJobView(job, this.o.defaults, this.now(), { ...w.extras, resourceGroup: w.resourceGroup }),
+            ),
           );
           stats.updates++;
         } catch (e) {
@@ -273,23 +294,53 @@ export class JobWatcher {
     if (activePhase(snapshot, transfer) !== 'snapshot') return false;
     const now = this.now().getTime();
     const age = now - Date.parse(w.createdAt);
-    // Snapshots of one estate take similar times: a job is read once it is as old as the shortest
-    // snapshot seen lately, then every round until its snapshot ends. A snapshot shorter than all
-    // of those is shown late by the difference (and lowers the shortest).
-    if (this.shortestSnapshotMs !== undefined) return age >= this.shortestSnapshotMs;
+    const last = this.lastDetailRead.get(w.jobId) ?? Date.parse(w.createdAt);
+    if (this.learnt.size > 0) {
+      // A per-job hazard: read once the snapshot has had a fair chance of ending since the last
+      // read, by the learnt durations. Uniform snapshots cost one read each (at the learnt time);
+      // varied ones are read more often where many snapshots end, less where few do.
+      const since = last - Date.parse(w.createdAt);
+      const chance = this.learnt.chanceEndedBy(since, age);
+      if (chance !== undefined) return chance >= (this.o.snapshotReadChance ?? DEFAULT_READ_CHANCE);
+      // Older than every snapshot learnt: read at a pace that grows with its age.
+      return now - last >= Math.max(this.o.intervalMs, OLDER_THAN_LEARNT_GAP * age);
+    }
     // Nothing learnt yet: the probe every round, the others every few minutes, so an estate whose
     // oldest job is slow still gets its cards.
-    const last = this.lastDetailRead.get(w.jobId) ?? Date.parse(w.createdAt);
     return isProbe || now - last >= UNLEARNT_RECHECK_MS;
   }
 
-  /** Remembers how long completed snapshots took (the shortest of the last ones). */
-  private learnSnapshot(job: BackupJob): void {
+  /** Remembers how long a snapshot took, once: when the card last showed it under way. */
+  private learnSnapshot(w: Watch, job: BackupJob): void {
     const d = job.phases?.snapshot.status === 'Completed' ? job.phases.snapshot.durationMs : undefined;
     if (d === undefined || d <= 0) return;
-    this.recentSnapshots.push(d);
-    if (this.recentSnapshots.length > 50) this.recentSnapshots.shift();
-    this.shortestSnapshotMs = Math.min(...this.recentSnapshots);
+    const shown = phaseOf(w.fingerprint);
+    if (shown !== 'snapshot' && shown !== 'unknown') return;
+    this.learnt.add(d);
+    this.newlyLearnt.push(d);
+  }
+
+  private async loadLearnt(): Promise<void> {
+    if (!this.o.durations) return;
+    try {
+      for (const d of await this.o.durations.load(SNAPSHOT)) this.learnt.add(d);
+    } catch (e) {
+      // Without them the watcher learns again from scratch: slower at first, never wrong.
+      this.log.warn('learnt snapshot durations not loaded', {
+        error: e instanceof Error ? e.message : String(e),
+      });
+    }
+  }
+
+  private async saveLearnt(): Promise<void> {
+    const learnt = this.newlyLearnt;
+    this.newlyLearnt = [];
+    if (!this.o.durations || learnt.length === 0) return;
+    await this.o.durations.add(SNAPSHOT, learnt, this.now()).catch((e: unknown) =>
+      this.log.warn('learnt snapshot durations not saved', {
+        error: e instanceof Error ? e.message : String(e),
+      }),
+    );
   }
 }
 
@@ -317,6 +368,10 @@ function groupByVault(watches: Watch[]): Map<string, Watch[]> {
 
 /** How often a snapshot-phase job is read while no snapshot has been seen to end. */
 const UNLEARNT_RECHECK_MS = 4 * 60_000;
+/** A job older than every learnt snapshot is read again after this share of its age. */
+const OLDER_THAN_LEARNT_GAP = 0.2;
+const DEFAULT_READ_CHANCE = 0.1;
+const SNAPSHOT = 'snapshot';
 
 /** The phase a card last showed under way, from its fingerprint. */
 function phaseOf(fingerprint: string): 'snapshot' | 'transfer' | 'none' | 'unknown' {

@@ -2,6 +2,8 @@ import type { JobStatus } from '../domain/index.js';
 import { MIN_WINDOWS_AGENT, compareVersions, deriveJobStatus } from '../domain/index.js';
 import { AGENT_UNAVAILABLE, SNAPSHOT_FAILED, TRANSFER_FAILED } from './job-errors.js';
 import type { JobFailure } from './job-errors.js';
+import type { DurationSpread } from './duration-spread.js';
+import { checkSpread, drawDurations } from './duration-spread.js';
 import type { SimulatedClock } from './simulated-clock.js';
 import type { SandboxJob, SandboxProtectedItem, SandboxRestore, SandboxVm, SandboxWorld } from './world.js';
 import { newSandboxJob } from './world.js';
@@ -20,12 +22,20 @@ export interface JobTimings {
  * (deriveJobStatus, rule 7).
  */
 export class JobEngine {
+  /** When set, each backup's durations are drawn from it instead of the fixed timings. */
+  private spread: DurationSpread | undefined;
+
   constructor(
     private readonly world: SandboxWorld,
     private readonly clock: SimulatedClock,
     private readonly timings: JobTimings,
   ) {
     clock.onAdvance(() => this.catchUp());
+  }
+
+  /** Draws every later backup's durations from `spread` (undefined: back to the fixed timings). */
+  spreadDurations(spread: DurationSpread | undefined): void {
+    this.spread = spread && checkSpread(spread);
   }
 
   /** The backup of this VM still taking its snapshot, if any (rule 6: one snapshot at a time). */
@@ -50,6 +60,13 @@ export class JobEngine {
       : planned === 'snapshot'
         ? SNAPSHOT_FAILED
         : undefined;
+    const durations = this.spread
+      ? drawDurations(
+          this.spread,
+          vm.name,
+          this.world.jobs.filter((j) => j.operation === 'Backup' && sameId(j.vmResourceId, vm.id)).length,
+        )
+      : { snapshotMs: this.timings.snapshotMs, transferMs: this.timings.transferMs };
     const job: SandboxJob = {
       ...newSandboxJob('Backup', item.vaultKey, vm, now),
       isUserTriggered,
@@ -58,8 +75,7 @@ export class JobEngine {
       ...(planned === 'transfer' ? { failTransfer: TRANSFER_FAILED } : {}),
       vmWasRunning: vm.powerState === 'running',
       recoveryPointExpiry: expiry,
-      snapshotMs: this.timings.snapshotMs,
-      transferMs: this.timings.transferMs,
+      ...durations,
     };
     this.world.jobs.push(job);
     return job;

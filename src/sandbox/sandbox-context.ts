@@ -1,5 +1,6 @@
 import type { AsyncOperations } from './async-operations.js';
 import type { JobEngine } from './job-engine.js';
+import type { RequestBudget } from './request-budget.js';
 import type { SimulatedClock } from './simulated-clock.js';
 import type { SandboxWorld } from './world.js';
 
@@ -12,6 +13,8 @@ export interface SandboxContext {
   /** Retry-After sent on 202 answers, in seconds. */
   asyncRetryAfterSeconds: number;
   jobPageSize: number;
+  /** Recovery Services' request budget, when on (read by the benchmarks' control route). */
+  requestBudget?: RequestBudget;
 }
 
 export const SUB = '/subscriptions/{subscriptionId}';

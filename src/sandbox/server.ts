@@ -132,7 +132,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const arm = createArmPipeline({
     router,
     faults,
-    budget: rate ? new RequestBudget(rate.capacity, rate.refillPerSecond) : undefined,
+    budget: (ctx.requestBudget = rate ? new RequestBudget(rate.capacity, rate.refillPerSecond) : undefined),
     catchUp: () => {
       ctx.operations.catchUp();
       engine.catchUp();

@@ -270,4 +270,18 @@ const migrations = (dialect: StoreDialect): Record<string, Migration> => ({
         .execute();
     },
   },
+  '010-learnt-durations': {
+    async up(db: Kysely<unknown>) {
+      await withSequence(db.schema.createTable('learnt_durations'), 'seq', dialect)
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('duration_ms', 'integer', (c) => c.notNull())
+        .addColumn('learnt_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('learnt_durations_kind')
+        .on('learnt_durations')
+        .columns(['kind', 'seq'])
+        .execute();
+    },
+  },
 });

@@ -174,3 +174,16 @@ export interface ApprovalTable {
   /** The job the approved action started (JSON), which the card follows to its end. */
   started_job: string | null;
 }
+
+/** A snapshot duration the JobWatcher learnt (LearntDurationStore). */
+export interface LearntDurationTable {
+  seq: Generated<number>;
+  /** What was timed: `snapshot`. */
+  kind: string;
+  duration_ms: number;
+  learnt_at: string;
+}
+
+export interface Database {
+  learnt_durations: LearntDurationTable;
+}

@@ -1,3 +1,4 @@
+import { request } from 'node:https';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AzureBackupService } from '../../src/azure/azure-backup-service.js';
 import { createBackupService } from '../../src/azure/create-backup-service.js';
@@ -43,15 +44,48 @@ describe('the Recovery Services request budget', () => {
     );
 
   it('queues a burst of commands larger than the budget instead of failing them', async () => {
-    const service = await serviceOn({ capacity: 15, refillPerSecond: 20 }, 15);
+    const service = await serviceOn({ capacity: 15, refillPerSecond: 5 }, 5);
     const results = await outcomes(service, 45);
     expect(results.filter((r) => r !== 'ok')).toEqual([]);
     expect(sandbox.requestLog.filter((r) => r.status === 429)).toHaveLength(0);
   });
 
+  it('keeps background work above a fifth of the budget Azure reported, and people can still go below it', async () => {
+    const service = await serviceOn({ capacity: 50, refillPerSecond: 5 }, 1);
+    await service.listJobs({ limit: 1 }); // the first answer says how much there is
+    await lowWater(); // from here on
+    const background = await Promise.all(
+      Array.from({ length: 60 }, () => inBackground(() => service.listJobs({ limit: 1 })).then(() => 'ok')),
+    );
+    expect(background).toEqual(Array(60).fill('ok'));
+    const after = await lowWater();
+    expect(after).toMatchObject({ capacity: 50, refused: 0 });
+    // The floor (10) and the reserve (5) stay unspent by background reads.
+    expect(after.lowest).toBeGreaterThanOrEqual(14);
+    // People's commands are served below it.
+    const people = await outcomes(service, 60);
+    expect(people.filter((r) => r !== 'ok')).toEqual([]);
+    expect((await lowWater()).lowest).toBeLessThan(10);
+  });
+
+  /** How low the sandbox's budget went since last asked. */
+  function lowWater(): Promise<{ capacity: number; lowest: number; refused: number }> {
+    return new Promise((resolve, reject) => {
+      const req = request(`${sandbox.url}/_sandbox/budget`, { ca: sandbox.certificatePem }, (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () =>
+          resolve(JSON.parse(text) as { capacity: number; lowest: number; refused: number }),
+        );
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
   it('fails the same burst when it assumes a budget Azure does not have (the control)', async () => {
     // Assuming a huge refill, the scheduler lets everything through at once.
-    const service = await serviceOn({ capacity: 15, refillPerSecond: 20 }, 100_000);
+    const service = await serviceOn({ capacity: 15, refillPerSecond: 5 }, 100_000);
     const results = await outcomes(service, 45);
     expect(results.filter((r) => r === 'azure.TooManyRequests').length).toBeGreaterThan(0);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CoalescingUpdater } from '../../src/channels/coalescing-updater.js';
+import { sendPriority, sendingAs } from '../../src/channels/send-priority.js';
 import { SendRateLimiter, TEAMS_CONVERSATION_LIMITS } from '../../src/channels/send-rate-limiter.js';
 
 describe('SendRateLimiter', () => {
@@ -26,7 +27,87 @@ describe('SendRateLimiter', () => {
   });
 });
 
+describe('SendRateLimiter: answers before progress', () => {
+  /** A limiter of 10 sends a minute on a virtual clock, and what it let through when. */
+  function slackLike() {
+    const clock = { now: 0 };
+    const limiter = new SendRateLimiter(
+      [{ perMs: 60_000, max: 10 }],
+      () => clock.now,
+      async (ms) => void (clock.now += ms),
+    );
+    return { clock, limiter };
+  }
+
+  it('lets progress use only part of a window, keeping the rest for answers', async () => {
+    const { clock, limiter } = slackLike();
+    const progressAt: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      await sendingAs('progress', () => limiter.acquire('workspace'));
+      progressAt.push(clock.now);
+    }
+    // 8 of 10 in the first minute; the 9th waits for the window to move on.
+    expect(progressAt.filter((t) => t < 60_000)).toHaveLength(8);
+    expect(progressAt[8]).toBeGreaterThanOrEqual(60_000);
+    // Answers still have room in a window progress has filled.
+    const { clock: c2, limiter: l2 } = slackLike();
+    for (let i = 0; i < 8; i++) await sendingAs('progress', () => l2.acquire('workspace'));
+    await l2.acquire('workspace');
+    await l2.acquire('workspace');
+    expect(c2.now).toBe(0);
+  });
+
+  it('holds progress back while an answer waits for the same conversation', async () => {
+    let now = 0;
+    const wakes: (() => void)[] = [];
+    const limiter = new SendRateLimiter(
+      [{ perMs: 1_000, max: 2 }],
+      () => now,
+      (ms) =>
+        new Promise<void>((r) =>
+          wakes.push(() => {
+            now = Math.max(now, ms);
+            r();
+          }),
+        ),
+    );
+    await limiter.acquire('c');
+    await limiter.acquire('c'); // the window is full
+    const order: string[] = [];
+    const progress = sendingAs('progress', () => limiter.acquire('c')).then(() => order.push('progress'));
+    const answer = limiter.acquire('c').then(() => order.push('answer'));
+    // Time moves on; whoever wakes first, the answer goes first.
+    while (order.length < 2) {
+      now += 1_000;
+      for (const wake of wakes.splice(0)) wake();
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all([progress, answer]);
+    expect(order).toEqual(['answer', 'progress']);
+  });
+});
+
 describe('CoalescingUpdater', () => {
+  it("sends each value with its sender's priority, and an answer replacing waiting progress as an answer", async () => {
+    const sent: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const u = new CoalescingUpdater<string>(
+      async (key, v) => {
+        if (v === 'p1') await gate;
+        sent.push(`${key}:${v}:${sendPriority()}`);
+      },
+      { classify: () => undefined },
+    );
+    void sendingAs('progress', () => u.update('m1', 'p1'));
+    void sendingAs('progress', () => u.update('m1', 'p2'));
+    void u.update('m1', 'a3'); // an answer replaces the waiting progress update
+    void u.update('m2', 'a1');
+    release();
+    await u.idle();
+    expect(sent.sort()).toEqual(['m1:a3:answer', 'm1:p1:progress', 'm2:a1:answer']);
+  });
+
   it('sends one update at a time per message and only the newest waiting one', async () => {
     const sent: string[] = [];
     let release!: () => void;

@@ -89,6 +89,30 @@ export function handleControl(
       })),
     });
   }
+  if (method === 'GET' && path === '/_sandbox/budget') {
+    // For benchmarks: how low the Recovery Services budget went since last asked.
+    return send(200, ctx.requestBudget?.lowWater() ?? { off: true });
+  }
+  if (method === 'POST' && path === '/_sandbox/durations') {
+    // For benchmarks: later backups draw their durations from a seeded spread, e.g.
+    // ?seed=15&snapshotMinutes=2-120&transferMinutes=10-480 (no seed: back to fixed durations).
+    const q = url.searchParams;
+    const range = (name: string) => (q.get(name) ?? '').split('-').map(Number) as [number, number];
+    try {
+      ctx.engine.spreadDurations(
+        q.has('seed')
+          ? {
+              seed: Number(q.get('seed')),
+              snapshotMinutes: range('snapshotMinutes'),
+              transferMinutes: range('transferMinutes'),
+            }
+          : undefined,
+      );
+    } catch (e) {
+      return refuse(400, e instanceof Error ? e.message : String(e));
+    }
+    return send(200, Object.fromEntries(q));
+  }
   if (method === 'POST' && path === '/_sandbox/fleet') {
     const q = url.searchParams;
     try {

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatDefaults } from '../../src/chat/command.js';
+import { JobWatcher } from '../../src/jobs/job-watcher.js';
+import type { JobWatcherOptions } from '../../src/jobs/job-watcher.js';
+import { LearntDurations } from '../../src/jobs/learnt-durations.js';
+import { LearntDurationStore } from '../../src/store/learnt-duration-store.js';
+import { openDatabase } from '../../src/store/open-database.js';
+import { WatchStore } from '../../src/store/watch-store.js';
+import type { Harness } from '../azure/service-harness.js';
+import { startHarness } from '../azure/service-harness.js';
+
+const MIN = 60_000;
+const defaults: ChatDefaults = {
+  subscriptionId: 'sub',
+  vaultName: 'rsv-westus',
+  vaultResourceGroup: 'rg-chatops',
+  portalLinks: false,
+};
+
+describe('LearntDurations', () => {
+  it('gives the chance that a snapshot past one age has ended by another', () => {
+    const d = new LearntDurations();
+    for (const m of [10, 2, 8, 4, 6]) d.add(m * MIN);
+    expect(d.chanceEndedBy(0, 1 * MIN)).toBe(0);
+    expect(d.chanceEndedBy(0, 4 * MIN)).toBe(2 / 5);
+    expect(d.chanceEndedBy(4 * MIN, 6 * MIN)).toBe(1 / 3);
+    expect(d.chanceEndedBy(6 * MIN, 10 * MIN)).toBe(1);
+    // Older than all of them: the durations say nothing.
+    expect(d.chanceEndedBy(10 * MIN, 20 * MIN)).toBeUndefined();
+  });
+
+  it('forgets the oldest durations beyond its capacity', () => {
+    const d = new LearntDurations(3);
+    for (const m of [1, 2, 3, 4, 5]) d.add(m * MIN);
+    expect(d.size).toBe(3);
+    expect(d.chanceEndedBy(0, 2 * MIN)).toBe(0);
+    expect(d.chanceEndedBy(0, 3 * MIN)).toBe(1 / 3);
+  });
+});
+
+describe('the snapshot-phase schedule', () => {
+  let h: Harness;
+  let vm = 0;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h.close());
+
+  async function watcherOn(dbPath: string, o: Partial<JobWatcherOptions> = {}): Promise<JobWatcher> {
+    const db = await openDatabase(dbPath);
+    return new JobWatcher({
+      service: h.service,
+      store: new WatchStore(db),
+      durations: new LearntDurationStore(db),
+      defaults,
+      sinks: { test: async () => undefined },
+      intervalMs: 10,
+      now: () => h.sandbox.clock.now(),
+      ...o,
+    });
+  }
+
+  /** Starts an 8-minute-snapshot backup of a VM of its own and watches it. */
+  async function watched(w: JobWatcher): Promise<string> {
+    const [f] = h.sandbox.addFleet({ prefix: `sched${vm++}`, vms: 1 });
+    const r = await h.service.backupNow({ vm: f!.vm });
+    await w.watch(
+      {
+        jobId: r.job.id,
+        vaultName: 'rsv-westus',
+        resourceGroup: 'rg-chatops',
+        platform: 'test',
+        messageRef: { id: r.job.id },
+        extras: {},
+      },
+      r.job,
+    );
+    return r.job.id;
+  }
+
+  /** Detail reads in each of `minutes` one-minute rounds. */
+  async function readsPerMinute(w: JobWatcher, minutes: number): Promise<number[]> {
+    const reads: number[] = [];
+    for (let m = 1; m <= minutes; m++) {
+      h.advanceMinutes(1);
+      reads.push((await w.pollOnce()).detailCalls);
+    }
+    return reads;
+  }
+
+  it('reads a job when the learnt durations give its snapshot a fair chance of having ended since the last read', async () => {
+    const db = `/tmp/schedule-${process.pid}-${Date.now()}-a.db`;
+    await new LearntDurationStore(await openDatabase(db)).add(
+      'snapshot',
+      [2, 4, 6, 8, 10].map((m) => m * MIN),
+      new Date(),
+    );
+    const w = await watcherOn(db, { snapshotReadChance: 0.3 });
+    await watched(w);
+    // From 0: 2/5 by minute 4. From 4: 1/3 by minute 6. From 6: 1/2 by minute 8, when it ends.
+    expect(await readsPerMinute(w, 9)).toEqual([0, 0, 0, 1, 0, 1, 0, 1, 0]);
+  });
+
+  it('keeps what it learnt across a restart: the next job is read at the learnt time, without probing', async () => {
+    const db = `/tmp/schedule-${process.pid}-${Date.now()}-b.db`;
+    const first = await watcherOn(db);
+    await watched(first);
+    // Nothing learnt yet: the job, its vault's oldest, is probed every round until it ends.
+    expect(await readsPerMinute(first, 8)).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
+
+    // A new process on the same database.
+    const restarted = await watcherOn(db);
+    await watched(restarted);
+    expect(await readsPerMinute(restarted, 8)).toEqual([0, 0, 0, 0, 0, 0, 0, 1]);
+
+    // Without the store, the same restart would probe again.
+    const forgetful = await watcherOn(':memory:', { durations: undefined });
+    await watched(forgetful);
+    expect((await readsPerMinute(forgetful, 1))[0]).toBe(1);
+  });
+
+  it('keeps only the newest durations in the store', async () => {
+    const store = new LearntDurationStore(await openDatabase(':memory:'), 3);
+    await store.add('snapshot', [1, 2], new Date());
+    await store.add('snapshot', [3, 4, 5], new Date());
+    await store.add('other', [9], new Date());
+    expect(await store.load('snapshot')).toEqual([3, 4, 5]);
+  });
+});
