@@ -1,5 +1,6 @@
 import type { AzureBackupService } from '../../src/azure/azure-backup-service.js';
 import { createBackupService } from '../../src/azure/create-backup-service.js';
+import { toErrorView } from '../../src/chat/error-view.js';
 import { loadConfig } from '../../src/config.js';
 import type { AppError } from '../../src/domain/index.js';
 import { isAppError } from '../../src/domain/index.js';
@@ -57,4 +58,9 @@ export async function appErrorOf(p: Promise<unknown>): Promise<AppError> {
     throw new Error(`expected an AppError, got ${String(e)}`, { cause: e });
   }
   throw new Error('expected the call to fail, but it succeeded');
+}
+
+/** An error's suggestions as a chat user reads them. */
+export function hintOf(e: AppError): string | undefined {
+  return toErrorView(e).hint;
 }
