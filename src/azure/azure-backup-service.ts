@@ -150,7 +150,9 @@ export class AzureBackupService implements BackupService {
 
   // ---- Protection ------------------------------------------------------------------------
 
-  async enableProtection(input: { vm: string; policy?: string } & VaultTarget): Promise<EnableProtectionResult> {
+  async enableProtection(
+    input: { vm: string; policy?: string } & VaultTarget,
+  ): Promise<EnableProtectionResult> {
     return this.run(`enable backup for ${input.vm}`, () => this.operations.enableProtection(input));
   }
 
