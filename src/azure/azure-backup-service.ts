@@ -18,12 +18,13 @@ import type {
   Vault,
   VmStatus,
 } from '../domain/index.js';
-import { AppError, assertName, command } from '../domain/index.js';
+import { AppError, assertName, command, normalizeRegion } from '../domain/index.js';
 import type { AzureClients } from './azure-clients.js';
 import { translateAzureError } from './azure-error-translation.js';
 import type { AzureScope } from './azure-scope.js';
 import { BackupOperations } from './backup-operations.js';
-import type { BackupService, VaultTarget } from './backup-service.js';
+import type { BackupService, FleetVmList, VaultTarget } from './backup-service.js';
+import type { ItemRef } from './item-mapping.js';
 import { JobReads, assertJobId } from './job-reads.js';
 import type { FollowSettings } from './operation-follower.js';
 import { readPermissions } from './permissions-reader.js';
@@ -121,6 +122,31 @@ export class AzureBackupService implements BackupService {
     return this.run('list the vaults', () => this.catalogue.listVaults());
   }
 
+  async listVmsEverywhere(): Promise<FleetVmList> {
+    return this.run('list the VMs of every vault', async () => {
+      const [vaults, vms, home] = await Promise.all([
+        this.catalogue.listVaults(),
+        this.vms.readVms(),
+        this.catalogue.readVault().catch(() => undefined),
+      ]);
+      const items = await Promise.all(vaults.map((v) => this.catalogue.readProtectedItems(v)));
+      const none = new Map<string, ItemRef>();
+      return {
+        vaults,
+        vms: vms
+          .map((vm) => {
+            // Shown against the vault that holds its backup, else the default vault (or one of its region).
+            const at = items.findIndex((m) => m.has(vm.id.toLowerCase()));
+            if (at >= 0) return statusOf(vm, vaults[at]!, items[at]!);
+            const vault = home ?? vaults.find((v) => v.location === normalizeRegion(vm.location)) ?? vaults[0];
+            return vault ? statusOf(vm, vault, none) : undefined;
+          })
+          .filter((s): s is VmStatus => s !== undefined)
+          .sort((a, b) => a.name.localeCompare(b.name)),
+      };
+    });
+  }
+
   async getVault(target?: VaultTarget): Promise<Vault> {
     return this.run('read the vault', () => this.catalogue.readVault(target));
   }
@@ -176,6 +202,14 @@ export class AzureBackupService implements BackupService {
     return this.run('list the backup jobs', () =>
       this.jobs.readJobs(filter, this.catalogue.vaultRef(target)),
     );
+  }
+
+  async listJobsEverywhere(filter: JobFilter = {}): Promise<BackupJob[]> {
+    return this.run('list the backup jobs of every vault', async () => {
+      const vaults = await this.catalogue.listVaults();
+      const lists = await Promise.all(vaults.map((v) => this.jobs.readJobs(filter, v)));
+      return newestFirst(lists.flat(), filter.limit ?? 50);
+    });
   }
 
   async getJob(id: string, target?: VaultTarget): Promise<BackupJob> {
@@ -240,4 +274,9 @@ export class AzureBackupService implements BackupService {
       throw translateAzureError(e, action);
     }
   }
+}
+
+/** Jobs of several vaults as one list: newest first, at most `limit`. */
+export function newestFirst(jobs: BackupJob[], limit: number): BackupJob[] {
+  return [...jobs].sort((a, b) => (b.startTime ?? '').localeCompare(a.startTime ?? '')).slice(0, limit);
 }
