@@ -1,16 +1,24 @@
 import type { JobFilter } from '../../domain/index.js';
+import { parseAcrossPhrase } from '../across-phrase.js';
 import { defineCommand } from '../command.js';
 import { parseJobFilter } from '../phrases/job-filter-phrase.js';
 
-export const listJobsCommand = defineCommand<{ filter: JobFilter; description: string }>({
+export const listJobsCommand = defineCommand<{ filter: JobFilter; description: string; across?: boolean }>({
   id: 'jobs.list',
   title: 'Job status',
   summary: 'Recent backup jobs with the portal’s status, filtered by VM, status or time.',
-  examples: ['status of jobs', 'failed jobs for myVM', 'jobs in progress', 'status of jobs last 24h'],
+  examples: [
+    'status of jobs',
+    'failed jobs for myVM',
+    'jobs in progress',
+    'status of jobs last 24h',
+    'status of jobs across all vaults',
+  ],
   role: 'reader',
   effect: 'read',
   keywords: ['status of jobs', 'jobs', 'job status'],
-  parse(text, now) {
+  parse(input, now) {
+    const { across, rest: text } = parseAcrossPhrase(input);
     const isJobs =
       /\bjobs\b|\bjob\s+(?:status|list|history)\b|\bstatus\s+of\s+(?:the\s+|my\s+)?(?:backup\s+)?job\b/i.test(
         text,
@@ -18,16 +26,20 @@ export const listJobsCommand = defineCommand<{ filter: JobFilter; description: s
       /^(?:(?:any|show|list|which)\s+)?(?:failed|failing|running|in[\s-]progress|completed|finished)\s+backups?\b/i.test(
         text,
       );
-    return isJobs ? parseJobFilter(text, now) : undefined;
+    if (!isJobs) return undefined;
+    const parsed = parseJobFilter(text, now);
+    return across ? { ...parsed, across } : parsed;
   },
   actions: { 'jobs.list': (d) => parseJobFilter(d.filter ?? '', new Date()) },
-  async run({ filter, description }, ctx) {
+  async run({ filter, description, across }, ctx) {
     const now = ctx.now();
-    const jobs = await ctx.service.listJobs({ limit: 25, ...filter });
+    const jobs = across
+      ? await ctx.service.listJobsEverywhere({ limit: 25, ...filter })
+      : await ctx.service.listJobs({ limit: 25, ...filter });
     return {
       view: {
         kind: 'job-list',
-        vaultName: ctx.defaults.vaultName,
+        vaultName: across ? 'all vaults' : ctx.defaults.vaultName,
         description,
         jobs,
         asOf: now.toISOString(),
