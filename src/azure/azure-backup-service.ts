@@ -138,7 +138,8 @@ export class AzureBackupService implements BackupService {
             // Shown against the vault that holds its backup, else the default vault (or one of its region).
             const at = items.findIndex((m) => m.has(vm.id.toLowerCase()));
             if (at >= 0) return statusOf(vm, vaults[at]!, items[at]!);
-            const vault = home ?? vaults.find((v) => v.location === normalizeRegion(vm.location)) ?? vaults[0];
+            const vault =
+              home ?? vaults.find((v) => v.location === normalizeRegion(vm.location)) ?? vaults[0];
             return vault ? statusOf(vm, vault, none) : undefined;
           })
           .filter((s): s is VmStatus => s !== undefined)
