@@ -75,7 +75,12 @@ describe('backup service over several subscriptions', () => {
   it('backs up a VM of the second subscription, the requests going to that subscription only', async () => {
     const before = h.sandbox.requestLog.length;
     const r = await h.service.backupNow({ vm: 'app-east-01' });
-    expect(r.job).toMatchObject({ vaultName: 'rsv-eastus', vmName: 'app-east-01', operation: 'Backup' });
+    expect(r.job).toMatchObject({
+      vaultName: 'rsv-eastus',
+      vaultResourceGroup: EAST.vaultResourceGroup,
+      vmName: 'app-east-01',
+      operation: 'Backup',
+    });
     const posts = h.sandbox.requestLog.slice(before).filter((q) => q.method === 'POST');
     expect(posts).toHaveLength(1);
     expect(posts[0]!.path).toContain(`/subscriptions/${EAST.id}/`);

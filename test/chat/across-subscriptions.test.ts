@@ -5,7 +5,7 @@ import { SANDBOX_SECOND_SUBSCRIPTION as EAST, SANDBOX_SUBSCRIPTION_ID } from '..
 import type { Harness } from '../azure/service-harness.js';
 import { startHarness } from '../azure/service-harness.js';
 import type { RegistryOn } from './registry-on.js';
-import { carol, registryOn } from './registry-on.js';
+import { alice, carol, registryOn } from './registry-on.js';
 
 const now = new Date('2026-11-22T10:00:00Z');
 const interpret = (text: string) => {
@@ -71,5 +71,17 @@ describe('list commands across two subscriptions', () => {
     if (view.kind !== 'job-list') return;
     expect(view.vaultName).toBe('all vaults');
     expect(new Set(view.jobs.map((j) => j.vaultName))).toEqual(new Set(['rsv-westus', 'rsv-eastus']));
+  });
+
+  it('watches a backup of a VM of the second subscription in the vault that runs it', async () => {
+    const reply = await chat.say(alice, 'backup app-east-01 now');
+    expect(reply.view.kind).toBe('job');
+    expect(reply.watch).toMatchObject({ vaultName: 'rsv-eastus', resourceGroup: EAST.vaultResourceGroup });
+    // The watcher reads it again by vault: that finds the second subscription.
+    const job = await h.service.getJob(reply.watch!.jobId, {
+      vault: reply.watch!.vaultName,
+      resourceGroup: reply.watch!.resourceGroup,
+    });
+    expect(job.vmName).toBe('app-east-01');
   });
 });
