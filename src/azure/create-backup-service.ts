@@ -47,15 +47,11 @@ export function createBackupService(w: BackupServiceWiring): SubscriptionFleet {
   const agent = w.sandbox
     ? new Agent({ keepAlive: true, secureContext: createSecureContext({ ca: w.sandbox.certificatePem }) })
     : undefined;
-  const subscriptions = azure.subscriptions.length
-    ? azure.subscriptions
-    : [
-        {
-          id: azure.subscriptionId,
-          vaultName: azure.vaultName,
-          vaultResourceGroup: azure.vaultResourceGroup,
-        },
-      ];
+  // The first subscription is always the top-level one (callers may override it); the rest are listed.
+  const subscriptions = [
+    { id: azure.subscriptionId, vaultName: azure.vaultName, vaultResourceGroup: azure.vaultResourceGroup },
+    ...azure.subscriptions.slice(1),
+  ];
   const members = subscriptions.map((sub) => {
     const clients = createAzureClients({
       subscriptionId: sub.id,
