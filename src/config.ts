@@ -24,13 +24,25 @@ export interface RetrySettings {
   maxRetryDelayInMs: number;
 }
 
+export interface SubscriptionSettings {
+  id: string;
+  vaultName: string;
+  vaultResourceGroup: string;
+}
+
 export interface AzureSettings {
   /** `sandbox`: the local ARM-compatible server started in-process; `azure`: real Azure. */
   mode: 'sandbox' | 'azure';
+  /** The first (default) subscription: the one the short command forms act in. */
   subscriptionId: string;
-  /** Default vault and its resource group, so the short command forms work. */
+  /** Default vault and its resource group (of the first subscription), so the short commands work. */
   vaultName: string;
   vaultResourceGroup: string;
+  /**
+   * Every subscription the bot works in, each with its default vault; the first is the one above.
+   * From AZURE_SUBSCRIPTION_IDS (`<id>:<resource group>/<vault>,…`), or AZURE_SUBSCRIPTION_ID alone.
+   */
+  subscriptions: SubscriptionSettings[];
   /** ARM endpoint; in sandbox mode the sandbox's own URL is used. */
   armEndpoint: string;
   retry: RetrySettings;
@@ -178,6 +190,42 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+const GUID = /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
+
+/**
+ * AZURE_SUBSCRIPTION_IDS: `<subscription id>[:<resource group>/<vault>]`, comma-separated, the
+ * first being the default subscription (its vault may come from AZURE_VAULT_NAME and
+ * AZURE_RESOURCE_GROUP instead). Undefined when the variable is not set.
+ */
+function parseSubscriptionList(
+  value: string | undefined,
+  problems: string[],
+): { id: string; vault?: { name: string; resourceGroup: string } }[] | undefined {
+  if (value === undefined) return undefined;
+  const out: { id: string; vault?: { name: string; resourceGroup: string } }[] = [];
+  for (const part of value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const m = /^([^:\s]+)(?::([^/\s]+)\/([^/\s]+))?$/.exec(part);
+    if (!m || !GUID.test(m[1]!)) {
+      problems.push(
+        `AZURE_SUBSCRIPTION_IDS: "${part}" is not <subscription id>:<resource group>/<vault> (the id a GUID).`,
+      );
+      continue;
+    }
+    if (out.some((s) => s.id.toLowerCase() === m[1]!.toLowerCase())) {
+      problems.push(`AZURE_SUBSCRIPTION_IDS names subscription ${m[1]} twice.`);
+      continue;
+    }
+    out.push({ id: m[1]!, ...(m[2] ? { vault: { resourceGroup: m[2], name: m[3]! } } : {}) });
+  }
+  if (out.length === 0 && problems.every((p) => !p.startsWith('AZURE_SUBSCRIPTION_IDS'))) {
+    problems.push('AZURE_SUBSCRIPTION_IDS is set but names no subscription.');
+  }
+  return out;
+}
+
 /** Where `npm run sandbox` writes its certificate, and where a bot given SANDBOX_URL looks for it. */
 export const SANDBOX_CERTIFICATE_FILE = join(tmpdir(), 'backup-chatops-sandbox.pem');
 
@@ -185,15 +233,24 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const problems: string[] = [];
   const read = new EnvReader(env, problems);
 
-  const subscriptionId = read.string('AZURE_SUBSCRIPTION_ID');
+  const listed = parseSubscriptionList(read.string('AZURE_SUBSCRIPTION_IDS'), problems);
+  if (listed && read.string('AZURE_SUBSCRIPTION_ID')) {
+    problems.push('Set AZURE_SUBSCRIPTION_IDS or AZURE_SUBSCRIPTION_ID, not both.');
+  }
+  const subscriptionId = listed?.[0]?.id ?? read.string('AZURE_SUBSCRIPTION_ID');
   const mode = read.oneOf('BACKUP_MODE', ['sandbox', 'azure'] as const, subscriptionId ? 'azure' : 'sandbox');
   const sandbox = mode === 'sandbox';
+  const firstVault = listed?.[0]?.vault;
 
   const azure: AzureSettings = {
     mode,
     subscriptionId: subscriptionId ?? SANDBOX_SUBSCRIPTION_ID,
-    vaultName: read.string('AZURE_VAULT_NAME') ?? (sandbox ? SANDBOX_VAULT_NAME : ''),
-    vaultResourceGroup: read.string('AZURE_RESOURCE_GROUP') ?? (sandbox ? SANDBOX_VAULT_RESOURCE_GROUP : ''),
+    vaultName: firstVault?.name ?? read.string('AZURE_VAULT_NAME') ?? (sandbox ? SANDBOX_VAULT_NAME : ''),
+    vaultResourceGroup:
+      firstVault?.resourceGroup ??
+      read.string('AZURE_RESOURCE_GROUP') ??
+      (sandbox ? SANDBOX_VAULT_RESOURCE_GROUP : ''),
+    subscriptions: [],
     armEndpoint: read.url('AZURE_ARM_ENDPOINT') ?? 'https://management.azure.com',
     retry: {
       maxRetries: read.int('AZURE_MAX_RETRIES', 5, 0, 20),
@@ -232,9 +289,24 @@ export function loadConfig(env: Env = process.env): AppConfig {
       `RESTORE_SUBNET must be <resource group>/<vnet>/<subnet> or a subnet id (got "${subnet}").`,
     );
   }
+  azure.subscriptions = [
+    { id: azure.subscriptionId, vaultName: azure.vaultName, vaultResourceGroup: azure.vaultResourceGroup },
+    ...(listed ?? []).slice(1).map((s) => ({
+      id: s.id,
+      vaultName: s.vault?.name ?? '',
+      vaultResourceGroup: s.vault?.resourceGroup ?? '',
+    })),
+  ];
+  for (const s of listed?.slice(1) ?? []) {
+    if (!s.vault)
+      problems.push(
+        `AZURE_SUBSCRIPTION_IDS: give subscription ${s.id} its default vault (${s.id}:<resource group>/<vault>).`,
+      );
+  }
   if (mode === 'azure') {
     if (!subscriptionId) problems.push('AZURE_SUBSCRIPTION_ID is required when BACKUP_MODE=azure.');
-    else if (!/^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(subscriptionId)) {
+    // Listed ids were checked by parseSubscriptionList.
+    else if (!listed && !GUID.test(subscriptionId)) {
       problems.push(`AZURE_SUBSCRIPTION_ID must be a GUID (got "${subscriptionId}").`);
     }
     if (!azure.vaultName)

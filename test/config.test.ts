@@ -167,3 +167,53 @@ describe('loadConfig: alerts for failed scheduled backups', () => {
     expect(problems({ ALERT_CHANNEL: 'teams:19:x' })).toMatch(/needs the Teams channel/);
   });
 });
+
+describe('several subscriptions (AZURE_SUBSCRIPTION_IDS)', () => {
+  const A = '11111111-1111-4111-8111-111111111111';
+  const B = '22222222-2222-4222-8222-222222222222';
+  const problemsOf = (env: Record<string, string>): string[] => {
+    try {
+      loadConfig(env);
+    } catch (e) {
+      if (e instanceof ConfigError) return e.problems;
+      throw e;
+    }
+    return [];
+  };
+
+  it('reads each subscription with its default vault, the first being the default', () => {
+    const c = loadConfig({ AZURE_SUBSCRIPTION_IDS: `${A}:rg-a/rsv-a, ${B}:rg-b/rsv-b` });
+    expect(c.azure).toMatchObject({
+      mode: 'azure',
+      subscriptionId: A,
+      vaultName: 'rsv-a',
+      vaultResourceGroup: 'rg-a',
+    });
+    expect(c.azure.subscriptions).toEqual([
+      { id: A, vaultName: 'rsv-a', vaultResourceGroup: 'rg-a' },
+      { id: B, vaultName: 'rsv-b', vaultResourceGroup: 'rg-b' },
+    ]);
+  });
+
+  it('lets the first take its vault from AZURE_VAULT_NAME, and keeps AZURE_SUBSCRIPTION_ID as the one-subscription form', () => {
+    const c = loadConfig({
+      AZURE_SUBSCRIPTION_IDS: `${A},${B}:rg-b/rsv-b`,
+      AZURE_VAULT_NAME: 'v1',
+      AZURE_RESOURCE_GROUP: 'rg1',
+    });
+    expect(c.azure.subscriptions.map((s) => s.vaultName)).toEqual(['v1', 'rsv-b']);
+    const one = loadConfig({ AZURE_SUBSCRIPTION_ID: A, AZURE_VAULT_NAME: 'v1', AZURE_RESOURCE_GROUP: 'rg1' });
+    expect(one.azure.subscriptions).toEqual([{ id: A, vaultName: 'v1', vaultResourceGroup: 'rg1' }]);
+  });
+
+  it('says what is wrong with a malformed list, all at once', () => {
+    expect(problemsOf({ AZURE_SUBSCRIPTION_IDS: `not-a-guid:rg/v, ${A}:rg/v, ${A}:rg/v, ${B}` })).toEqual([
+      'AZURE_SUBSCRIPTION_IDS: "not-a-guid:rg/v" is not <subscription id>:<resource group>/<vault> (the id a GUID).',
+      `AZURE_SUBSCRIPTION_IDS names subscription ${A} twice.`,
+      `AZURE_SUBSCRIPTION_IDS: give subscription ${B} its default vault (${B}:<resource group>/<vault>).`,
+    ]);
+    expect(problemsOf({ AZURE_SUBSCRIPTION_IDS: `${A}:rg/v`, AZURE_SUBSCRIPTION_ID: A })).toEqual([
+      'Set AZURE_SUBSCRIPTION_IDS or AZURE_SUBSCRIPTION_ID, not both.',
+    ]);
+  });
+});

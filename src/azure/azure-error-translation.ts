@@ -1,56 +1,59 @@
 import { isRestError } from '@azure/core-rest-pipeline';
 import { AppError, isAppError } from '../domain/errors.js';
+import type { Suggestion } from '../domain/suggestions.js';
+import { fact } from '../domain/suggestions.js';
 
 /**
  * Turns whatever an SDK call threw into an AppError with code `azure.<ServiceCode>` and plain
- * words for a chat user; the service's own message is kept in `details.azureMessage`.
+ * words for a chat user; the service's own message is kept in `details.azureMessage`. What to do
+ * next travels as structured suggestions.
  */
 interface Known {
   message: string;
-  hint?: string;
+  suggestions?: Suggestion[];
 }
 
 const KNOWN: Record<string, Known> = {
   AuthorizationFailed: {
     message: "The bot's Azure identity is not allowed to do this.",
-    hint: "Ask an Azure administrator to grant the bot's identity the Backup Contributor role on the vault's resource group (and Virtual Machine Contributor on the VMs' resource groups).",
+    suggestions: [fact('grant-backup-roles')],
   },
   AuthenticationFailed: {
     message: 'The bot could not sign in to Azure.',
-    hint: "Check the bot's Azure identity (managed identity, workload identity or service principal settings).",
+    suggestions: [fact('check-identity')],
   },
   InvalidAuthenticationToken: {
     message: 'Azure did not accept the bot’s sign-in token.',
-    hint: "Check the bot's Azure identity settings.",
+    suggestions: [fact('check-identity')],
   },
   SubscriptionNotFound: {
     message: 'The configured Azure subscription was not found.',
-    hint: 'Check AZURE_SUBSCRIPTION_ID.',
+    suggestions: [fact('check-subscription')],
   },
   ResourceGroupNotFound: { message: 'That resource group does not exist.' },
   ResourceNotFound: { message: 'Azure could not find that resource.' },
   BMSUserErrorDataSourceObjectNotFound: { message: 'Azure Backup could not find that item in the vault.' },
   ResourceGroupDeletionBlocked: {
     message: 'Azure deleted only part of the resource group: a resource in it could not be deleted.',
-    hint: 'See which resources are left with "delete resource group <name>" (it lists them), and what blocks them in Azure.',
+    suggestions: [fact('resource-group-leftovers')],
   },
   TooManyRequests: {
     message: 'Azure is throttling requests right now, even after retrying.',
-    hint: 'Wait a minute and try again.',
+    suggestions: [fact('retry-later')],
   },
-  InternalServerError: { message: 'Azure had an internal error.', hint: 'Try again in a few minutes.' },
-  ServiceUnavailable: { message: 'Azure is unavailable right now.', hint: 'Try again in a few minutes.' },
+  InternalServerError: { message: 'Azure had an internal error.', suggestions: [fact('retry-later')] },
+  ServiceUnavailable: { message: 'Azure is unavailable right now.', suggestions: [fact('retry-later')] },
   UserErrorBackupOperationInProgress: {
     message: 'Another backup of this VM is still taking its snapshot, and a VM takes one snapshot at a time.',
-    hint: 'Wait for the running job to finish its snapshot (see "status of jobs"), then back up again.',
+    suggestions: [fact('wait-for-snapshot'), { kind: 'command', text: 'status of jobs', quiet: true }],
   },
   UserErrorGuestAgentStatusUnavailable: {
     message: 'Azure Backup could not reach the VM agent inside the VM, so the snapshot could not be taken.',
-    hint: 'Make sure the VM agent is installed, running and up to date, then back up again.',
+    suggestions: [fact('agent-unreachable')],
   },
   LocationNotAvailableForResourceType: {
     message: 'A Recovery Services vault cannot be created in that location.',
-    hint: 'Create the vault in the parent region of the Extended Zone.',
+    suggestions: [fact('vault-in-parent-region')],
   },
   InvalidResourceName: { message: 'Azure refused the resource name.' },
 };
@@ -69,7 +72,7 @@ export function translateAzureError(error: unknown, action?: string): AppError {
         'azure.unreachable',
         `${prefix}Azure could not be reached (${sanitize(error.message)}).`,
         {
-          hint: 'Check the network path to Azure Resource Manager and try again.',
+          suggestions: [fact('check-network')],
           cause: error,
         },
       );
@@ -78,7 +81,7 @@ export function translateAzureError(error: unknown, action?: string): AppError {
       `azure.${code}`,
       `${prefix}${known?.message ?? `Azure refused the request: ${azureMessage}`}`,
       {
-        hint: known?.hint,
+        suggestions: known?.suggestions,
         statusCode: error.statusCode,
         details: { azureMessage, ...(requestId ? { requestId } : {}) },
         cause: error,
@@ -90,14 +93,14 @@ export function translateAzureError(error: unknown, action?: string): AppError {
       'azure.credential_unavailable',
       `${prefix}The bot has no Azure identity to sign in with.`,
       {
-        hint: 'Configure a managed identity, workload identity, AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET, or sign in with the Azure CLI.',
+        suggestions: [fact('configure-identity')],
         cause: error,
       },
     );
   }
   if (error instanceof Error && error.name === 'AuthenticationError') {
     return new AppError('azure.AuthenticationFailed', `${prefix}${KNOWN.AuthenticationFailed!.message}`, {
-      hint: KNOWN.AuthenticationFailed!.hint,
+      suggestions: KNOWN.AuthenticationFailed!.suggestions,
       cause: error,
     });
   }
@@ -118,7 +121,7 @@ export function operationFailure(
   return new AppError(
     `azure.${c}`,
     `${action ? `Could not ${action}: ` : ''}${known?.message ?? `Azure reported: ${azureMessage}`}`,
-    { hint: known?.hint, details: { azureMessage } },
+    { suggestions: known?.suggestions, details: { azureMessage } },
   );
 }
 

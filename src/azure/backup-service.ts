@@ -22,18 +22,33 @@ import type {
 export interface VaultTarget {
   vault?: string;
   resourceGroup?: string;
+  /**
+   * The vault's subscription, by id or display name, among the configured ones. Left out: the one
+   * whose vaults include the named vault, else the VM's own, else the first.
+   */
+  subscription?: string;
+}
+
+/** VMs of every vault of every configured subscription, each shown against the vault protecting it. */
+export interface FleetVmList {
+  vaults: Vault[];
+  vms: VmStatus[];
 }
 
 /**
- * Everything the portal's Azure Backup flow does for VMs, in domain terms. The one implementation
- * (AzureBackupService) talks to Azure — or the sandbox — through the official SDK clients; every
- * failure is an AppError with a stable code.
+ * Everything the portal's Azure Backup flow does for VMs, in domain terms: the one facade the rest
+ * of the bot uses. SubscriptionFleet routes each call to the AzureBackupService of its subscription
+ * (one per configured subscription, each on the official SDK clients with its own request
+ * scheduler); every failure is an AppError with a stable code.
  */
 export interface BackupService {
   listVms(target?: VaultTarget): Promise<{ vault: Vault; vms: VmStatus[] }>;
   getVm(name: string, target?: VaultTarget): Promise<VmStatus>;
 
+  /** Every vault of every configured subscription. */
   listVaults(): Promise<Vault[]>;
+  /** "list vms across all vaults": every configured subscription's VMs and vaults. */
+  listVmsEverywhere(): Promise<FleetVmList>;
   getVault(target?: VaultTarget): Promise<Vault>;
   createVault(input: {
     name: string;
@@ -49,6 +64,8 @@ export interface BackupService {
   backupNow(input: { vm: string; retain?: RetainRequest } & VaultTarget): Promise<BackupNowResult>;
 
   listJobs(filter?: JobFilter, target?: VaultTarget): Promise<BackupJob[]>;
+  /** "status of jobs across all vaults": the newest jobs of every vault of every subscription. */
+  listJobsEverywhere(filter?: JobFilter): Promise<BackupJob[]>;
   getJob(id: string, target?: VaultTarget): Promise<BackupJob>;
   listRecoveryPoints(vm: string, target?: VaultTarget): Promise<RecoveryPoint[]>;
 

@@ -37,9 +37,11 @@ export function fromAzureJob(resource: JobResource, vaultName: string): BackupJo
   const status = isJobStatus(azureStatus) ? azureStatus : 'InProgress';
   const startTime = isoOf(p.startTime);
   const endTime = isoOf(p.endTime);
+  const vaultResourceGroup = resource.id ? /\/resourceGroups\/([^/]+)/i.exec(resource.id)?.[1] : undefined;
   return {
     id: resource.name,
     vaultName,
+    ...(vaultResourceGroup ? { vaultResourceGroup } : {}),
     vmName: p.entityFriendlyName ?? iaas?.extendedInfo?.propertyBag?.['VM Name'] ?? 'unknown VM',
     operation: p.operation ?? 'Unknown',
     status,

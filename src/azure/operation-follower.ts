@@ -1,5 +1,6 @@
 import type { OperationStatus } from '@azure/arm-recoveryservicesbackup';
 import { AppError } from '../domain/errors.js';
+import { command, fact } from '../domain/suggestions.js';
 import { operationFailure } from './azure-error-translation.js';
 import { ResponseCapture } from './response-capture.js';
 
@@ -79,7 +80,7 @@ export function requiredJobId(status: OperationStatus | undefined, what: string)
   const jobId = jobIdOf(status);
   if (jobId) return jobId;
   throw new AppError('azure.unexpected_response', `Azure accepted ${what} but named no job.`, {
-    hint: 'Look for it with "status of jobs".',
+    suggestions: [command('status of jobs')],
   });
 }
 
@@ -93,7 +94,12 @@ async function pause(
     throw new AppError(
       'azure.operation_timeout',
       `Could not ${action}: Azure accepted the request but it had not finished after ${Math.round(s.timeoutMs / 1000)} s.`,
-      { hint: 'Check "status of jobs" in a few minutes; the operation may still complete.' },
+      {
+        suggestions: [
+          fact('operation-may-complete'),
+          { kind: 'command', text: 'status of jobs', quiet: true },
+        ],
+      },
     );
   }
   const ms = Math.min(waitMs ?? 1000, s.maxIntervalMs, Math.max(0, deadline - Date.now()));

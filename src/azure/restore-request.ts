@@ -1,6 +1,6 @@
 import type { IaasVMRestoreRequest } from '@azure/arm-recoveryservicesbackup';
 import type { RestoreKind } from '../domain/index.js';
-import { AppError } from '../domain/index.js';
+import { AppError, fact } from '../domain/index.js';
 
 /** What a restore request names, every resource by its full id. */
 export interface RestorePlan {
@@ -76,6 +76,6 @@ export function resourceGroupIdOf(subscriptionId: string, name: string): string 
 
 function badReference(what: string, ref: string, form: string): AppError {
   return new AppError('validation.restore_target', `"${ref.slice(0, 120)}" does not name a ${what}.`, {
-    hint: `Give it as ${form} or as its full resource id.`,
+    suggestions: [fact('reference-form', { form })],
   });
 }

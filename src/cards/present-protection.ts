@@ -16,7 +16,7 @@ const BACKUP_NOW_STATES = new Set(['Protected', 'IRPending']);
 export function presentVmList(v: VmListView) {
   const protectedCount = v.vms.filter((x) => BACKUP_NOW_STATES.has(x.protection.state)).length;
   return {
-    title: `VMs · vault ${v.vault.name} (${v.vault.location})`,
+    title: `VMs · ${v.across ? '' : 'vault '}${v.vault.name} (${v.vault.location})`,
     summary: [
       `${plural(v.vms.length, 'VM')}, ${protectedCount} protected.`,
       shownOf(v.vms.length, VM_LIST_ROWS),

@@ -74,6 +74,8 @@ export interface VmListView {
   kind: 'vm-list';
   vault: Pick<Vault, 'name' | 'location'>;
   vms: VmStatus[];
+  /** Every vault of every subscription: `vault` then names the span, not one vault. */
+  across?: boolean;
 }
 
 export interface VaultView {

@@ -1,4 +1,5 @@
 import { AppError } from './errors.js';
+import { fact } from './suggestions.js';
 
 /** Naming rules of the Azure resources the bot creates or looks up, checked before any call. */
 interface NameRule {
@@ -40,7 +41,10 @@ export function checkName(kind: NameKind, value: string): string | undefined {
 
 export function assertName(kind: NameKind, value: string): string {
   const problem = checkName(kind, value);
-  if (problem) throw new AppError(`validation.${kind}_name`, problem, { hint: `Use ${RULES[kind].rule}.` });
+  if (problem)
+    throw new AppError(`validation.${kind}_name`, problem, {
+      suggestions: [fact('name-rule', { rule: RULES[kind].rule })],
+    });
   return value;
 }
 

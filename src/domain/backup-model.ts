@@ -65,6 +65,8 @@ export interface JobError {
 export interface BackupJob {
   id: string;
   vaultName: string;
+  /** The vault's resource group, from the job's id: with several subscriptions, where to read it again. */
+  vaultResourceGroup?: string;
   vmName: string;
   operation: string;
   /** Azure's status (the portal shows the same); the phases only explain it (rule 7). */

@@ -1,5 +1,6 @@
 import { checkName } from './azure-names.js';
 import { AppError, validationError } from './errors.js';
+import { command, template } from './suggestions.js';
 
 /**
  * A backup policy as the bot speaks of it (DESIGN.md rule 3). `Enhanced` is Azure's policyType V2
@@ -119,11 +120,9 @@ export function validatePolicySpec(spec: PolicySpec): PolicyDefinition {
   checkRange(problems, 'yearly points', 'years', r.yearlyYears, POLICY_LIMITS.yearlyYears);
 
   if (problems.length > 0) {
-    throw validationError(
-      'validation.policy',
-      problems,
-      'create policy daily-8am enhanced daily at 08:00 keep snapshots 7 days keep daily 30 days',
-    );
+    throw validationError('validation.policy', problems, [
+      template('create policy daily-8am enhanced daily at 08:00 keep snapshots 7 days keep daily 30 days'),
+    ]);
   }
   return { ...spec, instantRestoreDays, retention: r, timeZone: spec.timeZone ?? 'UTC' };
 }
@@ -134,7 +133,12 @@ export function assertPolicyChange(current: PolicyKind | undefined, next: Policy
     throw new AppError(
       'validation.policy_downgrade',
       `${vmName} is protected by an Enhanced policy, and a VM cannot move from an Enhanced policy back to a Standard one.`,
-      { hint: `Pick another Enhanced policy: enable backup for ${vmName} with policy <enhanced policy>` },
+      {
+        suggestions: [
+          template(`enable backup for ${vmName} with policy <an Enhanced policy>`),
+          command('policies'),
+        ],
+      },
     );
   }
 }

@@ -1,4 +1,5 @@
 import { AppError } from './errors.js';
+import { command, template } from './suggestions.js';
 import type { PolicyKind } from './policy.js';
 import type { VmFacts } from './vm.js';
 
@@ -12,7 +13,10 @@ export function assertPolicyFitsVm(
       'validation.extended_zone_needs_enhanced_policy',
       `${vm.name} runs in the Extended Zone ${vm.extendedZone}, which accepts only Enhanced backup policies; ${policy.name} is a Standard policy.`,
       {
-        hint: `enable backup for ${vm.name} with policy <an Enhanced policy> (list them with "policies")`,
+        suggestions: [
+          template(`enable backup for ${vm.name} with policy <an Enhanced policy>`),
+          command('policies'),
+        ],
         details: { vm: vm.name, extendedZone: vm.extendedZone, policy: policy.name },
       },
     );

@@ -1,4 +1,5 @@
 import { AppError } from './errors.js';
+import { fact, template } from './suggestions.js';
 
 /**
  * Azure Extended Zones and the region that owns each (the "parent region"). A VM in an Extended
@@ -35,7 +36,7 @@ export function assertVaultLocation(location: string): string {
   const region = normalizeRegion(location);
   if (!/^[a-z0-9]{2,40}$/.test(region)) {
     throw new AppError('validation.location', `"${location}" is not an Azure region name.`, {
-      hint: 'Name a region such as westus or eastus.',
+      suggestions: [fact('region-name')],
     });
   }
   const parent = parentRegionOf(region);
@@ -43,7 +44,10 @@ export function assertVaultLocation(location: string): string {
     throw new AppError(
       'validation.vault_in_extended_zone',
       `A Recovery Services vault cannot be created in the Extended Zone "${region}". Create it in the parent region ${parent}: it protects the zone's VMs from there.`,
-      { hint: `create vault <name> in ${parent}`, details: { extendedZone: region, parentRegion: parent } },
+      {
+        suggestions: [template(`create vault <name> in ${parent}`)],
+        details: { extendedZone: region, parentRegion: parent },
+      },
     );
   }
   return region;

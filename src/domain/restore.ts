@@ -1,5 +1,6 @@
 import type { RecoveryPoint } from './backup-model.js';
 import { AppError } from './errors.js';
+import { command } from './suggestions.js';
 
 /**
  * Restoring an Azure VM from a recovery point (Azure Backup's IaasVMRestoreRequest), in the three
@@ -72,11 +73,15 @@ export function restorableTiers(p: RecoveryPoint): { snapshot: boolean; vault: b
  */
 export function choosePoint(points: RecoveryPoint[], choice: PointChoice, vm: string): RecoveryPoint {
   const newest = [...points].sort((a, b) => (b.time ?? '').localeCompare(a.time ?? ''));
-  const listed = newest
+  const listed: string[] = newest
     .slice(0, 3)
-    .map((p) => `${p.id} (${p.time?.slice(0, 16).replace('T', ' ') ?? 'time unknown'} UTC)`)
-    .join(', ');
-  const hint = listed ? `Newest points: ${listed}. See them all with "restore ${vm}".` : undefined;
+    .map((p) => `${p.id} (${p.time?.slice(0, 16).replace('T', ' ') ?? 'time unknown'} UTC)`);
+  const suggestions = listed.length
+    ? [
+        { kind: 'choose', what: 'recovery point', names: listed, near: false } as const,
+        command(`restore ${vm}`),
+      ]
+    : [];
   let point: RecoveryPoint | undefined;
   if ('latest' in choice) point = newest[0];
   else if ('id' in choice) point = newest.find((p) => p.id === choice.id);
@@ -88,7 +93,7 @@ export function choosePoint(points: RecoveryPoint[], choice: PointChoice, vm: st
         : 'id' in choice
           ? `${vm} has no recovery point ${choice.id}.`
           : `${vm} has no recovery point taken at or before ${choice.atOrBefore.slice(0, 16).replace('T', ' ')} UTC.`;
-    throw new AppError('validation.recovery_point', what, { hint });
+    throw new AppError('validation.recovery_point', what, { suggestions });
   }
   const tiers = restorableTiers(point);
   if (!tiers.snapshot && !tiers.vault) {
@@ -97,7 +102,7 @@ export function choosePoint(points: RecoveryPoint[], choice: PointChoice, vm: st
       tiers.archive
         ? `Recovery point ${point.id} of ${vm} is in the archive tier: it must be rehydrated before it can be restored, which this bot does not do yet.`
         : `Recovery point ${point.id} of ${vm} has no valid snapshot or vault copy to restore from.`,
-      { hint: hint ?? 'Pick another point.' },
+      { suggestions },
     );
   }
   return point;

@@ -1,4 +1,5 @@
 import { AppError } from './errors.js';
+import { template } from './suggestions.js';
 
 /** Backup now keeps its recovery point until a date: default 30 days, at most 99 years (rule 6). */
 export const DEFAULT_RETAIN_DAYS = 30;
@@ -33,9 +34,7 @@ export function resolveRetainUntil(request: RetainRequest, now: Date): string {
       throw new AppError(
         'validation.retain_until',
         `Keep a backup for at least 1 month (got ${request.months}).`,
-        {
-          hint: 'backup myVM now for 3 months',
-        },
+        { suggestions: [template('backup <vm> now for 3 months')] },
       );
     }
     until = addMonths(today, Math.min(request.months, (MAX_RETAIN_YEARS + 1) * 12));
@@ -44,9 +43,7 @@ export function resolveRetainUntil(request: RetainRequest, now: Date): string {
       throw new AppError(
         'validation.retain_until',
         `Keep a backup for at least 1 day (got ${request.days}).`,
-        {
-          hint: 'backup myVM now for 30 days',
-        },
+        { suggestions: [template('backup <vm> now for 30 days')] },
       );
     }
     until = addDays(today, Math.min(request.days, 99 * 366 + 1));
@@ -54,7 +51,7 @@ export function resolveRetainUntil(request: RetainRequest, now: Date): string {
     until = request.until;
     if (!/^\d{4}-\d{2}-\d{2}$/.test(until) || isoDay(new Date(Date.parse(`${until}T00:00:00Z`))) !== until) {
       throw new AppError('validation.retain_until', `"${until}" is not a date. Write it as YYYY-MM-DD.`, {
-        hint: `backup myVM now keep until ${addDays(today, DEFAULT_RETAIN_DAYS)}`,
+        suggestions: [template(`backup <vm> now keep until ${addDays(today, DEFAULT_RETAIN_DAYS)}`)],
       });
     }
   }
@@ -63,7 +60,7 @@ export function resolveRetainUntil(request: RetainRequest, now: Date): string {
       'validation.retain_until',
       `The retain-until date ${until} is not in the future: a recovery point must be kept at least until tomorrow.`,
       {
-        hint: `backup myVM now keep until ${addDays(today, DEFAULT_RETAIN_DAYS)}`,
+        suggestions: [template(`backup <vm> now keep until ${addDays(today, DEFAULT_RETAIN_DAYS)}`)],
         details: { until, today },
       },
     );
@@ -72,7 +69,7 @@ export function resolveRetainUntil(request: RetainRequest, now: Date): string {
     throw new AppError(
       'validation.retain_until',
       `The retain-until date ${until} is more than ${MAX_RETAIN_YEARS} years away; the latest allowed is ${latest}.`,
-      { hint: `backup myVM now keep until ${latest}`, details: { until, latest } },
+      { suggestions: [template(`backup <vm> now keep until ${latest}`)], details: { until, latest } },
     );
   }
   return until;

@@ -1,3 +1,60 @@
+/**
+ * What a user can do next after an error, as data: the domain and the Azure layer say *what*, and
+ * chat (src/chat/error-view.ts) says it in words and turns commands into buttons.
+ */
+export type Suggestion =
+  /** A command to run exactly as written: shown as a button. */
+  | { kind: 'command'; text: string; /** A button only: another suggestion already says it. */ quiet?: true }
+  /** A command to complete: `<…>` marks what the user fills in; shown as words only. */
+  | { kind: 'template'; text: string }
+  /** Names to pick from: the closest to what was typed (`near`), or all there are. */
+  | { kind: 'choose'; what: ChoiceKind; names: string[]; near: boolean }
+  /** Configuration to check or set, with what it should hold when that is known. */
+  | { kind: 'setting'; name: string; expect?: string }
+  /** Advice that is no command: a known fact with its values (error-view has the words). */
+  | { kind: 'fact'; fact: FactId; values?: Record<string, string> };
+
+export type ChoiceKind = 'vm' | 'policy' | 'subnet' | 'recovery point' | 'vault' | 'subscription';
+
+export type FactId =
+  /** Azure said to slow down or is briefly unavailable. */
+  | 'retry-later'
+  /** values.rule: what a valid name looks like. */
+  | 'name-rule'
+  | 'region-name'
+  /** values.os, values.minimum (Windows). */
+  | 'install-agent'
+  /** The bot's identity lacks an Azure role. */
+  | 'grant-backup-roles'
+  | 'check-identity'
+  | 'configure-identity'
+  | 'check-network'
+  /** Azure Backup could not reach the agent inside the VM. */
+  | 'agent-unreachable'
+  | 'check-subscription'
+  /** Another vault may already protect the VM; discovery can lag. */
+  | 'vm-in-other-vault'
+  /** values.jobId when known: wait for a running snapshot to finish. */
+  | 'wait-for-snapshot'
+  /** values.region: the Extended Zone's parent region holds the vault. */
+  | 'vault-in-parent-region'
+  | 'resource-group-leftovers'
+  /** values.form: how a reference is written. */
+  | 'reference-form'
+  | 'operation-may-complete';
+
+export function command(text: string): Suggestion {
+  return { kind: 'command', text };
+}
+
+export function template(text: string): Suggestion {
+  return { kind: 'template', text };
+}
+
+export function fact(id: FactId, values?: Record<string, string>): Suggestion {
+  return values ? { kind: 'fact', fact: id, values } : { kind: 'fact', fact: id };
+}
+
 /** "Did you mean …": candidates within a small edit distance of the input, closest first. */
 export function closestMatches(input: string, candidates: readonly string[], max = 3): string[] {
   const needle = input.toLowerCase();

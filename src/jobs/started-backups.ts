@@ -21,7 +21,7 @@ export function rememberingStartedBackups(
         {
           jobId: result.job.id,
           vaultName: result.job.vaultName,
-          resourceGroup: input.resourceGroup ?? o.defaultResourceGroup,
+          resourceGroup: input.resourceGroup ?? result.job.vaultResourceGroup ?? o.defaultResourceGroup,
         },
         o.now(),
       )

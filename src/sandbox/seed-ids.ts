@@ -3,6 +3,19 @@
  * (DESIGN.md section 7). The world itself is built in seed-world.ts.
  */
 export const SANDBOX_SUBSCRIPTION_ID = '5a4d8b1e-0000-4000-8000-00000000b0c5';
+/** Display names `GET /subscriptions` answers: a vault reference may name its subscription by either. */
+export const SANDBOX_SUBSCRIPTION_NAME = 'Chat-ops sandbox';
+/**
+ * A second subscription (issue 18.1), with a vault of its own in eastus and its own VMs. The bot
+ * uses it only when AZURE_SUBSCRIPTION_IDS names it.
+ */
+export const SANDBOX_SECOND_SUBSCRIPTION = {
+  id: '5a4d8b1e-0000-4000-8000-0000000000e2',
+  displayName: 'Contoso East',
+  vaultResourceGroup: 'rg-backup-east',
+  vaultName: 'rsv-eastus',
+  region: 'eastus',
+} as const;
 export const SANDBOX_TENANT_ID = '5a4d8b1e-0000-4000-8000-0000000a11ce';
 /** Resource group and vault the bot uses by default in sandbox mode. */
 export const SANDBOX_VAULT_RESOURCE_GROUP = 'rg-chatops';

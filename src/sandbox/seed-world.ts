@@ -4,6 +4,7 @@ import {
   SANDBOX_EXTENDED_ZONE,
   SANDBOX_REGION,
   SANDBOX_RESTORE_SUBNET,
+  SANDBOX_SECOND_SUBSCRIPTION,
   SANDBOX_STAGING_ACCOUNT,
   SANDBOX_SUBSCRIPTION_ID,
   SANDBOX_VAULT_NAME,
@@ -113,33 +114,8 @@ export function seedWorld(now: Date): SandboxWorld {
   const [vnetGroup, vnet, subnet] = SANDBOX_RESTORE_SUBNET.split('/') as [string, string, string];
   w.addVnet(vnetGroup, vnet, SANDBOX_REGION, [subnet]);
 
-  const vault = w.addVault(SANDBOX_VAULT_RESOURCE_GROUP, SANDBOX_VAULT_NAME, SANDBOX_REGION);
-  const vaultKey = w.vaultKey(vault.resourceGroup, vault.name);
-  w.policies.set(w.policyKey(vaultKey, 'DefaultPolicy'), {
-    vaultKey,
-    name: 'DefaultPolicy',
-    kind: 'Standard',
-    properties: structuredClone(DEFAULT_POLICY),
-  });
-  w.policies.set(w.policyKey(vaultKey, 'EnhancedPolicy'), {
-    vaultKey,
-    name: 'EnhancedPolicy',
-    kind: 'Enhanced',
-    properties: structuredClone(ENHANCED_POLICY),
-  });
-
-  const item: SandboxProtectedItem = {
-    vaultKey,
-    vmResourceId: myVm.id,
-    vmName: myVm.name,
-    resourceGroup: myVm.resourceGroup,
-    containerName: `IaasVMContainer;iaasvmcontainerv2;${myVm.resourceGroup};${myVm.name}`,
-    itemName: `VM;iaasvmcontainerv2;${myVm.resourceGroup};${myVm.name}`,
-    policyName: 'EnhancedPolicy',
-    state: 'Protected',
-    protectedItemDataId: '636482643132986882',
-  };
-  w.protectedItems.set(w.itemKey(vaultKey, myVm.id), item);
+  const vaultKey = addVaultWithPolicies(w, SANDBOX_VAULT_RESOURCE_GROUP, SANDBOX_VAULT_NAME, SANDBOX_REGION);
+  const item = protect(w, vaultKey, myVm, 'EnhancedPolicy', '636482643132986882');
 
   // History: configured ten days ago; scheduled backups since: two completed, one whose transfer
   // failed (CompletedWithWarnings) and one whose snapshot failed (Failed).
@@ -169,6 +145,98 @@ export function seedWorld(now: Date): SandboxWorld {
     }
   }
   return w;
+}
+
+/**
+ * The second subscription's world (issue 18.1): its own vault in eastus protecting one of its two
+ * VMs, with a day-old completed backup, so lists across subscriptions have something to show.
+ */
+export function seedSecondWorld(now: Date): SandboxWorld {
+  const s = SANDBOX_SECOND_SUBSCRIPTION;
+  const w = new SandboxWorld(s.id);
+  for (const name of [s.vaultResourceGroup, 'rg-apps-east']) {
+    w.resourceGroups.set(name.toLowerCase(), { name, location: s.region });
+  }
+  const linux = { osName: 'ubuntu', osVersion: '22.04', vmSize: 'Standard_B2s', agentVersion: '2.10.0.8' };
+  const app = w.addVm({
+    vmId: randomUUID(),
+    name: 'app-east-01',
+    resourceGroup: 'rg-apps-east',
+    location: s.region,
+    osType: 'Linux',
+    powerState: 'running',
+    ...linux,
+  });
+  const api = w.addVm({
+    vmId: randomUUID(),
+    name: 'api-east-01',
+    resourceGroup: 'rg-apps-east',
+    location: s.region,
+    osType: 'Linux',
+    powerState: 'running',
+    ...linux,
+  });
+  for (const vm of [app, api]) w.discovered.add(vm.id.toLowerCase());
+  const vaultKey = addVaultWithPolicies(w, s.vaultResourceGroup, s.vaultName, s.region);
+  const item = protect(w, vaultKey, app, 'DefaultPolicy', '736482643132986882');
+  const start = now.getTime() - DAY;
+  w.jobs.push(shortJob(vaultKey, app, 'ConfigureBackup', start - 5 * DAY));
+  w.jobs.push(scheduledBackup(vaultKey, app, start, 'ok'));
+  const time = new Date(start + SNAPSHOT).toISOString();
+  w.recoveryPoints.push({
+    id: w.nextRecoveryPointId(start + SNAPSHOT),
+    vaultKey,
+    vmResourceId: app.id,
+    time,
+    type: 'AppConsistent',
+  });
+  Object.assign(item, {
+    lastBackupTime: new Date(start).toISOString(),
+    lastBackupStatus: 'Completed',
+    lastRecoveryPoint: time,
+  });
+  return w;
+}
+
+/** A vault with the two policies a new vault has in the portal: DefaultPolicy and EnhancedPolicy. */
+function addVaultWithPolicies(w: SandboxWorld, resourceGroup: string, name: string, region: string): string {
+  const vault = w.addVault(resourceGroup, name, region);
+  const vaultKey = w.vaultKey(vault.resourceGroup, vault.name);
+  w.policies.set(w.policyKey(vaultKey, 'DefaultPolicy'), {
+    vaultKey,
+    name: 'DefaultPolicy',
+    kind: 'Standard',
+    properties: structuredClone(DEFAULT_POLICY),
+  });
+  w.policies.set(w.policyKey(vaultKey, 'EnhancedPolicy'), {
+    vaultKey,
+    name: 'EnhancedPolicy',
+    kind: 'Enhanced',
+    properties: structuredClone(ENHANCED_POLICY),
+  });
+  return vaultKey;
+}
+
+function protect(
+  w: SandboxWorld,
+  vaultKey: string,
+  vm: SandboxVm,
+  policyName: string,
+  protectedItemDataId: string,
+): SandboxProtectedItem {
+  const item: SandboxProtectedItem = {
+    vaultKey,
+    vmResourceId: vm.id,
+    vmName: vm.name,
+    resourceGroup: vm.resourceGroup,
+    containerName: `IaasVMContainer;iaasvmcontainerv2;${vm.resourceGroup};${vm.name}`,
+    itemName: `VM;iaasvmcontainerv2;${vm.resourceGroup};${vm.name}`,
+    policyName,
+    state: 'Protected',
+    protectedItemDataId,
+  };
+  w.protectedItems.set(w.itemKey(vaultKey, vm.id), item);
+  return item;
 }
 
 function shortJob(

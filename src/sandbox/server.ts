@@ -29,7 +29,14 @@ import { startScheduledBackup } from './scheduled-backup.js';
 import type { FleetSpec, FleetVm } from './fleet.js';
 import { addFleet } from './fleet.js';
 import type { SandboxContext } from './sandbox-context.js';
-import { seedWorld } from './seed-world.js';
+import { seedSecondWorld, seedWorld } from './seed-world.js';
+import {
+  SANDBOX_SECOND_SUBSCRIPTION,
+  SANDBOX_SUBSCRIPTION_ID,
+  SANDBOX_SUBSCRIPTION_NAME,
+} from './seed-ids.js';
+import type { SandboxSubscription } from './routes/subscriptions.js';
+import { addSubscriptionRoutes } from './routes/subscriptions.js';
 import { SimulatedClock } from './simulated-clock.js';
 import type { SandboxWorld } from './world.js';
 
@@ -69,7 +76,10 @@ export interface Sandbox {
   certificatePem: string;
   clock: SimulatedClock;
   faults: FaultController;
+  /** The first subscription's world (the bot's default in sandbox mode). */
   world: SandboxWorld;
+  /** The world of a subscription the sandbox serves (the first for an unknown id). */
+  worldOf(subscriptionId: string): SandboxWorld;
   failNextBackup(vmName: string, phase: 'snapshot' | 'transfer'): void;
   /**
    * Starts a backup of a protected VM directly, as its schedule would (no ARM request; the job is
@@ -95,50 +105,67 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const defaults = loadConfig({}).sandbox;
   const clockSpeed = options.clockSpeed ?? defaults.clockSpeed;
   const clock = new SimulatedClock(options.startTime ?? new Date(), clockSpeed);
-  const world = seedWorld(clock.now());
-  const engine = new JobEngine(world, clock, {
-    snapshotMs: (options.snapshotMinutes ?? defaults.snapshotMinutes) * 60_000,
-    transferMs: (options.transferMinutes ?? defaults.transferMinutes) * 60_000,
-    shortJobMs: 30_000,
-  });
-  const ctx: SandboxContext = {
-    world,
-    clock,
-    engine,
-    // A stopped clock is stepped by hand: operations then finish at once unless asked otherwise.
-    operations: new AsyncOperations(world, clock, options.operationTimeScale ?? (clockSpeed === 0 ? 0 : 1)),
-    asyncRetryAfterSeconds: options.asyncRetryAfterSeconds ?? 1,
-    jobPageSize: Math.max(1, options.jobPageSize ?? 100),
-  };
   const faults = new FaultInjector({ ...defaults.faults, ...options.faults }, options.seed ?? defaults.seed);
   const rate = options.rateLimit ?? { capacity: 300, refillPerSecond: 10 };
-  const router = new ArmRouter();
-  for (const add of [
-    addComputeRoutes,
-    addResourceGroupRoutes,
-    addVaultRoutes,
-    addPolicyRoutes,
-    addDiscoveryRoutes,
-    addProtectionRoutes,
-    addBackupNowRoute,
-    addRestoreRoute,
-    addStorageAndNetworkRoutes,
-    addOperationRoutes,
-    addJobRoutes,
-    addPermissionRoutes,
-  ]) {
-    add(router, ctx);
-  }
-  const arm = createArmPipeline({
-    router,
-    faults,
-    budget: (ctx.requestBudget = rate ? new RequestBudget(rate.capacity, rate.refillPerSecond) : undefined),
-    catchUp: () => {
-      ctx.operations.catchUp();
-      engine.catchUp();
-      world.purgeSoftDeleted(clock.now().getTime());
-    },
-  });
+  const subscriptions: SandboxSubscription[] = [
+    { id: SANDBOX_SUBSCRIPTION_ID, displayName: SANDBOX_SUBSCRIPTION_NAME },
+    { id: SANDBOX_SECOND_SUBSCRIPTION.id, displayName: SANDBOX_SECOND_SUBSCRIPTION.displayName },
+  ];
+  // Each subscription is a world of its own, with its own jobs and its own request budget, as in
+  // Azure; requests go to the one their path names (tenant-level ones to the first).
+  const place = (world: SandboxWorld) => {
+    const engine = new JobEngine(world, clock, {
+      snapshotMs: (options.snapshotMinutes ?? defaults.snapshotMinutes) * 60_000,
+      transferMs: (options.transferMinutes ?? defaults.transferMinutes) * 60_000,
+      shortJobMs: 30_000,
+    });
+    const ctx: SandboxContext = {
+      world,
+      clock,
+      engine,
+      // A stopped clock is stepped by hand: operations then finish at once unless asked otherwise.
+      operations: new AsyncOperations(world, clock, options.operationTimeScale ?? (clockSpeed === 0 ? 0 : 1)),
+      asyncRetryAfterSeconds: options.asyncRetryAfterSeconds ?? 1,
+      jobPageSize: Math.max(1, options.jobPageSize ?? 100),
+    };
+    const router = new ArmRouter();
+    for (const add of [
+      addComputeRoutes,
+      addResourceGroupRoutes,
+      addVaultRoutes,
+      addPolicyRoutes,
+      addDiscoveryRoutes,
+      addProtectionRoutes,
+      addBackupNowRoute,
+      addRestoreRoute,
+      addStorageAndNetworkRoutes,
+      addOperationRoutes,
+      addJobRoutes,
+      addPermissionRoutes,
+    ]) {
+      add(router, ctx);
+    }
+    addSubscriptionRoutes(router, subscriptions);
+    const arm = createArmPipeline({
+      router,
+      faults,
+      budget: (ctx.requestBudget = rate ? new RequestBudget(rate.capacity, rate.refillPerSecond) : undefined),
+      catchUp: () => {
+        ctx.operations.catchUp();
+        engine.catchUp();
+        world.purgeSoftDeleted(clock.now().getTime());
+      },
+    });
+    return { ctx, arm };
+  };
+  const first = place(seedWorld(clock.now()));
+  const second = place(seedSecondWorld(clock.now()));
+  const { ctx } = first;
+  const world = ctx.world;
+  const armFor = (path: string) =>
+    /^\/subscriptions\/([^/]+)/i.exec(path)?.[1]?.toLowerCase() === SANDBOX_SECOND_SUBSCRIPTION.id
+      ? second.arm
+      : first.arm;
   const requestLog: { method: string; path: string; status: number }[] = [];
   const { cert, key } = await createLoopbackCertificate();
   let baseUrl = '';
@@ -148,7 +175,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const body = await readBody(req);
     if (url.pathname.startsWith('/_sandbox/')) return handleControl(ctx, faults, req, res, url, body);
     const method = (req.method ?? 'GET').toUpperCase();
-    const answer = arm({ method, url, body, authorization: req.headers.authorization, baseUrl });
+    const answer = armFor(url.pathname)({
+      method,
+      url,
+      body,
+      authorization: req.headers.authorization,
+      baseUrl,
+    });
     const latency = faults.current.latencyMs;
     if (latency > 0) await new Promise((r) => setTimeout(r, latency));
     requestLog.push({ method, path: url.pathname, status: answer.status });
@@ -178,6 +211,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     clock,
     faults: { set: (s) => faults.set(s), inject: (r) => faults.inject(r), stats: () => faults.stats() },
     world,
+    worldOf: (subscriptionId) =>
+      subscriptionId.toLowerCase() === SANDBOX_SECOND_SUBSCRIPTION.id ? second.ctx.world : world,
     failNextBackup: (vmName, phase) => {
       const vm = world.vmByName(vmName);
       if (!vm) throw new Error(`The sandbox has no VM called ${vmName}.`);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, isoDay } from '../../src/domain/index.js';
 import type { Harness } from './service-harness.js';
-import { appErrorOf, startHarness } from './service-harness.js';
+import { appErrorOf, hintOf, startHarness } from './service-harness.js';
 
 /**
  * The backup service through the real Azure SDK clients, over HTTPS, against the sandbox.
@@ -82,7 +82,7 @@ describe('VMs and vaults', () => {
   it('says which VM was probably meant when the name is unknown', async () => {
     const e = await appErrorOf(h.service.getVm('myVn'));
     expect(e.code).toBe('validation.vm_not_found');
-    expect(e.hint).toMatch(/Did you mean myVM/);
+    expect(hintOf(e)).toMatch(/Did you mean myVM/);
   });
 
   it('refuses a VM name that is not a valid Azure name before calling Azure', async () => {
@@ -96,7 +96,7 @@ describe('VMs and vaults', () => {
     const before = h.sandbox.requestLog.length;
     const e = await appErrorOf(h.service.createVault({ name: 'rsv-la', location: 'losangeles' }));
     expect(e.code).toBe('validation.vault_in_extended_zone');
-    expect(e.hint).toBe('create vault <name> in westus');
+    expect(hintOf(e)).toBe('create vault <name> in westus');
     expect(h.sandbox.requestLog.length).toBe(before);
   });
 
@@ -199,7 +199,13 @@ describe('policies', () => {
   it('names the existing policies when asked for an unknown one', async () => {
     const e = await appErrorOf(h.service.getPolicy('EnhancedPolicyy'));
     expect(e.code).toBe('validation.policy_not_found');
-    expect(e.details.suggestions).toContain('EnhancedPolicy');
+    expect(e.suggestions).toContainEqual({
+      kind: 'choose',
+      what: 'policy',
+      names: ['EnhancedPolicy'],
+      near: true,
+    });
+    expect(hintOf(e)).toBe('Did you mean EnhancedPolicy?');
   });
 });
 
@@ -256,7 +262,7 @@ describe('enabling protection', () => {
     const e = await appErrorOf(h.service.enableProtection({ vm: 'legacy-win-01' }));
     expect(e.code).toBe('validation.vm_agent');
     expect(e.message).toMatch(/2\.6\.1198\.600/);
-    expect(e.hint).toMatch(/2\.6\.1198\.718 or later/);
+    expect(hintOf(e)).toMatch(/2\.6\.1198\.718 or later/);
   });
 
   it('refuses a VM of another region, with the reason', async () => {
@@ -373,7 +379,7 @@ describe('backup now and its job', () => {
   it('refuses to back up a VM that is not protected', async () => {
     const e = await appErrorOf(h.service.backupNow({ vm: 'web-linux-01' }));
     expect(e.code).toBe('validation.vm_not_protected');
-    expect(e.hint).toMatch(/enable backup for web-linux-01/);
+    expect(hintOf(e)).toMatch(/enable backup for web-linux-01/);
   });
 
   it('refuses a job id that is not one', async () => {
@@ -493,7 +499,7 @@ describe('Azure errors in plain words', () => {
     expect(e.code).toBe('azure.AuthorizationFailed');
     expect(e.statusCode).toBe(403);
     expect(e.message).toMatch(/not allowed/);
-    expect(e.hint).toMatch(/Backup Contributor/);
+    expect(hintOf(e)).toMatch(/Backup Contributor/);
     expect(e.details.azureMessage).toMatch(/does not have authorization/);
   });
 

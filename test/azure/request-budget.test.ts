@@ -1,6 +1,6 @@
 import { request } from 'node:https';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AzureBackupService } from '../../src/azure/azure-backup-service.js';
+import type { SubscriptionFleet } from '../../src/azure/subscription-fleet.js';
 import { createBackupService } from '../../src/azure/create-backup-service.js';
 import { inBackground } from '../../src/azure/request-budget-scheduler.js';
 import { loadConfig } from '../../src/config.js';
@@ -33,7 +33,7 @@ describe('the Recovery Services request budget', () => {
     });
   }
 
-  const outcomes = (service: AzureBackupService, n: number) =>
+  const outcomes = (service: SubscriptionFleet, n: number) =>
     Promise.all(
       Array.from({ length: n }, () =>
         service.listJobs({ limit: 1 }).then(

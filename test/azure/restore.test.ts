@@ -118,17 +118,15 @@ describe('restore', () => {
         .code,
     ).toBe('validation.resource_group_not_found');
     expect(
-      (
-        await appErrorOf(
-          h.service.restore({
-            ...base,
-            kind: 'AlternateLocation',
-            targetVmName: 'fresh',
-            subnet: 'rg-workloads/vnet-westus/nope',
-          }),
-        )
-      ).hint,
-    ).toBe('Subnets there: default.');
+      await appErrorOf(
+        h.service.restore({
+          ...base,
+          kind: 'AlternateLocation',
+          targetVmName: 'fresh',
+          subnet: 'rg-workloads/vnet-westus/nope',
+        }),
+      ),
+    ).toMatchObject({ suggestions: [{ kind: 'choose', what: 'subnet', names: ['default'] }] });
     h.sandbox.world.storageAccounts.clear();
     expect((await appErrorOf(h.service.restore({ ...base, kind: 'OriginalLocation' }))).code).toBe(
       'validation.staging_account',

@@ -1,5 +1,6 @@
-import type { AzureBackupService } from '../../src/azure/azure-backup-service.js';
+import type { SubscriptionFleet } from '../../src/azure/subscription-fleet.js';
 import { createBackupService } from '../../src/azure/create-backup-service.js';
+import { toErrorView } from '../../src/chat/error-view.js';
 import { loadConfig } from '../../src/config.js';
 import type { AppError } from '../../src/domain/index.js';
 import { isAppError } from '../../src/domain/index.js';
@@ -8,7 +9,7 @@ import { startSandbox } from '../../src/sandbox/server.js';
 
 export interface Harness {
   sandbox: Sandbox;
-  service: AzureBackupService;
+  service: SubscriptionFleet;
   /** Moves the sandbox's simulated clock. */
   advanceMinutes(minutes: number): void;
   /** ARM requests of a method the sandbox has answered so far. */
@@ -20,7 +21,10 @@ export interface Harness {
  * The real SDK clients against a fresh sandbox over HTTPS, with a stopped clock and fast polling
  * so tests step time by hand.
  */
-export async function startHarness(options: SandboxOptions = {}): Promise<Harness> {
+export async function startHarness(
+  options: SandboxOptions = {},
+  env: Record<string, string> = {},
+): Promise<Harness> {
   const sandbox = await startSandbox({
     clockSpeed: 0,
     asyncRetryAfterSeconds: 0,
@@ -28,7 +32,7 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
     ...options,
     faults: { retryAfterMs: 5, ...options.faults },
   });
-  const azure = loadConfig({}).azure;
+  const azure = loadConfig(env).azure;
   const service = createBackupService({
     azure: {
       ...azure,
@@ -57,4 +61,9 @@ export async function appErrorOf(p: Promise<unknown>): Promise<AppError> {
     throw new Error(`expected an AppError, got ${String(e)}`, { cause: e });
   }
   throw new Error('expected the call to fail, but it succeeded');
+}
+
+/** An error's suggestions as a chat user reads them. */
+export function hintOf(e: AppError): string | undefined {
+  return toErrorView(e).hint;
 }

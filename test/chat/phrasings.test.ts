@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/chat/command-list.js';
+import { toErrorView } from '../../src/chat/error-view.js';
 import { interpretText } from '../../src/chat/interpret-text.js';
 import { isAppError } from '../../src/domain/index.js';
 
@@ -352,7 +353,7 @@ describe('phrasings the bot refuses, saying why', () => {
     if (!isAppError(error)) return;
     expect(error.code).toBe(code);
     expect(error.message.length).toBeLessThan(400);
-    if (code !== 'validation.unknown_command') expect(error.hint).toBeTruthy();
+    if (code !== 'validation.unknown_command') expect(toErrorView(error).hint).toBeTruthy();
     if (suggestion) expect(error.details.suggestions).toContain(suggestion);
   });
 

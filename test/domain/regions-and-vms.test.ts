@@ -40,7 +40,9 @@ describe('Extended Zones and vault locations', () => {
       expect(e).toBeInstanceOf(AppError);
       expect((e as AppError).code).toBe('validation.vault_in_extended_zone');
       expect((e as AppError).message).toContain('westus');
-      expect((e as AppError).hint).toBe('create vault <name> in westus');
+      expect((e as AppError).suggestions).toEqual([
+        { kind: 'template', text: 'create vault <name> in westus' },
+      ]);
     }
   });
 

@@ -46,9 +46,18 @@ describe('choosing the recovery point to restore', () => {
     try {
       choosePoint(POINTS, { atOrBefore: '2026-10-01T00:00:00Z' }, 'myVM');
     } catch (e) {
-      expect(isAppError(e) && e.hint).toMatch(
-        /^Newest points: 3 \(2026-11-22 08:00 UTC\), 2 .*"restore myVM"/,
-      );
+      expect(isAppError(e) && e.suggestions).toMatchObject([
+        {
+          kind: 'choose',
+          what: 'recovery point',
+          names: [
+            expect.stringMatching(/^3 \(2026-11-22 08:00 UTC\)$/),
+            expect.stringMatching(/^2 /),
+            expect.any(String),
+          ],
+        },
+        { kind: 'command', text: 'restore myVM' },
+      ]);
     }
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AzureBackupService } from '../../src/azure/azure-backup-service.js';
+import type { SubscriptionFleet } from '../../src/azure/subscription-fleet.js';
 import { createBackupService } from '../../src/azure/create-backup-service.js';
 import { renderAdaptiveCard } from '../../src/cards/adaptive-card-renderer.js';
 import { toJobView } from '../../src/chat/job-view.js';
@@ -37,7 +37,7 @@ const firstOf = (e: RecordedExchange) => (e.response.body as { value: Json[] }).
 
 describe('the backup service against recorded Azure responses', () => {
   let arm: RecordedArm;
-  let service: AzureBackupService;
+  let service: SubscriptionFleet;
 
   beforeEach(async () => {
     arm = await startRecordedArm();

@@ -95,7 +95,7 @@ function jobReply(
   vault: VaultChoice | undefined,
   extras: { retainUntil?: string; consistency?: string } = {},
 ): Reply {
-  const resourceGroup = vault?.resourceGroup ?? ctx.defaults.vaultResourceGroup;
+  const resourceGroup = vault?.resourceGroup ?? job.vaultResourceGroup ?? ctx.defaults.vaultResourceGroup;
   return {
     view: toJobView(job, ctx.defaults, ctx.now(), { ...extras, resourceGroup }),
     watch: { jobId: job.id, vaultName: job.vaultName, resourceGroup },

@@ -1,4 +1,5 @@
 import type { JobFilter } from '../../domain/index.js';
+import { parseAcrossPhrase } from '../across-phrase.js';
 import { defineCommand } from '../command.js';
 import { parseJobFilter } from '../phrases/job-filter-phrase.js';
 import { JOB_NOUNS, LIST_VERBS } from '../phrases/vocabulary.js';
@@ -12,7 +13,7 @@ const JOBS = new RegExp(
 const JOB_QUESTION =
   /^(?:what|which\s+(?:backups?|ones?)|anything|is\s+anything|are\s+(?:any\s+)?(?:backups?|jobs?)|any\s+(?:backups?|jobs?)|what\s+(?:backups?|jobs?))\s+(?:is\s+|are\s+)?(?:still\s+|currently\s+)?(?:running|in\s+progress|going\s+on|happening|failed|failing|broke|broken)\b|^how\s+(?:are|did|were)\s+(?:the\s+|my\s+|our\s+|last\s+night's\s+)?(?:backups|jobs|runs)\b|^(?:did|has|have)\s+(?:any(?:thing|\s+backups?|\s+jobs?)?|a\s+backup|the\s+backups?|backups?)\s+(?:fail|failed|break|broken)\b/i;
 
-export const listJobsCommand = defineCommand<{ filter: JobFilter; description: string }>({
+export const listJobsCommand = defineCommand<{ filter: JobFilter; description: string; across?: boolean }>({
   id: 'jobs.list',
   title: 'Job status',
   summary: 'Recent backup jobs with the portal’s status, filtered by VM, status or time.',
@@ -22,6 +23,7 @@ export const listJobsCommand = defineCommand<{ filter: JobFilter; description: s
     "what's running?",
     'did any backups fail last night?',
     'status of jobs last 24h',
+    'status of jobs across all vaults',
   ],
   role: 'reader',
   effect: 'read',
@@ -43,16 +45,21 @@ export const listJobsCommand = defineCommand<{ filter: JobFilter; description: s
     },
     { name: 'operation', kind: 'job-filter', required: false, says: 'configure | restore | delete' },
   ],
-  parse(text, now) {
-    return JOBS.test(text) || JOB_QUESTION.test(text) ? parseJobFilter(text, now) : undefined;
+  parse(input, now) {
+    const { across, rest: text } = parseAcrossPhrase(input);
+    if (!JOBS.test(text) && !JOB_QUESTION.test(text)) return undefined;
+    const parsed = parseJobFilter(text, now);
+    return across ? { ...parsed, across } : parsed;
   },
-  async run({ filter, description }, ctx) {
+  async run({ filter, description, across }, ctx) {
     const now = ctx.now();
-    const jobs = await ctx.service.listJobs({ limit: 25, ...filter });
+    const jobs = across
+      ? await ctx.service.listJobsEverywhere({ limit: 25, ...filter })
+      : await ctx.service.listJobs({ limit: 25, ...filter });
     return {
       view: {
         kind: 'job-list',
-        vaultName: ctx.defaults.vaultName,
+        vaultName: across ? 'all vaults' : ctx.defaults.vaultName,
         description,
         jobs,
         asOf: now.toISOString(),

@@ -1,25 +1,39 @@
+import { parseAcrossPhrase } from '../across-phrase.js';
 import { defineCommand } from '../command.js';
 import { readListing } from '../phrases/listing-phrase.js';
 import { VM_NOUNS } from '../phrases/vocabulary.js';
 
-export const listVmsCommand = defineCommand<{ vault?: string }>({
+export const listVmsCommand = defineCommand<{ vault?: string; across?: boolean }>({
   id: 'vms.list',
   title: 'List VMs',
   summary: 'Every VM of the subscription with its protection, and whether the vault can protect it.',
-  examples: ['list vms', 'what servers do we have?', 'show vms in vault rsv-westus'],
+  examples: [
+    'list vms',
+    'what servers do we have?',
+    'show vms in vault rsv-westus',
+    'list vms across all vaults',
+  ],
   role: 'reader',
   effect: 'read',
   keywords: ['list vms', 'vms', 'show vms'],
   usage: 'list vms',
   args: [{ name: 'vault', kind: 'vault', required: false, says: 'in vault <vault>' }],
-  parse(text) {
+  parse(input) {
+    const { across, rest: text } = parseAcrossPhrase(input);
     const rest = readListing(text, VM_NOUNS);
     if (rest === undefined) return undefined;
-    if (!rest) return {};
+    if (!rest) return across ? { across } : {};
     const vault = /^in\s+(?:the\s+)?(?:vault\s+)?(\S+)$/i.exec(rest);
-    return vault ? { vault: vault[1] } : undefined;
+    // One vault and every vault at once is a contradiction, not a guess to make.
+    return vault && !across ? { vault: vault[1] } : undefined;
   },
-  async run({ vault }, ctx) {
+  async run({ vault, across }, ctx) {
+    if (across) {
+      const { vaults, vms } = await ctx.service.listVmsEverywhere();
+      const subscriptions = new Set(vaults.map((v) => v.subscriptionId.toLowerCase())).size;
+      const where = `${vaults.length} vaults, ${subscriptions} subscription${subscriptions === 1 ? '' : 's'}`;
+      return { view: { kind: 'vm-list', vault: { name: 'all vaults', location: where }, vms, across: true } };
+    }
     const { vault: v, vms } = await ctx.service.listVms(vault ? { vault } : undefined);
     return { view: { kind: 'vm-list', vault: { name: v.name, location: v.location }, vms } };
   },
