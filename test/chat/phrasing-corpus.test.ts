@@ -64,7 +64,8 @@ function failure({ text, expect: want }: Phrasing): string | undefined {
     if (want.kind !== 'error') return `refused with ${e.code}: ${e.message}`;
     if (e.code !== want.code) return `refused with ${e.code}, not ${want.code}: ${e.message}`;
     if (e.message.length >= 400) return 'refused with a message of 400 characters or more';
-    if (e.code !== 'validation.unknown_command' && !e.hint) return 'refused without a hint';
+    if (e.code !== 'validation.unknown_command' && !e.hint && e.suggestions.length === 0)
+      return 'refused without a hint';
     const suggestions = (e.details.suggestions as string[] | undefined) ?? [];
     if (want.suggestion && !suggestions.includes(want.suggestion))
       return `suggested ${JSON.stringify(suggestions)}, not "${want.suggestion}"`;
