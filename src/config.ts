@@ -88,6 +88,10 @@ export interface ChatSettings {
   roleAssignments: { userId: string; roles: Role[] }[];
   /** Roles of users not listed. */
   defaultRoles: Role[];
+  /** Role assignments to Entra ID groups (`group:<objectId>` in ROLE_*), resolved with Microsoft Graph. */
+  groupAssignments: { groupId: string; roles: Role[] }[];
+  /** Microsoft Graph (GRAPH_URL, a local fake in tests) and how long a user's groups are reused. */
+  graph: { url: string; cacheTtlMs: number };
 }
 
 export interface TeamsSettings {
@@ -271,9 +275,26 @@ export function loadConfig(env: Env = process.env): AppConfig {
     };
   }
 
-  const roleAssignments = (['reader', 'operator', 'approver'] as const).flatMap((role) =>
-    read.list(`ROLE_${role.toUpperCase()}S`).map((userId) => ({ userId, roles: [role] as Role[] })),
+  const roleEntries = (['reader', 'operator', 'approver'] as const).flatMap((role) =>
+    read.list(`ROLE_${role.toUpperCase()}S`).map((id) => ({ id, role, name: `ROLE_${role.toUpperCase()}S` })),
   );
+  const roleAssignments = roleEntries
+    .filter((e) => !/^group:/i.test(e.id))
+    .map((e) => ({ userId: e.id, roles: [e.role] as Role[] }));
+  const groupAssignments = roleEntries.flatMap((e) => {
+    const m = /^group:(.*)$/i.exec(e.id);
+    if (!m) return [];
+    const groupId = m[1]!.trim().toLowerCase();
+    if (!/^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/.test(groupId)) {
+      problems.push(`${e.name}: "${e.id}" must be group:<Entra ID group object id (a GUID)>.`);
+      return [];
+    }
+    return [{ groupId, roles: [e.role] as Role[] }];
+  });
+  const graph = {
+    url: read.url('GRAPH_URL', true) ?? 'https://graph.microsoft.com',
+    cacheTtlMs: read.int('ROLE_GROUP_CACHE_SECONDS', 300, 0, 86_400) * 1000,
+  };
   const defaultRole = read.oneOf('ROLE_DEFAULT', [...ROLES, 'none'] as const, 'reader');
   const teamsAppId = read.string('TEAMS_APP_ID');
   const teamsLocalOnly = read.oneOf('TEAMS_LOCAL_ONLY', ['true', 'false'] as const, 'false') === 'true';
@@ -359,7 +380,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const config: AppConfig = {
     azure,
     sandbox: sandboxSettings,
-    chat: { roleAssignments, defaultRoles: defaultRole === 'none' ? [] : [defaultRole] },
+    chat: {
+      roleAssignments,
+      defaultRoles: defaultRole === 'none' ? [] : [defaultRole],
+      groupAssignments,
+      graph,
+    },
     http,
     databasePath: read.string('DATABASE_PATH') ?? 'data/backup-chatops.db',
     ...(databaseUrl ? { databaseUrl } : {}),

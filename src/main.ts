@@ -9,6 +9,7 @@ import { WebChat } from './channels/web/web-chat.js';
 import { CommandRegistry } from './chat/command-registry.js';
 import type { ChatDefaults } from './chat/command.js';
 import { RoleDirectory } from './chat/roles.js';
+import { groupRolesOf } from './identity/group-roles.js';
 import type { AppConfig } from './config.js';
 import { ConfigError, loadConfig, storeLocation } from './config.js';
 import type { RouteHandler } from './http/http-server.js';
@@ -98,6 +99,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
   const roles = new RoleDirectory(
     [...config.chat.roleAssignments, ...webUsers.map((u) => ({ userId: u.id, roles: u.roles }))],
     config.chat.defaultRoles,
+    groupRolesOf(config.chat),
   );
   const audit = new AuditLog(db, now);
   // The workflow runs approved actions through the registry, which asks it for approvals: the

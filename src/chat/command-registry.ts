@@ -58,7 +58,7 @@ export class CommandRegistry {
     let args: unknown;
     try {
       ({ command, args } = this.resolve(request));
-      const roles = this.o.roles.rolesOf(request.user);
+      const roles = await this.o.roles.rolesOf(request.user);
       if (!roles.has(command.role)) {
         throw new AppError(
           'auth.forbidden',
@@ -103,7 +103,7 @@ export class CommandRegistry {
       resolved = this.resolve(request);
       const { command, args } = resolved;
       if (command.effect === 'read') return await this.handle(request);
-      const roles = this.o.roles.rolesOf(request.user);
+      const roles = await this.o.roles.rolesOf(request.user);
       if (command.recover && roles.has(command.role)) {
         const reply = await command.recover(args, this.context(request, roles), startedAt);
         if (reply) {
