@@ -10,6 +10,7 @@ import { CommandRegistry } from './chat/command-registry.js';
 import type { ChatDefaults } from './chat/command.js';
 import { RoleDirectory } from './chat/roles.js';
 import { groupRolesOf } from './identity/group-roles.js';
+import { azureMonitorAlertRoute } from './fleet/azure-monitor-alerts.js';
 import type { AppConfig } from './config.js';
 import { ConfigError, loadConfig, storeLocation } from './config.js';
 import type { RouteHandler } from './http/http-server.js';
@@ -243,6 +244,8 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
           logger,
         })
       : undefined;
+  const alertWebhook = azureMonitorAlertRoute(config, alerter, logger);
+  if (alertWebhook) handlers.push(alertWebhook);
   const http = await startHttpServer({
     host: config.http.host,
     port: config.http.port,

@@ -112,6 +112,22 @@ export class ScheduledJobAlerter {
     }
   }
 
+  /**
+   * A job Azure Monitor pushed in (Azure Backup's built-in job-failure alert): one job-details
+   * read, then the same card as a polling round's, claimed in the same store per target, so
+   * whichever of the push and the poll sees the job first alerts it and the other finds it done.
+   * Polling stays as the backfill for pushes lost on the way. Returns the alerts posted.
+   */
+  async alertJob(v: AlertedVault, jobId: string): Promise<number> {
+    if ((await this.o.startedJobs.known([jobId])).has(jobId)) return 0;
+    const job = await this.o.service.getJob(jobId, { vault: v.vault, resourceGroup: v.resourceGroup });
+    if (!isAlertable(job)) return 0;
+    const view = this.viewOf(job, v);
+    let posted = 0;
+    for (const t of this.o.targets) if (await this.alert(t, v, job, view)) posted++;
+    return posted;
+  }
+
   private async pollVault(v: AlertedVault, status: JobStatus, stats: AlertRoundStats): Promise<void> {
     const now = this.now();
     const target = { vault: v.vault, resourceGroup: v.resourceGroup };
