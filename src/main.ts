@@ -11,6 +11,8 @@ import type { ChatDefaults } from './chat/command.js';
 import { RoleDirectory } from './chat/roles.js';
 import { groupRolesOf } from './identity/group-roles.js';
 import { azureMonitorAlertRoute } from './fleet/azure-monitor-alerts.js';
+import { alertSubscribers } from './fleet/alert-subscribers.js';
+import { alertSettingsOf, fleetServicesOf, posterForChannels } from './fleet/fleet-wiring.js';
 import type { AppConfig } from './config.js';
 import { ConfigError, loadConfig, storeLocation } from './config.js';
 import type { RouteHandler } from './http/http-server.js';
@@ -103,6 +105,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     groupRolesOf(config.chat),
   );
   const audit = new AuditLog(db, now);
+  const fleet = fleetServicesOf(db);
   // The workflow runs approved actions through the registry, which asks it for approvals: the
   // closure reads `registry` only once a request is approved, long after both exist.
   const approvals: ApprovalWorkflow = new ApprovalWorkflow({
@@ -122,6 +125,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     logger,
     approvals,
     audit,
+    fleet,
     onHandled: (e) => {
       metrics.command(e.command, e.outcome);
       metrics.chatMessage(e.platform, 'post');
@@ -230,20 +234,23 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
   } else if (alertChannel?.platform === 'teams' && teams) {
     alertTargets.push({ id: `teams:${alertChannel.conversationId}`, post: teams.poster(alertChannel) });
   }
-  const alerter =
-    config.alerts && alertTargets.length > 0
-      ? new ScheduledJobAlerter({
-          service: background,
-          store: new AlertStore(db),
-          startedJobs,
-          vaults: config.alerts.vaults,
-          targets: alertTargets,
-          defaults,
-          intervalMs: config.alerts.intervalMs,
-          now,
-          logger,
-        })
-      : undefined;
+  // Alert subscriptions from chat post through the running channels (fleet/alert-subscribers.ts).
+  const alertSettings = alertSettingsOf(config);
+  const posterFor = posterForChannels({ slack, teams, web: alertTargets.find((t) => t.id === 'web')?.post });
+  const alerter = alertSettings
+    ? new ScheduledJobAlerter({
+        service: background,
+        store: new AlertStore(db),
+        startedJobs,
+        vaults: alertSettings.vaults,
+        targets: alertTargets,
+        subscribers: alertSubscribers(fleet.subscriptions, posterFor),
+        defaults,
+        intervalMs: alertSettings.intervalMs,
+        now,
+        logger,
+      })
+    : undefined;
   const alertWebhook = azureMonitorAlertRoute(config, alerter, logger);
   if (alertWebhook) handlers.push(alertWebhook);
   const http = await startHttpServer({

@@ -1,5 +1,10 @@
 import type { Command } from './command.js';
 import { approveCommand, auditCommand, cancelCommand, rejectCommand } from './commands/approvals.js';
+import {
+  listSubscriptionsCommand,
+  subscribeAlertsCommand,
+  unsubscribeAlertsCommand,
+} from './commands/alert-subscriptions.js';
 import { backupNowCommand } from './commands/backup-now.js';
 import { createPolicyCommand } from './commands/create-policy.js';
 import { createVaultCommand } from './commands/create-vault.js';
@@ -49,4 +54,7 @@ export const COMMANDS: readonly Command[] = [
   rejectCommand,
   cancelCommand,
   auditCommand,
+  subscribeAlertsCommand,
+  unsubscribeAlertsCommand,
+  listSubscriptionsCommand,
 ];

@@ -15,6 +15,7 @@ import { COMMANDS } from './command-list.js';
 import { toErrorView } from './error-view.js';
 import { interpretText } from './interpret-text.js';
 import type { Role, RoleDirectory } from './roles.js';
+import type { FleetServices } from '../fleet/fleet-services.js';
 
 export interface CommandRegistryOptions {
   service: BackupService;
@@ -26,6 +27,8 @@ export interface CommandRegistryOptions {
   /** The approval workflow for destructive commands; without it they answer "approval required". */
   approvals?: ApprovalWorkflow;
   audit?: AuditLog;
+  /** Alert subscriptions and digests, for the fleet commands. */
+  fleet?: FleetServices;
   /** Told of every handled request (metrics). */
   onHandled?: (e: { command: string; platform: string; outcome: string }) => void;
 }
@@ -169,6 +172,7 @@ export class CommandRegistry {
       commands: this.commands,
       ...(this.o.approvals ? { approvals: this.o.approvals } : {}),
       ...(this.o.audit ? { audit: this.o.audit } : {}),
+      ...(this.o.fleet ? { fleet: this.o.fleet } : {}),
     };
   }
 
