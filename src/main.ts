@@ -12,6 +12,7 @@ import { RoleDirectory } from './chat/roles.js';
 import { groupRolesOf } from './identity/group-roles.js';
 import { azureMonitorAlertRoute } from './fleet/azure-monitor-alerts.js';
 import { alertSubscribers } from './fleet/alert-subscribers.js';
+import { DigestScheduler } from './fleet/digest-scheduler.js';
 import { alertSettingsOf, fleetServicesOf, posterForChannels } from './fleet/fleet-wiring.js';
 import type { AppConfig } from './config.js';
 import { ConfigError, loadConfig, storeLocation } from './config.js';
@@ -105,7 +106,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     groupRolesOf(config.chat),
   );
   const audit = new AuditLog(db, now);
-  const fleet = fleetServicesOf(db);
+  const fleet = fleetServicesOf(db, alertSettingsOf(config)?.vaults ?? []);
   // The workflow runs approved actions through the registry, which asks it for approvals: the
   // closure reads `registry` only once a request is approved, long after both exist.
   const approvals: ApprovalWorkflow = new ApprovalWorkflow({
@@ -251,6 +252,15 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
         logger,
       })
     : undefined;
+  const digests = new DigestScheduler({
+    store: fleet.digests,
+    service: background,
+    vaultsFor: (target) => fleet.vaultsFor(target),
+    posterFor,
+    intervalMs: sandbox ? 1_000 : 60_000,
+    now,
+    logger,
+  });
   const alertWebhook = azureMonitorAlertRoute(config, alerter, logger);
   if (alertWebhook) handlers.push(alertWebhook);
   const http = await startHttpServer({
@@ -265,6 +275,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
   await slack?.start();
   watcher.start();
   alerter?.start();
+  digests.start();
   journal.start();
   // Requests a crash left half-run are closed (never re-run), lapsed ones expired: at start, then
   // each minute. A run takes at most the operation timeout (real time; approvals are stamped by
@@ -311,6 +322,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
       teams?.beginStop();
       slack?.beginStop();
       alerter?.stop();
+      digests.stop();
       // The commands being answered, the watcher's round and the card updates under way, while
       // time remains; what is left after that is abandoned with the process.
       await within(

@@ -6,6 +6,7 @@ import {
   unsubscribeAlertsCommand,
 } from './commands/alert-subscriptions.js';
 import { backupNowCommand } from './commands/backup-now.js';
+import { backupHealthCommand, scheduleDigestCommand, stopDigestCommand } from './commands/digest.js';
 import { createPolicyCommand } from './commands/create-policy.js';
 import { createVaultCommand } from './commands/create-vault.js';
 import { deleteResourceGroupCommand } from './commands/delete-resource-group.js';
@@ -49,6 +50,8 @@ export const COMMANDS: readonly Command[] = [
   replaceDisksCommand,
   showJobCommand,
   listJobsCommand,
+  // Before "backup <vm> now", which would read "health" as a VM.
+  backupHealthCommand,
   backupNowCommand,
   approveCommand,
   rejectCommand,
@@ -57,4 +60,6 @@ export const COMMANDS: readonly Command[] = [
   subscribeAlertsCommand,
   unsubscribeAlertsCommand,
   listSubscriptionsCommand,
+  scheduleDigestCommand,
+  stopDigestCommand,
 ];

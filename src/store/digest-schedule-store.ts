@@ -20,14 +20,17 @@ export interface DigestSchedule {
 export class DigestScheduleStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async schedule(s: Omit<DigestSchedule, 'target' | 'lastSentOn'>, today: string): Promise<void> {
+  /** Sets the channel's digest; `lastSentOn` today makes the first one tomorrow's. */
+  async schedule(
+    s: Omit<DigestSchedule, 'target' | 'lastSentOn'>,
+    lastSentOn: string | undefined,
+  ): Promise<void> {
     const target = targetIdOf(s.address);
-    // Scheduled for a time already past today: the first digest is tomorrow's.
     const row = {
       address: JSON.stringify(s.address),
       time: s.time,
       created_by: s.createdBy,
-      last_sent_on: today,
+      last_sent_on: lastSentOn ?? null,
     };
     await this.db
       .insertInto('digest_schedules')

@@ -40,7 +40,7 @@ describe('alert subscriptions from chat', () => {
   beforeEach(async () => {
     h.advanceMinutes(1);
     db = await openDatabase(':memory:');
-    fleet = fleetServicesOf(db);
+    fleet = fleetServicesOf(db, [{ vault: 'rsv-westus', resourceGroup: 'rg-chatops' }]);
     audit = new AuditLog(db, () => h.sandbox.clock.now());
     registry = new CommandRegistry({
       service: h.service,
