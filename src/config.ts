@@ -100,6 +100,10 @@ export interface ChatSettings {
   roleAssignments: { userId: string; roles: Role[] }[];
   /** Roles of users not listed. */
   defaultRoles: Role[];
+  /** Role assignments to Entra ID groups (`group:<objectId>` in ROLE_*), resolved with Microsoft Graph. */
+  groupAssignments: { groupId: string; roles: Role[] }[];
+  /** Microsoft Graph (GRAPH_URL, a local fake in tests) and how long a user's groups are reused. */
+  graph: { url: string; cacheTtlMs: number };
 }
 
 export interface TeamsSettings {
@@ -144,6 +148,18 @@ export interface AlertSettings {
   intervalMs: number;
 }
 
+/**
+ * Azure Monitor alerts pushed in by an Action Group's secure webhook: Entra ID tokens for the
+ * bot's app registration, checked against the tenant's signing keys.
+ */
+export interface AlertWebhookSettings {
+  /** Accepted token audiences: the app's Application ID URI (api://…) and/or its client id. */
+  audiences: string[];
+  tenantId: string;
+  /** Where the tenant's signing keys are read (Entra's by default; tests: a local fake). */
+  openIdMetadataUrl?: string;
+}
+
 export interface HttpSettings {
   host: string;
   port: number;
@@ -174,6 +190,8 @@ export interface AppConfig {
   slack?: SlackSettings;
   /** Alerts for failed scheduled backups; undefined when off or with nowhere to post. */
   alerts?: AlertSettings;
+  /** The Azure Monitor alert webhook (/api/azure-monitor/alerts); undefined: not served. */
+  alertWebhook?: AlertWebhookSettings;
 }
 
 /** Where the bot's state lives: the PostgreSQL URL when given, else the SQLite file. */
@@ -343,9 +361,26 @@ export function loadConfig(env: Env = process.env): AppConfig {
     };
   }
 
-  const roleAssignments = (['reader', 'operator', 'approver'] as const).flatMap((role) =>
-    read.list(`ROLE_${role.toUpperCase()}S`).map((userId) => ({ userId, roles: [role] as Role[] })),
+  const roleEntries = (['reader', 'operator', 'approver'] as const).flatMap((role) =>
+    read.list(`ROLE_${role.toUpperCase()}S`).map((id) => ({ id, role, name: `ROLE_${role.toUpperCase()}S` })),
   );
+  const roleAssignments = roleEntries
+    .filter((e) => !/^group:/i.test(e.id))
+    .map((e) => ({ userId: e.id, roles: [e.role] as Role[] }));
+  const groupAssignments = roleEntries.flatMap((e) => {
+    const m = /^group:(.*)$/i.exec(e.id);
+    if (!m) return [];
+    const groupId = m[1]!.trim().toLowerCase();
+    if (!/^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/.test(groupId)) {
+      problems.push(`${e.name}: "${e.id}" must be group:<Entra ID group object id (a GUID)>.`);
+      return [];
+    }
+    return [{ groupId, roles: [e.role] as Role[] }];
+  });
+  const graph = {
+    url: read.url('GRAPH_URL', true) ?? 'https://graph.microsoft.com',
+    cacheTtlMs: read.int('ROLE_GROUP_CACHE_SECONDS', 300, 0, 86_400) * 1000,
+  };
   const defaultRole = read.oneOf('ROLE_DEFAULT', [...ROLES, 'none'] as const, 'reader');
   const teamsAppId = read.string('TEAMS_APP_ID');
   const teamsLocalOnly = read.oneOf('TEAMS_LOCAL_ONLY', ['true', 'false'] as const, 'false') === 'true';
@@ -431,7 +466,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const config: AppConfig = {
     azure,
     sandbox: sandboxSettings,
-    chat: { roleAssignments, defaultRoles: defaultRole === 'none' ? [] : [defaultRole] },
+    chat: {
+      roleAssignments,
+      defaultRoles: defaultRole === 'none' ? [] : [defaultRole],
+      groupAssignments,
+      graph,
+    },
     http,
     databasePath: read.string('DATABASE_PATH') ?? 'data/backup-chatops.db',
     ...(databaseUrl ? { databaseUrl } : {}),
@@ -445,6 +485,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
   const alerts = readAlertSettings(read, problems, config);
   if (alerts) config.alerts = alerts;
+  const alertWebhook = readAlertWebhook(read, problems, config);
+  if (alertWebhook) config.alertWebhook = alertWebhook;
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
@@ -510,6 +552,33 @@ function readAlertSettings(
     vaults.push({ vault: config.azure.vaultName, resourceGroup: config.azure.vaultResourceGroup });
   }
   return { ...(channel ? { channel } : {}), vaults, intervalMs };
+}
+
+/** ALERT_WEBHOOK_AUDIENCE, ALERT_WEBHOOK_TENANT_ID and (tests only) ALERT_WEBHOOK_OPENID_METADATA_URL. */
+function readAlertWebhook(
+  read: EnvReader,
+  problems: string[],
+  config: AppConfig,
+): AlertWebhookSettings | undefined {
+  const audiences = read.list('ALERT_WEBHOOK_AUDIENCE');
+  const tenantId = read.string('ALERT_WEBHOOK_TENANT_ID');
+  const openIdMetadataUrl = read.url('ALERT_WEBHOOK_OPENID_METADATA_URL', true);
+  if (audiences.length === 0) {
+    if (tenantId || openIdMetadataUrl)
+      problems.push(
+        'ALERT_WEBHOOK_AUDIENCE (the app registration Azure Monitor gets tokens for) is required for the alert webhook.',
+      );
+    return undefined;
+  }
+  if (!tenantId)
+    problems.push(
+      'ALERT_WEBHOOK_TENANT_ID (the tenant issuing the webhook tokens) is required with ALERT_WEBHOOK_AUDIENCE.',
+    );
+  else if (!/^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(tenantId))
+    problems.push(`ALERT_WEBHOOK_TENANT_ID must be a GUID (got "${tenantId}").`);
+  if (!config.alerts)
+    problems.push('ALERT_WEBHOOK_AUDIENCE is set but alerts have nowhere to go: set ALERT_CHANNEL.');
+  return { audiences, tenantId: tenantId ?? '', ...(openIdMetadataUrl ? { openIdMetadataUrl } : {}) };
 }
 
 /** SANDBOX_REQUEST_BUDGET: `<capacity>/<refill per second>` (default 300/10, as Azure's), or `off`. */

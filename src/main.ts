@@ -7,6 +7,11 @@ import { ApprovalCards } from './conversation/approval-cards.js';
 import { CommandRegistry } from './chat/command-registry.js';
 import type { ChatDefaults } from './chat/command.js';
 import { RoleDirectory } from './chat/roles.js';
+import { groupRolesOf } from './identity/group-roles.js';
+import { azureMonitorAlertRoute } from './fleet/azure-monitor-alerts.js';
+import { alertSubscribers } from './fleet/alert-subscribers.js';
+import { DigestScheduler } from './fleet/digest-scheduler.js';
+import { alertSettingsOf, fleetServicesOf, posterForChannels } from './fleet/fleet-wiring.js';
 import type { AppConfig } from './config.js';
 import { ConfigError, loadConfig, storeLocation } from './config.js';
 import type { RouteHandler } from './http/http-server.js';
@@ -91,8 +96,10 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
   const roles = new RoleDirectory(
     [...config.chat.roleAssignments, ...webUsers.map((u) => ({ userId: u.id, roles: u.roles }))],
     config.chat.defaultRoles,
+    groupRolesOf(config.chat),
   );
   const audit = new AuditLog(db, now);
+  const fleet = fleetServicesOf(db, alertSettingsOf(config)?.vaults ?? []);
   // The workflow runs approved actions through the registry, which asks it for approvals: the
   // closure reads `registry` only once a request is approved, long after both exist.
   const approvals: ApprovalWorkflow = new ApprovalWorkflow({
@@ -113,6 +120,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     logger,
     approvals,
     audit,
+    fleet,
     onHandled: (e) => {
       metrics.command(e.command, e.outcome);
       metrics.chatMessage(e.platform, 'post');
@@ -162,20 +170,38 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     onShown: (platform, ref, view) => cards.shown(platform, ref, view),
   });
   handlers.push(...channels.handlers);
-  const alerter =
-    config.alerts && alertTargets.length > 0
-      ? new ScheduledJobAlerter({
-          service: background,
-          store: new AlertStore(db),
-          startedJobs,
-          vaults: config.alerts.vaults,
-          targets: alertTargets,
-          defaults,
-          intervalMs: config.alerts.intervalMs,
-          now,
-          logger,
-        })
-      : undefined;
+  // Alert subscriptions from chat post through the running channels (fleet/alert-subscribers.ts).
+  const alertSettings = alertSettingsOf(config);
+  const posterFor = posterForChannels({
+    slack,
+    teams: channels.teams,
+    web: alertTargets.find((t) => t.id === 'web')?.post,
+  });
+  const alerter = alertSettings
+    ? new ScheduledJobAlerter({
+        service: background,
+        store: new AlertStore(db),
+        startedJobs,
+        vaults: alertSettings.vaults,
+        targets: alertTargets,
+        subscribers: alertSubscribers(fleet.subscriptions, posterFor),
+        defaults,
+        intervalMs: alertSettings.intervalMs,
+        now,
+        logger,
+      })
+    : undefined;
+  const digests = new DigestScheduler({
+    store: fleet.digests,
+    service: background,
+    vaultsFor: (target) => fleet.vaultsFor(target),
+    posterFor,
+    intervalMs: sandbox ? 1_000 : 60_000,
+    now,
+    logger,
+  });
+  const alertWebhook = azureMonitorAlertRoute(config, alerter, logger);
+  if (alertWebhook) handlers.push(alertWebhook);
   const http = await startHttpServer({
     host: config.http.host,
     port: config.http.port,
@@ -188,6 +214,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
   await slack?.start();
   watcher.start();
   alerter?.start();
+  digests.start();
   journal.start();
   // Requests a crash left half-run are closed (never re-run), lapsed ones expired: at start, then
   // each minute. A run takes at most the operation timeout (real time; approvals are stamped by
@@ -233,6 +260,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
       http.stopAccepting();
       conversations.beginStop();
       alerter?.stop();
+      digests.stop();
       // The commands being answered, the watcher's round and the card updates under way, while
       // time remains; what is left after that is abandoned with the process.
       await within(

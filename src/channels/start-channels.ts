@@ -41,6 +41,7 @@ export interface Channels {
   handlers: RouteHandler[];
   alertTargets: AlertTarget[];
   slack?: SlackChannel;
+  teams?: TeamsChannel;
 }
 
 /**
@@ -108,5 +109,6 @@ export function startChannels(o: ChannelsOptions): Channels {
     handlers,
     alertTargets,
     ...(slack ? { slack } : {}),
+    ...(teams ? { teams } : {}),
   };
 }

@@ -22,6 +22,8 @@ export interface ChatRequest {
   text?: string;
   /** A card button: a dotted verb and its data, to be validated. */
   action?: { verb: string; data: Record<string, unknown> };
+  /** Teams: where to post to this conversation later (alert subscriptions, digests). */
+  replyAddress?: { serviceUrl: string; tenantId?: string };
 }
 
 /** A job the channel should keep its card up to date for. */

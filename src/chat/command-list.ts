@@ -1,6 +1,12 @@
 import type { Command } from './command.js';
 import { approveCommand, auditCommand, cancelCommand, rejectCommand } from './commands/approvals.js';
+import {
+  listSubscriptionsCommand,
+  subscribeAlertsCommand,
+  unsubscribeAlertsCommand,
+} from './commands/alert-subscriptions.js';
 import { backupNowCommand } from './commands/backup-now.js';
+import { backupHealthCommand, scheduleDigestCommand, stopDigestCommand } from './commands/digest.js';
 import { createPolicyCommand } from './commands/create-policy.js';
 import { createVaultCommand } from './commands/create-vault.js';
 import { deleteResourceGroupCommand } from './commands/delete-resource-group.js';
@@ -44,9 +50,16 @@ export const COMMANDS: readonly Command[] = [
   replaceDisksCommand,
   showJobCommand,
   listJobsCommand,
+  // Before "backup <vm> now", which would read "health" as a VM.
+  backupHealthCommand,
   backupNowCommand,
   approveCommand,
   rejectCommand,
   cancelCommand,
   auditCommand,
+  subscribeAlertsCommand,
+  unsubscribeAlertsCommand,
+  listSubscriptionsCommand,
+  scheduleDigestCommand,
+  stopDigestCommand,
 ];

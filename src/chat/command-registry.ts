@@ -15,6 +15,7 @@ import { COMMANDS } from './command-list.js';
 import { toErrorView } from './error-view.js';
 import { interpretText } from './interpret-text.js';
 import type { Role, RoleDirectory } from './roles.js';
+import type { FleetServices } from '../fleet/fleet-services.js';
 
 export interface CommandRegistryOptions {
   service: BackupService;
@@ -26,6 +27,8 @@ export interface CommandRegistryOptions {
   /** The approval workflow for destructive commands; without it they answer "approval required". */
   approvals?: ApprovalWorkflow;
   audit?: AuditLog;
+  /** Alert subscriptions and digests, for the fleet commands. */
+  fleet?: FleetServices;
   /** Told of every handled request (metrics). */
   onHandled?: (e: { command: string; platform: string; outcome: string }) => void;
 }
@@ -58,7 +61,7 @@ export class CommandRegistry {
     let args: unknown;
     try {
       ({ command, args } = this.resolve(request));
-      const roles = this.o.roles.rolesOf(request.user);
+      const roles = await this.o.roles.rolesOf(request.user);
       if (!roles.has(command.role)) {
         throw new AppError(
           'auth.forbidden',
@@ -103,7 +106,7 @@ export class CommandRegistry {
       resolved = this.resolve(request);
       const { command, args } = resolved;
       if (command.effect === 'read') return await this.handle(request);
-      const roles = this.o.roles.rolesOf(request.user);
+      const roles = await this.o.roles.rolesOf(request.user);
       if (command.recover && roles.has(command.role)) {
         const reply = await command.recover(args, this.context(request, roles), startedAt);
         if (reply) {
@@ -170,6 +173,7 @@ export class CommandRegistry {
       commands: this.commands,
       ...(this.o.approvals ? { approvals: this.o.approvals } : {}),
       ...(this.o.audit ? { audit: this.o.audit } : {}),
+      ...(this.o.fleet ? { fleet: this.o.fleet } : {}),
     };
   }
 

@@ -5,6 +5,7 @@ import type { BackupService } from '../azure/backup-service.js';
 import type { Verb } from '../cards/views.js';
 import type { ChatRequest, Reply } from './chat-request.js';
 import type { Role } from './roles.js';
+import type { FleetServices } from '../fleet/fleet-services.js';
 
 /** Settings the commands need besides the backup service. */
 export interface ChatDefaults {
@@ -27,6 +28,8 @@ export interface CommandContext {
   audit?: AuditLog;
   /** An approved action's run: told of the Azure operation it starts, before it is followed. */
   operations?: OperationWatch;
+  /** Alert subscriptions and digests (the fleet commands); absent, they answer "not available". */
+  fleet?: FleetServices;
 }
 
 /** What an approver must know before a destructive command runs. */

@@ -1,6 +1,7 @@
 /**
  * Who may do what in chat (DESIGN.md section 4). The bot acts in Azure with one identity, so this
- * check is what stands between a chat user and Azure. Users are keyed by immutable platform ids.
+ * check is what stands between a chat user and Azure. Users are keyed by immutable platform ids;
+ * roles may also be given to Entra ID groups, resolved for users whose id is an Entra object id.
  */
 export const ROLES = ['reader', 'operator', 'approver'] as const;
 export type Role = (typeof ROLES)[number];
@@ -12,32 +13,69 @@ const GRANTS: Record<Role, readonly Role[]> = {
   approver: ['reader', 'approver'],
 };
 
+/** An Entra ID (Azure AD) object id: a GUID. Teams users carry one; Slack and web users don't. */
+const ENTRA_OBJECT_ID = /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
+
+/** Transitive group membership (Microsoft Graph in production, a local fake in tests). */
+export interface GroupMembership {
+  /** Which of `groupIds` the user is a member of, directly or through nested groups. */
+  memberOf(userObjectId: string, groupIds: readonly string[]): Promise<ReadonlySet<string>>;
+}
+
+export interface GroupRoles {
+  assignments: readonly { groupId: string; roles: readonly Role[] }[];
+  membership: GroupMembership;
+}
+
+type RoleUser = string | { id: string; roleIds?: readonly string[] };
+
 export class RoleDirectory {
   private readonly byUser = new Map<string, Set<Role>>();
+  private readonly byGroup = new Map<string, Set<Role>>();
 
   constructor(
     assignments: Iterable<{ userId: string; roles: readonly Role[] }>,
     private readonly defaultRoles: readonly Role[] = ['reader'],
+    private readonly groups?: GroupRoles,
   ) {
-    for (const a of assignments) {
-      const set = this.byUser.get(a.userId) ?? new Set<Role>();
-      for (const r of a.roles) for (const g of GRANTS[r]) set.add(g);
-      this.byUser.set(a.userId, set);
-    }
+    for (const a of assignments) grant(this.byUser, a.userId, a.roles);
+    for (const a of groups?.assignments ?? []) grant(this.byGroup, a.groupId.toLowerCase(), a.roles);
   }
 
   /**
    * The roles assigned to any of the person's ids (a Slack Grid user may be listed by
-   * organisation or by workspace); the default roles when none is listed.
+   * organisation or by workspace) or to a group their Entra object id belongs to; the default
+   * roles when none is listed. Throws `auth.groups_unavailable` when group membership is needed
+   * and cannot be read: a person is never silently given fewer (or more) roles than assigned.
    */
-  rolesOf(user: string | { id: string; roleIds?: readonly string[] }): ReadonlySet<Role> {
+  async rolesOf(user: RoleUser): Promise<ReadonlySet<Role>> {
     const ids = typeof user === 'string' ? [user] : [user.id, ...(user.roleIds ?? [])];
-    const assigned = ids.flatMap((id) => [...(this.byUser.get(id) ?? [])]);
-    const listed = ids.some((id) => this.byUser.has(id));
-    return listed ? new Set(assigned) : new Set(this.defaultRoles.flatMap((r) => GRANTS[r]));
+    const assigned = new Set(ids.flatMap((id) => [...(this.byUser.get(id) ?? [])]));
+    let listed = ids.some((id) => this.byUser.has(id));
+    const objectIds = ids.filter((id) => ENTRA_OBJECT_ID.test(id));
+    if (this.groups && this.byGroup.size > 0) {
+      for (const objectId of objectIds) {
+        const groups = await this.groups.membership.memberOf(objectId.toLowerCase(), [
+          ...this.byGroup.keys(),
+        ]);
+        for (const g of groups) {
+          const roles = this.byGroup.get(g.toLowerCase());
+          if (!roles) continue;
+          listed = true;
+          for (const r of roles) assigned.add(r);
+        }
+      }
+    }
+    return listed ? assigned : new Set(this.defaultRoles.flatMap((r) => GRANTS[r]));
   }
 
-  may(user: string | { id: string; roleIds?: readonly string[] }, required: Role): boolean {
-    return this.rolesOf(user).has(required);
+  async may(user: RoleUser, required: Role): Promise<boolean> {
+    return (await this.rolesOf(user)).has(required);
   }
+}
+
+function grant(map: Map<string, Set<Role>>, key: string, roles: readonly Role[]): void {
+  const set = map.get(key) ?? new Set<Role>();
+  for (const r of roles) for (const g of GRANTS[r]) set.add(g);
+  map.set(key, set);
 }

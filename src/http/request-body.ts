@@ -17,6 +17,8 @@ const BODY_LIMITS: Readonly<Record<string, number>> = {
   // Typed text is at most 4,000 characters; a button sends its verb and data.
   '/web/api/messages': 32 * KiB,
   '/web/api/actions': 32 * KiB,
+  // Azure Monitor alerts in the common schema are a few KB; a log alert's search results more.
+  '/api/azure-monitor/alerts': 256 * KiB,
 };
 /** Every other route reads no body. */
 const NO_BODY = 4 * KiB;

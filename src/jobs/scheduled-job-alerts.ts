@@ -12,7 +12,12 @@ import type { StartedJobStore } from '../store/started-job-store.js';
 export interface AlertTarget {
   id: string;
   post(view: View): Promise<void>;
+  /** Whether this target wants alerts of this vault and status (a subscription's scope); all when absent. */
+  wants?(vault: AlertedVault, status: JobStatus): boolean;
 }
+
+/** Targets and vaults that change while the bot runs: chat channels' alert subscriptions. */
+export type AlertSubscribers = () => Promise<{ targets: AlertTarget[]; vaults: AlertedVault[] }>;
 
 export interface AlertedVault {
   vault: string;
@@ -26,6 +31,8 @@ export interface ScheduledJobAlerterOptions {
   startedJobs: Pick<StartedJobStore, 'known'>;
   vaults: AlertedVault[];
   targets: AlertTarget[];
+  /** Read every round: subscribed channels (a configured target's id wins over a subscription's) and their vaults. */
+  subscribers?: AlertSubscribers;
   defaults: ChatDefaults;
   intervalMs: number;
   now?: () => Date;
@@ -97,9 +104,12 @@ export class ScheduledJobAlerter {
     this.running = true;
     this.round++;
     try {
-      for (const vault of this.o.vaults) {
+      const { targets, vaults } = await this.current();
+      for (const vault of vaults) {
+        const wanting = targets.filter((t) => t.wants?.(vault, status) ?? true);
+        if (wanting.length === 0) continue;
         // One vault's failure (deleted, throttled) does not keep the others from being watched.
-        await this.pollVault(vault, status, stats).catch((e: unknown) =>
+        await this.pollVault(vault, status, stats, wanting).catch((e: unknown) =>
           this.log.warn('alert round failed for a vault', {
             vault: `${vault.resourceGroup}/${vault.vault}`,
             error: e instanceof Error ? e.message : String(e),
@@ -112,11 +122,47 @@ export class ScheduledJobAlerter {
     }
   }
 
-  private async pollVault(v: AlertedVault, status: JobStatus, stats: AlertRoundStats): Promise<void> {
+  /**
+   * A job Azure Monitor pushed in (Azure Backup's built-in job-failure alert): one job-details
+   * read, then the same card as a polling round's, claimed in the same store per target, so
+   * whichever of the push and the poll sees the job first alerts it and the other finds it done.
+   * Polling stays as the backfill for pushes lost on the way. Returns the alerts posted.
+   */
+  async alertJob(v: AlertedVault, jobId: string): Promise<number> {
+    if ((await this.o.startedJobs.known([jobId])).has(jobId)) return 0;
+    const job = await this.o.service.getJob(jobId, { vault: v.vault, resourceGroup: v.resourceGroup });
+    if (!isAlertable(job)) return 0;
+    const view = this.viewOf(job, v);
+    let posted = 0;
+    const { targets } = await this.current();
+    for (const t of targets) {
+      if ((t.wants?.(v, job.status) ?? true) && (await this.alert(t, v, job, view))) posted++;
+    }
+    return posted;
+  }
+
+  /** The configured targets and vaults, with the subscribed ones of this moment. */
+  private async current(): Promise<{ targets: AlertTarget[]; vaults: AlertedVault[] }> {
+    const targets = [...this.o.targets];
+    const vaults = [...this.o.vaults];
+    const subscribed = this.o.subscribers ? await this.o.subscribers() : { targets: [], vaults: [] };
+    const ids = new Set(targets.map((t) => t.id));
+    for (const t of subscribed.targets) if (!ids.has(t.id)) targets.push(t);
+    const keys = new Set(vaults.map(vaultKey));
+    for (const v of subscribed.vaults) if (!keys.has(vaultKey(v))) vaults.push(v);
+    return { targets, vaults };
+  }
+
+  private async pollVault(
+    v: AlertedVault,
+    status: JobStatus,
+    stats: AlertRoundStats,
+    targets: AlertTarget[],
+  ): Promise<void> {
     const now = this.now();
     const target = { vault: v.vault, resourceGroup: v.resourceGroup };
     const since = new Map<string, number>();
-    for (const t of this.o.targets) {
+    for (const t of targets) {
       since.set(t.id, (await this.o.store.watchingSince(scopeOf(t, v), now)).getTime());
     }
     const listed = await this.o.service.listJobs(
@@ -134,7 +180,7 @@ export class ScheduledJobAlerter {
     const own = await this.o.startedJobs.known(listed.map((j) => j.id));
     const scheduled = listed.filter((j) => isAlertable(j) && !own.has(j.id));
     const due = new Map<string, AlertTarget[]>();
-    for (const t of this.o.targets) {
+    for (const t of targets) {
       const known = await this.o.store.known(
         t.id,
         scheduled.map((j) => j.id),
@@ -229,6 +275,10 @@ function isAlertable(job: BackupJob): boolean {
 
 function endedAt(job: BackupJob): number {
   return Date.parse(job.endTime ?? job.startTime ?? '') || 0;
+}
+
+export function vaultKey(v: AlertedVault): string {
+  return `${v.resourceGroup.toLowerCase()}/${v.vault.toLowerCase()}`;
 }
 
 function scopeOf(t: AlertTarget, v: AlertedVault): string {

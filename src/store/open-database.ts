@@ -284,4 +284,27 @@ const migrations = (dialect: StoreDialect): Record<string, Migration> => ({
         .execute();
     },
   },
+  '011-alert-subscriptions-and-digests': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('alert_subscriptions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('target', 'text', (c) => c.notNull())
+        .addColumn('address', 'text', (c) => c.notNull())
+        .addColumn('vault_name', 'text')
+        .addColumn('resource_group', 'text')
+        .addColumn('only_failures', 'integer', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('digest_schedules')
+        .addColumn('target', 'text', (c) => c.primaryKey())
+        .addColumn('address', 'text', (c) => c.notNull())
+        .addColumn('time', 'text', (c) => c.notNull())
+        .addColumn('last_sent_on', 'text')
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 });

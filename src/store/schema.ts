@@ -187,3 +187,38 @@ export interface LearntDurationTable {
 export interface Database {
   learnt_durations: LearntDurationTable;
 }
+
+/**
+ * A chat channel's subscription to backup alerts (AlertSubscriptionStore): any number a channel,
+ * one per scope.
+ */
+export interface AlertSubscriptionTable {
+  /** `<target>|<scope>`: the target (`slack:C1`, `teams:<conversation>`, `web`) and `all` or `<rg>/<vault>`, lower-cased. */
+  id: string;
+  target: string;
+  /** What posting to the channel needs, as the subscribing request gave it (JSON ChannelAddress). */
+  address: string;
+  /** Null: every vault the bot alerts for. */
+  vault_name: string | null;
+  resource_group: string | null;
+  /** 1: Failed only; 0: Failed and CompletedWithWarnings. */
+  only_failures: number;
+  created_by: string;
+  created_at: string;
+}
+
+/** A channel's daily digest (DigestScheduleStore). */
+export interface DigestScheduleTable {
+  target: string;
+  address: string;
+  /** `HH:MM`, UTC. */
+  time: string;
+  /** The UTC day (`YYYY-MM-DD`) of the last digest sent: the claim that makes one replica send it. */
+  last_sent_on: string | null;
+  created_by: string;
+}
+
+export interface Database {
+  alert_subscriptions: AlertSubscriptionTable;
+  digest_schedules: DigestScheduleTable;
+}

@@ -207,6 +207,7 @@ export class TeamsChannel {
       user: userOf(context),
       conversationId: conversation.id,
       text: TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '',
+      replyAddress: { serviceUrl: context.activity.serviceUrl, tenantId: conversation.tenantId },
     };
     const reference = TurnContext.getConversationReference(context.activity);
     void this.accept(request, reference, id ? `teams:${conversation.id}|${id}` : undefined);

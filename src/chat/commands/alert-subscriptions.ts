@@ -1,0 +1,197 @@
+import { AppError, assertName } from '../../domain/index.js';
+import type { MessageView } from '../../cards/views.js';
+import type { ChannelAddress } from '../../fleet/channel-address.js';
+import { addressOf, targetIdOf } from '../../fleet/channel-address.js';
+import type { FleetServices } from '../../fleet/fleet-services.js';
+import type { CommandContext } from '../command.js';
+import { defineCommand } from '../command.js';
+
+/** The vault of a subscription: `all` for every vault the bot alerts for. */
+type Scope = { vault: string; resourceGroup: string } | 'all';
+
+interface SubscribeArgs {
+  /** Undefined: all vaults. */
+  scope?: Scope;
+  onlyFailures: boolean;
+}
+
+const FOR_SCOPE = String.raw`(?:\s+(?:for|on|of)\s+(?:(all(?:\s+the)?\s+vaults|every\s+vault)|(?:the\s+)?vault\s+(?:([^\s/]+)\/)?(\S+)))?`;
+const SUBSCRIBE = new RegExp(
+  String.raw`^subscribe(?:\s+(?:this\s+)?(?:channel|conversation|chat|here|us))?(?:\s+to)?(?:\s+(?:the\s+)?backup)?\s+alerts${FOR_SCOPE}(\s+(?:only\s+failures|failures\s+only|only\s+failed(?:\s+backups)?))?$`,
+  'i',
+);
+const UNSUBSCRIBE = new RegExp(
+  String.raw`^unsubscribe(?:\s+(?:this\s+)?(?:channel|conversation|chat|here|us))?(?:\s+from)?(?:\s+(?:the\s+)?backup)?(?:\s+alerts)?${FOR_SCOPE}$`,
+  'i',
+);
+
+function scopeOf(m: RegExpExecArray): Scope | undefined {
+  if (m[1]) return 'all';
+  if (!m[3]) return undefined;
+  // The resource group is filled in from the defaults when the command runs.
+  return { vault: assertName('vault', m[3]), resourceGroup: m[2] ? assertName('resourceGroup', m[2]) : '' };
+}
+
+function resolved(scope: Scope | undefined, ctx: CommandContext): Scope {
+  if (scope === undefined || scope === 'all') return scope ?? 'all';
+  return { vault: scope.vault, resourceGroup: scope.resourceGroup || ctx.defaults.vaultResourceGroup };
+}
+
+function fleetOf(ctx: CommandContext): FleetServices {
+  if (!ctx.fleet)
+    throw new AppError('fleet.unavailable', 'Alert subscriptions are not available in this bot.');
+  return ctx.fleet;
+}
+
+/** The conversation's address for later posts; a clear refusal where the channel cannot be posted to. */
+export function addressFor(ctx: CommandContext): ChannelAddress {
+  const address = addressOf(ctx.request);
+  if (!address)
+    throw new AppError(
+      'validation.channel',
+      'This conversation cannot receive messages from the bot later.',
+      {
+        hint: 'Type the command in the Teams channel or chat that should get them.',
+      },
+    );
+  return address;
+}
+
+export function describeScope(scope: Scope): string {
+  return scope === 'all' ? 'all vaults' : `vault ${scope.resourceGroup}/${scope.vault}`;
+}
+
+export const subscribeAlertsCommand = defineCommand<SubscribeArgs>({
+  id: 'alerts.subscribe',
+  title: 'Subscribe to backup alerts',
+  summary:
+    'Posts an alert card here for every scheduled backup that fails (or completes with warnings) in a vault, or in all vaults.',
+  examples: [
+    'subscribe to backup alerts',
+    'subscribe to backup alerts for vault rg-chatops/rsv-westus',
+    'subscribe to backup alerts for all vaults only failures',
+  ],
+  role: 'operator',
+  effect: 'write',
+  keywords: ['subscribe', 'subscribe to backup alerts'],
+  usage: 'subscribe to backup alerts',
+  args: [
+    { name: 'scope', kind: 'vault', required: false, says: 'for vault <vault> | for all vaults' },
+    { name: 'onlyFailures', kind: 'topic', required: false, says: 'only failures' },
+  ],
+  parse(text) {
+    const m = SUBSCRIBE.exec(text);
+    if (!m) return undefined;
+    const scope = scopeOf(m);
+    return { ...(scope ? { scope } : {}), onlyFailures: Boolean(m[4]) };
+  },
+  targetOf: (args) => describeScope(args.scope ?? 'all'),
+  async run(args, ctx) {
+    const fleet = fleetOf(ctx);
+    const address = addressFor(ctx);
+    const scope = resolved(args.scope, ctx);
+    const added = await fleet.subscriptions.subscribe({
+      address,
+      ...(scope === 'all' ? {} : { vault: scope }),
+      onlyFailures: args.onlyFailures,
+      createdBy: ctx.request.user.id,
+      createdAt: ctx.now().toISOString(),
+    });
+    const view: MessageView = {
+      kind: 'message',
+      tone: 'success',
+      title: added ? 'Subscribed to backup alerts' : 'Subscription updated',
+      text: `This conversation gets an alert for every scheduled backup that ${
+        args.onlyFailures ? 'fails' : 'fails or completes with warnings'
+      } in ${describeScope(scope)}.`,
+      facts: [
+        {
+          title: 'Stop',
+          value: `unsubscribe from backup alerts${scope === 'all' ? '' : ` for vault ${scope.resourceGroup}/${scope.vault}`}`,
+        },
+      ],
+    };
+    return { view };
+  },
+});
+
+export const unsubscribeAlertsCommand = defineCommand<{ scope?: Scope }>({
+  id: 'alerts.unsubscribe',
+  title: 'Unsubscribe from backup alerts',
+  summary:
+    "Stops this conversation's backup alerts: for one vault, for all vaults, or every subscription here.",
+  examples: ['unsubscribe from backup alerts', 'unsubscribe from backup alerts for vault rsv-westus'],
+  role: 'operator',
+  effect: 'write',
+  keywords: ['unsubscribe', 'unsubscribe from backup alerts'],
+  usage: 'unsubscribe from backup alerts',
+  args: [{ name: 'scope', kind: 'vault', required: false, says: 'for vault <vault> | for all vaults' }],
+  parse(text) {
+    const m = UNSUBSCRIBE.exec(text);
+    if (!m) return undefined;
+    const scope = scopeOf(m);
+    return scope ? { scope } : {};
+  },
+  targetOf: (args) => (args.scope ? describeScope(args.scope) : 'every subscription here'),
+  async run(args, ctx) {
+    const fleet = fleetOf(ctx);
+    const target = targetIdOf(addressFor(ctx));
+    const scope = args.scope === undefined ? undefined : resolved(args.scope, ctx);
+    const removed = await fleet.subscriptions.unsubscribe(
+      target,
+      scope === undefined ? 'every' : scope === 'all' ? undefined : scope,
+    );
+    return {
+      view: {
+        kind: 'message',
+        tone: removed > 0 ? 'success' : 'info',
+        title: removed > 0 ? 'Unsubscribed' : 'No such subscription',
+        text:
+          removed > 0
+            ? `Removed ${removed} subscription${removed === 1 ? '' : 's'} of this conversation${scope ? ` (${describeScope(scope)})` : ''}.`
+            : `This conversation has no subscription${scope ? ` for ${describeScope(scope)}` : ''}. Type "subscriptions" to see them.`,
+      },
+    };
+  },
+});
+
+export const listSubscriptionsCommand = defineCommand<Record<string, never>>({
+  id: 'alerts.subscriptions',
+  title: 'Alert subscriptions',
+  summary: "This conversation's backup alert subscriptions and daily digest.",
+  examples: ['subscriptions'],
+  role: 'reader',
+  effect: 'read',
+  keywords: ['subscriptions'],
+  usage: 'subscriptions',
+  args: [],
+  parse(text) {
+    return /^(?:(?:list|show)\s+)?(?:(?:my|our|the)\s+)?(?:backup\s+)?(?:alert\s+)?subscriptions$/i.test(text)
+      ? {}
+      : undefined;
+  },
+  async run(_args, ctx) {
+    const fleet = fleetOf(ctx);
+    const address = addressOf(ctx.request);
+    const target = address ? targetIdOf(address) : undefined;
+    const subscriptions = target ? await fleet.subscriptions.list(target) : [];
+    const digest = target ? await fleet.digests.get(target) : undefined;
+    const facts = subscriptions.map((s) => ({
+      title: s.vault ? `${s.vault.resourceGroup}/${s.vault.vault}` : 'All vaults',
+      value: `${s.onlyFailures ? 'failures only' : 'failures and warnings'} · by ${s.createdBy}`,
+    }));
+    if (digest) facts.push({ title: 'Daily digest', value: `${digest.time} UTC` });
+    return {
+      view: {
+        kind: 'message',
+        tone: 'info',
+        title: 'Subscriptions of this conversation',
+        text:
+          facts.length > 0
+            ? 'What this conversation gets unasked.'
+            : 'None yet: type "subscribe to backup alerts" or "digest daily at 08:00".',
+        ...(facts.length > 0 ? { facts } : {}),
+      },
+    };
+  },
+});

@@ -1,0 +1,138 @@
+import { presentDigest } from '../../cards/present-digest.js';
+import { AppError, assertName } from '../../domain/index.js';
+import { collectDigest } from '../../fleet/backup-digest.js';
+import { addressOf, targetIdOf } from '../../fleet/channel-address.js';
+import type { FleetServices } from '../../fleet/fleet-services.js';
+import type { CommandContext } from '../command.js';
+import { defineCommand } from '../command.js';
+import { addressFor } from './alert-subscriptions.js';
+
+function fleetOf(ctx: CommandContext): FleetServices {
+  if (!ctx.fleet) throw new AppError('fleet.unavailable', 'Digests are not available in this bot.');
+  return ctx.fleet;
+}
+
+/** `HH:MM` of a UTC time; a bad time is refused with the allowed form. */
+function timeOf(h: string, m: string): string {
+  const hour = Number(h);
+  const minute = Number(m);
+  if (hour > 23 || minute > 59)
+    throw new AppError('validation.time', `"${h}:${m}" is not a time of day.`, {
+      hint: 'Give a UTC time from 00:00 to 23:59, like "digest daily at 08:00".',
+    });
+  return `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+}
+
+export const scheduleDigestCommand = defineCommand<{ time: string }>({
+  id: 'digest.schedule',
+  title: 'Daily digest',
+  summary: 'Posts the backup health of the vaults here every day at a UTC time.',
+  examples: ['digest daily at 08:00'],
+  role: 'operator',
+  effect: 'write',
+  keywords: ['digest', 'digest daily at'],
+  usage: 'digest daily at <time>',
+  args: [{ name: 'time', kind: 'name', required: true, says: '<HH:MM> (UTC)' }],
+  parse(text) {
+    const m =
+      /^(?:send\s+(?:us\s+)?(?:a\s+|the\s+)?)?(?:daily\s+)?digest(?:\s+(?:daily|every\s+day))?\s+at\s+(\d{1,2}):(\d{2})(?:\s*utc)?$/i.exec(
+        text,
+      );
+    return m ? { time: timeOf(m[1]!, m[2]!) } : undefined;
+  },
+  targetOf: (args) => `digest at ${args.time} UTC`,
+  async run(args, ctx) {
+    const fleet = fleetOf(ctx);
+    const now = ctx.now();
+    const today = now.toISOString().slice(0, 10);
+    // A time already past today: the first digest is tomorrow's.
+    const passed = now.toISOString().slice(11, 16) >= args.time;
+    await fleet.digests.schedule(
+      { address: addressFor(ctx), time: args.time, createdBy: ctx.request.user.id },
+      passed ? today : undefined,
+    );
+    return {
+      view: {
+        kind: 'message',
+        tone: 'success',
+        title: 'Daily digest scheduled',
+        text: `The backup health of the vaults is posted here every day at ${args.time} UTC${
+          passed ? ', from tomorrow' : ''
+        }. Type "backup health" for it now, "digest off" to stop.`,
+      },
+    };
+  },
+});
+
+export const stopDigestCommand = defineCommand<Record<string, never>>({
+  id: 'digest.stop',
+  title: 'Stop the daily digest',
+  summary: "Stops this conversation's daily digest.",
+  examples: ['digest off'],
+  role: 'operator',
+  effect: 'write',
+  keywords: ['digest off', 'stop digest'],
+  usage: 'digest off',
+  args: [],
+  parse(text) {
+    return /^(?:(?:daily\s+)?digest\s+off|stop\s+(?:the\s+)?(?:daily\s+)?digest|no\s+(?:more\s+)?digests?)$/i.test(
+      text,
+    )
+      ? {}
+      : undefined;
+  },
+  async run(_args, ctx) {
+    const removed = await fleetOf(ctx).digests.cancel(targetIdOf(addressFor(ctx)));
+    return {
+      view: {
+        kind: 'message',
+        tone: removed ? 'success' : 'info',
+        title: removed ? 'Daily digest stopped' : 'No daily digest here',
+        text: removed
+          ? 'No more daily digests in this conversation.'
+          : 'This conversation has no daily digest.',
+      },
+    };
+  },
+});
+
+export const backupHealthCommand = defineCommand<{ vault?: { vault: string; resourceGroup?: string } }>({
+  id: 'digest.now',
+  title: 'Backup health',
+  summary:
+    'Per vault: protected VMs and their last backup, failures in the last 24 h, unprotected VMs, soft-deleted data, old VM agents.',
+  examples: ['backup health', 'backup health for vault rg-chatops/rsv-westus'],
+  role: 'reader',
+  effect: 'read',
+  keywords: ['backup health', 'health'],
+  usage: 'backup health',
+  args: [{ name: 'vault', kind: 'vault', required: false, says: 'for vault <vault>' }],
+  parse(text) {
+    const m =
+      /^(?:backup\s+)?health(?:\s+report)?(?:\s+(?:for|of)\s+(?:the\s+)?vault\s+(?:([^\s/]+)\/)?(\S+))?$/i.exec(
+        text,
+      );
+    if (!m) return undefined;
+    if (!m[2]) return {};
+    return {
+      vault: {
+        vault: assertName('vault', m[2]),
+        ...(m[1] ? { resourceGroup: assertName('resourceGroup', m[1]) } : {}),
+      },
+    };
+  },
+  async run(args, ctx) {
+    const fleet = fleetOf(ctx);
+    const address = addressOf(ctx.request);
+    const vaults = args.vault
+      ? [
+          {
+            vault: args.vault.vault,
+            resourceGroup: args.vault.resourceGroup ?? ctx.defaults.vaultResourceGroup,
+          },
+        ]
+      : await fleet.vaultsFor(address ? targetIdOf(address) : undefined);
+    const report = await collectDigest(ctx.service, vaults, ctx.now());
+    return { view: presentDigest(report) };
+  },
+});

@@ -1,0 +1,38 @@
+import type { View } from '../cards/views.js';
+import type { AlertSubscribers, AlertTarget, AlertedVault } from '../jobs/scheduled-job-alerts.js';
+import { vaultKey } from '../jobs/scheduled-job-alerts.js';
+import type { AlertSubscription, AlertSubscriptionStore } from '../store/alert-subscription-store.js';
+import type { ChannelAddress } from './channel-address.js';
+
+/** How to post to an address; undefined when its platform is not running in this bot. */
+export type PosterFor = (address: ChannelAddress) => ((view: View) => Promise<void>) | undefined;
+
+/**
+ * The subscribed channels as alert targets, read from the store each round (so a subscription
+ * made on any replica counts everywhere): one target per channel, wanting what any of its
+ * subscriptions asks for. "All vaults" means every vault the bot alerts for: ALERT_VAULTS and the
+ * vaults any channel subscribed to, and every vault whose alerts Azure Monitor pushes in.
+ */
+export function alertSubscribers(store: AlertSubscriptionStore, posterFor: PosterFor): AlertSubscribers {
+  return async () => {
+    const byTarget = new Map<string, AlertSubscription[]>();
+    for (const s of await store.list()) byTarget.set(s.target, [...(byTarget.get(s.target) ?? []), s]);
+    const targets: AlertTarget[] = [];
+    const vaults = new Map<string, AlertedVault>();
+    for (const [id, subs] of byTarget) {
+      const post = posterFor(subs[0]!.address);
+      if (!post) continue;
+      for (const s of subs) if (s.vault) vaults.set(vaultKey(s.vault), s.vault);
+      targets.push({
+        id,
+        post,
+        wants: (v, status) =>
+          subs.some(
+            (s) =>
+              (!s.vault || vaultKey(s.vault) === vaultKey(v)) && (!s.onlyFailures || status === 'Failed'),
+          ),
+      });
+    }
+    return { targets, vaults: [...vaults.values()] };
+  };
+}

@@ -1,0 +1,246 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { JobAlertView, View } from '../../src/cards/views.js';
+import { loadConfig } from '../../src/config.js';
+import { azureMonitorAlertRoute } from '../../src/fleet/azure-monitor-alerts.js';
+import { AZURE_MONITOR_WEBHOOK_PATH } from '../../src/http/azure-monitor-webhook.js';
+import type { RunningServer } from '../../src/http/http-server.js';
+import { startHttpServer } from '../../src/http/http-server.js';
+import { EntraTokenValidator, entraIssuers } from '../../src/identity/entra-token-validator.js';
+import { parseMonitorAlert } from '../../src/jobs/monitor-alert-payload.js';
+import { ScheduledJobAlerter } from '../../src/jobs/scheduled-job-alerts.js';
+import { silentLogger } from '../../src/logger.js';
+import { SANDBOX_SUBSCRIPTION_ID } from '../../src/sandbox/seed-ids.js';
+import { AlertStore } from '../../src/store/alert-store.js';
+import { openDatabase } from '../../src/store/open-database.js';
+import { StartedJobStore } from '../../src/store/started-job-store.js';
+import { isAppError } from '../../src/domain/errors.js';
+import type { Harness } from '../azure/service-harness.js';
+import { startHarness } from '../azure/service-harness.js';
+import type { FakeOpenIdKeys } from '../fakes/fake-openid-keys.js';
+import { startFakeOpenIdKeys } from '../fakes/fake-openid-keys.js';
+
+const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const AUDIENCE = 'api://backup-chatops-alerts';
+const fixtures = join(import.meta.dirname, '../fixtures/azure-monitor');
+
+function fixture(name: string, jobId = 'none'): Record<string, unknown> {
+  const text = readFileSync(join(fixtures, name), 'utf8')
+    .replaceAll('{subscription}', SANDBOX_SUBSCRIPTION_ID)
+    .replaceAll('{jobId}', jobId);
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+describe('Azure Monitor alerts in the common alert schema', () => {
+  it('reads an Azure Backup job-failure alert: vault, job and VM', () => {
+    expect(parseMonitorAlert(fixture('backup-job-failure.json', 'job-1'))).toEqual({
+      kind: 'backup-job',
+      alertId: expect.stringContaining('/providers/Microsoft.AlertsManagement/alerts/') as string,
+      subscriptionId: SANDBOX_SUBSCRIPTION_ID,
+      resourceGroup: 'rg-chatops',
+      vault: 'rsv-westus',
+      jobId: 'job-1',
+      resourceName: 'myVM',
+    });
+  });
+
+  it('sets aside the documented metric alert sample, and a resolved backup alert', () => {
+    expect(parseMonitorAlert(fixture('metric-alert.json'))).toMatchObject({
+      kind: 'ignored',
+      reason: 'not an Azure Backup alert',
+    });
+    const resolved = fixture('backup-job-failure.json', 'job-1');
+    (resolved.data as { essentials: Record<string, unknown> }).essentials.monitorCondition = 'Resolved';
+    expect(parseMonitorAlert(resolved)).toMatchObject({
+      kind: 'ignored',
+      reason: 'monitor condition Resolved',
+    });
+  });
+
+  it('refuses a payload that is not in the common alert schema', () => {
+    expect(() => parseMonitorAlert({ data: {} })).toThrow(/common alert schema/);
+    expect(() => parseMonitorAlert({ schemaId: 'azureMonitorCommonAlertSchema', data: {} })).toThrow(
+      /alertId/,
+    );
+  });
+});
+
+describe('the secure webhook token', () => {
+  let keys: FakeOpenIdKeys;
+  let validator: EntraTokenValidator;
+  const now = Math.floor(Date.now() / 1000);
+  const good = { iss: `https://sts.windows.net/${TENANT}/`, aud: AUDIENCE, exp: now + 3600, nbf: now - 60 };
+  beforeAll(async () => {
+    keys = await startFakeOpenIdKeys();
+    validator = new EntraTokenValidator({
+      metadataUrl: keys.url,
+      audiences: [AUDIENCE],
+      issuers: entraIssuers(TENANT),
+    });
+  });
+  afterAll(() => keys.close());
+  const reason = (claims: Record<string, unknown>, o?: Parameters<FakeOpenIdKeys['token']>[1]) =>
+    validator.validate(`Bearer ${keys.token(claims, o)}`).then(
+      () => 'accepted',
+      (e: unknown) => (isAppError(e) ? `${e.code}: ${e.message}` : String(e)),
+    );
+
+  it('accepts an Entra token for the app, v1 or v2 issuer', async () => {
+    expect(await reason(good)).toBe('accepted');
+    expect(await reason({ ...good, iss: `https://login.microsoftonline.com/${TENANT}/v2.0` })).toBe(
+      'accepted',
+    );
+  });
+
+  it('refuses every other token with the reason', async () => {
+    expect(await reason({ ...good, aud: 'api://someone-else' })).toMatch(/another audience/);
+    expect(
+      await reason({ ...good, iss: 'https://sts.windows.net/00000000-0000-0000-0000-000000000000/' }),
+    ).toMatch(/another tenant/);
+    expect(await reason({ ...good, exp: now - 3600 })).toMatch(/expired/);
+    expect(await reason({ ...good, nbf: now + 3600 })).toMatch(/not valid yet/);
+    expect(await reason(good, { key: keys.strangerKey })).toMatch(/signature is not valid/);
+    expect(await reason(good, { kid: 'unknown-key' })).toMatch(/does not publish/);
+    expect(await reason(good, { alg: 'none' })).toMatch(/auth.token/);
+    expect(await validator.validate(undefined).catch((e: Error) => e.message)).toMatch(/no bearer token/);
+  });
+});
+
+describe('POST /api/azure-monitor/alerts', () => {
+  let h: Harness;
+  let keys: FakeOpenIdKeys;
+  let server: RunningServer;
+  let alerter: ScheduledJobAlerter;
+  const views: JobAlertView[] = [];
+  const now = () => Math.floor(Date.now() / 1000);
+  const token = () =>
+    keys.token({
+      iss: `https://sts.windows.net/${TENANT}/`,
+      aud: AUDIENCE,
+      exp: now() + 3600,
+      nbf: now() - 60,
+    });
+
+  beforeAll(async () => {
+    h = await startHarness();
+    keys = await startFakeOpenIdKeys();
+    const db = await openDatabase(':memory:');
+    alerter = new ScheduledJobAlerter({
+      service: h.service,
+      store: new AlertStore(db),
+      startedJobs: new StartedJobStore(db),
+      vaults: [{ vault: 'rsv-westus', resourceGroup: 'rg-chatops' }],
+      targets: [
+        {
+          id: 'slack:C1',
+          post: async (view: View) => {
+            if (view.kind === 'job-alert') views.push(view);
+          },
+        },
+      ],
+      defaults: {
+        subscriptionId: SANDBOX_SUBSCRIPTION_ID,
+        vaultName: 'rsv-westus',
+        vaultResourceGroup: 'rg-chatops',
+        portalLinks: false,
+      },
+      intervalMs: 10,
+      now: () => h.sandbox.clock.now(),
+    });
+    const config = loadConfig({
+      ALERT_WEBHOOK_AUDIENCE: AUDIENCE,
+      ALERT_WEBHOOK_TENANT_ID: TENANT,
+      ALERT_WEBHOOK_OPENID_METADATA_URL: keys.url,
+    });
+    const route = azureMonitorAlertRoute(config, alerter, silentLogger)!;
+    server = await startHttpServer({ host: '127.0.0.1', port: 0, handlers: [route], logger: silentLogger });
+  });
+  afterAll(async () => {
+    await server.close();
+    await keys.close();
+    await h.close();
+  });
+  beforeEach(() => {
+    views.length = 0;
+  });
+
+  const post = (body: unknown, authorization: string | null = `Bearer ${token()}`) =>
+    fetch(`${server.url}${AZURE_MONITOR_WEBHOOK_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+
+  /** A scheduled backup of myVM whose snapshot fails, run to its end. */
+  function failScheduled(): string {
+    h.advanceMinutes(1);
+    h.sandbox.failNextBackup('myVM', 'snapshot');
+    const id = h.sandbox.startScheduledBackup('myVM');
+    h.advanceMinutes(9);
+    return id;
+  }
+
+  it('turns a pushed Azure Backup job-failure alert into the alert card, once, and polling finds it done', async () => {
+    const jobId = failScheduled();
+    const r = await post(fixture('backup-job-failure.json', jobId));
+    expect(r.status).toBe(200);
+    expect(await r.json()).toEqual({ status: 'accepted', posted: 1 });
+    expect(views).toHaveLength(1);
+    expect(views[0]!.job).toMatchObject({ id: jobId, vmName: 'myVM', status: 'Failed' });
+    expect(views[0]!.job.phases?.snapshot.status).toBe('Failed');
+    // Azure Monitor retries; the polling alerter runs as the backfill: neither posts it again.
+    expect(await (await post(fixture('backup-job-failure.json', jobId))).json()).toEqual({
+      status: 'accepted',
+      posted: 0,
+    });
+    await alerter.pollOnce();
+    await alerter.pollOnce();
+    expect(views).toHaveLength(1);
+  });
+
+  it('is the backfill the other way round: a job polling alerted first is not pushed twice', async () => {
+    await alerter.pollOnce();
+    await alerter.pollOnce();
+    const jobId = failScheduled();
+    const rounds = [await alerter.pollOnce(), await alerter.pollOnce()];
+    expect(rounds.reduce((n, r) => n + r.alerts, 0)).toBe(1);
+    expect(await (await post(fixture('backup-job-failure.json', jobId))).json()).toEqual({
+      status: 'accepted',
+      posted: 0,
+    });
+    expect(views).toHaveLength(1);
+  });
+
+  it('acknowledges an alert that is not about a backup job and posts nothing', async () => {
+    const r = await post(fixture('metric-alert.json'));
+    expect(r.status).toBe(200);
+    expect(await r.json()).toEqual({ status: 'ignored', reason: 'not an Azure Backup alert' });
+    expect(views).toEqual([]);
+  });
+
+  it('refuses a request without a valid token before reading its body', async () => {
+    const jobId = failScheduled();
+    for (const authorization of [null, 'Bearer not-a-token', `Bearer ${keys.token({ aud: AUDIENCE })}`]) {
+      const r = await post(fixture('backup-job-failure.json', jobId), authorization);
+      expect(r.status).toBe(401);
+      expect(r.headers.get('www-authenticate')).toBe('Bearer');
+    }
+    expect(views).toEqual([]);
+  });
+
+  it('bounds the body and answers malformed alerts with 400', async () => {
+    const big = await post(
+      JSON.stringify({ schemaId: 'azureMonitorCommonAlertSchema', pad: 'x'.repeat(300 * 1024) }),
+    );
+    expect(big.status).toBe(413);
+    const bad = await post({ hello: 'world' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('validation.alert');
+  });
+
+  it('is not served at all without its settings', () => {
+    expect(azureMonitorAlertRoute(loadConfig({}), alerter, silentLogger)).toBeUndefined();
+    expect(() => loadConfig({ ALERT_WEBHOOK_AUDIENCE: AUDIENCE })).toThrow(/ALERT_WEBHOOK_TENANT_ID/);
+  });
+});
