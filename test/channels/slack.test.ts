@@ -189,6 +189,49 @@ describe('Slack channel (HTTP mode)', () => {
     expect(blocksOf(update)).toContain(job.id);
   });
 
+  it('acknowledges a press on a link button (the portal) and answers nothing', async () => {
+    const job = bot.sandbox!.world.jobs.at(-1)!;
+    const before = slack.calls.length;
+    const press = (actionId: string, ts: string, value?: string) =>
+      sendSigned(
+        events(),
+        SECRET,
+        interaction({
+          type: 'block_actions',
+          user: { id: 'UALICE', name: 'alice', team_id: 'T0FAKE' },
+          team: { id: 'T0FAKE' },
+          channel: { id: 'C0OPS' },
+          message: { ts },
+          trigger_id: 'trigger-link',
+          api_app_id: 'A0FAKE',
+          actions: [
+            {
+              type: 'button',
+              action_id: actionId,
+              block_id: 'b1',
+              action_ts: '1',
+              ...(value ? { value } : {}),
+            },
+          ],
+        }),
+        'application/x-www-form-urlencoded',
+      );
+    expect((await press('link.portal#1', '1700000098.000100')).status).toBe(200);
+    // A press that does answer, after it: once its update is out, the link's would have been too.
+    expect(
+      (await press('job.refresh#0', '1700000099.000200', JSON.stringify({ jobId: job.id }))).status,
+    ).toBe(200);
+    await until('the refreshed job', () =>
+      slack.calls.slice(before).find((c) => c.method === 'chat.update' && c.args.ts === '1700000099.000200'),
+    );
+    const answers = slack.calls
+      .slice(before)
+      .filter(
+        (c) => c.method !== 'auth.test' && (c.method !== 'chat.update' || c.args.ts !== '1700000099.000200'),
+      );
+    expect(answers.map((c) => c.method)).toEqual([]);
+  });
+
   it('asks an approver for the typed name in a modal, then runs the request and updates its message', async () => {
     const before = slack.calls.length;
     await sendSigned(

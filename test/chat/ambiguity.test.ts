@@ -155,6 +155,7 @@ describe('declared arguments', () => {
         .replace('<name>', 'rsv-x')
         .replace('<region>', 'westus')
         .replace('<schedule>', 'daily at 22:00')
+        .replace('<time>', '08:00')
         .replace('<id>', 'abc-123')
         .replace('<request>', '7f3a2c');
       expect(interpretText(filled, COMMANDS, now).command.id, filled).toBe(c.id);

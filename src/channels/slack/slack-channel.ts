@@ -187,6 +187,8 @@ export class SlackChannel {
       await ack();
       const a = action as { action_id: string; value?: string };
       const verb = BUTTON.exec(a.action_id)?.[1] ?? '';
+      // Slack reports presses on link buttons too; the browser already opened the link.
+      if (verb.startsWith('link.')) return;
       const data = parseValue(a.value);
       const b = body as InteractionIds & {
         channel?: { id: string };
