@@ -285,10 +285,12 @@ export class JobWatcher {
 
   /** Whether this round must read the job's details to see its next change. */
   private needsDetails(w: Watch, listedStatus: string | undefined, isProbe: boolean): boolean {
-    const [snapshot, transfer, lastStatus] = w.fingerprint.split('|');
+    const [snapshot, transfer, lastStatus, tasks] = w.fingerprint.split('|');
     if (!snapshot || !transfer || !lastStatus) return true; // never seen in detail
     if (listedStatus === undefined) return true; // fell out of the list window: ask directly
     if (listedStatus !== lastStatus) return true; // the list shows a change
+    // A restore's card follows its tasks, which only the details show; restores are few and short.
+    if (tasks !== undefined) return true;
     if (!isTaskStatus(snapshot) || !isTaskStatus(transfer)) return true;
     // Snapshot and transfer both show as "InProgress" in the list: only details tell them apart.
     if (activePhase(snapshot, transfer) !== 'snapshot') return false;
@@ -381,8 +383,13 @@ function phaseOf(fingerprint: string): 'snapshot' | 'transfer' | 'none' | 'unkno
     : 'unknown';
 }
 
-/** What a card shows that can change: the two phases and the job's status as Azure sent it. */
+/**
+ * What a card shows that can change: the two phases and the job's status as Azure sent it, and for
+ * a restore (tasks, no phases) each task's status, so its card moves task by task as a backup's
+ * moves phase by phase.
+ */
 export function fingerprintOf(job: BackupJob): string {
   const p = job.phases;
-  return `${p?.snapshot.status ?? 'NotStarted'}|${p?.transfer.status ?? 'NotStarted'}|${job.azureStatus}`;
+  const base = `${p?.snapshot.status ?? 'NotStarted'}|${p?.transfer.status ?? 'NotStarted'}|${job.azureStatus}`;
+  return job.tasks?.length ? `${base}|${job.tasks.map((t) => t.status).join(',')}` : base;
 }

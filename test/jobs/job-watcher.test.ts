@@ -161,4 +161,24 @@ describe('JobWatcher', () => {
     expect(shown.map((v) => v.kind === 'job' && v.job.status)).toEqual(['Completed']);
     expect(await flaky.pollOnce()).toMatchObject({ vaults: 0, updates: 0 });
   });
+
+  it("updates a restore's card task by task, although Azure's status stays InProgress until the end", async () => {
+    const r = await h.service.restore({
+      vm: 'myVM',
+      point: { latest: true },
+      kind: 'AlternateLocation',
+      targetVmName: 'myVM-watched',
+    });
+    await watcher.watch(watchOf(r.job.id, 20), r.job);
+    expect((await watcher.pollOnce()).updates).toBe(0);
+    h.advanceMinutes(70 / 60); // the recorded transfer (65 s) is over; the VM is being created
+    expect((await watcher.pollOnce()).updates).toBe(1);
+    const middle = jobUpdates(r.job.id).at(-1)!;
+    expect(middle.status).toBe('InProgress');
+    expect(middle.tasks?.map((t) => t.status)).toEqual(['Completed', 'InProgress']);
+    h.advanceMinutes(2);
+    expect(await watcher.pollOnce()).toMatchObject({ updates: 1, finished: 1 });
+    expect(jobUpdates(r.job.id).at(-1)?.status).toBe('Completed');
+    expect(jobUpdates(r.job.id)).toHaveLength(2);
+  });
 });
