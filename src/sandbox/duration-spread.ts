@@ -1,3 +1,5 @@
+import { seededRandom } from './seeded-random.js';
+
 /**
  * Per-job durations drawn from a seeded distribution, so that a benchmark's estate is varied and
  * yet the same seed gives the same estate: a job's durations depend only on the seed, its VM and
@@ -29,7 +31,7 @@ export function drawDurations(
   vmName: string,
   nth: number,
 ): { snapshotMs: number; transferMs: number } {
-  const random = mulberry32(fnv1a(`${s.seed}|${vmName.toLowerCase()}|${nth}`));
+  const random = seededRandom(fnv1a(`${s.seed}|${vmName.toLowerCase()}|${nth}`));
   return {
     snapshotMs: Math.round(logUniform(s.snapshotMinutes, random()) * 60_000),
     transferMs: Math.round(logUniform(s.transferMinutes, random()) * 60_000),
@@ -47,16 +49,4 @@ function fnv1a(text: string): number {
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
-}
-
-/** A small seeded PRNG (as the fault injector's). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }

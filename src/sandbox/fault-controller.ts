@@ -1,4 +1,5 @@
 import { ArmError } from './arm-errors.js';
+import { seededRandom } from './seeded-random.js';
 
 export interface FaultSettings {
   /** Share of requests answered 429 TooManyRequests (0–1). */
@@ -58,7 +59,7 @@ export class FaultInjector implements FaultController {
 
   constructor(settings: Partial<FaultSettings>, seed: number) {
     this.settings = checked({ ...NO_FAULTS, ...settings });
-    this.random = mulberry32(seed);
+    this.random = seededRandom(seed);
   }
 
   set(settings: Partial<FaultSettings>): void {
@@ -128,16 +129,4 @@ function checked(s: FaultSettings): FaultSettings {
     throw new RangeError(`Fault settings out of range (rates 0–1, times ≥ 0 ms): ${JSON.stringify(s)}.`);
   }
   return s;
-}
-
-/** A small seeded PRNG: the same seed gives the same faults. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
