@@ -493,7 +493,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
 /**
  * ALERT_CHANNEL (`slack:<channel id>`, `teams:<conversation id>`, `off`), ALERT_VAULTS and
- * ALERT_INTERVAL_MS. The web chat, when on, gets the alerts too; with neither, alerts are off.
+ * ALERT_INTERVAL_MS. The web chat, when on, gets the alerts too, and channels that subscribe from
+ * chat; with no chat platform at all, alerts are off.
  */
 function readAlertSettings(
   read: EnvReader,
@@ -543,7 +544,8 @@ function readAlertSettings(
       );
     } else vaults.push({ vault: name!, resourceGroup: rg });
   }
-  if (!channel && !config.webChat) {
+  // A chat platform can take alert subscriptions from chat, so alerts are on whenever one runs.
+  if (!channel && !config.webChat && !config.slack && !config.teams) {
     if (vaultList.length > 0)
       problems.push('ALERT_VAULTS is set but alerts have nowhere to go: set ALERT_CHANNEL.');
     return undefined;

@@ -11,7 +11,7 @@ import { groupRolesOf } from './identity/group-roles.js';
 import { azureMonitorAlertRoute } from './fleet/azure-monitor-alerts.js';
 import { alertSubscribers } from './fleet/alert-subscribers.js';
 import { DigestScheduler } from './fleet/digest-scheduler.js';
-import { alertSettingsOf, fleetServicesOf, posterForChannels } from './fleet/fleet-wiring.js';
+import { fleetServicesOf, posterForChannels } from './fleet/fleet-wiring.js';
 import type { AppConfig } from './config.js';
 import { ConfigError, loadConfig, storeLocation } from './config.js';
 import type { RouteHandler } from './http/http-server.js';
@@ -99,7 +99,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     groupRolesOf(config.chat),
   );
   const audit = new AuditLog(db, now);
-  const fleet = fleetServicesOf(db, alertSettingsOf(config)?.vaults ?? []);
+  const fleet = fleetServicesOf(db, config.alerts?.vaults ?? []);
   // The workflow runs approved actions through the registry, which asks it for approvals: the
   // closure reads `registry` only once a request is approved, long after both exist.
   const approvals: ApprovalWorkflow = new ApprovalWorkflow({
@@ -171,7 +171,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
   });
   handlers.push(...channels.handlers);
   // Alert subscriptions from chat post through the running channels (fleet/alert-subscribers.ts).
-  const alertSettings = alertSettingsOf(config);
+  const alertSettings = config.alerts;
   const posterFor = posterForChannels({
     slack,
     teams: channels.teams,

@@ -131,15 +131,19 @@ describe('loadConfig: alerts for failed scheduled backups', () => {
     expect(local.alerts?.channel).toMatchObject({ serviceUrl: 'http://127.0.0.1:4000' });
   });
 
-  it('is off beside real Azure with no alert channel, and says so if vaults are given', () => {
+  it('beside real Azure with no alert channel, is on for channels that subscribe from chat, and off with no chat at all', () => {
     const azure = {
       AZURE_SUBSCRIPTION_ID: '00000000-0000-0000-0000-000000000000',
       AZURE_VAULT_NAME: 'v1',
       AZURE_RESOURCE_GROUP: 'rg1',
-      ...slack,
     };
+    const withSlack = loadConfig({ ...azure, ...slack }).alerts;
+    expect(withSlack).toEqual({ vaults: [{ vault: 'v1', resourceGroup: 'rg1' }], intervalMs: 300_000 });
+    expect(loadConfig({ ...azure, ...slack, ALERT_CHANNEL: 'slack:C0ALERTS' }).alerts?.channel).toEqual({
+      platform: 'slack',
+      channelId: 'C0ALERTS',
+    });
     expect(loadConfig(azure).alerts).toBeUndefined();
-    expect(loadConfig({ ...azure, ALERT_CHANNEL: 'slack:C0ALERTS' }).alerts?.intervalMs).toBe(300_000);
     expect(() => loadConfig({ ...azure, ALERT_VAULTS: 'v1' })).toThrow(/ALERT_VAULTS .* set ALERT_CHANNEL/);
   });
 

@@ -23,14 +23,15 @@ export function alertSubscribers(store: AlertSubscriptionStore, posterFor: Poste
       const post = posterFor(subs[0]!.address);
       if (!post) continue;
       for (const s of subs) if (s.vault) vaults.set(vaultKey(s.vault), s.vault);
+      const covering = (v: AlertedVault) => subs.filter((s) => !s.vault || vaultKey(s.vault) === vaultKey(v));
       targets.push({
         id,
         post,
-        wants: (v, status) =>
-          subs.some(
-            (s) =>
-              (!s.vault || vaultKey(s.vault) === vaultKey(v)) && (!s.onlyFailures || status === 'Failed'),
-          ),
+        wants: (v, status) => covering(v).some((s) => !s.onlyFailures || status === 'Failed'),
+        since: (v) => {
+          const times = covering(v).map((s) => Date.parse(s.createdAt));
+          return times.length > 0 ? new Date(Math.min(...times)) : undefined;
+        },
       });
     }
     return { targets, vaults: [...vaults.values()] };

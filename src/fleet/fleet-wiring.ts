@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { View } from '../cards/views.js';
-import type { AlertSettings, AppConfig } from '../config.js';
 import { AlertSubscriptionStore } from '../store/alert-subscription-store.js';
 import { DigestScheduleStore } from '../store/digest-schedule-store.js';
 import type { Database } from '../store/schema.js';
@@ -42,20 +41,5 @@ export function posterForChannels(o: {
     if (address.platform === 'slack') return o.slack?.poster(address.channelId);
     if (address.platform === 'teams') return o.teams?.poster(address);
     return o.web;
-  };
-}
-
-/**
- * What the alerter polls when nothing is configured for it but a chat platform runs: channels may
- * subscribe from chat, so it watches the default vault at ALERT_INTERVAL_MS's default.
- */
-export function alertSettingsOf(config: AppConfig): AlertSettings | undefined {
-  if (config.alerts) return config.alerts;
-  if (!config.slack && !config.teams && !config.webChat) return undefined;
-  return {
-    vaults: config.azure.vaultName
-      ? [{ vault: config.azure.vaultName, resourceGroup: config.azure.vaultResourceGroup }]
-      : [],
-    intervalMs: config.azure.mode === 'sandbox' ? 2_000 : 300_000,
   };
 }

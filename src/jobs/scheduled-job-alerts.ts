@@ -14,6 +14,11 @@ export interface AlertTarget {
   post(view: View): Promise<void>;
   /** Whether this target wants alerts of this vault and status (a subscription's scope); all when absent. */
   wants?(vault: AlertedVault, status: JobStatus): boolean;
+  /**
+   * Since when the target wants this vault's alerts (a subscription: when it was made, so a failure
+   * between subscribing and the next round is not lost); absent: since the alerter first watched it.
+   */
+  since?(vault: AlertedVault): Date | undefined;
 }
 
 /** Targets and vaults that change while the bot runs: chat channels' alert subscriptions. */
@@ -163,7 +168,8 @@ export class ScheduledJobAlerter {
     const target = { vault: v.vault, resourceGroup: v.resourceGroup };
     const since = new Map<string, number>();
     for (const t of targets) {
-      since.set(t.id, (await this.o.store.watchingSince(scopeOf(t, v), now)).getTime());
+      const watched = await this.o.store.watchingSince(scopeOf(t, v), now);
+      since.set(t.id, (t.since?.(v) ?? watched).getTime());
     }
     const listed = await this.o.service.listJobs(
       {
