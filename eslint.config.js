@@ -50,8 +50,6 @@ export default tseslint.config(
   },
   { files: ['src/**/*.ts'], rules: fence([]) },
   { files: ['src/azure/**/*.ts', 'src/sandbox/**/*.ts'], rules: fence(['azure']) },
-  // The bot's own identity, for Microsoft Graph (roles from Entra ID groups).
-  { files: ['src/identity/graph-token.ts'], rules: fence(['azure']) },
   { files: ['src/channels/teams/**/*.ts'], rules: fence(['teams']) },
   { files: ['src/channels/slack/**/*.ts'], rules: fence(['slack']) },
   {

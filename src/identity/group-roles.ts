@@ -1,7 +1,7 @@
 import type { GroupRoles } from '../chat/roles.js';
 import type { ChatSettings } from '../config.js';
 import { GraphGroupMembership } from './graph-group-membership.js';
-import { graphTokenSource } from './graph-token.js';
+import { graphTokenSource } from '../azure/graph-token.js';
 
 /** Roles given to Entra ID groups, resolved with Microsoft Graph; undefined when none is given. */
 export function groupRolesOf(chat: ChatSettings): GroupRoles | undefined {
