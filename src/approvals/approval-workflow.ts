@@ -335,11 +335,19 @@ export class ApprovalWorkflow {
         const now = await this.o.follow(op).catch((): AcceptedOutcome => ({ state: 'running' }));
         if (now.state === 'running') continue;
         const state: ApprovalState = now.state === 'succeeded' ? 'executed' : 'failed';
+        // An operation that started a job (a restore) has only begun: its job is followed on the card.
+        const job: StartedJob | undefined =
+          now.state === 'succeeded' && now.jobId && op.kind === 'backup-operation' && op.startsJob
+            ? { jobId: now.jobId, vaultName: op.vault, resourceGroup: op.resourceGroup }
+            : undefined;
         const outcome =
-          now.state === 'succeeded'
-            ? 'Done: Azure finished it after the bot that started it stopped; followed to its end by the next one.'
-            : `Failed in Azure after the bot that started it stopped: ${now.message} (${now.code})`;
-        if (!(await this.transition(row.id, row.state as ApprovalState, { state, outcome }))) continue;
+          now.state === 'failed'
+            ? `Failed in Azure after the bot that started it stopped: ${now.message} (${now.code})`
+            : job
+              ? `Started: Azure accepted it before the bot that started it stopped; job ${job.jobId} is followed here by the next one.`
+              : 'Done: Azure finished it after the bot that started it stopped; followed to its end by the next one.';
+        const set = { state, outcome, ...(job ? { started_job: JSON.stringify(job) } : {}) };
+        if (!(await this.transition(row.id, row.state as ApprovalState, set))) continue;
         interrupted++;
         await this.audit(
           SYSTEM,
@@ -348,7 +356,7 @@ export class ApprovalWorkflow {
           row.target,
           `request ${row.id}: ${outcome}`,
         );
-        await this.tell({ id: row.id, state, outcome });
+        await this.tell({ id: row.id, state, outcome, ...(job ? { job } : {}) });
         continue;
       }
       const outcome =

@@ -237,9 +237,9 @@ export class AzureBackupService implements BackupService {
     });
   }
 
-  async restore(input: RestoreInput & VaultTarget): Promise<RestoreResult> {
+  async restore(input: RestoreInput & VaultTarget, watch?: OperationWatch): Promise<RestoreResult> {
     const action = `restore ${input.vm}`;
-    return this.run(action, () => this.restores.restore(input, action));
+    return this.run(action, () => this.restores.restore(input, action, watch));
   }
 
   // ---- Resource groups and accepted operations -------------------------------------------

@@ -201,15 +201,7 @@ export class BackupOperations {
       item.itemName,
       { onResponse: capture.onResponse },
     );
-    const operationId = capture.operationId();
-    if (watch && operationId) {
-      await watch.onAccepted({
-        kind: 'backup-operation',
-        vault: vault.name,
-        resourceGroup: vault.resourceGroup,
-        operationId,
-      });
-    }
+    await this.tellAccepted(capture, vault, watch);
     const op = await this.followBackupOperation(capture, vault, action);
     // With soft delete the item stays, its data kept until the purge date Azure gives.
     const until = (await this.catalogue.readProtectedItems(vault)).get(vm.id.toLowerCase())?.protection
@@ -233,7 +225,10 @@ export class BackupOperations {
         op.operationId,
       );
       if (status.status === 'InProgress' || status.status === 'Invalid') return { state: 'running' };
-      if (status.status === 'Succeeded') return { state: 'succeeded' };
+      if (status.status === 'Succeeded') {
+        const jobId = jobIdOf(status);
+        return { state: 'succeeded', ...(jobId ? { jobId } : {}) };
+      }
       return {
         state: 'failed',
         message: status.error?.message ?? `The operation ended ${status.status ?? 'without a status'}.`,
@@ -285,6 +280,27 @@ export class BackupOperations {
       this.s.follow,
       action,
     );
+  }
+
+  /**
+   * Puts a destructive operation Azure accepted on record before it is followed, so that a process
+   * dying while following it leaves the next one its operation id to follow (approvals' sweep).
+   */
+  async tellAccepted(
+    capture: ResponseCapture,
+    vault: Vault,
+    watch: OperationWatch | undefined,
+    startsJob = false,
+  ): Promise<void> {
+    const operationId = capture.operationId();
+    if (!watch || !operationId) return;
+    await watch.onAccepted({
+      kind: 'backup-operation',
+      vault: vault.name,
+      resourceGroup: vault.resourceGroup,
+      operationId,
+      ...(startsJob ? { startsJob } : {}),
+    });
   }
 
   /** Rule 6: a refused backup names the job that is still taking its snapshot. */

@@ -74,7 +74,8 @@ export interface BackupService {
    * chat) by replacing its disks; checks the point, targets and staging account first, and returns
    * the Restore job Azure started.
    */
-  restore(input: RestoreInput & VaultTarget): Promise<RestoreResult>;
+  /** `watch`: told when Azure accepts the restore, before it is followed. */
+  restore(input: RestoreInput & VaultTarget, watch?: OperationWatch): Promise<RestoreResult>;
 
   /** Stop backup keeping the data, or (destructive: behind approval in chat) deleting it. */
   stopProtection(

@@ -1,4 +1,4 @@
-import type { RestoreInput, RestoreResult, Vault, VmFacts } from '../domain/index.js';
+import type { OperationWatch, RestoreInput, RestoreResult, Vault, VmFacts } from '../domain/index.js';
 import {
   AZURE_FABRIC,
   AppError,
@@ -45,7 +45,12 @@ export class RestoreOperations {
     private readonly operations: BackupOperations,
   ) {}
 
-  async restore(input: RestoreInput & VaultTarget, action: string): Promise<RestoreResult> {
+  /** `watch`: told of the accepted restore before it is followed (an approved replace-disks run). */
+  async restore(
+    input: RestoreInput & VaultTarget,
+    action: string,
+    watch?: OperationWatch,
+  ): Promise<RestoreResult> {
     const vault = await this.catalogue.readVault(input);
     const [vms, items] = await Promise.all([this.vms.readVms(), this.catalogue.readProtectedItems(vault)]);
     const { item, vm } = restorableItem(input.vm, vms, items, vault);
@@ -95,6 +100,8 @@ export class RestoreOperations {
       { properties: restoreRequestBody(plan) },
       { onResponse: capture.onFirstResponse },
     );
+    // The restore job, not the trigger, is the action's course: a successor follows the job.
+    await this.operations.tellAccepted(capture, vault, watch, true);
     const op = await this.operations.followBackupOperation(capture, vault, action);
     const jobId = requiredJobId(op, `the restore of ${input.vm}`);
     return {

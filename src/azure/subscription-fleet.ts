@@ -139,8 +139,8 @@ export class SubscriptionFleet implements BackupService {
     return this.forVm(target, (s, t) => s.listRecoveryPoints(vm, t));
   }
 
-  async restore(input: RestoreInput & VaultTarget): Promise<RestoreResult> {
-    return this.forVm(input, (s, t) => s.restore({ ...input, ...t }));
+  async restore(input: RestoreInput & VaultTarget, watch?: OperationWatch): Promise<RestoreResult> {
+    return this.forVm(input, (s, t) => s.restore({ ...input, ...t }, watch));
   }
 
   async stopProtection(

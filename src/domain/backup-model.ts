@@ -127,7 +127,14 @@ export interface StopProtectionResult {
  * to its real outcome instead of guessing.
  */
 export type AcceptedOperation =
-  | { kind: 'backup-operation'; vault: string; resourceGroup: string; operationId: string }
+  | {
+      kind: 'backup-operation';
+      vault: string;
+      resourceGroup: string;
+      operationId: string;
+      /** The operation starts a job that is the action's real course (a restore): followed on its card. */
+      startsJob?: boolean;
+    }
   /** `resumeFrom`: the SDK poller's own serialised state. */
   | { kind: 'resource-group-deletion'; resourceGroup: string; resumeFrom: string };
 
@@ -138,7 +145,10 @@ export interface OperationWatch {
 
 /** Where an accepted operation is now. */
 export type AcceptedOutcome =
-  { state: 'running' } | { state: 'succeeded' } | { state: 'failed'; message: string; code: string };
+  | { state: 'running' }
+  /** `jobId`: the job the operation started, when it started one (a restore's trigger does). */
+  | { state: 'succeeded'; jobId?: string }
+  | { state: 'failed'; message: string; code: string };
 
 export interface ResourceGroupSummary {
   name: string;

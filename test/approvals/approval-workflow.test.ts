@@ -348,6 +348,28 @@ describe('approval workflow', () => {
       expect(h.sandbox.world.vmByName('myVM')!.osDiskName).toMatch(/^myVM-osdisk-/);
     });
 
+    it('hands a replace disks whose bot died once Azure accepted it to the next one, with its job to follow', async () => {
+      const dying = await bot({ stallAfterAccepted: true });
+      const { id } = approval(await dying.say(alice, 'restore myVM from latest replace disks'));
+      void dying.say(dave, `approve ${id} myVM`);
+      // On record before the bot follows Azure's operation: the crash window is closed.
+      await operationOnRecord(dying, id);
+      expect(await dying.approvals.startedJob(id)).toBeUndefined();
+      const next = await bot();
+      clockOffset = 60 * 60_000;
+      expect(await next.approvals.sweep(60_000)).toMatchObject({ interrupted: 1 });
+      const [restoreJob] = h.sandbox.world.jobs.filter((j) => j.restore?.kind === 'OriginalLocation');
+      expect(restoreJob).toBeDefined();
+      const after = approval(await next.approvals.view(id));
+      expect(after.state).toBe('executed');
+      expect(after.outcome).toContain(`job ${restoreJob!.id} is followed here`);
+      // The card is told of the job, and the job is on record for a later process's card.
+      const job = { jobId: restoreJob!.id, vaultName: 'rsv-westus', resourceGroup: 'rg-chatops' };
+      expect(next.settled.find((s) => s.id === id)?.job).toMatchObject(job);
+      expect(await next.approvals.startedJob(id)).toMatchObject(job);
+      expect(replaces()).toBe(1);
+    });
+
     it('re-proposes, never runs, when "latest" is another point by the time it is approved', async () => {
       const b = await bot();
       const asked = approval(await b.say(alice, 'restore myVM from latest replace disks'));

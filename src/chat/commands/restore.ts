@@ -140,7 +140,7 @@ export const replaceDisksCommand = defineCommand<RestoreInput>({
 
 /** Starts the restore; the job's card is watched until the job ends. */
 async function restoreReply(args: RestoreInput, ctx: CommandContext): Promise<Reply> {
-  const r = await ctx.service.restore(args);
+  const r = await ctx.service.restore(args, ctx.operations);
   const resourceGroup = ctx.defaults.vaultResourceGroup;
   return {
     view: toJobView(r.job, ctx.defaults, ctx.now(), { resourceGroup }),
