@@ -152,7 +152,6 @@ export class TeamsChannel {
         id: target.conversationId,
         isGroup: true,
         conversationType: 'channel',
-        name: '',
         ...(target.tenantId ? { tenantId: target.tenantId } : {}),
       },
     };
