@@ -438,4 +438,21 @@ describe.each(WITH_APP_ID)('Teams channel on $sdk with an app id', (row) => {
       .filter((l) => l.msg === 'teams request refused: authentication failed');
     expect(refusals.length).toBe(Object.keys(bad).length);
   });
+
+  // botbuilder would get its token from Entra itself, which is not reachable from the tests.
+  it.runIf(row.outboundTokenFromSidecar)(
+    "answers an authenticated activity with the bot's own token, from the sidecar",
+    async () => {
+      const r = await post(
+        bot,
+        activity(connector, { type: 'conversationUpdate', membersAdded: [{ id: '28:backup-bot' }] }),
+        { authorization: `Bearer ${keys.token(claims())}` },
+      );
+      expect(r.status).toBe(200);
+      const welcome = await until('the welcome', () =>
+        connector.calls.find((c) => /I am backup-chatops/.test(cardOf(c))),
+      );
+      expect(welcome.authorization).toBe(`Bearer ${keys.outboundToken}`);
+    },
+  );
 });
