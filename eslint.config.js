@@ -15,7 +15,13 @@ const fence = (/** @type {string[]} */ allowed) => ({
           : [{ group: ['@azure/*'], message: 'Azure SDKs live in src/azure/ only.' }]),
         ...(allowed.includes('teams')
           ? []
-          : [{ group: ['botbuilder*'], message: 'botbuilder lives in src/channels/teams/ only.' }]),
+          : [
+              { group: ['botbuilder*'], message: 'botbuilder lives in src/channels/teams/ only.' },
+              {
+                group: ['@microsoft/agents-*'],
+                message: 'The Microsoft 365 Agents SDK lives in src/channels/teams/ only.',
+              },
+            ]),
         ...(allowed.includes('slack')
           ? []
           : [{ group: ['@slack/*'], message: '@slack/* lives in src/channels/slack/ only.' }]),

@@ -107,13 +107,19 @@ export interface ChatSettings {
 }
 
 export interface TeamsSettings {
+  /** Which SDK runs the channel: the Microsoft 365 Agents SDK, or the archived botbuilder. */
+  sdk: 'agents' | 'botbuilder';
   /** Microsoft App ID of the Azure Bot; without it the channel runs unauthenticated (local only). */
   appId?: string;
   appPassword?: string;
   appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
   tenantId?: string;
-  /** Where the signing keys of incoming tokens are read; Bot Framework's by default (tests: a local fake). */
+  /** botbuilder: where the signing keys of incoming tokens are read; Bot Framework's by default (tests: a local fake). */
   openIdMetadataUrl?: string;
+  /** Agents SDK: the Entra authority for Entra-issued incoming tokens' keys and outbound tokens. */
+  authority?: string;
+  /** Agents SDK: outbound tokens from a Microsoft Entra SDK sidecar at this local URL instead of the secret. */
+  tokenSidecarUrl?: string;
 }
 
 export interface SlackSettings {
@@ -387,27 +393,38 @@ export function loadConfig(env: Env = process.env): AppConfig {
   let teams: TeamsSettings | undefined;
   if (teamsAppId || teamsLocalOnly) {
     teams = {
+      sdk: read.oneOf('TEAMS_SDK', ['agents', 'botbuilder'] as const, 'agents'),
       appId: teamsAppId,
       appPassword: read.string('TEAMS_APP_PASSWORD'),
+      // New multi-tenant bot registrations are no longer possible: single tenant is the default.
       appType: read.oneOf(
         'TEAMS_APP_TYPE',
         ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const,
-        'MultiTenant',
+        'SingleTenant',
       ),
       tenantId: read.string('TEAMS_APP_TENANT_ID'),
       openIdMetadataUrl: read.url('TEAMS_OPENID_METADATA_URL', true),
+      authority: read.url('TEAMS_AUTHORITY', true),
+      tokenSidecarUrl: read.url('TEAMS_TOKEN_SIDECAR_URL', true),
     };
     if (teamsAppId && teamsLocalOnly)
       problems.push(
         'TEAMS_LOCAL_ONLY=true cannot be combined with TEAMS_APP_ID: tokens are always checked when an app id is set.',
       );
-    if (teamsAppId && teams.appType !== 'UserAssignedMSI' && !teams.appPassword) {
+    if (teamsAppId && teams.appType !== 'UserAssignedMSI' && !teams.tokenSidecarUrl && !teams.appPassword) {
       problems.push(
-        'TEAMS_APP_PASSWORD is required with TEAMS_APP_ID (unless TEAMS_APP_TYPE=UserAssignedMSI).',
+        'TEAMS_APP_PASSWORD is required with TEAMS_APP_ID (unless TEAMS_APP_TYPE=UserAssignedMSI or TEAMS_TOKEN_SIDECAR_URL is set).',
       );
     }
-    if (teams.appType !== 'MultiTenant' && !teams.tenantId)
-      problems.push(`TEAMS_APP_TENANT_ID is required with TEAMS_APP_TYPE=${teams.appType}.`);
+    // Local-only mode has no app registration, so no tenant either.
+    if (teamsAppId && teams.appType !== 'MultiTenant' && !teams.tenantId)
+      problems.push(`TEAMS_APP_TENANT_ID is required with TEAMS_APP_TYPE=${teams.appType} (the default).`);
+    if (teams.sdk === 'botbuilder' && (teams.authority || teams.tokenSidecarUrl))
+      problems.push('TEAMS_AUTHORITY and TEAMS_TOKEN_SIDECAR_URL apply to TEAMS_SDK=agents only.');
+    if (teams.sdk === 'agents' && teams.openIdMetadataUrl)
+      problems.push(
+        'TEAMS_OPENID_METADATA_URL applies to TEAMS_SDK=botbuilder only (the Agents SDK reads keys from TEAMS_AUTHORITY).',
+      );
   }
   const slackToken = read.string('SLACK_BOT_TOKEN');
   let slack: SlackSettings | undefined;

@@ -20,7 +20,8 @@ const OPERATOR = '6f1c0a52-6a5e-4d7f-9d7a-0d2b1c3e4f50';
 const CONVERSATION = '19:ops@thread.tacv2';
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('alert subscriptions from Teams', () => {
+// Both Teams SDKs: the alert is a proactive post, the one send outside any incoming turn.
+describe.each(['agents', 'botbuilder'])('alert subscriptions from Teams on %s', (sdk) => {
   let bot: RunningBot;
   let connector: FakeBotConnector;
   let seq = 0;
@@ -53,6 +54,7 @@ describe('alert subscriptions from Teams', () => {
         WATCH_INTERVAL_MS: '50',
         ALERT_INTERVAL_MS: '50',
         TEAMS_LOCAL_ONLY: 'true',
+        TEAMS_SDK: sdk,
         ROLE_OPERATORS: OPERATOR,
       }),
       silentLogger,

@@ -13,12 +13,14 @@ import type { FakeOpenIdKeys } from '../fakes/fake-openid-keys.js';
 import { startFakeOpenIdKeys } from '../fakes/fake-openid-keys.js';
 
 /**
- * The real CloudAdapter behind the product's HTTP server, fed Bot Framework activities over HTTP
- * as Teams sends them; what the bot says is read from a local fake Bot Connector.
+ * The real CloudAdapter — the Microsoft 365 Agents SDK's and botbuilder's, the same contract for
+ * both — behind the product's HTTP server, fed Bot Framework activities over HTTP as Teams sends
+ * them; what the bot says is read from a local fake Bot Connector.
  */
 const OPERATOR = '6f1c0a52-6a5e-4d7f-9d7a-0d2b1c3e4f50';
 const READER = '0b9d7e1a-1111-4c4c-8a8a-9e9e9e9e9e9e';
 const APPROVER = '7c2e1f00-2222-4d4d-9b9b-8f8f8f8f8f8f';
+const SDKS = ['agents', 'botbuilder'] as const;
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -78,14 +80,14 @@ async function post(
 const cardOf = (call: { body: Record<string, unknown> }): string =>
   JSON.stringify((call.body.attachments as unknown[] | undefined) ?? []);
 
-describe('Teams channel (no app id: local-only mode)', () => {
+describe.each(SDKS)('Teams channel on %s (no app id: local-only mode)', (sdk) => {
   let bot: RunningBot;
   let connector: FakeBotConnector;
 
   beforeAll(async () => {
     connector = await startFakeBotConnector();
     bot = await startBot(
-      loadConfig(env({ TEAMS_LOCAL_ONLY: 'true' })),
+      loadConfig(env({ TEAMS_LOCAL_ONLY: 'true', TEAMS_SDK: sdk })),
       process.env.DEBUG_TEAMS ? createJsonLogger() : silentLogger,
     );
   });
@@ -304,8 +306,45 @@ describe('Teams channel (no app id: local-only mode)', () => {
   });
 });
 
-describe('Teams channel with an app id', () => {
-  const APP_ID = '00000000-aaaa-4bbb-8ccc-000000000001';
+const TENANT = '3f0c2a1e-5b6d-4e7f-8a9b-0c1d2e3f4a5b';
+const APP_ID = '00000000-aaaa-4bbb-8ccc-000000000001';
+type Claims = (over?: Record<string, unknown>) => Record<string, unknown>;
+
+/**
+ * What differs between the SDKs with an app id: where they read signing keys, which issuer a good
+ * token has, and the bad tokens only one of them has a rule for.
+ */
+const WITH_APP_ID = [
+  {
+    sdk: 'agents',
+    env: (keys: FakeOpenIdKeys) => ({
+      TEAMS_SDK: 'agents',
+      TEAMS_AUTHORITY: keys.authority,
+      TEAMS_TOKEN_SIDECAR_URL: keys.sidecarUrl,
+    }),
+    // A token Entra issued for the bot's tenant (its keys come from the authority).
+    issuer: (keys: FakeOpenIdKeys) => `${keys.authority}/${TENANT}/v2.0`,
+    // The Agents SDK trusts Microsoft's first-party tenants as issuers (Entra signs for them), but
+    // binds such an issuer to the token's tenant; Bot Framework tokens' keys are
+    // login.botframework.com's, which the fake key did not sign for (and is not reachable here).
+    moreBad: (keys: FakeOpenIdKeys, claims: Claims): Record<string, string> => ({
+      'a first-party issuer for another tenant (tid)': `Bearer ${keys.token(claims({ iss: 'https://sts.windows.net/d6d49420-f39b-4df7-a1dc-d59a935871db/', tid: TENANT }))}`,
+      'a Bot Framework issuer (keys not reachable)': `Bearer ${keys.token(claims({ iss: 'https://api.botframework.com' }))}`,
+    }),
+    outboundTokenFromSidecar: true,
+  },
+  {
+    sdk: 'botbuilder',
+    env: (keys: FakeOpenIdKeys) => ({ TEAMS_SDK: 'botbuilder', TEAMS_OPENID_METADATA_URL: keys.url }),
+    issuer: () => 'https://api.botframework.com',
+    moreBad: (keys: FakeOpenIdKeys, claims: Claims): Record<string, string> => ({
+      'an emulator issuer (keys not reachable)': `Bearer ${keys.token(claims({ iss: 'https://sts.windows.net/d6d49420-f39b-4df7-a1dc-d59a935871db/' }))}`,
+    }),
+    outboundTokenFromSidecar: false,
+  },
+] as const;
+
+describe.each(WITH_APP_ID)('Teams channel on $sdk with an app id', (row) => {
   let bot: RunningBot;
   let connector: FakeBotConnector;
   let keys: FakeOpenIdKeys;
@@ -319,7 +358,8 @@ describe('Teams channel with an app id', () => {
         env({
           TEAMS_APP_ID: APP_ID,
           TEAMS_APP_PASSWORD: 'not-a-real-secret',
-          TEAMS_OPENID_METADATA_URL: keys.url,
+          TEAMS_APP_TENANT_ID: TENANT,
+          ...row.env(keys),
         }),
       ),
       createJsonLogger({ write: (line) => void lines.push(line) }),
@@ -332,10 +372,10 @@ describe('Teams channel with an app id', () => {
   });
 
   /** Claims of a token the Bot Framework would send for an activity to `connector`. */
-  const claims = (over: Record<string, unknown> = {}): Record<string, unknown> => {
+  const claims: Claims = (over = {}) => {
     const now = Math.floor(Date.now() / 1000);
     return {
-      iss: 'https://api.botframework.com',
+      iss: row.issuer(keys),
       aud: APP_ID,
       nbf: now - 60,
       exp: now + 3600,
@@ -346,9 +386,11 @@ describe('Teams channel with an app id', () => {
   // An activity that does nothing visible once let in: a conversation update with no new member.
   const quiet = () => activity(connector, { type: 'conversationUpdate' });
 
-  it('lets in an activity with a valid Bot Framework token', async () => {
+  it('lets in an activity with a valid token', async () => {
     const r = await post(bot, quiet(), { authorization: `Bearer ${keys.token(claims())}` });
     expect(r.status).toBe(200);
+    // The Agents SDK gets the bot's outbound token at the start of every turn it runs.
+    expect(keys.sidecarCalls() > 0).toBe(row.outboundTokenFromSidecar);
   });
 
   it('answers every rejected token with 401 and a body that carries no library error text', async () => {
@@ -362,7 +404,7 @@ describe('Teams channel with an app id', () => {
       'not valid yet': `Bearer ${keys.token(claims({ nbf: now + 3600, exp: now + 7200 }))}`,
       'wrong audience': `Bearer ${keys.token(claims({ aud: '11111111-2222-4333-8444-555555555555' }))}`,
       'wrong issuer': `Bearer ${keys.token(claims({ iss: 'https://evil.example' }))}`,
-      'an emulator issuer (keys not reachable)': `Bearer ${keys.token(claims({ iss: 'https://sts.windows.net/d6d49420-f39b-4df7-a1dc-d59a935871db/' }))}`,
+      ...row.moreBad(keys, claims),
       'another service url': `Bearer ${keys.token(claims({ serviceurl: 'https://evil.example/' }))}`,
       'signed by another key': `Bearer ${keys.token(claims(), { key: keys.strangerKey })}`,
       'an unknown key id': `Bearer ${keys.token(claims(), { kid: 'nobody' })}`,
@@ -396,4 +438,21 @@ describe('Teams channel with an app id', () => {
       .filter((l) => l.msg === 'teams request refused: authentication failed');
     expect(refusals.length).toBe(Object.keys(bad).length);
   });
+
+  // botbuilder would get its token from Entra itself, which is not reachable from the tests.
+  it.runIf(row.outboundTokenFromSidecar)(
+    "answers an authenticated activity with the bot's own token, from the sidecar",
+    async () => {
+      const r = await post(
+        bot,
+        activity(connector, { type: 'conversationUpdate', membersAdded: [{ id: '28:backup-bot' }] }),
+        { authorization: `Bearer ${keys.token(claims())}` },
+      );
+      expect(r.status).toBe(200);
+      const welcome = await until('the welcome', () =>
+        connector.calls.find((c) => /I am backup-chatops/.test(cardOf(c))),
+      );
+      expect(welcome.authorization).toBe(`Bearer ${keys.outboundToken}`);
+    },
+  );
 });

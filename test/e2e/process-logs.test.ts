@@ -23,8 +23,11 @@ describe('the bot process logs', () => {
     keys = await startFakeOpenIdKeys();
     slack = await startFakeSlackApi();
     bot = await startBotProcess({
+      // botbuilder is the SDK that prints (the Agents SDK logs only with DEBUG set).
+      TEAMS_SDK: 'botbuilder',
       TEAMS_APP_ID: APP_ID,
       TEAMS_APP_PASSWORD: 'not-a-real-secret',
+      TEAMS_APP_TENANT_ID: '3f0c2a1e-5b6d-4e7f-8a9b-0c1d2e3f4a5b',
       TEAMS_OPENID_METADATA_URL: keys.url,
       ...slackEnvFor(slack, SECRET),
     });

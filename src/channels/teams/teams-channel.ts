@@ -1,20 +1,5 @@
-import type {
-  Activity,
-  AdaptiveCardInvokeResponse,
-  AdaptiveCardInvokeValue,
-  ConversationReference,
-  InvokeResponse,
-} from 'botbuilder';
-import {
-  CallerIdConstants,
-  CardFactory,
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  TeamsActivityHandler,
-  TurnContext,
-} from 'botbuilder';
 import type { View } from '../../cards/views.js';
-import type { ChatRequest, ChatUser } from '../../chat/chat-request.js';
+import type { ChatRequest } from '../../chat/chat-request.js';
 import type { TeamsSettings } from '../../config.js';
 import { readJson, sendJson } from '../../http/http-helpers.js';
 import type { RouteHandler } from '../../http/http-server.js';
@@ -25,6 +10,18 @@ import type { Conversation, Conversations } from '../../conversation/conversatio
 import type { ConversationTarget, MessageRef } from '../../conversation/message-ref.js';
 import type { DeliveryLog } from '../delivery-log.js';
 import { SendRateLimiter, TEAMS_CONVERSATION_LIMITS } from '../send-rate-limiter.js';
+import { classifyConnectorError } from './connector-errors.js';
+import { createTeamsAdapter } from './create-teams-adapter.js';
+import type { Authenticated, InvokeAnswer, TeamsAdapter, Turn } from './teams-adapter.js';
+import type { ConversationReference, TeamsActivity } from './teams-activity.js';
+import {
+  adaptiveCardAttachment,
+  cardUpdate,
+  outgoingMessage,
+  referenceOf,
+  textWithoutMention,
+  userOf,
+} from './teams-activity.js';
 
 export interface TeamsChannelOptions {
   settings: TeamsSettings;
@@ -39,57 +36,43 @@ export interface TeamsChannelOptions {
  * Where a Teams card lives: a conversation reference (where to send) and the card's activity id,
  * keyed `conversation:activityId` (the reference differs between two activities about one card).
  */
-type TeamsMessageRef = MessageRef & { reference: Partial<ConversationReference>; activityId: string };
+type TeamsMessageRef = MessageRef & { reference: ConversationReference; activityId: string };
 
-function teamsRef(reference: Partial<ConversationReference>, activityId: string): TeamsMessageRef {
-  return { key: `${reference.conversation?.id ?? ''}:${activityId}`, reference, activityId };
+function teamsRef(reference: ConversationReference, activityId: string): TeamsMessageRef {
+  return { key: `${reference.conversation.id}:${activityId}`, reference, activityId };
 }
 
-// 500 included: the Bot Connector answers it for passing trouble on its side too.
-const RETRYABLE = new Set([412, 429, 500, 502, 503, 504]);
+/** The conversation reference a stored target or message reference carries. */
+function storedReference(stored: ConversationTarget): ConversationReference {
+  return stored.reference as ConversationReference;
+}
+
+const APOLOGY = 'Something went wrong on my side. It has been logged; please try again.';
 
 /**
- * Microsoft Teams on botbuilder's CloudAdapter (the only folder that imports botbuilder). It
- * translates only: messages and card invokes become ChatRequests; views come back as Adaptive
- * Cards, posted, answered in the invoke response, or updated in place for the JobWatcher.
+ * Microsoft Teams, on whichever SDK `TEAMS_SDK` names (`createTeamsAdapter`). It translates only:
+ * messages and card invokes become ChatRequests; views come back as Adaptive Cards, posted,
+ * answered in the invoke response, or updated in place for the JobWatcher.
  */
 export class TeamsChannel {
-  readonly adapter: TurnRunner;
-  private readonly auth: ConfigurationBotFrameworkAuthentication;
-  private readonly bot: BackupBot;
+  private readonly adapter: TeamsAdapter;
   private readonly limiter = new SendRateLimiter(TEAMS_CONVERSATION_LIMITS);
   private readonly talk: Conversation;
 
   constructor(private readonly o: TeamsChannelOptions) {
-    const s = o.settings;
-    this.auth = new ConfigurationBotFrameworkAuthentication({
-      MicrosoftAppId: s.appId ?? '',
-      MicrosoftAppPassword: s.appPassword ?? '',
-      MicrosoftAppType: s.appType,
-      MicrosoftAppTenantId: s.tenantId ?? '',
-      ...(s.openIdMetadataUrl ? keysFrom(s.openIdMetadataUrl) : {}),
-    });
-    this.adapter = new TurnRunner(this.auth);
-    this.adapter.onTurnError = async (context, error) => {
-      o.logger.error('teams turn failed', { error: error instanceof Error ? error.stack : String(error) });
-      await context
-        .sendActivity('Something went wrong on my side. It has been logged; please try again.')
-        .catch(() => undefined);
-    };
-    if (!s.appId) {
+    this.adapter = createTeamsAdapter(o.settings, o.logger);
+    if (!o.settings.appId) {
       o.logger.warn(
         'TEAMS CHANNEL RUNS WITHOUT AUTHENTICATION (TEAMS_LOCAL_ONLY=true): any caller can post activities. Use only on a developer machine.',
       );
     }
-    this.bot = new BackupBot(this);
     this.talk = o.conversations.attach(this.port);
   }
 
   /**
-   * POST /api/messages. The request is authenticated here rather than inside CloudAdapter.process,
-   * which answers 500 with the library's error text for some bad tokens (a signing key it could not
-   * fetch, a malformed header) and writes to the console: any token that does not authenticate is a
-   * 401 with a fixed body, and the reason goes to the log.
+   * POST /api/messages. The request is authenticated here, before the SDK processes anything: any
+   * token that does not authenticate is a 401 with a fixed body (never the library's error text),
+   * and the reason goes to the log.
    */
   readonly routes: RouteHandler = async (req, res, url) => {
     if (url.pathname !== '/api/messages') return false;
@@ -97,7 +80,7 @@ export class TeamsChannel {
       res.writeHead(405, { allow: 'POST' }).end();
       return true;
     }
-    const activity = (await readJson(req)) as Partial<Activity>;
+    const activity = (await readJson(req)) as Partial<TeamsActivity>;
     if (typeof activity.type !== 'string' || !activity.type) {
       sendJson(res, 400, {
         error: { code: 'validation.activity', message: 'Not a Bot Framework activity.' },
@@ -105,7 +88,7 @@ export class TeamsChannel {
       return true;
     }
     // Without an app id nothing is authenticated, and replies go to the activity's serviceUrl:
-    // only a local emulator or fake may name where they go.
+    // only a local emulator, playground or fake may name where they go.
     if (!this.o.settings.appId && !isLoopbackUrl(String(activity.serviceUrl ?? ''))) {
       this.o.logger.warn('teams activity refused: local-only mode accepts only a loopback serviceUrl', {
         channelId: activity.channelId,
@@ -117,10 +100,7 @@ export class TeamsChannel {
     }
     let authenticated: Authenticated;
     try {
-      authenticated = await this.auth.authenticateRequest(
-        activity as Activity,
-        req.headers.authorization ?? '',
-      );
+      authenticated = await this.adapter.authenticate(activity as TeamsActivity, req.headers.authorization);
     } catch (e) {
       this.o.logger.warn('teams request refused: authentication failed', {
         reason: (e instanceof Error ? e.message : String(e)).slice(0, 300),
@@ -128,14 +108,14 @@ export class TeamsChannel {
       sendJson(res, 401, { error: { code: 'auth.unauthenticated', message: 'Authentication failed.' } });
       return true;
     }
-    // A failed turn is logged by onTurnError; the error itself is not the caller's business.
+    // A failed turn is logged; the error itself is not the caller's business.
     const answer = await this.adapter
-      .run(authenticated, activity as Activity, (context) => this.bot.run(context))
+      .run(authenticated, activity as TeamsActivity, (turn) => this.onTurn(turn))
       .catch((e: unknown) => {
         this.o.logger.error('teams turn failed', { error: e instanceof Error ? e.stack : String(e) });
         return { status: 500, body: { error: { code: 'internal.error', message: 'Something went wrong.' } } };
       });
-    if (answer?.body === undefined) res.writeHead(answer?.status ?? 200).end();
+    if (answer.body === undefined) res.writeHead(answer.status).end();
     else sendJson(res, answer.status, answer.body);
     return true;
   };
@@ -144,11 +124,15 @@ export class TeamsChannel {
   readonly port: ChannelPort = {
     platform: 'teams',
     post: async (target, view) => {
-      const reference = referenceOf(target);
+      const reference = storedReference(target);
       const activityId = await this.send(reference, view);
       return activityId ? teamsRef(reference, activityId) : undefined;
     },
-    update: (ref, view) => this.sendUpdate(ref, view),
+    update: async (ref, view) => {
+      const reference = storedReference(ref);
+      await this.limiter.acquire(reference.conversation.id);
+      await this.adapter.update(reference, cardUpdate(reference, String(ref.activityId), this.card(view)));
+    },
     classifyError: classifyConnectorError,
   };
 
@@ -161,14 +145,13 @@ export class TeamsChannel {
     serviceUrl: string;
     tenantId?: string;
   }): (view: View) => Promise<void> {
-    const reference: Partial<ConversationReference> = {
+    const reference: ConversationReference = {
       channelId: 'msteams',
       serviceUrl: target.serviceUrl,
       conversation: {
         id: target.conversationId,
         isGroup: true,
         conversationType: 'channel',
-        name: '',
         ...(target.tenantId ? { tenantId: target.tenantId } : {}),
       },
     };
@@ -181,41 +164,56 @@ export class TeamsChannel {
    * Posts a view outside a turn and returns the new message's id: a reply to the activity when
    * `reference` names one, else a new message in the conversation.
    */
-  private async send(reference: Partial<ConversationReference>, view: View): Promise<string | undefined> {
-    await this.limiter.acquire(reference.conversation?.id ?? '');
-    let id: string | undefined;
-    await this.adapter.continueConversationAsync(this.o.settings.appId ?? '', reference, async (context) => {
-      // context.sendActivity would reply to the continuation event's made-up id, so the activity is
-      // addressed from the reference itself (its activityId becomes the replyToId).
-      const activity = TurnContext.applyConversationReference(
-        { type: 'message', attachments: [this.card(view)] },
-        reference,
-      );
-      id = (await context.adapter.sendActivities(context, [activity]))[0]?.id || undefined;
-    });
-    return id;
+  private async send(reference: ConversationReference, view: View): Promise<string | undefined> {
+    await this.limiter.acquire(reference.conversation.id);
+    return this.adapter.send(reference, outgoingMessage(reference, this.card(view)));
+  }
+
+  /** Routes one incoming activity; a failure is logged and apologised for, never thrown at the SDK. */
+  private async onTurn(turn: Turn): Promise<InvokeAnswer | undefined> {
+    const { activity } = turn;
+    try {
+      if (activity.type === 'message') this.onMessage(activity);
+      else if (activity.type === 'invoke' && activity.name === 'adaptiveCard/action')
+        return await this.onCardAction(activity);
+      else if (activity.type === 'conversationUpdate') {
+        const botId = activity.recipient?.id;
+        if ((activity.membersAdded ?? []).some((m) => m.id === botId)) await this.welcome(turn);
+      }
+      return undefined;
+    } catch (e) {
+      this.o.logger.error('teams turn failed', { error: e instanceof Error ? e.stack : String(e) });
+      await turn.reply({ type: 'message', text: APOLOGY }).catch(() => undefined);
+      return activity.type === 'invoke'
+        ? {
+            statusCode: 500,
+            type: 'application/vnd.microsoft.error',
+            value: { code: 'internal.error', message: 'Something went wrong.' },
+          }
+        : undefined;
+    }
   }
 
   /**
    * A typed command. The turn ends at once (Teams gets its 200 before any work is done); the
    * conversation core answers it through the conversation reference, as the watcher's updates are.
    */
-  onMessage(context: TurnContext): void {
-    const { id, conversation } = context.activity;
+  private onMessage(activity: TeamsActivity): void {
+    const conversation = activity.conversation ?? { id: '' };
     const request: ChatRequest = {
       platform: 'teams',
-      user: userOf(context),
+      user: userOf(activity),
       conversationId: conversation.id,
-      text: TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '',
-      replyAddress: { serviceUrl: context.activity.serviceUrl, tenantId: conversation.tenantId },
+      text: textWithoutMention(activity),
+      replyAddress: { serviceUrl: activity.serviceUrl ?? '', tenantId: conversation.tenantId },
     };
-    const reference = TurnContext.getConversationReference(context.activity);
-    void this.accept(request, reference, id ? `teams:${conversation.id}|${id}` : undefined);
+    const delivery = activity.id ? `teams:${conversation.id}|${activity.id}` : undefined;
+    void this.accept(request, referenceOf(activity), delivery);
   }
 
   private async accept(
     request: ChatRequest,
-    reference: Partial<ConversationReference>,
+    reference: ConversationReference,
     delivery: string | undefined,
   ): Promise<void> {
     try {
@@ -232,20 +230,25 @@ export class TeamsChannel {
   }
 
   /** An Action.Execute: an in-place answer goes in the invoke response, Teams shows it on the card. */
-  async onCardAction(
-    context: TurnContext,
-    value: AdaptiveCardInvokeValue,
-  ): Promise<AdaptiveCardInvokeResponse> {
-    const verb = value.action?.verb ?? '';
-    const data = (value.action?.data ?? {}) as Record<string, unknown>;
+  private async onCardAction(activity: TeamsActivity): Promise<InvokeAnswer> {
+    const action = (
+      activity.value as { action?: { type?: string; verb?: string; data?: unknown } } | undefined
+    )?.action;
+    if (action?.type !== 'Action.Execute') {
+      return {
+        statusCode: 400,
+        type: 'application/vnd.microsoft.error',
+        value: { code: 'NotSupported', message: 'Only Action.Execute is supported.' },
+      };
+    }
     const request: ChatRequest = {
       platform: 'teams',
-      user: userOf(context),
-      conversationId: context.activity.conversation.id,
-      action: { verb, data },
+      user: userOf(activity),
+      conversationId: activity.conversation?.id ?? '',
+      action: { verb: action.verb ?? '', data: (action.data ?? {}) as Record<string, unknown> },
     };
-    const reference = TurnContext.getConversationReference(context.activity);
-    const cardId = context.activity.replyToId;
+    const reference = referenceOf(activity);
+    const cardId = activity.replyToId;
     const answer = await this.talk.press({ reference }, request, {
       ...(cardId ? { pressed: teamsRef(reference, cardId) } : {}),
       inResponse: true,
@@ -261,11 +264,12 @@ export class TeamsChannel {
       statusCode: 200,
       type: 'application/vnd.microsoft.activity.message',
       value: 'Done: see the new message.',
-    } as never;
+    };
   }
 
-  async onWelcome(context: TurnContext): Promise<void> {
-    await context.sendActivity({
+  private async welcome(turn: Turn): Promise<void> {
+    await turn.reply({
+      type: 'message',
       attachments: [
         this.card({
           kind: 'message',
@@ -277,98 +281,7 @@ export class TeamsChannel {
     });
   }
 
-  private async sendUpdate(ref: MessageRef, view: View): Promise<void> {
-    const reference = referenceOf(ref);
-    await this.limiter.acquire(reference.conversation?.id ?? '');
-    await this.adapter.continueConversationAsync(this.o.settings.appId ?? '', reference, async (context) => {
-      await context.updateActivity({
-        type: 'message',
-        id: String(ref.activityId),
-        attachments: [this.card(view)],
-      });
-    });
-  }
-
   private card(view: View) {
-    return CardFactory.adaptiveCard(this.o.renderCard(view));
+    return adaptiveCardAttachment(this.o.renderCard(view));
   }
-}
-
-/** What botbuilder's authentication makes of a request: the caller's claims and how to answer it. */
-type Authenticated = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>>;
-
-/**
- * CloudAdapter, with the turn run on a request this channel has already authenticated: the
- * protected `processActivity` is the adapter's own step after authentication.
- */
-class TurnRunner extends CloudAdapter {
-  run(
-    authenticated: Authenticated,
-    activity: Activity,
-    logic: (context: TurnContext) => Promise<void>,
-  ): Promise<InvokeResponse | undefined> {
-    return this.processActivity(authenticated, activity, logic);
-  }
-}
-
-/**
- * Where incoming tokens' signing keys are read (tests: a local fake). Setting it makes botbuilder
- * take every endpoint from configuration, so the rest are the public cloud's own values.
- */
-function keysFrom(openIdMetadataUrl: string): Record<string, string | boolean> {
-  return {
-    ToBotFromChannelOpenIdMetadataUrl: openIdMetadataUrl,
-    ToBotFromEmulatorOpenIdMetadataUrl: openIdMetadataUrl,
-    ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
-    ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
-    ToChannelFromBotOAuthScope: 'https://api.botframework.com',
-    OAuthUrl: 'https://api.botframework.com',
-    CallerId: CallerIdConstants.PublicAzureChannel,
-    ValidateAuthority: true,
-  };
-}
-
-/** The activity handler: routes Teams events to the channel's translators. */
-class BackupBot extends TeamsActivityHandler {
-  constructor(private readonly channel: TeamsChannel) {
-    super();
-    this.onMessage(async (context, next) => {
-      this.channel.onMessage(context);
-      await next();
-    });
-    this.onMembersAdded(async (context, next) => {
-      const botId = context.activity.recipient.id;
-      if ((context.activity.membersAdded ?? []).some((m) => m.id === botId))
-        await this.channel.onWelcome(context);
-      await next();
-    });
-  }
-
-  protected override onAdaptiveCardInvoke(
-    context: TurnContext,
-    value: AdaptiveCardInvokeValue,
-  ): Promise<AdaptiveCardInvokeResponse> {
-    return this.channel.onCardAction(context, value);
-  }
-}
-
-/** The conversation reference a stored target or message reference carries. */
-function referenceOf(stored: ConversationTarget): Partial<ConversationReference> {
-  return stored.reference as Partial<ConversationReference>;
-}
-
-/** Roles are keyed by the AAD object id, never by display name. */
-function userOf(context: TurnContext): ChatUser {
-  const from = context.activity.from;
-  return { id: from.aadObjectId ?? `teams:${from.id}`, name: from.name ?? 'Teams user' };
-}
-
-function classifyConnectorError(e: unknown): { retryAfterMs?: number } | undefined {
-  const err = e as {
-    statusCode?: number;
-    response?: { headers?: { get?(name: string): string | undefined } };
-  };
-  if (!err.statusCode || !RETRYABLE.has(err.statusCode)) return undefined;
-  const after = Number(err.response?.headers?.get?.('retry-after'));
-  return Number.isFinite(after) && after >= 0 ? { retryAfterMs: after * 1000 } : {};
 }

@@ -1,0 +1,203 @@
+import { Activity } from '@microsoft/agents-activity';
+import type { ConversationReference as AgentsReference } from '@microsoft/agents-activity';
+import { CloudAdapter } from '@microsoft/agents-hosting';
+import type { AuthConfiguration, Request, TurnContext, WebResponse } from '@microsoft/agents-hosting';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { TeamsSettings } from '../../config.js';
+import type { Logger } from '../../logger.js';
+import { classifyConnectorError } from './connector-errors.js';
+import type { ConversationReference, TeamsActivity } from './teams-activity.js';
+import type { Authenticated, TeamsAdapter, TurnHandler, TurnResponse } from './teams-adapter.js';
+import { invokeResponse, rethrowing } from './teams-adapter.js';
+
+const POST_RETRIES = 3;
+const MAX_RETRY_WAIT_MS = 60_000;
+
+/** The claims the SDK's JWT middleware puts on the request once the token is valid. */
+type Identity = NonNullable<Request['user']>;
+type AgentsAuthenticated = Authenticated & { identity: Identity };
+
+/**
+ * Teams on the Microsoft 365 Agents SDK's CloudAdapter (`@microsoft/agents-hosting`). Its
+ * `process` trusts `request.user` as the caller's identity and never checks a token itself, so
+ * every request goes through the SDK's own JWT middleware (`authorizeRequest`) first, here in
+ * `authenticate`, and only an identity that middleware produced reaches `process`.
+ */
+export class AgentsTeamsAdapter implements TeamsAdapter {
+  private readonly adapter: CloudAdapter;
+
+  constructor(
+    private readonly settings: TeamsSettings,
+    logger: Logger,
+  ) {
+    // validateServiceUrl: a token whose serviceurl claim names another host is refused by the SDK
+    // too (authenticate refuses it first, so that it is a 401 like any other bad token).
+    this.adapter = new CloudAdapter(authConfiguration(settings), undefined, undefined, {
+      validateServiceUrl: true,
+    });
+    // The channel catches its own turn errors; this is for the SDK's (the default also sends
+    // "please fix the source code" to the user).
+    this.adapter.onTurnError = async (_context, error) => {
+      logger.error('teams turn failed', { error: error instanceof Error ? error.stack : String(error) });
+    };
+  }
+
+  async authenticate(activity: TeamsActivity, authorization: string | undefined): Promise<Authenticated> {
+    const request: Request = {
+      method: 'POST',
+      headers: authorization === undefined ? {} : { authorization },
+      body: activity as unknown as Record<string, unknown>,
+    };
+    const refusal = new CapturedResponse();
+    let passed = false;
+    await this.adapter.authorizeRequest(request, refusal, () => {
+      passed = true;
+    });
+    if (!passed || !request.user)
+      throw new Error(`JWT middleware refused (${refusal.statusCode}): ${JSON.stringify(refusal.body)}`);
+    if (!serviceUrlMatchesClaim(request.user, activity))
+      throw new Error("the token's serviceurl claim names another host than the activity's serviceUrl");
+    const authenticated: AgentsAuthenticated = { sdk: 'agents', identity: request.user };
+    return authenticated;
+  }
+
+  async run(
+    authenticated: Authenticated,
+    activity: TeamsActivity,
+    handler: TurnHandler,
+  ): Promise<TurnResponse> {
+    const { identity } = authenticated as AgentsAuthenticated;
+    const response = new CapturedResponse();
+    const request: Request = {
+      method: 'POST',
+      headers: {},
+      body: activity as unknown as Record<string, unknown>,
+      user: identity,
+    };
+    await this.adapter.process(request, response, async (context) => {
+      const reply = await handler({
+        activity: context.activity as TeamsActivity,
+        reply: async (a) => void (await context.sendActivity(Activity.fromObject(a))),
+      });
+      if (reply) await context.sendActivity(Activity.fromObject(invokeResponse(reply)));
+    });
+    return { status: response.statusCode ?? 200, body: response.body };
+  }
+
+  /**
+   * botbuilder's connector client retries throttled and failing calls itself (Retry-After
+   * honoured); the Agents SDK's does not, so a new message is retried here. Updates are not: the
+   * conversation core's coalescing updater retries those, newest view first.
+   */
+  async send(reference: ConversationReference, activity: TeamsActivity): Promise<string | undefined> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.sendOnce(reference, activity);
+      } catch (e) {
+        const retry = classifyConnectorError(e);
+        if (!retry || attempt >= POST_RETRIES) throw e;
+        await delay(Math.min(retry.retryAfterMs ?? 1000 * 2 ** attempt, MAX_RETRY_WAIT_MS));
+      }
+    }
+  }
+
+  private async sendOnce(
+    reference: ConversationReference,
+    activity: TeamsActivity,
+  ): Promise<string | undefined> {
+    let id: string | undefined;
+    await rethrowing(this.continuing(reference), async (context) => {
+      // Sent as addressed (the replyToId from the reference), not as a reply to the continuation.
+      id = (await this.adapter.sendActivities(context, [Activity.fromObject(activity)]))[0]?.id || undefined;
+    });
+    return id;
+  }
+
+  async update(reference: ConversationReference, activity: TeamsActivity): Promise<void> {
+    await rethrowing(this.continuing(reference), async (context) => {
+      await this.adapter.updateActivity(context, Activity.fromObject(activity));
+    });
+  }
+
+  /** A turn outside any request, in the reference's conversation. */
+  private continuing(reference: ConversationReference) {
+    return (logic: (context: TurnContext) => Promise<void>) =>
+      this.adapter.continueConversation(this.botIdentity, agentsReference(reference), logic);
+  }
+
+  /** The bot's app id; without one (local-only mode) an identity with no audience: anonymous. */
+  private get botIdentity(): string | Identity {
+    return this.settings.appId ?? {};
+  }
+}
+
+/**
+ * The SDK's connection settings. Without an app id the JWT middleware lets requests in anonymously
+ * (it refuses them when NODE_ENV=production). With one: tokens from Azure Bot Service
+ * (api.botframework.com, keys from login.botframework.com) or Entra-issued for the tenant (keys
+ * from the authority), issuers checked; outbound tokens from the secret, a managed identity, or
+ * a Microsoft Entra SDK sidecar.
+ */
+function authConfiguration(s: TeamsSettings): AuthConfiguration {
+  if (!s.appId) return {};
+  const credential: AuthConfiguration =
+    s.appType === 'UserAssignedMSI'
+      ? { authType: 'UserManagedIdentity' }
+      : s.tokenSidecarUrl
+        ? { authType: 'EntraAuthSideCar', sidecarBaseUrl: s.tokenSidecarUrl }
+        : { clientSecret: s.appPassword };
+  return {
+    clientId: s.appId,
+    ...(s.tenantId ? { tenantId: s.tenantId } : {}),
+    ...(s.authority ? { authority: s.authority } : {}),
+    ...credential,
+    validateIssuer: true,
+  };
+}
+
+/**
+ * A token names the Bot Connector it came from (`serviceurl`); replies go to the activity's
+ * serviceUrl, so the two hosts must agree (the SDK's own rule, which it answers with a 400).
+ */
+function serviceUrlMatchesClaim(identity: Identity, activity: TeamsActivity): boolean {
+  const claim: unknown = identity.serviceurl;
+  if (typeof claim !== 'string' || !activity.serviceUrl) return true;
+  return hostOf(claim) !== undefined && hostOf(claim) === hostOf(activity.serviceUrl);
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Our reference is the Bot Framework's wire shape, which the Agents SDK reads as is. */
+function agentsReference(reference: ConversationReference): AgentsReference {
+  return reference as unknown as AgentsReference;
+}
+
+/** What the SDK writes to its response (a refusal, or a turn's answer), for the channel to send. */
+class CapturedResponse implements WebResponse {
+  statusCode: number | undefined;
+  body: unknown;
+  headersSent = false;
+  writableEnded = false;
+
+  status(code: number): this {
+    this.statusCode = code;
+    return this;
+  }
+  setHeader(): this {
+    return this;
+  }
+  send(body?: unknown): this {
+    this.body = body;
+    return this;
+  }
+  end(): this {
+    this.writableEnded = true;
+    return this;
+  }
+}
