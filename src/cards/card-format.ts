@@ -1,5 +1,4 @@
 import type { JobStatus, TaskStatus } from '../domain/index.js';
-import { jobStatusLabel } from '../domain/index.js';
 
 /** Small, tested formatting shared by the presenters: icons, colours, times, durations. */
 export const TASK_ICON: Record<TaskStatus, string> = {
@@ -33,6 +32,22 @@ export function jobStatusColor(s: JobStatus): 'Good' | 'Warning' | 'Attention' |
   if (s === 'Failed') return 'Attention';
   if (s === 'InProgress' || s === 'Cancelling') return 'Accent';
   return 'Default';
+}
+
+/** Words for a job's status, as the portal's table says them. */
+export function jobStatusLabel(s: JobStatus): string {
+  switch (s) {
+    case 'InProgress':
+      return 'In progress';
+    case 'CompletedWithWarnings':
+      return 'Completed with warning';
+    default:
+      return s;
+  }
+}
+
+export function taskStatusLabel(s: TaskStatus): string {
+  return s === 'NotStarted' ? 'Not started' : s === 'InProgress' ? 'In progress' : s;
 }
 
 /** "✅ Completed", "⚠️ Completed with warning": the portal's label with an icon. */

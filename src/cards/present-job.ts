@@ -1,5 +1,5 @@
 import type { BackupJob, JobTask, TaskStatus } from '../domain/index.js';
-import { RESTORE_KIND_INFO, isFinalJobStatus, taskStatusLabel } from '../domain/index.js';
+import { isFinalJobStatus } from '../domain/index.js';
 import type { JobListView, JobView, ViewLink } from './views.js';
 import { presentActions } from './card-actions.js';
 import {
@@ -11,8 +11,10 @@ import {
   msBetween,
   plural,
   shownOf,
+  taskStatusLabel,
   truncate,
 } from './card-format.js';
+import { RESTORE_KIND_NAMES } from './present-restore.js';
 import { restoreOutcome } from './present-restore.js';
 
 /** Rule 8: why Azure skips a transfer, in the words an on-call engineer needs. */
@@ -129,7 +131,7 @@ function restoreFacts(job: BackupJob): { title: string; value: string }[] {
   if (!r) return [];
   const fact = (title: string, value: string | undefined) => (value ? [{ title, value }] : []);
   return [
-    ...fact('Restore', r.kind ? RESTORE_KIND_INFO[r.kind].words : r.jobType),
+    ...fact('Restore', r.kind ? RESTORE_KIND_NAMES[r.kind] : r.jobType),
     ...fact('Recovery point', r.recoveryPointTime && formatTime(r.recoveryPointTime)),
     ...fact('Target VM', r.targetVmName),
     ...fact('Target resource group', r.targetResourceGroup),
