@@ -209,7 +209,7 @@ export class ApprovalWorkflow {
       if (tookEffect) {
         await this.audit(decider, platform, 'approval.rejected', row.target, `request ${id} rejected`);
       }
-      return this.outcome(id, tookEffect);
+      return this.decidedNow(id, tookEffect);
     }
     if ((confirmName ?? '').trim() !== row.confirm_name) {
       await this.audit(
@@ -223,9 +223,9 @@ export class ApprovalWorkflow {
     }
     // Compare-and-set: of concurrent approvals exactly one moves the request on.
     if (!(await this.transition(id, 'requested', this.decided('approved', decider))))
-      return this.outcome(id, false);
+      return this.decidedNow(id, false);
     await this.audit(decider, platform, 'approval.approved', row.target, `request ${id} approved`);
-    if (!(await this.transition(id, 'approved', { state: 'executing' }))) return this.outcome(id, true);
+    if (!(await this.transition(id, 'approved', { state: 'executing' }))) return this.decidedNow(id, true);
     // The approver's click returns now; the action runs in the background and its end is told to
     // onSettled, which shows it on the card. A crash meanwhile leaves `executing` for the sweep.
     const run = this.execute(row, decider, platform)
@@ -233,10 +233,10 @@ export class ApprovalWorkflow {
       .catch(() => undefined)
       .finally(() => this.running.delete(run));
     this.running.add(run);
-    return this.outcome(id, true);
+    return this.decidedNow(id, true);
   }
 
-  private async outcome(id: string, tookEffect: boolean): Promise<Decision> {
+  private async decidedNow(id: string, tookEffect: boolean): Promise<Decision> {
     return { result: 'decided', request: await this.record(id), tookEffect };
   }
 
@@ -413,7 +413,7 @@ export class ApprovalWorkflow {
     if (tookEffect) {
       await this.audit(user, platform, 'approval.cancelled', row.target, `request ${id} cancelled`);
     }
-    return this.outcome(id, tookEffect);
+    return this.decidedNow(id, tookEffect);
   }
 
   /** The request as it is on record now. */
