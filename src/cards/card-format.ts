@@ -1,4 +1,4 @@
-import type { JobStatus, TaskStatus } from '../domain/index.js';
+import type { JobError, JobStatus, TaskStatus } from '../domain/index.js';
 
 /** Small, tested formatting shared by the presenters: icons, colours, times, durations. */
 export const TASK_ICON: Record<TaskStatus, string> = {
@@ -53,6 +53,15 @@ export function taskStatusLabel(s: TaskStatus): string {
 /** "✅ Completed", "⚠️ Completed with warning": the portal's label with an icon. */
 export function jobStatusText(s: JobStatus): string {
   return `${jobStatusIcon(s)} ${jobStatusLabel(s)}`;
+}
+
+/** A job's first errors as its cards list them: Azure's words (ours when it gave none) and its fixes. */
+export function jobErrorLines(errors: readonly JobError[], max: number) {
+  return errors.slice(0, max).map((e) => ({
+    code: e.code,
+    message: truncate(e.message ?? 'The job reported an error.', 500),
+    recommendations: e.recommendations.length ? `Fix: ${truncate(e.recommendations.join(' '), 500)}` : '',
+  }));
 }
 
 /** "8 min", "1 h 12 min", "2 d 3 h", "40 s". */

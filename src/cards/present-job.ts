@@ -6,6 +6,7 @@ import {
   TASK_ICON,
   formatDuration,
   formatTime,
+  jobErrorLines,
   jobStatusColor,
   jobStatusText,
   msBetween,
@@ -108,11 +109,7 @@ export function presentJob(v: JobView) {
         ? 'Phase details are not loaded yet: refresh.'
         : '',
     restoreNote: restoreOutcome(job),
-    errors: job.errors.slice(0, MAX_ERRORS).map((e) => ({
-      code: e.code,
-      message: truncate(e.message, 500),
-      recommendations: e.recommendations.length ? `Fix: ${truncate(e.recommendations.join(' '), 500)}` : '',
-    })),
+    errors: jobErrorLines(job.errors, MAX_ERRORS),
     facts,
     canRefresh: !final,
     jobId: job.id,

@@ -58,7 +58,8 @@ export interface JobPhase extends JobTask {
 
 export interface JobError {
   code: string;
-  message: string;
+  /** Azure's own words for it, when it gave any. */
+  message?: string;
   recommendations: string[];
 }
 
