@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
+import { toApprovalView } from '../cards/present-approval.js';
 import type { ApprovalView } from '../cards/views.js';
 import type { AcceptedOperation, AcceptedOutcome, OperationWatch } from '../domain/index.js';
 import { AppError, isAppError } from '../domain/index.js';
@@ -100,15 +101,37 @@ export interface ApprovalWorkflowOptions {
   now?: () => Date;
 }
 
-/**
- * What a decision did: the request's card, and whether this decision moved it on. One that lost a
- * race or came after the request was decided changes nothing (the card just shows its state), and
- * the audit log must not record it as done.
- */
-export interface Decision {
-  view: ApprovalView;
-  tookEffect: boolean;
+/** A request as it is on record: what was asked, by whom, until when, and how it stands. */
+export interface ApprovalRecord {
+  id: string;
+  state: ApprovalState;
+  /** The command's id, and its title as the request shows it. */
+  action: string;
+  title: string;
+  target: string;
+  requestedBy: string;
+  requestedAt: string;
+  expiresAt: string;
+  consequences: string[];
+  confirmName: string;
+  decidedBy?: string;
+  decidedAt?: string;
+  outcome?: string;
 }
+
+/** Why a decision was refused: the stable codes its error card shows. */
+export type RefusalReason =
+  'approval.expired' | 'approval.self' | 'approval.name_mismatch' | 'approval.not_requester';
+
+/**
+ * What a decision (approve, reject, cancel) did, with the request as it now stands. `decided`:
+ * `tookEffect` says whether this decision moved the request on — one that lost a race or came after
+ * the request was decided changes nothing (the card just shows its state), and the audit log must
+ * not record it as done. `refused`: the request could not be decided this way, and why.
+ */
+export type Decision =
+  | { result: 'decided'; request: ApprovalRecord; tookEffect: boolean }
+  | { result: 'refused'; reason: RefusalReason; request: ApprovalRecord };
 
 /** Who the audit names for steps the bot takes by itself. */
 const SYSTEM: Requester = { id: 'system', name: 'backup-chatops' };
@@ -124,7 +147,7 @@ export class ApprovalWorkflow {
     this.ttlMs = o.ttlMs ?? 60 * 60_000;
   }
 
-  async request(a: NewApproval): Promise<ApprovalView> {
+  async request(a: NewApproval): Promise<ApprovalRecord> {
     const id = randomBytes(4).toString('hex');
     const at = this.now();
     await this.o.db
@@ -150,7 +173,7 @@ export class ApprovalWorkflow {
       })
       .execute();
     await this.audit(a.requester, a.platform, 'approval.requested', a.target, `request ${id}: ${a.title}`);
-    return this.view(id);
+    return this.record(id);
   }
 
   /**
@@ -165,7 +188,7 @@ export class ApprovalWorkflow {
     confirmName?: string,
   ): Promise<Decision> {
     const row = await this.load(id);
-    if (row.state !== 'requested') return { view: this.toView(row), tookEffect: false };
+    if (row.state !== 'requested') return { result: 'decided', request: toRecord(row), tookEffect: false };
     if (Date.parse(row.expires_at) <= this.now().getTime()) {
       await this.transition(id, 'requested', { state: 'expired' });
       await this.audit(
@@ -175,26 +198,18 @@ export class ApprovalWorkflow {
         row.target,
         `refused: request ${id} expired`,
       );
-      throw new AppError(
-        'approval.expired',
-        `Request ${id} expired at ${row.expires_at}; it can no longer be approved.`,
-        {
-          hint: 'Ask again if the action is still needed.',
-        },
-      );
+      return this.refused('approval.expired', id);
     }
     if (row.requested_by_id === decider.id) {
       await this.audit(decider, platform, `approval.${decision}`, row.target, `refused: own request ${id}`);
-      throw new AppError('approval.self', 'You asked for this, so someone else must decide it.', {
-        hint: 'Another approver has to approve or reject it.',
-      });
+      return this.refused('approval.self', id);
     }
     if (decision === 'reject') {
       const tookEffect = await this.transition(id, 'requested', this.decided('rejected', decider));
       if (tookEffect) {
         await this.audit(decider, platform, 'approval.rejected', row.target, `request ${id} rejected`);
       }
-      return { view: await this.view(id), tookEffect };
+      return this.decidedNow(id, tookEffect);
     }
     if ((confirmName ?? '').trim() !== row.confirm_name) {
       await this.audit(
@@ -204,20 +219,13 @@ export class ApprovalWorkflow {
         row.target,
         `refused: typed name did not match (request ${id})`,
       );
-      throw new AppError(
-        'approval.name_mismatch',
-        `To approve, type the name exactly: ${row.confirm_name}.`,
-        {
-          hint: `approve ${id} ${row.confirm_name}`,
-        },
-      );
+      return this.refused('approval.name_mismatch', id);
     }
     // Compare-and-set: of concurrent approvals exactly one moves the request on.
     if (!(await this.transition(id, 'requested', this.decided('approved', decider))))
-      return { view: await this.view(id), tookEffect: false };
+      return this.decidedNow(id, false);
     await this.audit(decider, platform, 'approval.approved', row.target, `request ${id} approved`);
-    if (!(await this.transition(id, 'approved', { state: 'executing' })))
-      return { view: await this.view(id), tookEffect: true };
+    if (!(await this.transition(id, 'approved', { state: 'executing' }))) return this.decidedNow(id, true);
     // The approver's click returns now; the action runs in the background and its end is told to
     // onSettled, which shows it on the card. A crash meanwhile leaves `executing` for the sweep.
     const run = this.execute(row, decider, platform)
@@ -225,7 +233,15 @@ export class ApprovalWorkflow {
       .catch(() => undefined)
       .finally(() => this.running.delete(run));
     this.running.add(run);
-    return { view: await this.view(id), tookEffect: true };
+    return this.decidedNow(id, true);
+  }
+
+  private async decidedNow(id: string, tookEffect: boolean): Promise<Decision> {
+    return { result: 'decided', request: await this.record(id), tookEffect };
+  }
+
+  private async refused(reason: RefusalReason, id: string): Promise<Decision> {
+    return { result: 'refused', reason, request: await this.record(id) };
   }
 
   /** Resolves once the approved actions running in this process have ended. */
@@ -399,18 +415,23 @@ export class ApprovalWorkflow {
   /** The requester withdraws an open request. */
   async cancel(id: string, user: Requester, platform: string): Promise<Decision> {
     const row = await this.load(id);
-    if (row.requested_by_id !== user.id) {
-      throw new AppError('approval.not_requester', 'Only the person who asked can cancel this request.');
-    }
+    if (row.requested_by_id !== user.id)
+      return { result: 'refused', reason: 'approval.not_requester', request: toRecord(row) };
     const tookEffect = await this.transition(id, 'requested', this.decided('cancelled', user));
     if (tookEffect) {
       await this.audit(user, platform, 'approval.cancelled', row.target, `request ${id} cancelled`);
     }
-    return { view: await this.view(id), tookEffect };
+    return this.decidedNow(id, tookEffect);
   }
 
+  /** The request as it is on record now. */
+  async record(id: string): Promise<ApprovalRecord> {
+    return toRecord(await this.load(id));
+  }
+
+  /** The request's card as it stands now, for the conversation core (presented by `toApprovalView`). */
   async view(id: string): Promise<ApprovalView> {
-    return this.toView(await this.load(id));
+    return toApprovalView(await this.record(id));
   }
 
   private decided(state: ApprovalState, who: Requester) {
@@ -442,25 +463,6 @@ export class ApprovalWorkflow {
     return row;
   }
 
-  private toView(r: Selectable<ApprovalTable>): ApprovalView {
-    const args = JSON.parse(r.args) as { title?: string };
-    return {
-      kind: 'approval',
-      id: r.id,
-      state: r.state as ApprovalState,
-      action: args.title ?? r.action,
-      target: r.target,
-      requestedBy: r.requested_by_name,
-      requestedAt: r.created_at,
-      expiresAt: r.expires_at,
-      consequences: JSON.parse(r.consequences) as string[],
-      confirmName: r.confirm_name,
-      ...(r.decided_by_name ? { decidedBy: r.decided_by_name } : {}),
-      ...(r.decided_at ? { decidedAt: r.decided_at } : {}),
-      ...(r.outcome ? { outcome: r.outcome } : {}),
-    };
-  }
-
   private audit(
     who: Requester,
     platform: string,
@@ -470,4 +472,23 @@ export class ApprovalWorkflow {
   ): Promise<void> {
     return this.o.audit.record({ userId: who.id, userName: who.name, platform, action, target, outcome });
   }
+}
+
+function toRecord(r: Selectable<ApprovalTable>): ApprovalRecord {
+  const args = JSON.parse(r.args) as { title?: string };
+  return {
+    id: r.id,
+    state: r.state as ApprovalState,
+    action: r.action,
+    title: args.title ?? r.action,
+    target: r.target,
+    requestedBy: r.requested_by_name,
+    requestedAt: r.created_at,
+    expiresAt: r.expires_at,
+    consequences: JSON.parse(r.consequences) as string[],
+    confirmName: r.confirm_name,
+    ...(r.decided_by_name ? { decidedBy: r.decided_by_name } : {}),
+    ...(r.decided_at ? { decidedAt: r.decided_at } : {}),
+    ...(r.outcome ? { outcome: r.outcome } : {}),
+  };
 }

@@ -59,10 +59,17 @@ export class BackupOperations {
     ]);
     const status = statusOf(vm, vault, items);
     if (!status.eligibility.eligible) {
+      const where =
+        status.eligibility.reason?.code === 'other-subscription'
+          ? `subscription ${vm.subscriptionId}; the vault protects VMs of subscription ${vault.subscriptionId}`
+          : `region ${vm.location}; the vault is in ${vault.location} and protects VMs of that region (and its Extended Zones)`;
       throw new AppError(
         'validation.vm_not_eligible',
-        `${vm.name} cannot be protected by vault ${vault.name}. ${status.eligibility.reason}`,
-        { suggestions: [command('vaults'), template(`create vault <name> in ${vm.location}`)] },
+        `${vm.name} cannot be protected by vault ${vault.name}: it is in ${where} only.`,
+        {
+          suggestions: [command('vaults'), template(`create vault <name> in ${vm.location}`)],
+          details: { reason: status.eligibility.reason },
+        },
       );
     }
     const policy = input.policy
@@ -78,9 +85,13 @@ export class BackupOperations {
     }
     if (existing) assertPolicyChange(existing.protection.policyKind, policy.kind, vm.name);
     if (status.agent.severity === 'blocking') {
-      throw new AppError('validation.vm_agent', `${status.agent.problem}`, {
+      const problem =
+        status.agent.issue === 'outdated'
+          ? `runs Windows VM agent ${vm.agentVersion ?? 'unknown'}; Azure Backup needs ${MIN_WINDOWS_AGENT} or later`
+          : 'has no VM agent reporting';
+      throw new AppError('validation.vm_agent', `${vm.name} ${problem}.`, {
         suggestions: [fact('install-agent', { os: vm.osType, minimum: MIN_WINDOWS_AGENT })],
-        details: { vm: vm.name, agentVersion: vm.agentVersion },
+        details: { vm: vm.name, agentVersion: vm.agentVersion, issue: status.agent.issue },
       });
     }
     // Soft-deleted data must be undeleted before protection resumes (az backup protection

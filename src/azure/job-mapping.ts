@@ -114,11 +114,8 @@ function toJobError(e: {
       : title && /^\w+$/.test(title)
         ? title
         : String(e.errorCode ?? 'Unknown');
-  return {
-    code,
-    message: e.errorString ?? title ?? 'The job reported an error.',
-    recommendations: e.recommendations ?? [],
-  };
+  const message = e.errorString ?? title;
+  return { code, ...(message ? { message } : {}), recommendations: e.recommendations ?? [] };
 }
 
 /** A time Azure sent, unless it is a placeholder. */

@@ -1,5 +1,4 @@
-import type { JobStatus, TaskStatus } from '../domain/index.js';
-import { jobStatusLabel } from '../domain/index.js';
+import type { JobError, JobStatus, TaskStatus } from '../domain/index.js';
 
 /** Small, tested formatting shared by the presenters: icons, colours, times, durations. */
 export const TASK_ICON: Record<TaskStatus, string> = {
@@ -35,9 +34,34 @@ export function jobStatusColor(s: JobStatus): 'Good' | 'Warning' | 'Attention' |
   return 'Default';
 }
 
+/** Words for a job's status, as the portal's table says them. */
+export function jobStatusLabel(s: JobStatus): string {
+  switch (s) {
+    case 'InProgress':
+      return 'In progress';
+    case 'CompletedWithWarnings':
+      return 'Completed with warning';
+    default:
+      return s;
+  }
+}
+
+export function taskStatusLabel(s: TaskStatus): string {
+  return s === 'NotStarted' ? 'Not started' : s === 'InProgress' ? 'In progress' : s;
+}
+
 /** "✅ Completed", "⚠️ Completed with warning": the portal's label with an icon. */
 export function jobStatusText(s: JobStatus): string {
   return `${jobStatusIcon(s)} ${jobStatusLabel(s)}`;
+}
+
+/** A job's first errors as its cards list them: Azure's words (ours when it gave none) and its fixes. */
+export function jobErrorLines(errors: readonly JobError[], max: number) {
+  return errors.slice(0, max).map((e) => ({
+    code: e.code,
+    message: truncate(e.message ?? 'The job reported an error.', 500),
+    recommendations: e.recommendations.length ? `Fix: ${truncate(e.recommendations.join(' '), 500)}` : '',
+  }));
 }
 
 /** "8 min", "1 h 12 min", "2 d 3 h", "40 s". */

@@ -2,10 +2,10 @@ import type { BackupJob } from '../domain/index.js';
 import {
   formatDuration,
   formatTime,
+  jobErrorLines,
   jobStatusColor,
   jobStatusIcon,
   msBetween,
-  truncate,
 } from './card-format.js';
 import { presentActions } from './card-actions.js';
 import { portalLinks } from './present-job.js';
@@ -45,11 +45,7 @@ export function presentJobAlert(v: JobAlertView) {
     title: `${jobStatusIcon(job.status)} Scheduled backup ${job.status === 'Failed' ? 'failed' : 'completed with warning'} · ${job.vmName}`,
     status: outcomeWords(job),
     statusColor: jobStatusColor(job.status),
-    errors: job.errors.slice(0, MAX_ERRORS).map((e) => ({
-      code: e.code,
-      message: truncate(e.message, 500),
-      recommendations: e.recommendations.length ? `Fix: ${truncate(e.recommendations.join(' '), 500)}` : '',
-    })),
+    errors: jobErrorLines(job.errors, MAX_ERRORS),
     noErrors: job.errors.length === 0 ? 'Azure gave no error details for this job.' : '',
     facts: [
       { title: 'VM', value: job.vmName },

@@ -1,6 +1,13 @@
+import type { ApprovalRecord } from '../approvals/approval-workflow.js';
 import { formatTime } from './card-format.js';
 import { presentActions } from './card-actions.js';
 import type { ApprovalView } from './views.js';
+
+/** A request as the workflow has it on record → its card's view (the card names the command by its title). */
+export function toApprovalView(r: ApprovalRecord): ApprovalView {
+  const { title, action: _id, ...rest } = r;
+  return { kind: 'approval', ...rest, action: title };
+}
 
 /** How each state of the approval state machine (STYLE.md principle 8) heads the card. */
 const HEADING: Record<ApprovalView['state'], { text: string; color: string }> = {

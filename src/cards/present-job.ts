@@ -1,18 +1,21 @@
 import type { BackupJob, JobTask, TaskStatus } from '../domain/index.js';
-import { RESTORE_KIND_INFO, isFinalJobStatus, taskStatusLabel } from '../domain/index.js';
+import { isFinalJobStatus } from '../domain/index.js';
 import type { JobListView, JobView, ViewLink } from './views.js';
 import { presentActions } from './card-actions.js';
 import {
   TASK_ICON,
   formatDuration,
   formatTime,
+  jobErrorLines,
   jobStatusColor,
   jobStatusText,
   msBetween,
   plural,
   shownOf,
+  taskStatusLabel,
   truncate,
 } from './card-format.js';
+import { RESTORE_KIND_NAMES } from './present-restore.js';
 import { restoreOutcome } from './present-restore.js';
 
 /** Rule 8: why Azure skips a transfer, in the words an on-call engineer needs. */
@@ -106,11 +109,7 @@ export function presentJob(v: JobView) {
         ? 'Phase details are not loaded yet: refresh.'
         : '',
     restoreNote: restoreOutcome(job),
-    errors: job.errors.slice(0, MAX_ERRORS).map((e) => ({
-      code: e.code,
-      message: truncate(e.message, 500),
-      recommendations: e.recommendations.length ? `Fix: ${truncate(e.recommendations.join(' '), 500)}` : '',
-    })),
+    errors: jobErrorLines(job.errors, MAX_ERRORS),
     facts,
     canRefresh: !final,
     jobId: job.id,
@@ -129,7 +128,7 @@ function restoreFacts(job: BackupJob): { title: string; value: string }[] {
   if (!r) return [];
   const fact = (title: string, value: string | undefined) => (value ? [{ title, value }] : []);
   return [
-    ...fact('Restore', r.kind ? RESTORE_KIND_INFO[r.kind].words : r.jobType),
+    ...fact('Restore', r.kind ? RESTORE_KIND_NAMES[r.kind] : r.jobType),
     ...fact('Recovery point', r.recoveryPointTime && formatTime(r.recoveryPointTime)),
     ...fact('Target VM', r.targetVmName),
     ...fact('Target resource group', r.targetResourceGroup),

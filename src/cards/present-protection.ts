@@ -1,5 +1,5 @@
 import type { RecoveryPoint, VmStatus } from '../domain/index.js';
-import { agentWords } from '../domain/index.js';
+import { agentWarningWords, agentWords, consistencyWords, eligibilityWords } from './protection-words.js';
 import { presentActions } from './card-actions.js';
 import { formatTime, plural, shownOf, truncate } from './card-format.js';
 import { scheduleWords } from './present-policy.js';
@@ -34,10 +34,8 @@ export function presentVmList(v: VmListView) {
         protection: protectionWords(vm),
         eligibility: vm.eligibility.eligible
           ? ''
-          : `Not eligible: ${vm.eligibility.reason ?? 'not in this vault’s scope.'}`,
-        agentWarning: vm.agent.problem
-          ? `${vm.agent.severity === 'blocking' ? '⛔' : '⚠️'} ${vm.agent.problem}${vm.agent.fix ? ` ${vm.agent.fix}` : ''}`
-          : '',
+          : `Not eligible: ${eligibilityWords(vm.eligibility) ?? 'not in this vault’s scope.'}`,
+        agentWarning: agentIconWarning(vm, vm.agent.severity === 'blocking' ? '⛔' : '⚠️'),
         agentColor: vm.agent.severity === 'blocking' ? 'Attention' : 'Warning',
         // Back up now when protected; else enable, unless a blocking agent problem (rule 9) would
         // only make enabling fail: the card shows the fix instead.
@@ -51,6 +49,11 @@ export function presentVmList(v: VmListView) {
       };
     }),
   };
+}
+
+function agentIconWarning(vm: VmStatus, icon: string): string {
+  const words = agentWarningWords(vm);
+  return words ? `${icon} ${words}` : '';
 }
 
 function protectionWords(vm: VmStatus): string {
@@ -93,10 +96,8 @@ export function presentEnableBackup(v: EnableBackupView) {
       ...(result.jobId ? [{ title: 'Configure job', value: result.jobId }] : []),
     ],
     firstBackup: `${result.undeleted ? 'Its soft-deleted backup data was undeleted first, with its recovery points. ' : ''}The first backup follows the policy's schedule; to take one at once, say "backup ${result.vm.name} now" or press the button.`,
-    consistency: result.consistency.why,
-    agentWarning: result.vm.agent.problem
-      ? `⚠️ ${result.vm.agent.problem}${result.vm.agent.fix ? ` ${result.vm.agent.fix}` : ''}`
-      : '',
+    consistency: consistencyWords(result.consistency),
+    agentWarning: agentIconWarning(result.vm, '⚠️'),
     vm: result.vm.name,
     actions: presentActions([
       { verb: 'backup.now', title: 'Back up now', data: { vm: result.vm.name }, style: 'positive' },

@@ -8,6 +8,13 @@ import type { RestoreOptionsView } from './views.js';
 /** Points listed on the restore card: the newest few are what an on-call engineer restores from. */
 export const RESTORE_POINT_ROWS = 10;
 
+/** What each kind is called on a card (a restore job's "Restore" fact). */
+export const RESTORE_KIND_NAMES: Record<RestoreKind, string> = {
+  AlternateLocation: 'new VM',
+  RestoreDisks: 'restore disks',
+  OriginalLocation: 'replace disks',
+};
+
 /** The three kinds as the card and `help restore` explain them. */
 export const RESTORE_KIND_TEXT: Record<RestoreKind, string> = {
   AlternateLocation:

@@ -40,6 +40,6 @@ export const NO_EFFECT = 'no effect';
 export interface Reply {
   view: View;
   watch?: WatchRequest;
-  /** How the audit log records the command when not plain "ok" (`NO_EFFECT`). */
-  outcome?: typeof NO_EFFECT;
+  /** How the audit log records the command when not plain "ok": `NO_EFFECT`, or a refusal's code. */
+  outcome?: string;
 }

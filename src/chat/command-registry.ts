@@ -2,7 +2,6 @@ import type { OperationWatch } from '../domain/index.js';
 import type { ApprovalWorkflow, ApprovedRun } from '../approvals/approval-workflow.js';
 import type { AuditLog } from '../approvals/audit-log.js';
 import type { BackupService } from '../azure/backup-service.js';
-import type { View } from '../cards/views.js';
 import { VERBS } from '../cards/views.js';
 import type { Verb } from '../cards/views.js';
 import { AppError, isAppError } from '../domain/index.js';
@@ -11,9 +10,12 @@ import { silentLogger } from '../logger.js';
 import { toActionData } from './action-data.js';
 import type { ChatRequest, Reply } from './chat-request.js';
 import type { ChatDefaults, Command, CommandContext } from './command.js';
+import type { CommandOutcome } from './command-outcome.js';
 import { COMMANDS } from './command-list.js';
 import { toErrorView } from './error-view.js';
 import { interpretText } from './interpret-text.js';
+import { approvedOutcomeLine } from './present-approval-outcome.js';
+import { presentOutcome } from './present-outcome.js';
 import type { Role, RoleDirectory } from './roles.js';
 import type { FleetServices } from '../fleet/fleet-services.js';
 
@@ -42,7 +44,7 @@ const SYSTEM = {
 
 /**
  * The one path every channel uses: parse → validate → authorise → (gate destructive actions) →
- * run. It always answers with a view; failures become error views with a stable code.
+ * execute → present. It always answers with a view; failures become error views with a stable code.
  */
 export class CommandRegistry {
   readonly commands: readonly Command[];
@@ -73,8 +75,11 @@ export class CommandRegistry {
       const reply =
         command.effect === 'destructive'
           ? await this.requestApproval(command, args, ctx)
-          : await command.run(args, ctx);
-      this.log.info('command', { command: command.id, platform: request.platform, ms: Date.now() - started });
+          : this.present(await command.execute(args, ctx));
+      const fields = { command: command.id, platform: request.platform, ms: Date.now() - started };
+      // An outcome presented as an error (a refused decision) is logged as the refusal it is.
+      if (reply.view.kind === 'error') this.log.info('command refused', { ...fields, code: reply.view.code });
+      else this.log.info('command', fields);
       const outcome = reply.outcome ?? 'ok';
       await this.audit(request, command, args, outcome);
       this.o.onHandled?.({ command: command.id, platform: request.platform, outcome });
@@ -108,10 +113,10 @@ export class CommandRegistry {
       if (command.effect === 'read') return await this.handle(request);
       const roles = await this.o.roles.rolesOf(request.user);
       if (command.recover && roles.has(command.role)) {
-        const reply = await command.recover(args, this.context(request, roles), startedAt);
-        if (reply) {
+        const outcome = await command.recover(args, this.context(request, roles), startedAt);
+        if (outcome) {
           await this.audit(request, command, args, 'recovered');
-          return reply;
+          return this.present(outcome);
         }
       }
     } catch (e) {
@@ -133,7 +138,7 @@ export class CommandRegistry {
   }
 
   /**
-   * Runs a destructive command once its request is approved; returns the outcome in words, and
+   * Runs a destructive command once its request is approved; returns its outcome in words, and
    * the job it started (a restore's), which the approval's card then follows. The
    * plan is read again first: the approver approved what the card showed, and a changed plan
    * (a resource that joined the group, another VM behind the name) is refused, never run.
@@ -159,8 +164,13 @@ export class CommandRegistry {
         );
       }
     }
-    const reply = await command.run(args, ctx);
-    return { outcome: outcomeOf(reply.view), ...(reply.watch ? { job: reply.watch } : {}) };
+    const outcome = await command.execute(args, ctx);
+    const { watch } = this.present(outcome);
+    return { outcome: approvedOutcomeLine(outcome), ...(watch ? { job: watch } : {}) };
+  }
+
+  private present(outcome: CommandOutcome): Reply {
+    return presentOutcome(outcome, { defaults: this.o.defaults, now: this.now() });
   }
 
   private context(request: ChatRequest, roles: ReadonlySet<Role>): CommandContext {
@@ -180,7 +190,7 @@ export class CommandRegistry {
   private async requestApproval(command: Command, args: unknown, ctx: CommandContext): Promise<Reply> {
     if (!this.o.approvals || !command.describe) return this.approvalRequired(command);
     const d = await command.describe(args, ctx);
-    const view = await this.o.approvals.request({
+    const request = await this.o.approvals.request({
       action: command.id,
       args: args as Record<string, unknown>,
       title: command.title,
@@ -188,7 +198,7 @@ export class CommandRegistry {
       requester: ctx.request.user,
       platform: ctx.request.platform,
     });
-    return { view };
+    return this.present({ kind: 'approval-requested', request });
   }
 
   private async audit(request: ChatRequest, command: Command, args: unknown, outcome: string): Promise<void> {
@@ -249,23 +259,5 @@ export class CommandRegistry {
         text: `"${command.title}" is destructive: it must be approved by a second, authorised person before it runs. The approval workflow is not enabled in this version, so nothing was done.`,
       },
     };
-  }
-}
-
-/** The one line an approval card shows as the outcome of the action it ran. */
-function outcomeOf(view: View): string {
-  switch (view.kind) {
-    case 'message':
-      return view.text;
-    case 'stop-backup':
-      return view.result.deletedData
-        ? `Backup of ${view.result.vmName} stopped and its data deleted.`
-        : `Backup of ${view.result.vmName} stopped.`;
-    case 'job':
-      return `${view.job.operation} job ${view.job.id} started; follow it with "job ${view.job.id}".`;
-    case 'error':
-      throw new AppError(view.code, view.message);
-    default:
-      return 'Done.';
   }
 }

@@ -3,7 +3,8 @@ import type { ApprovalWorkflow } from '../approvals/approval-workflow.js';
 import type { AuditLog } from '../approvals/audit-log.js';
 import type { BackupService } from '../azure/backup-service.js';
 import type { Verb } from '../cards/views.js';
-import type { ChatRequest, Reply } from './chat-request.js';
+import type { ChatRequest } from './chat-request.js';
+import type { CommandOutcome } from './command-outcome.js';
 import type { Role } from './roles.js';
 import type { FleetServices } from '../fleet/fleet-services.js';
 
@@ -79,9 +80,10 @@ export interface ArgumentSpec {
 /**
  * A command is a declaration (STYLE.md principle 3): what it is called, how it is typed, who may
  * run it, what it changes, and its handler. The registry builds help, did-you-mean, authorisation
- * and the approval gate from these fields.
+ * and the approval gate from these fields. The handler, `execute`, returns what happened as a typed
+ * outcome; the registry presents it (`presentOutcome`), so no command builds a view.
  */
-export interface Command<A = unknown> {
+export interface Command<A = unknown, O extends CommandOutcome = CommandOutcome> {
   id: string;
   title: string;
   summary: string;
@@ -102,7 +104,8 @@ export interface Command<A = unknown> {
   parse(text: string, now: Date): A | undefined;
   /** Card buttons that run this command, their data turned into arguments. */
   actions?: Partial<Record<Verb, (data: ActionData) => A>>;
-  run(args: A, ctx: CommandContext): Promise<Reply>;
+  /** Does the work (reads, or calls Azure) and says what happened, in domain and service terms. */
+  execute(args: A, ctx: CommandContext): Promise<O>;
   /** Destructive commands: what the approval card says (read from Azure at request time). */
   describe?(args: A, ctx: CommandContext): Promise<DestructiveDescription>;
   /** A short name of what the command acts on, for the audit log. */
@@ -111,13 +114,13 @@ export interface Command<A = unknown> {
    * Write commands: what this command started since `since`, found in Azure, when the process
    * answering it died mid-way (undefined: nothing found). Never runs the command again.
    */
-  recover?(args: A, ctx: CommandContext, since: Date): Promise<Reply | undefined>;
+  recover?(args: A, ctx: CommandContext, since: Date): Promise<O | undefined>;
 }
 
 /**
  * Commands have different argument types; the registry holds them side by side. The cast is safe:
- * a command's `run` only ever receives what its own `parse` or `actions` produced.
+ * a command's `execute` only ever receives what its own `parse` or `actions` produced.
  */
-export function defineCommand<A>(command: Command<A>): Command {
+export function defineCommand<A, O extends CommandOutcome = CommandOutcome>(command: Command<A, O>): Command {
   return command as unknown as Command;
 }

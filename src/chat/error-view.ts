@@ -1,3 +1,4 @@
+import { agentFixWords } from '../cards/protection-words.js';
 import type { ErrorView } from '../cards/views.js';
 import type { FactId, Suggestion } from '../domain/index.js';
 import { isAppError } from '../domain/index.js';
@@ -68,10 +69,7 @@ const FACTS: Record<FactId, (v: Record<string, string>) => string> = {
   'retry-later': () => 'Wait a minute and try again.',
   'name-rule': (v) => `Use ${v.rule ?? 'a valid name'}.`,
   'region-name': () => 'Name a region such as westus or eastus.',
-  'install-agent': (v) =>
-    v.os === 'Windows'
-      ? `Install the latest Windows VM agent (${v.minimum ?? 'the newest version'} or later) from https://go.microsoft.com/fwlink/?LinkID=394789, then try again.`
-      : "Install or update the Linux VM agent (walinuxagent / WALinuxAgent) from the distribution's packages, then try again.",
+  'install-agent': (v) => agentFixWords(v.os, v.minimum ?? 'the newest version'),
   'grant-backup-roles': () =>
     "Ask an Azure administrator to grant the bot's identity the Backup Contributor role on the vault's resource group (and Virtual Machine Contributor on the VMs' resource groups).",
   'check-identity': () =>

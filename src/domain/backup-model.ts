@@ -1,7 +1,7 @@
 import type { JobStatus, TaskStatus } from './job-status.js';
 import type { PolicyDefinition } from './policy.js';
 import type { RestoreJobFacts, RestoreKind } from './restore.js';
-import type { AgentCheck, VaultRef, VmFacts } from './vm.js';
+import type { AgentCheck, Eligibility, ExpectedConsistency, VaultRef, VmFacts } from './vm.js';
 
 /**
  * What the backup service returns: plain data, the same whether it came from Azure or the
@@ -32,7 +32,7 @@ export interface VmProtection {
 
 export interface VmStatus extends VmFacts {
   protection: VmProtection;
-  eligibility: { eligible: boolean; reason?: string };
+  eligibility: Eligibility;
   agent: AgentCheck;
 }
 
@@ -58,7 +58,8 @@ export interface JobPhase extends JobTask {
 
 export interface JobError {
   code: string;
-  message: string;
+  /** Azure's own words for it, when it gave any. */
+  message?: string;
   recommendations: string[];
 }
 
@@ -102,7 +103,7 @@ export interface EnableProtectionResult {
   alreadyProtected: boolean;
   /** Its soft-deleted backup data was undeleted first (as az CLI requires). */
   undeleted?: boolean;
-  consistency: { kind: 'application-consistent' | 'crash-consistent'; why: string };
+  consistency: ExpectedConsistency;
 }
 
 export interface BackupNowResult {
@@ -110,7 +111,7 @@ export interface BackupNowResult {
   job: BackupJob;
   /** Last day the recovery point is kept (YYYY-MM-DD). */
   retainUntil: string;
-  consistency: { kind: 'application-consistent' | 'crash-consistent'; why: string };
+  consistency: ExpectedConsistency;
 }
 
 export interface StopProtectionResult {

@@ -63,19 +63,3 @@ export function activePhase(snapshot: TaskStatus, transfer: TaskStatus): 'snapsh
   if (snapshot === 'Completed' && (transfer === 'NotStarted' || transfer === 'InProgress')) return 'transfer';
   return 'none';
 }
-
-/** Human words for a status, as on the portal. */
-export function jobStatusLabel(s: JobStatus): string {
-  switch (s) {
-    case 'InProgress':
-      return 'In progress';
-    case 'CompletedWithWarnings':
-      return 'Completed with warning';
-    default:
-      return s;
-  }
-}
-
-export function taskStatusLabel(s: TaskStatus): string {
-  return s === 'NotStarted' ? 'Not started' : s === 'InProgress' ? 'In progress' : s;
-}

@@ -16,17 +16,11 @@ export function isRestoreKind(s: unknown): s is RestoreKind {
   return typeof s === 'string' && (RESTORE_KINDS as readonly string[]).includes(s);
 }
 
-/** What each kind is called in chat, and what its job's tasks are called (recorded). */
-export const RESTORE_KIND_INFO: Record<RestoreKind, { words: string; tasks: readonly string[] }> = {
-  AlternateLocation: {
-    words: 'new VM',
-    tasks: ['Transfer data from vault', 'Create the restored virtual machine'],
-  },
-  RestoreDisks: { words: 'restore disks', tasks: ['Transfer data from vault'] },
-  OriginalLocation: {
-    words: 'replace disks',
-    tasks: ['Transfer data from vault', 'Update the virtual machine'],
-  },
+/** What each kind's job's tasks are called (recorded; Azure's names, not the bot's words). */
+export const RESTORE_KIND_INFO: Record<RestoreKind, { tasks: readonly string[] }> = {
+  AlternateLocation: { tasks: ['Transfer data from vault', 'Create the restored virtual machine'] },
+  RestoreDisks: { tasks: ['Transfer data from vault'] },
+  OriginalLocation: { tasks: ['Transfer data from vault', 'Update the virtual machine'] },
 };
 
 /** Which recovery point: its id, the newest, or the newest taken at or before a time. */

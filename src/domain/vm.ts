@@ -31,18 +31,41 @@ export interface VaultRef {
   location: string;
 }
 
+/**
+ * Why a vault cannot protect a VM (rule 4), as facts: the cards and errors put them in words.
+ * `other-subscription` is checked first: a VM of another subscription is never the vault's.
+ */
+export type IneligibleReason =
+  | { code: 'other-subscription'; vmSubscriptionId: string; vaultName: string; vaultSubscriptionId: string }
+  | { code: 'other-region'; vmLocation: string; vaultName: string; vaultLocation: string };
+
+export interface Eligibility {
+  eligible: boolean;
+  reason?: IneligibleReason;
+}
+
 /** Rule 4: only VMs of the vault's region and subscription can be protected by it. */
-export function vmEligibility(vm: VmFacts, vault: VaultRef): { eligible: boolean; reason?: string } {
+export function vmEligibility(vm: VmFacts, vault: VaultRef): Eligibility {
   if (vm.subscriptionId.toLowerCase() !== vault.subscriptionId.toLowerCase()) {
     return {
       eligible: false,
-      reason: `In subscription ${vm.subscriptionId}; vault ${vault.name} protects VMs of subscription ${vault.subscriptionId} only.`,
+      reason: {
+        code: 'other-subscription',
+        vmSubscriptionId: vm.subscriptionId,
+        vaultName: vault.name,
+        vaultSubscriptionId: vault.subscriptionId,
+      },
     };
   }
   if (normalizeRegion(vm.location) !== normalizeRegion(vault.location)) {
     return {
       eligible: false,
-      reason: `In region ${vm.location}; vault ${vault.name} is in ${vault.location} and protects VMs of that region (and its Extended Zones) only.`,
+      reason: {
+        code: 'other-region',
+        vmLocation: vm.location,
+        vaultName: vault.name,
+        vaultLocation: vault.location,
+      },
     };
   }
   return { eligible: true };
@@ -51,58 +74,33 @@ export function vmEligibility(vm: VmFacts, vault: VaultRef): { eligible: boolean
 /** Rule 9: minimum Windows agent; Linux agents come from the distribution. */
 export const MIN_WINDOWS_AGENT = '2.6.1198.718';
 
+/**
+ * What is wrong with a VM's agent (rule 9): `not-running` (a stopped VM reports none, so it cannot
+ * be checked), `missing` (a running VM with none reporting), `outdated` (a Windows agent older
+ * than `MIN_WINDOWS_AGENT`). The VM's name, OS and version say the rest.
+ */
+export type AgentIssue = 'not-running' | 'missing' | 'outdated';
+
 export interface AgentCheck {
   ok: boolean;
   /** False when the VM's instance view was not read: nothing is known about its agent. */
   checked: boolean;
   /** `blocking` problems stop enabling backup; `warning` ones are shown on the card. */
   severity?: 'blocking' | 'warning';
-  problem?: string;
-  fix?: string;
+  issue?: AgentIssue;
 }
 
 export function checkVmAgent(vm: VmFacts): AgentCheck {
   if (!vm.agentChecked) return { ok: true, checked: false };
   if (!vm.agentVersion) {
-    if (vm.powerState !== 'running') {
-      return {
-        ok: true,
-        checked: true,
-        severity: 'warning',
-        problem: `${vm.name} is not running, so its VM agent cannot be checked.`,
-        fix: agentFix(vm.osType),
-      };
-    }
-    return {
-      ok: false,
-      checked: true,
-      severity: 'blocking',
-      problem: `${vm.name} has no VM agent reporting.`,
-      fix: agentFix(vm.osType),
-    };
+    if (vm.powerState !== 'running')
+      return { ok: true, checked: true, severity: 'warning', issue: 'not-running' };
+    return { ok: false, checked: true, severity: 'blocking', issue: 'missing' };
   }
   if (vm.osType === 'Windows' && compareVersions(vm.agentVersion, MIN_WINDOWS_AGENT) < 0) {
-    return {
-      ok: false,
-      checked: true,
-      severity: 'blocking',
-      problem: `${vm.name} runs Windows VM agent ${vm.agentVersion}; Azure Backup needs ${MIN_WINDOWS_AGENT} or later.`,
-      fix: agentFix('Windows'),
-    };
+    return { ok: false, checked: true, severity: 'blocking', issue: 'outdated' };
   }
   return { ok: true, checked: true };
-}
-
-/** The agent as a list shows it: its version, "no agent reporting", or "agent not checked". */
-export function agentWords(vm: Pick<VmFacts, 'agentChecked' | 'agentVersion'>): string {
-  if (!vm.agentChecked) return 'agent not checked';
-  return vm.agentVersion ? `agent ${vm.agentVersion}` : 'no agent reporting';
-}
-
-function agentFix(os: OsType): string {
-  return os === 'Windows'
-    ? `Install the latest Windows VM agent (${MIN_WINDOWS_AGENT} or later) from https://go.microsoft.com/fwlink/?LinkID=394789, then try again.`
-    : "Install or update the Linux VM agent (walinuxagent / WALinuxAgent) from the distribution's packages, then try again.";
 }
 
 /** Compares dotted numeric versions; missing parts count as 0. */
@@ -116,18 +114,19 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-/** Rule 5: a running VM is most likely to give an application-consistent point. */
-export function expectedConsistency(vm: Pick<VmFacts, 'powerState' | 'osType'>): {
+/**
+ * Rule 5: the consistency a backup of the VM is expected to give, and the power state it follows
+ * from: a running VM most likely gives an application-consistent point, a stopped one a
+ * crash-consistent one.
+ */
+export interface ExpectedConsistency {
   kind: 'application-consistent' | 'crash-consistent';
-  why: string;
-} {
-  return vm.powerState === 'running'
-    ? {
-        kind: 'application-consistent',
-        why: 'The VM is running, so the snapshot will most likely be application-consistent.',
-      }
-    : {
-        kind: 'crash-consistent',
-        why: `The VM is ${vm.powerState}, so the snapshot will be crash-consistent (like a power cut).`,
-      };
+  powerState: PowerState;
+}
+
+export function expectedConsistency(vm: Pick<VmFacts, 'powerState' | 'osType'>): ExpectedConsistency {
+  return {
+    kind: vm.powerState === 'running' ? 'application-consistent' : 'crash-consistent',
+    powerState: vm.powerState,
+  };
 }

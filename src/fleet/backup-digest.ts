@@ -1,4 +1,5 @@
 import type { BackupService } from '../azure/backup-service.js';
+import { agentProblemWords } from '../cards/protection-words.js';
 import type { AlertedVault } from '../jobs/scheduled-job-alerts.js';
 
 /** The most VMs whose agent a digest reads (one instance-view read each) per vault. */
@@ -78,7 +79,7 @@ async function vaultHealth(service: BackupService, v: AlertedVault, now: Date): 
     for (const name of agentChecks.slice(0, MAX_AGENT_CHECKS)) {
       const vm = await service.getVm(name, target).catch(() => undefined);
       if (vm && vm.agent.checked && !vm.agent.ok)
-        health.oldAgents.push({ vm: name, problem: vm.agent.problem ?? 'VM agent problem' });
+        health.oldAgents.push({ vm: name, problem: agentProblemWords(vm) ?? 'VM agent problem' });
     }
     if (agentChecks.length > MAX_AGENT_CHECKS)
       health.problems.push(`VM agents checked for the first ${MAX_AGENT_CHECKS} VMs only.`);

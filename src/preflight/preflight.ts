@@ -1,4 +1,5 @@
 import type { BackupService } from '../azure/backup-service.js';
+import { agentProblemWords } from '../cards/protection-words.js';
 import type { CommandRequirement, PermissionSet, Vault } from '../domain/index.js';
 import { COMMAND_REQUIREMENTS, allows, isAppError } from '../domain/index.js';
 import { storageAccountIdOf, subnetIdOf } from '../azure/restore-request.js';
@@ -84,7 +85,7 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightRepo
           : vms
               .map(
                 (v) =>
-                  `${v.name}: ${v.agent.problem ?? (v.agentVersion ? `agent ${v.agentVersion}` : 'agent not checked')}`,
+                  `${v.name}: ${agentProblemWords(v) ?? (v.agentVersion ? `agent ${v.agentVersion}` : 'agent not checked')}`,
               )
               .join('\n       '),
     );

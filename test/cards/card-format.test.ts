@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   formatDuration,
   formatTime,
+  jobErrorLines,
   jobStatusText,
+  taskStatusLabel,
   msBetween,
   shownOf,
   truncate,
@@ -105,5 +107,26 @@ describe('policies in words', () => {
       'Instant restore snapshots: 2 days',
       'Weekly points (Mon, Thu): 12 weeks',
     ]);
+  });
+
+  it("lists a job's errors in Azure's words, and says so in ours when Azure gave none", () => {
+    const lines = jobErrorLines(
+      [
+        { code: 'UserErrorVmNotFound', message: 'The VM is gone.', recommendations: ['Check the VM.'] },
+        { code: 'Unknown', recommendations: [] },
+        { code: 'Third', recommendations: [] },
+      ],
+      2,
+    );
+    expect(lines).toEqual([
+      { code: 'UserErrorVmNotFound', message: 'The VM is gone.', recommendations: 'Fix: Check the VM.' },
+      { code: 'Unknown', message: 'The job reported an error.', recommendations: '' },
+    ]);
+  });
+
+  it("says statuses as the portal's table does", () => {
+    expect(jobStatusText('CompletedWithWarnings')).toBe('⚠️ Completed with warning');
+    expect(taskStatusLabel('NotStarted')).toBe('Not started');
+    expect(taskStatusLabel('Skipped')).toBe('Skipped');
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderAdaptiveCard } from '../../src/cards/adaptive-card-renderer.js';
 import type { CardElement } from '../../src/cards/adaptive-card-renderer.js';
+import { agentFixWords, agentProblemWords, eligibilityWords } from '../../src/cards/protection-words.js';
 import { expectedConsistency } from '../../src/domain/index.js';
 import { elementsOfType, executeActions, visibleText } from './card-actions.js';
 import {
@@ -45,10 +46,12 @@ describe('VM list card', () => {
   });
 
   it('says why a VM is not eligible and flags agent problems with the fix', () => {
-    expect(vmBlock('db-eastus-01')).toContain(`Not eligible: ${OTHER_REGION.eligibility.reason!}`);
-    expect(vmBlock('legacy-win-01')).toContain(`⛔ ${OLD_AGENT.agent.problem!} ${OLD_AGENT.agent.fix!}`);
+    expect(vmBlock('db-eastus-01')).toContain(`Not eligible: ${eligibilityWords(OTHER_REGION.eligibility)!}`);
+    expect(vmBlock('legacy-win-01')).toContain(
+      `⛔ ${agentProblemWords(OLD_AGENT)!} ${agentFixWords(OLD_AGENT.osType)}`,
+    );
     expect(vmBlock('legacy-win-01')).toContain('2.6.1198.718');
-    expect(vmBlock('web-linux-01')).toContain(`⚠️ ${STOPPED_LINUX.agent.problem!}`);
+    expect(vmBlock('web-linux-01')).toContain(`⚠️ ${agentProblemWords(STOPPED_LINUX)!}`);
     expect(vmBlock('myVM')).not.toMatch(/Not eligible|⚠️|⛔/);
     const colours = elementsOfType(vmList(), 'TextBlock')
       .filter((b) => /^(⛔|⚠️)/.test(String(b.text)))
@@ -104,7 +107,7 @@ describe('enable-backup card', () => {
     expect(text).toContain('weekly on Mon, Thu at 01:00 (UTC)');
     expect(text).toContain('The VM is deallocated, so the snapshot will be crash-consistent');
     expect(text).toContain("The first backup follows the policy's schedule");
-    expect(text).toContain(STOPPED_LINUX.agent.problem!);
+    expect(text).toContain(agentProblemWords(STOPPED_LINUX)!);
     expect(visibleText(enable(EZ_WINDOWS))).toContain('most likely be application-consistent');
   });
 

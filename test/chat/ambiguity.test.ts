@@ -4,6 +4,7 @@ import { COMMANDS } from '../../src/chat/command-list.js';
 import { clarifyCommand } from '../../src/chat/commands/clarify.js';
 import type { CommandContext } from '../../src/chat/command.js';
 import { interpretText } from '../../src/chat/interpret-text.js';
+import { presentOutcome } from '../../src/chat/present-outcome.js';
 import { usageLine } from '../../src/chat/usage.js';
 import { isAppError } from '../../src/domain/index.js';
 
@@ -93,11 +94,16 @@ describe('destructive commands are never reached by a guess', () => {
   });
 });
 
+const presenting = {
+  defaults: { subscriptionId: 's', vaultName: 'v', vaultResourceGroup: 'rg', portalLinks: false },
+  now,
+};
+
 describe('ambiguous text gets a question with buttons', () => {
   it('asks what to do with a VM named alone, offering only what takes just a VM', async () => {
     const { command, args } = interpretText('myVM', COMMANDS, now);
     expect(command.id).toBe('clarify');
-    const reply = await clarifyCommand.run(args, {} as CommandContext);
+    const reply = presentOutcome(await clarifyCommand.execute(args, {} as CommandContext), presenting);
     expect(reply.view).toMatchObject({ kind: 'message', title: 'Which did you mean?' });
     if (reply.view.kind !== 'message') return;
     expect(reply.view.text).toContain('myVM');
@@ -116,7 +122,7 @@ describe('ambiguous text gets a question with buttons', () => {
     const c = args as Clarification;
     expect(c.choices).toEqual([]);
     expect(c.typed).toEqual(['stop backup for myVM and delete data', 'delete resource group myVM']);
-    const reply = await clarifyCommand.run(args, {} as CommandContext);
+    const reply = presentOutcome(await clarifyCommand.execute(args, {} as CommandContext), presenting);
     expect(reply.view).toMatchObject({ kind: 'message', actions: [] });
     if (reply.view.kind === 'message') expect(reply.view.text).toContain('"delete resource group myVM"');
 

@@ -3,7 +3,6 @@ import {
   AppError,
   assertPolicyFitsVm,
   assertVaultLocation,
-  agentWords,
   checkVmAgent,
   compareVersions,
   expectedConsistency,
@@ -11,6 +10,7 @@ import {
   vmEligibility,
 } from '../../src/domain/index.js';
 import type { VaultRef, VmFacts } from '../../src/domain/index.js';
+import { agentFixWords, agentWords, eligibilityWords } from '../../src/cards/protection-words.js';
 
 const vault: VaultRef = {
   name: 'rsv-westus',
@@ -69,13 +69,15 @@ describe('which VMs a vault can protect', () => {
   it('refuses a VM of another region, with the reason', () => {
     const r = vmEligibility({ ...ezVm, location: 'eastus', extendedZone: undefined }, vault);
     expect(r.eligible).toBe(false);
-    expect(r.reason).toMatch(/region eastus/);
+    expect(r.reason).toMatchObject({ code: 'other-region', vmLocation: 'eastus' });
+    expect(eligibilityWords(r)).toMatch(/region eastus/);
   });
 
   it('refuses a VM of another subscription, with the reason', () => {
     const r = vmEligibility({ ...ezVm, subscriptionId: 'sub-2' }, vault);
     expect(r.eligible).toBe(false);
-    expect(r.reason).toMatch(/subscription sub-2/);
+    expect(r.reason).toMatchObject({ code: 'other-subscription', vmSubscriptionId: 'sub-2' });
+    expect(eligibilityWords(r)).toMatch(/subscription sub-2/);
   });
 
   it('refuses a Standard policy for an Extended Zone VM', () => {
@@ -92,8 +94,8 @@ describe('which VMs a vault can protect', () => {
 describe('VM agent and consistency', () => {
   it('blocks a Windows agent older than 2.6.1198.718 and says how to fix it', () => {
     const r = checkVmAgent({ ...ezVm, agentVersion: '2.6.1198.600' });
-    expect(r).toMatchObject({ ok: false, severity: 'blocking' });
-    expect(r.fix).toMatch(/2\.6\.1198\.718 or later/);
+    expect(r).toMatchObject({ ok: false, severity: 'blocking', issue: 'outdated' });
+    expect(agentFixWords('Windows')).toMatch(/2\.6\.1198\.718 or later/);
   });
 
   it('accepts the minimum Windows agent itself', () => {
@@ -119,9 +121,8 @@ describe('VM agent and consistency', () => {
   });
 
   it("points Linux VMs at the distribution's agent package", () => {
-    expect(checkVmAgent({ ...ezVm, osType: 'Linux', agentVersion: undefined }).fix).toMatch(
-      /distribution's packages/,
-    );
+    expect(checkVmAgent({ ...ezVm, osType: 'Linux', agentVersion: undefined }).issue).toBe('missing');
+    expect(agentFixWords('Linux')).toMatch(/distribution's packages/);
   });
 
   it('compares dotted versions numerically', () => {

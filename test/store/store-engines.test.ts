@@ -168,9 +168,9 @@ describe.each(engines)('store on $name', ({ name, location }) => {
     // The approved action runs in the background of the decision that took effect.
     await Promise.all(workflows.map((w) => w.idle()));
     expect(runs).toBe(1);
-    for (const d of decisions) expect(['approved', 'executing', 'executed']).toContain(d.view.state);
+    for (const d of decisions) expect(['approved', 'executing', 'executed']).toContain(d.request.state);
     // Exactly one decision moved the request on; the others lost the race and changed nothing.
-    expect(decisions.filter((d) => d.tookEffect)).toHaveLength(1);
+    expect(decisions.filter((d) => d.result === 'decided' && d.tookEffect)).toHaveLength(1);
     expect((await workflows[0]!.view(request.id)).state).toBe('executed');
     const steps = (await audit.list({ target: 'myVM', limit: 100 })).map((e) => e.action);
     expect(steps.filter((s) => s === 'approval.approved')).toHaveLength(1);

@@ -1,13 +1,14 @@
 import { AppError, assertName } from '../../domain/index.js';
-import type { MessageView } from '../../cards/views.js';
 import type { ChannelAddress } from '../../fleet/channel-address.js';
 import { addressOf, targetIdOf } from '../../fleet/channel-address.js';
 import type { FleetServices } from '../../fleet/fleet-services.js';
+import type { AlertScope } from '../command-outcome.js';
 import type { CommandContext } from '../command.js';
 import { defineCommand } from '../command.js';
+import { describeScope } from '../present-fleet-outcome.js';
 
 /** The vault of a subscription: `all` for every vault the bot alerts for. */
-type Scope = { vault: string; resourceGroup: string } | 'all';
+type Scope = AlertScope;
 
 interface SubscribeArgs {
   /** Undefined: all vaults. */
@@ -57,10 +58,6 @@ export function addressFor(ctx: CommandContext): ChannelAddress {
   return address;
 }
 
-export function describeScope(scope: Scope): string {
-  return scope === 'all' ? 'all vaults' : `vault ${scope.resourceGroup}/${scope.vault}`;
-}
-
 export const subscribeAlertsCommand = defineCommand<SubscribeArgs>({
   id: 'alerts.subscribe',
   title: 'Subscribe to backup alerts',
@@ -86,7 +83,7 @@ export const subscribeAlertsCommand = defineCommand<SubscribeArgs>({
     return { ...(scope ? { scope } : {}), onlyFailures: Boolean(m[4]) };
   },
   targetOf: (args) => describeScope(args.scope ?? 'all'),
-  async run(args, ctx) {
+  async execute(args, ctx) {
     const fleet = fleetOf(ctx);
     const address = addressFor(ctx);
     const scope = resolved(args.scope, ctx);
@@ -97,21 +94,7 @@ export const subscribeAlertsCommand = defineCommand<SubscribeArgs>({
       createdBy: ctx.request.user.id,
       createdAt: ctx.now().toISOString(),
     });
-    const view: MessageView = {
-      kind: 'message',
-      tone: 'success',
-      title: added ? 'Subscribed to backup alerts' : 'Subscription updated',
-      text: `This conversation gets an alert for every scheduled backup that ${
-        args.onlyFailures ? 'fails' : 'fails or completes with warnings'
-      } in ${describeScope(scope)}.`,
-      facts: [
-        {
-          title: 'Stop',
-          value: `unsubscribe from backup alerts${scope === 'all' ? '' : ` for vault ${scope.resourceGroup}/${scope.vault}`}`,
-        },
-      ],
-    };
-    return { view };
+    return { kind: 'alerts-subscribed', added, scope, onlyFailures: args.onlyFailures };
   },
 });
 
@@ -133,7 +116,7 @@ export const unsubscribeAlertsCommand = defineCommand<{ scope?: Scope }>({
     return scope ? { scope } : {};
   },
   targetOf: (args) => (args.scope ? describeScope(args.scope) : 'every subscription here'),
-  async run(args, ctx) {
+  async execute(args, ctx) {
     const fleet = fleetOf(ctx);
     const target = targetIdOf(addressFor(ctx));
     const scope = args.scope === undefined ? undefined : resolved(args.scope, ctx);
@@ -141,17 +124,7 @@ export const unsubscribeAlertsCommand = defineCommand<{ scope?: Scope }>({
       target,
       scope === undefined ? 'every' : scope === 'all' ? undefined : scope,
     );
-    return {
-      view: {
-        kind: 'message',
-        tone: removed > 0 ? 'success' : 'info',
-        title: removed > 0 ? 'Unsubscribed' : 'No such subscription',
-        text:
-          removed > 0
-            ? `Removed ${removed} subscription${removed === 1 ? '' : 's'} of this conversation${scope ? ` (${describeScope(scope)})` : ''}.`
-            : `This conversation has no subscription${scope ? ` for ${describeScope(scope)}` : ''}. Type "subscriptions" to see them.`,
-      },
-    };
+    return { kind: 'alerts-unsubscribed', removed, ...(scope ? { scope } : {}) };
   },
 });
 
@@ -170,28 +143,12 @@ export const listSubscriptionsCommand = defineCommand<Record<string, never>>({
       ? {}
       : undefined;
   },
-  async run(_args, ctx) {
+  async execute(_args, ctx) {
     const fleet = fleetOf(ctx);
     const address = addressOf(ctx.request);
     const target = address ? targetIdOf(address) : undefined;
     const subscriptions = target ? await fleet.subscriptions.list(target) : [];
     const digest = target ? await fleet.digests.get(target) : undefined;
-    const facts = subscriptions.map((s) => ({
-      title: s.vault ? `${s.vault.resourceGroup}/${s.vault.vault}` : 'All vaults',
-      value: `${s.onlyFailures ? 'failures only' : 'failures and warnings'} · by ${s.createdBy}`,
-    }));
-    if (digest) facts.push({ title: 'Daily digest', value: `${digest.time} UTC` });
-    return {
-      view: {
-        kind: 'message',
-        tone: 'info',
-        title: 'Subscriptions of this conversation',
-        text:
-          facts.length > 0
-            ? 'What this conversation gets unasked.'
-            : 'None yet: type "subscribe to backup alerts" or "digest daily at 08:00".',
-        ...(facts.length > 0 ? { facts } : {}),
-      },
-    };
+    return { kind: 'subscriptions-listed', subscriptions, ...(digest ? { digest } : {}) };
   },
 });

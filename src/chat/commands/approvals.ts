@@ -1,6 +1,5 @@
 import type { ApprovalWorkflow, Decision } from '../../approvals/approval-workflow.js';
-import type { Reply } from '../chat-request.js';
-import { NO_EFFECT } from '../chat-request.js';
+import type { CommandOutcome } from '../command-outcome.js';
 import { AppError } from '../../domain/index.js';
 import { requiredField } from '../action-data.js';
 import type { CommandContext } from '../command.js';
@@ -24,9 +23,8 @@ function parseDecision(
   return { id: m[1]!, ...(m[2] ? { confirmName: m[2].trim() } : {}) };
 }
 
-/** A decision that changed nothing is audited as such, not as "ok". */
-function replyOf(d: Decision): Reply {
-  return d.tookEffect ? { view: d.view } : { view: d.view, outcome: NO_EFFECT };
+function decided(decision: Decision): CommandOutcome {
+  return { kind: 'approval-decided', decision };
 }
 
 function workflow(ctx: CommandContext): ApprovalWorkflow {
@@ -55,8 +53,8 @@ export const approveCommand = defineCommand<{ id: string; confirmName?: string }
     }),
   },
   targetOf: (a) => a.id,
-  async run({ id, confirmName }, ctx) {
-    return replyOf(
+  async execute({ id, confirmName }, ctx) {
+    return decided(
       await workflow(ctx).decide(id, ctx.request.user, ctx.request.platform, 'approve', confirmName),
     );
   },
@@ -75,8 +73,8 @@ export const rejectCommand = defineCommand<{ id: string }>({
   parse: (text) => parseDecision('reject|deny|decline|refuse', 'reject <request id>', text),
   actions: { 'approval.reject': (d) => ({ id: requiredField(d, 'approvalId') }) },
   targetOf: (a) => a.id,
-  async run({ id }, ctx) {
-    return replyOf(await workflow(ctx).decide(id, ctx.request.user, ctx.request.platform, 'reject'));
+  async execute({ id }, ctx) {
+    return decided(await workflow(ctx).decide(id, ctx.request.user, ctx.request.platform, 'reject'));
   },
 });
 
@@ -93,8 +91,8 @@ export const cancelCommand = defineCommand<{ id: string }>({
   parse: (text) => parseDecision('cancel|withdraw', 'cancel <request id>', text),
   actions: { 'approval.cancel': (d) => ({ id: requiredField(d, 'approvalId') }) },
   targetOf: (a) => a.id,
-  async run({ id }, ctx) {
-    return replyOf(await workflow(ctx).cancel(id, ctx.request.user, ctx.request.platform));
+  async execute({ id }, ctx) {
+    return decided(await workflow(ctx).cancel(id, ctx.request.user, ctx.request.platform));
   },
 });
 
@@ -122,23 +120,9 @@ export const auditCommand = defineCommand<{ limit: number; target?: string }>({
       throw new AppError('validation.audit', 'Ask for 1 to 200 audit entries.', { hint: 'audit last 50' });
     return { limit, ...(m[2] ? { target: m[2] } : {}) };
   },
-  async run({ limit, target }, ctx) {
+  async execute({ limit, target }, ctx) {
     if (!ctx.audit) throw new AppError('audit.unavailable', 'The audit log is not enabled.');
     const entries = await ctx.audit.list({ limit, ...(target ? { target } : {}) });
-    return {
-      view: {
-        kind: 'message',
-        tone: 'info',
-        title: `Audit log${target ? ` · ${target}` : ''}`,
-        text:
-          entries.length === 0
-            ? 'Nothing recorded yet.'
-            : `The last ${entries.length} entries, newest first (times in UTC).`,
-        facts: entries.map((e) => ({
-          title: `${e.at.slice(0, 16).replace('T', ' ')} ${e.userName}`,
-          value: `${e.action}${e.target ? ` ${e.target}` : ''} → ${e.outcome} (${e.platform})`,
-        })),
-      },
-    };
+    return { kind: 'audit-listed', entries, ...(target ? { target } : {}) };
   },
 });

@@ -1,10 +1,9 @@
-import type { BackupJob, RetainRequest } from '../../domain/index.js';
-import type { Reply } from '../chat-request.js';
+import type { BackupJob, ExpectedConsistency, RetainRequest } from '../../domain/index.js';
+import type { CommandOutcome } from '../command-outcome.js';
 import type { CommandContext } from '../command.js';
 import { AppError } from '../../domain/index.js';
 import { requiredField } from '../action-data.js';
 import { defineCommand } from '../command.js';
-import { toJobView } from '../job-view.js';
 import { parseRetention } from '../phrases/retention-phrase.js';
 import type { VaultChoice } from '../phrases/vault-phrase.js';
 import { parseVaultPhrase } from '../phrases/vault-phrase.js';
@@ -70,9 +69,9 @@ export const backupNowCommand = defineCommand<{ vm: string; retain?: RetainReque
   },
   actions: { 'backup.now': (d) => ({ vm: requiredField(d, 'vm') }) },
   targetOf: (a) => a.vm,
-  async run({ vm, retain, vault }, ctx) {
+  async execute({ vm, retain, vault }, ctx) {
     const r = await ctx.service.backupNow({ vm, ...(retain ? { retain } : {}), ...vault });
-    return jobReply(r.job, ctx, vault, { retainUntil: r.retainUntil, consistency: r.consistency.why });
+    return started(r.job, ctx, vault, { retainUntil: r.retainUntil, consistency: r.consistency });
   },
   async recover({ vm, vault }, ctx, since) {
     // The newest backup of this VM started since the command was: the one it triggered, or a
@@ -84,20 +83,17 @@ export const backupNowCommand = defineCommand<{ vm: string; retain?: RetainReque
     // Newest first by start time: the list's own order is not promised.
     const [job] = jobs.sort((a, b) => (b.startTime ?? '').localeCompare(a.startTime ?? ''));
     // The list has no phases; the job's details do.
-    return job ? jobReply(await ctx.service.getJob(job.id, vault), ctx, vault) : undefined;
+    return job ? started(await ctx.service.getJob(job.id, vault), ctx, vault) : undefined;
   },
 });
 
-/** The job's card, watched until the job ends. */
-function jobReply(
+/** The backup job started, in the vault's resource group (the one named, the job's, or the default). */
+function started(
   job: BackupJob,
   ctx: CommandContext,
   vault: VaultChoice | undefined,
-  extras: { retainUntil?: string; consistency?: string } = {},
-): Reply {
+  extras: { retainUntil?: string; consistency?: ExpectedConsistency } = {},
+): CommandOutcome {
   const resourceGroup = vault?.resourceGroup ?? job.vaultResourceGroup ?? ctx.defaults.vaultResourceGroup;
-  return {
-    view: toJobView(job, ctx.defaults, ctx.now(), { ...extras, resourceGroup }),
-    watch: { jobId: job.id, vaultName: job.vaultName, resourceGroup },
-  };
+  return { kind: 'job-started', job, resourceGroup, ...extras };
 }

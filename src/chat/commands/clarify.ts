@@ -16,18 +16,7 @@ export const clarifyCommand = defineCommand<Clarification>({
   usage: '',
   args: [],
   parse: () => undefined,
-  async run({ question, choices, typed }) {
-    const destructive = typed.length
-      ? ` ${typed.length === 1 ? 'This one is' : 'These are'} never guessed; type ${typed.map((t) => `"${t}"`).join(' or ')} to ask for it (it needs an approval).`
-      : '';
-    return {
-      view: {
-        kind: 'message',
-        tone: 'info',
-        title: 'Which did you mean?',
-        text: `${question}${destructive}`,
-        actions: choices.map((c) => ({ verb: 'command.run', title: c.text, data: { text: c.text } })),
-      },
-    };
+  async execute(clarification) {
+    return { kind: 'clarification', clarification };
   },
 });

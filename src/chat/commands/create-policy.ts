@@ -45,8 +45,8 @@ export const createPolicyCommand = defineCommand<PolicySpec>({
     return parsePolicyPhrase(m[2], `${m[1] ?? ''} ${m[3] ?? ''}`);
   },
   targetOf: (a) => a.name,
-  async run(spec, ctx) {
+  async execute(spec, ctx) {
     const policy = await ctx.service.createPolicy(spec);
-    return { view: { kind: 'policy', vaultName: ctx.defaults.vaultName, policy, created: true } };
+    return { kind: 'policy-created', vaultName: ctx.defaults.vaultName, policy };
   },
 });

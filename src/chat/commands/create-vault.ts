@@ -41,8 +41,8 @@ export const createVaultCommand = defineCommand<{ name: string; location: string
     return { name: parts[1]!, location: parts[2]!, resourceGroup };
   },
   targetOf: (a) => a.name,
-  async run(args, ctx) {
+  async execute(args, ctx) {
     const { vault, created } = await ctx.service.createVault(args);
-    return { view: { kind: 'vault', vault, created } };
+    return { kind: 'vault-created', vault, created };
   },
 });

@@ -53,15 +53,8 @@ export const deleteResourceGroupCommand = defineCommand<{ name: string }>({
       ],
     };
   },
-  async run({ name }, ctx) {
+  async execute({ name }, ctx) {
     await ctx.service.deleteResourceGroup(name, ctx.operations);
-    return {
-      view: {
-        kind: 'message',
-        tone: 'success',
-        title: 'Resource group deleted',
-        text: `Resource group ${name} was deleted.`,
-      },
-    };
+    return { kind: 'resource-group-deleted', name };
   },
 });

@@ -1,4 +1,3 @@
-import { presentDigest } from '../../cards/present-digest.js';
 import { AppError, assertName } from '../../domain/index.js';
 import { collectDigest } from '../../fleet/backup-digest.js';
 import { addressOf, targetIdOf } from '../../fleet/channel-address.js';
@@ -41,7 +40,7 @@ export const scheduleDigestCommand = defineCommand<{ time: string }>({
     return m ? { time: timeOf(m[1]!, m[2]!) } : undefined;
   },
   targetOf: (args) => `digest at ${args.time} UTC`,
-  async run(args, ctx) {
+  async execute(args, ctx) {
     const fleet = fleetOf(ctx);
     const now = ctx.now();
     const today = now.toISOString().slice(0, 10);
@@ -51,16 +50,7 @@ export const scheduleDigestCommand = defineCommand<{ time: string }>({
       { address: addressFor(ctx), time: args.time, createdBy: ctx.request.user.id },
       passed ? today : undefined,
     );
-    return {
-      view: {
-        kind: 'message',
-        tone: 'success',
-        title: 'Daily digest scheduled',
-        text: `The backup health of the vaults is posted here every day at ${args.time} UTC${
-          passed ? ', from tomorrow' : ''
-        }. Type "backup health" for it now, "digest off" to stop.`,
-      },
-    };
+    return { kind: 'digest-scheduled', time: args.time, fromTomorrow: passed };
   },
 });
 
@@ -81,18 +71,9 @@ export const stopDigestCommand = defineCommand<Record<string, never>>({
       ? {}
       : undefined;
   },
-  async run(_args, ctx) {
+  async execute(_args, ctx) {
     const removed = await fleetOf(ctx).digests.cancel(targetIdOf(addressFor(ctx)));
-    return {
-      view: {
-        kind: 'message',
-        tone: removed ? 'success' : 'info',
-        title: removed ? 'Daily digest stopped' : 'No daily digest here',
-        text: removed
-          ? 'No more daily digests in this conversation.'
-          : 'This conversation has no daily digest.',
-      },
-    };
+    return { kind: 'digest-stopped', removed };
   },
 });
 
@@ -121,7 +102,7 @@ export const backupHealthCommand = defineCommand<{ vault?: { vault: string; reso
       },
     };
   },
-  async run(args, ctx) {
+  async execute(args, ctx) {
     const fleet = fleetOf(ctx);
     const address = addressOf(ctx.request);
     const vaults = args.vault
@@ -133,6 +114,6 @@ export const backupHealthCommand = defineCommand<{ vault?: { vault: string; reso
         ]
       : await fleet.vaultsFor(address ? targetIdOf(address) : undefined);
     const report = await collectDigest(ctx.service, vaults, ctx.now());
-    return { view: presentDigest(report) };
+    return { kind: 'health-reported', report };
   },
 });

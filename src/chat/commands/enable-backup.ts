@@ -36,8 +36,8 @@ export const enableBackupCommand = defineCommand<{ vm: string; policy?: string }
   },
   actions: { 'backup.enable': (d) => ({ vm: requiredField(d, 'vm') }) },
   targetOf: (a) => a.vm,
-  async run(args, ctx) {
+  async execute(args, ctx) {
     const result = await ctx.service.enableProtection(args);
-    return { view: { kind: 'enable-backup', vaultName: ctx.defaults.vaultName, result } };
+    return { kind: 'backup-enabled', vaultName: ctx.defaults.vaultName, result };
   },
 });

@@ -1,5 +1,4 @@
 import { defineCommand } from '../command.js';
-import { usageLine } from '../usage.js';
 
 export const helpCommand = defineCommand<{ topic?: string }>({
   id: 'help',
@@ -18,7 +17,7 @@ export const helpCommand = defineCommand<{ topic?: string }>({
       );
     return m ? { topic: m[1]?.toLowerCase() } : undefined;
   },
-  async run({ topic }, ctx) {
+  async execute({ topic }, ctx) {
     const visible = ctx.commands.filter((c) => ctx.roles.has(c.role));
     const matching = topic
       ? visible.filter((c) =>
@@ -26,18 +25,6 @@ export const helpCommand = defineCommand<{ topic?: string }>({
         )
       : [];
     const shown = matching.length > 0 ? matching : visible;
-    return {
-      view: {
-        kind: 'help',
-        role: [...ctx.roles].join(', '),
-        commands: shown.map((c) => ({
-          id: c.id,
-          title: c.title,
-          summary: c.summary,
-          usage: usageLine(c),
-          examples: c.examples,
-        })),
-      },
-    };
+    return { kind: 'help', roles: [...ctx.roles], commands: shown };
   },
 });

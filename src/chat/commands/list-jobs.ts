@@ -51,19 +51,15 @@ export const listJobsCommand = defineCommand<{ filter: JobFilter; description: s
     const parsed = parseJobFilter(text, now);
     return across ? { ...parsed, across } : parsed;
   },
-  async run({ filter, description, across }, ctx) {
-    const now = ctx.now();
+  async execute({ filter, description, across }, ctx) {
     const jobs = across
       ? await ctx.service.listJobsEverywhere({ limit: 25, ...filter })
       : await ctx.service.listJobs({ limit: 25, ...filter });
     return {
-      view: {
-        kind: 'job-list',
-        vaultName: across ? 'all vaults' : ctx.defaults.vaultName,
-        description,
-        jobs,
-        asOf: now.toISOString(),
-      },
+      kind: 'jobs-listed',
+      vaultName: across ? 'all vaults' : ctx.defaults.vaultName,
+      description,
+      jobs,
     };
   },
 });

@@ -18,8 +18,8 @@ export const listPoliciesCommand = defineCommand<{ vault?: string }>({
     const vault = /^in\s+(?:the\s+)?(?:vault\s+)?(\S+)$/i.exec(rest);
     return vault ? { vault: vault[1] } : undefined;
   },
-  async run({ vault }, ctx) {
+  async execute({ vault }, ctx) {
     const policies = await ctx.service.listPolicies(vault ? { vault } : undefined);
-    return { view: { kind: 'policy-list', vaultName: vault ?? ctx.defaults.vaultName, policies } };
+    return { kind: 'policies-listed', vaultName: vault ?? ctx.defaults.vaultName, policies };
   },
 });

@@ -16,8 +16,8 @@ export const listVaultsCommand = defineCommand<Record<string, never>>({
       ? {}
       : undefined;
   },
-  async run(_args, ctx) {
+  async execute(_args, ctx) {
     const vaults = await ctx.service.listVaults();
-    return { view: { kind: 'vault-list', vaults, defaultVault: ctx.defaults.vaultName } };
+    return { kind: 'vaults-listed', vaults, defaultVault: ctx.defaults.vaultName };
   },
 });

@@ -27,14 +27,12 @@ export const listVmsCommand = defineCommand<{ vault?: string; across?: boolean }
     // One vault and every vault at once is a contradiction, not a guess to make.
     return vault && !across ? { vault: vault[1] } : undefined;
   },
-  async run({ vault, across }, ctx) {
+  async execute({ vault, across }, ctx) {
     if (across) {
       const { vaults, vms } = await ctx.service.listVmsEverywhere();
-      const subscriptions = new Set(vaults.map((v) => v.subscriptionId.toLowerCase())).size;
-      const where = `${vaults.length} vaults, ${subscriptions} subscription${subscriptions === 1 ? '' : 's'}`;
-      return { view: { kind: 'vm-list', vault: { name: 'all vaults', location: where }, vms, across: true } };
+      return { kind: 'vms-listed-everywhere', vaults, vms };
     }
     const { vault: v, vms } = await ctx.service.listVms(vault ? { vault } : undefined);
-    return { view: { kind: 'vm-list', vault: { name: v.name, location: v.location }, vms } };
+    return { kind: 'vms-listed', vault: { name: v.name, location: v.location }, vms };
   },
 });

@@ -28,8 +28,8 @@ export const recoveryPointsCommand = defineCommand<{ vm: string }>({
     return vm ? { vm } : undefined;
   },
   targetOf: (a) => a.vm,
-  async run({ vm }, ctx) {
+  async execute({ vm }, ctx) {
     const points = await ctx.service.listRecoveryPoints(vm);
-    return { view: { kind: 'recovery-points', vmName: vm, vaultName: ctx.defaults.vaultName, points } };
+    return { kind: 'recovery-points-listed', vmName: vm, vaultName: ctx.defaults.vaultName, points };
   },
 });

@@ -1,10 +1,9 @@
 import { RESTORE_KIND_TEXT } from '../../cards/present-restore.js';
 import type { RestoreInput, RestoreKind } from '../../domain/index.js';
 import { choosePoint } from '../../domain/index.js';
-import type { Reply } from '../chat-request.js';
+import type { CommandOutcome } from '../command-outcome.js';
 import type { Command, CommandContext } from '../command.js';
 import { defineCommand } from '../command.js';
-import { toJobView } from '../job-view.js';
 import { parseRestore } from '../phrases/restore-phrase.js';
 
 /** `restore myVM`: the newest points and the three kinds, with buttons. */
@@ -24,23 +23,15 @@ export const restoreOptionsCommand = defineCommand<{ vm: string }>({
     return r?.options ? { vm: r.vm } : undefined;
   },
   targetOf: (a) => a.vm,
-  async run({ vm }, ctx) {
+  async execute({ vm }, ctx) {
     const [status, points] = await Promise.all([ctx.service.getVm(vm), ctx.service.listRecoveryPoints(vm)]);
-    return {
-      view: {
-        kind: 'restore-options',
-        vm: status,
-        vaultName: ctx.defaults.vaultName,
-        points,
-        newVmName: `${status.name}-restored`,
-      },
-    };
+    return { kind: 'restore-options', vm: status, vaultName: ctx.defaults.vaultName, points };
   },
 });
 
 /**
  * One declaration per kind: each has its own role, effect and help entry; they share the grammar and
- * the handler (the restore's job card, watched).
+ * the handler (the restore's job, which the card follows).
  */
 const POINT_ARG = {
   name: 'point',
@@ -89,7 +80,7 @@ function restoreDeclaration(kind: RestoreKind, title: string, examples: string[]
       return r && !r.options && r.kind === kind ? r : undefined;
     },
     targetOf: (a: RestoreInput) => a.vm,
-    run: restoreReply,
+    execute: startRestore,
   };
 }
 
@@ -138,12 +129,8 @@ export const replaceDisksCommand = defineCommand<RestoreInput>({
   },
 });
 
-/** Starts the restore; the job's card is watched until the job ends. */
-async function restoreReply(args: RestoreInput, ctx: CommandContext): Promise<Reply> {
+/** Starts the restore: its job, in the default vault's resource group. */
+async function startRestore(args: RestoreInput, ctx: CommandContext): Promise<CommandOutcome> {
   const r = await ctx.service.restore(args, ctx.operations);
-  const resourceGroup = ctx.defaults.vaultResourceGroup;
-  return {
-    view: toJobView(r.job, ctx.defaults, ctx.now(), { resourceGroup }),
-    watch: { jobId: r.job.id, vaultName: r.job.vaultName, resourceGroup },
-  };
+  return { kind: 'job-started', job: r.job, resourceGroup: ctx.defaults.vaultResourceGroup };
 }

@@ -1,6 +1,5 @@
 import { optionalField, requiredField } from '../action-data.js';
 import { defineCommand } from '../command.js';
-import { toJobView } from '../job-view.js';
 import type { VaultChoice } from '../phrases/vault-phrase.js';
 import { parseVaultPhrase } from '../phrases/vault-phrase.js';
 
@@ -39,14 +38,9 @@ export const showJobCommand = defineCommand<{ id: string; vault?: VaultChoice }>
       };
     },
   },
-  async run({ id, vault }, ctx) {
+  async execute({ id, vault }, ctx) {
     const job = await ctx.service.getJob(id, vault);
     const resourceGroup = vault?.resourceGroup ?? ctx.defaults.vaultResourceGroup;
-    return {
-      view: toJobView(job, ctx.defaults, ctx.now(), { resourceGroup }),
-      ...(job.status === 'InProgress'
-        ? { watch: { jobId: job.id, vaultName: job.vaultName, resourceGroup } }
-        : {}),
-    };
+    return { kind: 'job-read', job, resourceGroup };
   },
 });

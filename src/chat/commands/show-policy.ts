@@ -14,8 +14,8 @@ export const showPolicyCommand = defineCommand<{ name: string }>({
     const m = /^(?:(?:show|get|describe)\s+)?(?:the\s+)?(?:backup\s+)?policy\s+(?!for\b)(\S+)$/i.exec(text);
     return m ? { name: m[1]! } : undefined;
   },
-  async run({ name }, ctx) {
+  async execute({ name }, ctx) {
     const policy = await ctx.service.getPolicy(name);
-    return { view: { kind: 'policy', vaultName: ctx.defaults.vaultName, policy, created: false } };
+    return { kind: 'policy-read', vaultName: ctx.defaults.vaultName, policy };
   },
 });

@@ -53,28 +53,10 @@ export const stopBackupCommand = defineCommand<{ vm: string; confirmed: boolean 
     return r && !r.deleteData ? { vm: r.vm, confirmed: r.confirmed } : undefined;
   },
   targetOf: ({ vm }) => vm,
-  async run({ vm, confirmed }, ctx) {
-    if (!confirmed) {
-      const status = await ctx.service.getVm(vm);
-      return {
-        view: {
-          kind: 'message',
-          tone: 'warning',
-          title: `Stop backup of ${status.name}?`,
-          text: `Scheduled backups of ${status.name} stop. Its recovery points are kept (and billed) until you delete them; backup can be resumed with "enable backup for ${status.name}".`,
-          actions: [
-            {
-              verb: 'command.run',
-              title: `Stop backup of ${status.name}`,
-              data: { text: `stop backup for ${status.name} confirm` },
-              style: 'destructive',
-            },
-          ],
-        },
-      };
-    }
+  async execute({ vm, confirmed }, ctx) {
+    if (!confirmed) return { kind: 'stop-backup-unconfirmed', vm: await ctx.service.getVm(vm) };
     const result = await ctx.service.stopProtection({ vm, deleteData: false });
-    return { view: { kind: 'stop-backup', vaultName: ctx.defaults.vaultName, result } };
+    return { kind: 'backup-stopped', vaultName: ctx.defaults.vaultName, result };
   },
 });
 
@@ -133,8 +115,8 @@ export const deleteBackupDataCommand = defineCommand<{ vm: string }>({
       ],
     };
   },
-  async run({ vm }, ctx) {
+  async execute({ vm }, ctx) {
     const result = await ctx.service.stopProtection({ vm, deleteData: true }, ctx.operations);
-    return { view: { kind: 'stop-backup', vaultName: ctx.defaults.vaultName, result } };
+    return { kind: 'backup-stopped', vaultName: ctx.defaults.vaultName, result };
   },
 });
