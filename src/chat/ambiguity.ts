@@ -112,3 +112,32 @@ function canonical(c: Command, args: unknown): string | undefined {
   const said = sayWith(c, values);
   return /<[\w-]+>/.test(said) ? undefined : said;
 }
+
+/**
+ * A vault or resource group that more than one configured subscription has (the fleet's
+ * `validation.*_ambiguous`, with the candidates in `details.subscriptions`): the same text once per
+ * subscription, "… in subscription X", by display name where no two share it, else by id.
+ * Destructive commands get the texts to type, never buttons.
+ */
+export function subscriptionQuestion(
+  text: string,
+  error: { message: string; details?: Record<string, unknown> },
+  destructive: boolean,
+): Clarification | undefined {
+  const listed = error.details?.['subscriptions'];
+  if (!Array.isArray(listed) || listed.length < 2 || !text.trim()) return undefined;
+  const subscriptions = listed.filter(
+    (s): s is { id: string; displayName?: string } =>
+      typeof s === 'object' && s !== null && typeof (s as { id?: unknown }).id === 'string',
+  );
+  const names = subscriptions.map((s) => s.displayName ?? s.id);
+  const unique = new Set(names.map((n) => n.toLowerCase())).size === names.length;
+  const texts = subscriptions.map(
+    (s, i) => `${text.trim()} in subscription ${unique && s.displayName ? `"${names[i]!}"` : s.id}`,
+  );
+  return {
+    question: `${error.message} Which subscription?`,
+    choices: destructive ? [] : texts.map((t) => ({ title: t, text: t })),
+    typed: destructive ? texts : [],
+  };
+}

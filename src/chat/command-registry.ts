@@ -13,6 +13,8 @@ import type { ChatRequest, Reply } from './chat-request.js';
 import type { ChatDefaults, Command, CommandContext } from './command.js';
 import { COMMANDS } from './command-list.js';
 import { toErrorView } from './error-view.js';
+import { subscriptionQuestion } from './ambiguity.js';
+import { clarifyCommand } from './commands/clarify.js';
 import { interpretText } from './interpret-text.js';
 import type { Role, RoleDirectory } from './roles.js';
 import type { FleetServices } from '../fleet/fleet-services.js';
@@ -91,6 +93,12 @@ export class CommandRegistry {
       else this.log.error('command failed', { ...fields, error: e instanceof Error ? e.stack : String(e) });
       if (command) await this.audit(request, command, args, code);
       this.o.onHandled?.({ command: command?.id ?? 'unknown', platform: request.platform, outcome: code });
+      // A vault (or group) in several subscriptions: asked, with a button per subscription.
+      const question =
+        isAppError(e) && request.text
+          ? subscriptionQuestion(request.text, e, command?.effect === 'destructive')
+          : undefined;
+      if (question) return clarifyCommand.run(question, this.context(request, new Set()));
       return { view: toErrorView(e) };
     }
   }

@@ -166,6 +166,8 @@ export interface Database {
 export interface WatchTable {
   /** The message's stable key (MessageRef.key); a reference's JSON for watches older than it. */
   message_key: string;
+  /** The vault's subscription id (migration 012); null on older rows and for a vault found by name. */
+  subscription: string | null;
 }
 export interface ApprovalTable {
   /** The platform of the approval card the background executor updates, and its reference (JSON). */

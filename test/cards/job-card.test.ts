@@ -177,10 +177,34 @@ describe('job list card', () => {
     expect(text).toContain('Showing 5 jobs, newest first.');
   });
 
-  it('has a refresh button for the first three jobs only, each carrying its job id', () => {
+  it('has a refresh button for the first three jobs only, each carrying its job id and vault', () => {
     const actions = executeActions(list(5));
     expect(actions.map((a) => a.verb)).toEqual(['job.refresh', 'job.refresh', 'job.refresh']);
-    expect(actions.map((a) => a.data)).toEqual(manyJobs(3).map((j) => ({ jobId: j.id })));
+    expect(actions.map((a) => a.data)).toEqual(manyJobs(3).map((j) => ({ jobId: j.id, vault: j.vaultName })));
+  });
+
+  it("names each job's resource group and subscription on its button (an across-all-vaults list)", () => {
+    const [east, west] = manyJobs(2);
+    const jobs = [
+      {
+        ...east!,
+        vaultName: 'rsv-eastus',
+        vaultResourceGroup: 'rg-backup-east',
+        vaultSubscription: 'sub-east',
+      },
+      { ...west!, vaultName: 'rsv-westus', vaultResourceGroup: 'rg-chatops', vaultSubscription: 'sub-west' },
+    ];
+    const card = renderAdaptiveCard({
+      kind: 'job-list',
+      vaultName: 'all vaults',
+      description: 'All jobs',
+      jobs,
+      asOf: AS_OF,
+    });
+    expect(executeActions(card).map((a) => a.data)).toEqual([
+      { jobId: east!.id, vault: 'rsv-eastus', resourceGroup: 'rg-backup-east', subscription: 'sub-east' },
+      { jobId: west!.id, vault: 'rsv-westus', resourceGroup: 'rg-chatops', subscription: 'sub-west' },
+    ]);
   });
 
   it('caps a long list and says how many more there are', () => {

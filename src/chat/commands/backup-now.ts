@@ -1,10 +1,13 @@
 import type { BackupJob, RetainRequest } from '../../domain/index.js';
 import type { Reply } from '../chat-request.js';
 import type { CommandContext } from '../command.js';
+import type { VaultTarget } from '../../azure/backup-service.js';
 import { AppError } from '../../domain/index.js';
 import { requiredField } from '../action-data.js';
 import { defineCommand } from '../command.js';
-import { toJobView } from '../job-view.js';
+import { subscriptionOf, toJobView } from '../job-view.js';
+import { SUBSCRIPTION_ARG } from '../phrases/subscription-phrase.js';
+import { vaultTarget } from '../vault-target.js';
 import { parseRetention } from '../phrases/retention-phrase.js';
 import type { VaultChoice } from '../phrases/vault-phrase.js';
 import { parseVaultPhrase } from '../phrases/vault-phrase.js';
@@ -19,7 +22,12 @@ const FILLER_WORDS = new RegExp(
 /** Azure's job start times and ours may differ by this much. */
 const CLOCK_SKEW_MS = 60_000;
 
-export const backupNowCommand = defineCommand<{ vm: string; retain?: RetainRequest; vault?: VaultChoice }>({
+export const backupNowCommand = defineCommand<{
+  vm: string;
+  retain?: RetainRequest;
+  vault?: VaultChoice;
+  subscription?: string;
+}>({
   id: 'backup.now',
   title: 'Back up now',
   summary:
@@ -29,6 +37,7 @@ export const backupNowCommand = defineCommand<{ vm: string; retain?: RetainReque
     EXAMPLE,
     'back up myVM for 2 weeks',
     'backup db-eastus-01 now in vault rsv-eastus',
+    'backup vm-east-1 now in vault rsv-eastus of subscription "Contoso East"',
   ],
   role: 'operator',
   effect: 'write',
@@ -38,6 +47,7 @@ export const backupNowCommand = defineCommand<{ vm: string; retain?: RetainReque
     { name: 'vm', kind: 'vm', required: true, says: '<vm>' },
     { name: 'retain', kind: 'retention', required: false, says: 'keep until <date> | for <n> days' },
     { name: 'vault', kind: 'vault', required: false, says: 'in vault [<rg>/]<vault>' },
+    SUBSCRIPTION_ARG,
   ],
   parse(text) {
     const m =
@@ -70,11 +80,13 @@ export const backupNowCommand = defineCommand<{ vm: string; retain?: RetainReque
   },
   actions: { 'backup.now': (d) => ({ vm: requiredField(d, 'vm') }) },
   targetOf: (a) => a.vm,
-  async run({ vm, retain, vault }, ctx) {
-    const r = await ctx.service.backupNow({ vm, ...(retain ? { retain } : {}), ...vault });
-    return jobReply(r.job, ctx, vault, { retainUntil: r.retainUntil, consistency: r.consistency.why });
+  async run({ vm, retain, vault, subscription }, ctx) {
+    const target = vaultTarget(vault, subscription);
+    const r = await ctx.service.backupNow({ vm, ...(retain ? { retain } : {}), ...target });
+    return jobReply(r.job, ctx, target, { retainUntil: r.retainUntil, consistency: r.consistency.why });
   },
-  async recover({ vm, vault }, ctx, since) {
+  async recover({ vm, vault: choice, subscription }, ctx, since) {
+    const vault = vaultTarget(choice, subscription);
     // The newest backup of this VM started since the command was: the one it triggered, or a
     // scheduled one that Azure ran instead (it runs one backup of a VM at a time).
     const jobs = await ctx.service.listJobs(
@@ -92,12 +104,12 @@ export const backupNowCommand = defineCommand<{ vm: string; retain?: RetainReque
 function jobReply(
   job: BackupJob,
   ctx: CommandContext,
-  vault: VaultChoice | undefined,
+  vault: VaultTarget | undefined,
   extras: { retainUntil?: string; consistency?: string } = {},
 ): Reply {
   const resourceGroup = vault?.resourceGroup ?? job.vaultResourceGroup ?? ctx.defaults.vaultResourceGroup;
   return {
     view: toJobView(job, ctx.defaults, ctx.now(), { ...extras, resourceGroup }),
-    watch: { jobId: job.id, vaultName: job.vaultName, resourceGroup },
+    watch: { jobId: job.id, vaultName: job.vaultName, resourceGroup, ...subscriptionOf(job) },
   };
 }
