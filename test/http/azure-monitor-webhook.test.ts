@@ -20,6 +20,7 @@ import type { Harness } from '../azure/service-harness.js';
 import { startHarness } from '../azure/service-harness.js';
 import type { FakeOpenIdKeys } from '../fakes/fake-openid-keys.js';
 import { startFakeOpenIdKeys } from '../fakes/fake-openid-keys.js';
+import { ACTION_GROUP_ROLE } from '../../src/identity/app-role.js';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const AUDIENCE = 'api://backup-chatops-alerts';
@@ -114,12 +115,13 @@ describe('POST /api/azure-monitor/alerts', () => {
   let alerter: ScheduledJobAlerter;
   const views: JobAlertView[] = [];
   const now = () => Math.floor(Date.now() / 1000);
-  const token = () =>
+  const token = (claims: Record<string, unknown> = { roles: [ACTION_GROUP_ROLE] }) =>
     keys.token({
       iss: `https://sts.windows.net/${TENANT}/`,
       aud: AUDIENCE,
       exp: now() + 3600,
       nbf: now() - 60,
+      ...claims,
     });
 
   beforeAll(async () => {
@@ -227,6 +229,20 @@ describe('POST /api/azure-monitor/alerts', () => {
       expect(r.headers.get('www-authenticate')).toBe('Bearer');
     }
     expect(views).toEqual([]);
+  });
+
+  it("refuses a valid token without the Action Groups' app role (403), before reading the body", async () => {
+    const jobId = failScheduled();
+    for (const claims of [{}, { roles: [] }, { roles: ['SomethingElse'] }, { roles: ACTION_GROUP_ROLE }]) {
+      const r = await post(fixture('backup-job-failure.json', jobId), `Bearer ${token(claims)}`);
+      expect(r.status, JSON.stringify(claims)).toBe(403);
+      expect(((await r.json()) as { error: { code: string } }).error.code).toBe('auth.role');
+    }
+    expect(views).toEqual([]);
+    // The same alert with the role is taken.
+    const r = await post(fixture('backup-job-failure.json', jobId));
+    expect(r.status).toBe(200);
+    expect(views.map((v) => v.job.id)).toEqual([jobId]);
   });
 
   it('bounds the body and answers malformed alerts with 400', async () => {
