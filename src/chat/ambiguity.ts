@@ -1,5 +1,8 @@
 import type { Command } from './command.js';
+import { parseDeclared } from './parse-declared.js';
 import { sayWith } from './usage.js';
+import type { VaultChoice } from './phrases/vault-phrase.js';
+import { targetWords } from './vault-target.js';
 import { VM_NOUNS } from './phrases/vocabulary.js';
 
 /**
@@ -97,7 +100,7 @@ function completion(text: string, commands: readonly Command[], now: Date): Clar
 
 function argsOf(c: Command, text: string, now: Date): unknown {
   try {
-    return c.parse(text, now);
+    return parseDeclared(c, text, now);
   } catch {
     return undefined; // a reading whose arguments are wrong is no reading
   }
@@ -110,7 +113,15 @@ function canonical(c: Command, args: unknown): string | undefined {
     Object.entries(args).filter((e): e is [string, string] => typeof e[1] === 'string'),
   );
   const said = sayWith(c, values);
-  return /<[\w-]+>/.test(said) ? undefined : said;
+  if (/<[\w-]+>/.test(said)) return undefined;
+  // The vault and subscription the text named stay in the reading (they are not in the usage).
+  const { vault, subscription } = args as { vault?: unknown; subscription?: unknown };
+  const choice = isVaultChoice(vault) ? vault : undefined;
+  return `${said}${targetWords(choice, typeof subscription === 'string' ? subscription : undefined)}`;
+}
+
+function isVaultChoice(v: unknown): v is VaultChoice {
+  return typeof v === 'object' && v !== null && typeof (v as { vault?: unknown }).vault === 'string';
 }
 
 /**

@@ -5,7 +5,7 @@ import { clarifyCommand } from './commands/clarify.js';
 import { didYouMean } from './did-you-mean.js';
 import { normalizeText } from './normalize-text.js';
 import { toCommandForm } from './phrases/sentence-forms.js';
-import { parseSubscriptionPhrase } from './phrases/subscription-phrase.js';
+import { parseDeclared } from './parse-declared.js';
 
 const GENERAL_SUGGESTIONS = ['help', 'list vms', 'status of jobs'];
 
@@ -43,17 +43,4 @@ export function interpretText(
     hint: `${suggestions.length > 0 ? 'Did you mean one of these?' : 'Type "help" to see what I can do.'}${typeIt}`,
     details: { suggestions: suggestions.length > 0 ? suggestions : GENERAL_SUGGESTIONS },
   });
-}
-
-/**
- * The command's own parse, after the phrases its declaration lists are taken out: a command that
- * declares a `subscription` argument reads "in subscription …" anywhere in its text.
- */
-function parseDeclared(command: Command, text: string, now: Date): unknown {
-  if (!command.args.some((a) => a.kind === 'subscription')) return command.parse(text, now);
-  const { subscription, rest } = parseSubscriptionPhrase(text);
-  const args = command.parse(rest, now);
-  if (args === undefined || subscription === undefined || typeof args !== 'object' || args === null)
-    return args;
-  return { ...args, subscription };
 }
