@@ -295,6 +295,16 @@ function scopeOf(t: AlertTarget, v: AlertedVault): string {
   return `${t.id}|${vaultKey(v)}`;
 }
 
+/**
+ * Whether a subscribed (or configured) vault is this one: same group and name, and the same
+ * subscription when both say one (a vault named without its subscription matches any).
+ */
+export function sameVault(a: AlertedVault, b: AlertedVault): boolean {
+  const named = (v: AlertedVault) => `${v.resourceGroup}/${v.vault}`.toLowerCase();
+  if (named(a) !== named(b)) return false;
+  return !a.subscription || !b.subscription || a.subscription.toLowerCase() === b.subscription.toLowerCase();
+}
+
 /** The vault as the backup service takes it: with its subscription, read there and only there. */
 function targetOf(v: AlertedVault): { vault: string; resourceGroup: string; subscription?: string } {
   return { vault: v.vault, resourceGroup: v.resourceGroup, ...subscriptionOf(v) };

@@ -203,6 +203,8 @@ export interface AlertSubscriptionTable {
   /** Null: every vault the bot alerts for. */
   vault_name: string | null;
   resource_group: string | null;
+  /** The vault's subscription id when it was named (migration 012); null: found by vault name. */
+  subscription: string | null;
   /** 1: Failed only; 0: Failed and CompletedWithWarnings. */
   only_failures: number;
   created_by: string;

@@ -5,14 +5,17 @@ import { addressOf, targetIdOf } from '../../fleet/channel-address.js';
 import type { FleetServices } from '../../fleet/fleet-services.js';
 import type { CommandContext } from '../command.js';
 import { defineCommand } from '../command.js';
+import { SUBSCRIPTION_ARG } from '../phrases/subscription-phrase.js';
 
 /** The vault of a subscription: `all` for every vault the bot alerts for. */
-type Scope = { vault: string; resourceGroup: string } | 'all';
+type Scope = { vault: string; resourceGroup: string; subscription?: string } | 'all';
 
 interface SubscribeArgs {
   /** Undefined: all vaults. */
   scope?: Scope;
   onlyFailures: boolean;
+  /** The vault's Azure subscription, by id or display name (SUBSCRIPTION_ARG). */
+  subscription?: string;
 }
 
 const FOR_SCOPE = String.raw`(?:\s+(?:for|on|of)\s+(?:(all(?:\s+the)?\s+vaults|every\s+vault)|(?:the\s+)?vault\s+(?:([^\s/]+)\/)?(\S+)))?`;
@@ -37,6 +40,34 @@ function resolved(scope: Scope | undefined, ctx: CommandContext): Scope {
   return { vault: scope.vault, resourceGroup: scope.resourceGroup || ctx.defaults.vaultResourceGroup };
 }
 
+/**
+ * A vault named with its Azure subscription is kept with that subscription's id, read from the
+ * vault itself (which also checks the bot works there and the vault exists); a subscription named
+ * for "all vaults" is refused rather than ignored.
+ */
+async function inSubscription(
+  scope: Scope,
+  subscription: string | undefined,
+  ctx: CommandContext,
+): Promise<Scope> {
+  if (!subscription) return scope;
+  if (scope === 'all') {
+    throw new AppError(
+      'validation.arguments',
+      'Alerts are subscribed per vault or for all vaults, not per subscription.',
+      {
+        hint: 'Name the vault: subscribe to backup alerts for vault <rg>/<vault> in subscription "<name>"',
+      },
+    );
+  }
+  const vault = await ctx.service.getVault({
+    vault: scope.vault,
+    resourceGroup: scope.resourceGroup,
+    subscription,
+  });
+  return { ...scope, subscription: vault.subscriptionId };
+}
+
 function fleetOf(ctx: CommandContext): FleetServices {
   if (!ctx.fleet)
     throw new AppError('fleet.unavailable', 'Alert subscriptions are not available in this bot.');
@@ -58,7 +89,8 @@ export function addressFor(ctx: CommandContext): ChannelAddress {
 }
 
 export function describeScope(scope: Scope): string {
-  return scope === 'all' ? 'all vaults' : `vault ${scope.resourceGroup}/${scope.vault}`;
+  if (scope === 'all') return 'all vaults';
+  return `vault ${scope.resourceGroup}/${scope.vault}${scope.subscription ? ` in subscription ${scope.subscription}` : ''}`;
 }
 
 export const subscribeAlertsCommand = defineCommand<SubscribeArgs>({
@@ -70,6 +102,7 @@ export const subscribeAlertsCommand = defineCommand<SubscribeArgs>({
     'subscribe to backup alerts',
     'subscribe to backup alerts for vault rg-chatops/rsv-westus',
     'subscribe to backup alerts for all vaults only failures',
+    'subscribe to backup alerts for vault rg-backup-east/rsv-eastus in subscription "Contoso East"',
   ],
   role: 'operator',
   effect: 'write',
@@ -78,6 +111,7 @@ export const subscribeAlertsCommand = defineCommand<SubscribeArgs>({
   args: [
     { name: 'scope', kind: 'vault', required: false, says: 'for vault <vault> | for all vaults' },
     { name: 'onlyFailures', kind: 'topic', required: false, says: 'only failures' },
+    SUBSCRIPTION_ARG,
   ],
   parse(text) {
     const m = SUBSCRIBE.exec(text);
@@ -89,7 +123,7 @@ export const subscribeAlertsCommand = defineCommand<SubscribeArgs>({
   async run(args, ctx) {
     const fleet = fleetOf(ctx);
     const address = addressFor(ctx);
-    const scope = resolved(args.scope, ctx);
+    const scope = await inSubscription(resolved(args.scope, ctx), args.subscription, ctx);
     const added = await fleet.subscriptions.subscribe({
       address,
       ...(scope === 'all' ? {} : { vault: scope }),
@@ -107,7 +141,7 @@ export const subscribeAlertsCommand = defineCommand<SubscribeArgs>({
       facts: [
         {
           title: 'Stop',
-          value: `unsubscribe from backup alerts${scope === 'all' ? '' : ` for vault ${scope.resourceGroup}/${scope.vault}`}`,
+          value: `unsubscribe from backup alerts${scope === 'all' ? '' : ` for vault ${scope.resourceGroup}/${scope.vault}${scope.subscription ? ` in subscription ${scope.subscription}` : ''}`}`,
         },
       ],
     };
@@ -115,7 +149,7 @@ export const subscribeAlertsCommand = defineCommand<SubscribeArgs>({
   },
 });
 
-export const unsubscribeAlertsCommand = defineCommand<{ scope?: Scope }>({
+export const unsubscribeAlertsCommand = defineCommand<{ scope?: Scope; subscription?: string }>({
   id: 'alerts.unsubscribe',
   title: 'Unsubscribe from backup alerts',
   summary:
@@ -125,7 +159,10 @@ export const unsubscribeAlertsCommand = defineCommand<{ scope?: Scope }>({
   effect: 'write',
   keywords: ['unsubscribe', 'unsubscribe from backup alerts'],
   usage: 'unsubscribe from backup alerts',
-  args: [{ name: 'scope', kind: 'vault', required: false, says: 'for vault <vault> | for all vaults' }],
+  args: [
+    { name: 'scope', kind: 'vault', required: false, says: 'for vault <vault> | for all vaults' },
+    SUBSCRIPTION_ARG,
+  ],
   parse(text) {
     const m = UNSUBSCRIBE.exec(text);
     if (!m) return undefined;
@@ -136,7 +173,10 @@ export const unsubscribeAlertsCommand = defineCommand<{ scope?: Scope }>({
   async run(args, ctx) {
     const fleet = fleetOf(ctx);
     const target = targetIdOf(addressFor(ctx));
-    const scope = args.scope === undefined ? undefined : resolved(args.scope, ctx);
+    const scope =
+      args.scope === undefined && !args.subscription
+        ? undefined
+        : await inSubscription(resolved(args.scope, ctx), args.subscription, ctx);
     const removed = await fleet.subscriptions.unsubscribe(
       target,
       scope === undefined ? 'every' : scope === 'all' ? undefined : scope,
@@ -177,7 +217,9 @@ export const listSubscriptionsCommand = defineCommand<Record<string, never>>({
     const subscriptions = target ? await fleet.subscriptions.list(target) : [];
     const digest = target ? await fleet.digests.get(target) : undefined;
     const facts = subscriptions.map((s) => ({
-      title: s.vault ? `${s.vault.resourceGroup}/${s.vault.vault}` : 'All vaults',
+      title: s.vault
+        ? `${s.vault.subscription ? `${s.vault.subscription}/` : ''}${s.vault.resourceGroup}/${s.vault.vault}`
+        : 'All vaults',
       value: `${s.onlyFailures ? 'failures only' : 'failures and warnings'} · by ${s.createdBy}`,
     }));
     if (digest) facts.push({ title: 'Daily digest', value: `${digest.time} UTC` });
