@@ -29,11 +29,11 @@ export function presentActions(actions: readonly ViewAction[]): PresentedAction[
  * refresh reads it from its own vault even in an "across all vaults" list (checked in show-job).
  */
 export function jobActionData(job: BackupJob, resourceGroup?: string): Record<string, string> {
-  const rg = resourceGroup ?? job.vaultResourceGroup;
+  // Every key always there ('' when not known): the job card's template names each one.
   return {
     jobId: job.id,
     vault: job.vaultName,
-    ...(rg ? { resourceGroup: rg } : {}),
-    ...(job.vaultSubscription ? { subscription: job.vaultSubscription } : {}),
+    resourceGroup: resourceGroup ?? job.vaultResourceGroup ?? '',
+    subscription: job.vaultSubscription ?? '',
   };
 }

@@ -121,7 +121,12 @@ describe('job card', () => {
     const refresh = {
       verb: 'job.refresh',
       title: 'Refresh',
-      data: { jobId: JOB_ID, vault: STARTED_JOB.job.vaultName, resourceGroup: STARTED_JOB.resourceGroup },
+      data: {
+        jobId: JOB_ID,
+        vault: STARTED_JOB.job.vaultName,
+        resourceGroup: STARTED_JOB.resourceGroup,
+        subscription: STARTED_JOB.job.vaultSubscription ?? '',
+      },
     };
     expect(executeActions(running)).toEqual([refresh]);
     expect(running.refresh).toMatchObject({ action: { verb: 'job.refresh', data: refresh.data } });
@@ -180,7 +185,9 @@ describe('job list card', () => {
   it('has a refresh button for the first three jobs only, each carrying its job id and vault', () => {
     const actions = executeActions(list(5));
     expect(actions.map((a) => a.verb)).toEqual(['job.refresh', 'job.refresh', 'job.refresh']);
-    expect(actions.map((a) => a.data)).toEqual(manyJobs(3).map((j) => ({ jobId: j.id, vault: j.vaultName })));
+    expect(actions.map((a) => a.data)).toEqual(
+      manyJobs(3).map((j) => ({ jobId: j.id, vault: j.vaultName, resourceGroup: '', subscription: '' })),
+    );
   });
 
   it("names each job's resource group and subscription on its button (an across-all-vaults list)", () => {
