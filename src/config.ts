@@ -12,6 +12,7 @@ import {
 } from './sandbox/seed-ids.js';
 import { checkName } from './domain/azure-names.js';
 import { isLoopbackHost } from './http/loopback.js';
+import { ACTION_GROUP_ROLE } from './identity/app-role.js';
 
 /**
  * The one place that reads the environment (STYLE.md principle 10). `loadConfig(env)` returns a
@@ -164,6 +165,8 @@ export interface AlertWebhookSettings {
   tenantId: string;
   /** Where the tenant's signing keys are read (Entra's by default; tests: a local fake). */
   openIdMetadataUrl?: string;
+  /** The app role every token must carry (ALERT_WEBHOOK_ROLE, default ActionGroupsSecureWebhook). */
+  role: string;
 }
 
 export interface HttpSettings {
@@ -573,7 +576,10 @@ function readAlertSettings(
   return { ...(channel ? { channel } : {}), vaults, intervalMs };
 }
 
-/** ALERT_WEBHOOK_AUDIENCE, ALERT_WEBHOOK_TENANT_ID and (tests only) ALERT_WEBHOOK_OPENID_METADATA_URL. */
+/**
+ * ALERT_WEBHOOK_AUDIENCE, ALERT_WEBHOOK_TENANT_ID, ALERT_WEBHOOK_ROLE and (tests only)
+ * ALERT_WEBHOOK_OPENID_METADATA_URL.
+ */
 function readAlertWebhook(
   read: EnvReader,
   problems: string[],
@@ -582,6 +588,8 @@ function readAlertWebhook(
   const audiences = read.list('ALERT_WEBHOOK_AUDIENCE');
   const tenantId = read.string('ALERT_WEBHOOK_TENANT_ID');
   const openIdMetadataUrl = read.url('ALERT_WEBHOOK_OPENID_METADATA_URL', true);
+  // The app role Microsoft's secure webhook setup assigns to the Action Groups service principal.
+  const role = read.string('ALERT_WEBHOOK_ROLE') ?? ACTION_GROUP_ROLE;
   if (audiences.length === 0) {
     if (tenantId || openIdMetadataUrl)
       problems.push(
@@ -597,7 +605,11 @@ function readAlertWebhook(
     problems.push(`ALERT_WEBHOOK_TENANT_ID must be a GUID (got "${tenantId}").`);
   if (!config.alerts)
     problems.push('ALERT_WEBHOOK_AUDIENCE is set but alerts have nowhere to go: set ALERT_CHANNEL.');
-  return { audiences, tenantId: tenantId ?? '', ...(openIdMetadataUrl ? { openIdMetadataUrl } : {}) };
+  if (!/^[\w.:-]{1,120}$/.test(role))
+    problems.push(
+      `ALERT_WEBHOOK_ROLE must be an app role's value (letters, digits, . _ : -), got "${role}".`,
+    );
+  return { audiences, tenantId: tenantId ?? '', role, ...(openIdMetadataUrl ? { openIdMetadataUrl } : {}) };
 }
 
 /** SANDBOX_REQUEST_BUDGET: `<capacity>/<refill per second>` (default 300/10, as Azure's), or `off`. */

@@ -102,6 +102,18 @@ describe('loadConfig: alerts for failed scheduled backups', () => {
     expect(loadConfig({ ALERT_CHANNEL: 'off' }).alerts).toBeUndefined();
   });
 
+  it("requires the Action Groups' app role on webhook tokens: ActionGroupsSecureWebhook unless ALERT_WEBHOOK_ROLE says", () => {
+    const webhook = {
+      ALERT_WEBHOOK_AUDIENCE: 'api://backup-chatops-alerts',
+      ALERT_WEBHOOK_TENANT_ID: '5a4d8b1e-0000-4000-8000-0000000a11ce',
+    };
+    expect(loadConfig(webhook).alertWebhook?.role).toBe('ActionGroupsSecureWebhook');
+    expect(loadConfig({ ...webhook, ALERT_WEBHOOK_ROLE: 'Alerts.Send' }).alertWebhook?.role).toBe(
+      'Alerts.Send',
+    );
+    expect(() => loadConfig({ ...webhook, ALERT_WEBHOOK_ROLE: 'two words' })).toThrow(/ALERT_WEBHOOK_ROLE/);
+  });
+
   it('reads a Slack channel, the vaults (bare names in the default resource group) and the interval', () => {
     const c = loadConfig({
       ...slack,

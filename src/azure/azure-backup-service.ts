@@ -249,6 +249,12 @@ export class AzureBackupService implements BackupService {
     return this.run(`read resource group ${name}`, () => this.resourceGroups.describe(name));
   }
 
+  /** For the fleet: which subscriptions have a resource group named in chat without its subscription. */
+  async hasResourceGroup(name: string): Promise<boolean> {
+    assertName('resourceGroup', name);
+    return this.run(`read resource group ${name}`, () => this.resourceGroups.exists(name));
+  }
+
   async deleteResourceGroup(name: string, watch?: OperationWatch): Promise<void> {
     assertName('resourceGroup', name);
     return this.run(`delete resource group ${name}`, () => this.resourceGroups.delete(name, watch));

@@ -50,10 +50,12 @@ export interface BackupService {
   /** "list vms across all vaults": every configured subscription's VMs and vaults. */
   listVmsEverywhere(): Promise<FleetVmList>;
   getVault(target?: VaultTarget): Promise<Vault>;
+  /** In the subscription named (id or display name), else the first configured one. */
   createVault(input: {
     name: string;
     location: string;
     resourceGroup?: string;
+    subscription?: string;
   }): Promise<{ vault: Vault; created: boolean }>;
 
   listPolicies(target?: VaultTarget): Promise<Policy[]>;
@@ -82,9 +84,13 @@ export interface BackupService {
     input: { vm: string; deleteData: boolean } & VaultTarget,
     watch?: OperationWatch,
   ): Promise<StopProtectionResult>;
-  describeResourceGroup(name: string): Promise<ResourceGroupSummary>;
-  /** Destructive: behind approval in chat. */
-  deleteResourceGroup(name: string, watch?: OperationWatch): Promise<void>;
+  /**
+   * A resource group of the subscription named (id or display name); left out, of the one
+   * configured subscription that has a group of that name.
+   */
+  describeResourceGroup(name: string, subscription?: string): Promise<ResourceGroupSummary>;
+  /** Destructive: behind approval in chat. The subscription is found as for describeResourceGroup. */
+  deleteResourceGroup(name: string, watch?: OperationWatch, subscription?: string): Promise<void>;
   /** One look at an operation accepted earlier (by this process or a dead one). */
   followAccepted(op: AcceptedOperation): Promise<AcceptedOutcome>;
 }

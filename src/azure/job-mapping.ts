@@ -38,10 +38,12 @@ export function fromAzureJob(resource: JobResource, vaultName: string): BackupJo
   const startTime = isoOf(p.startTime);
   const endTime = isoOf(p.endTime);
   const vaultResourceGroup = resource.id ? /\/resourceGroups\/([^/]+)/i.exec(resource.id)?.[1] : undefined;
+  const vaultSubscription = resource.id ? /\/subscriptions\/([^/]+)/i.exec(resource.id)?.[1] : undefined;
   return {
     id: resource.name,
     vaultName,
     ...(vaultResourceGroup ? { vaultResourceGroup } : {}),
+    ...(vaultSubscription ? { vaultSubscription } : {}),
     vmName: p.entityFriendlyName ?? iaas?.extendedInfo?.propertyBag?.['VM Name'] ?? 'unknown VM',
     operation: p.operation ?? 'Unknown',
     status,

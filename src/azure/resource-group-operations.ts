@@ -32,6 +32,11 @@ export class ResourceGroupOperations {
     return { name: rg.name ?? name, location: rg.location, resources: listed, vaults };
   }
 
+  /** Whether the subscription has the group (ARM's HEAD: 204 or 404, nothing read). */
+  async exists(name: string): Promise<boolean> {
+    return (await this.s.clients.resources.resourceGroups.checkExistence(name)).body;
+  }
+
   async delete(name: string, watch?: OperationWatch): Promise<void> {
     const poller = await this.s.clients.resources.resourceGroups.beginDelete(name, {
       updateIntervalInMs: this.s.lroPollIntervalMs,

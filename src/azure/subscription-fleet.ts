@@ -92,11 +92,18 @@ export class SubscriptionFleet implements BackupService {
     return (await this.memberFor(target)).service.getVault(vaultOnly(target));
   }
 
-  async createVault(input: { name: string; location: string; resourceGroup?: string }): Promise<{
-    vault: Vault;
-    created: boolean;
-  }> {
-    return this.first.service.createVault(input);
+  async createVault(input: {
+    name: string;
+    location: string;
+    resourceGroup?: string;
+    subscription?: string;
+  }): Promise<{ vault: Vault; created: boolean }> {
+    const { subscription, ...vault } = input;
+    const member = subscription ? await this.namedMember(subscription) : this.first;
+    const created = await member.service.createVault(vault);
+    // A vault list read before it would miss it, and with it a name now in two subscriptions.
+    this.vaultLists.delete(member.id);
+    return created;
   }
 
   async listPolicies(target?: VaultTarget): Promise<Policy[]> {
@@ -150,15 +157,19 @@ export class SubscriptionFleet implements BackupService {
     return this.forVm(input, (s, t) => s.stopProtection({ ...input, ...t }, watch));
   }
 
-  // ---- Resource groups and accepted operations: the default subscription's, or the one recorded --
+  // ---- Resource groups: the subscription named, or the one that has the group ----------------
 
-  async describeResourceGroup(name: string): Promise<ResourceGroupSummary> {
-    return this.first.service.describeResourceGroup(name);
+  async describeResourceGroup(name: string, subscription?: string): Promise<ResourceGroupSummary> {
+    return (await this.memberForResourceGroup(name, subscription)).service.describeResourceGroup(name);
   }
 
-  async deleteResourceGroup(name: string, watch?: OperationWatch): Promise<void> {
-    return this.first.service.deleteResourceGroup(name, watch);
+  async deleteResourceGroup(name: string, watch?: OperationWatch, subscription?: string): Promise<void> {
+    // Found again as the request found it: a group that since appeared in a second subscription
+    // makes the deletion ask which, never guess.
+    return (await this.memberForResourceGroup(name, subscription)).service.deleteResourceGroup(name, watch);
   }
+
+  // ---- Accepted operations: the subscription recorded with them ------------------------------
 
   async followAccepted(op: AcceptedOperation): Promise<AcceptedOutcome> {
     if (op.kind === 'resource-group-deletion') {
@@ -193,28 +204,59 @@ export class SubscriptionFleet implements BackupService {
     const named = (v: { name: string; resourceGroup: string }) =>
       v.name.toLowerCase() === target.vault!.toLowerCase() &&
       (!target.resourceGroup || v.resourceGroup.toLowerCase() === target.resourceGroup.toLowerCase());
-    const byDefault = this.members.filter((m) => named(m.defaultVault));
-    if (byDefault.length === 1) return byDefault[0]!;
-    const holding: { member: FleetMember; vault: Vault }[] = [];
-    for (const member of this.members) {
-      for (const vault of await this.vaultsOf(member)) if (named(vault)) holding.push({ member, vault });
-    }
-    if (holding.length <= 1) return holding[0]?.member ?? this.first;
-    const names = await this.displayNames();
-    throw new AppError(
+    // Every subscription is asked, the default vaults' too: a vault of the same name in another
+    // subscription makes it a question, never a guess. A default vault counts even when its
+    // subscription's vault list cannot be read.
+    const has = await Promise.all(
+      this.members.map(async (m) => named(m.defaultVault) || (await this.vaultsOf(m)).some(named)),
+    );
+    const holding = this.members.filter((_, i) => has[i]);
+    if (holding.length <= 1) return holding[0] ?? this.first;
+    throw await this.ambiguous(
       'validation.vault_ambiguous',
       `More than one subscription has a vault called ${target.vault}${target.resourceGroup ? ` in ${target.resourceGroup}` : ''}.`,
-      {
-        suggestions: [
-          {
-            kind: 'choose',
-            what: 'subscription',
-            names: holding.map((h) => names.get(h.member.id.toLowerCase()) ?? h.member.id),
-            near: true,
-          },
-        ],
-      },
+      holding,
     );
+  }
+
+  /** A resource group named without its subscription: the one configured subscription that has it. */
+  private async memberForResourceGroup(name: string, subscription?: string): Promise<FleetMember> {
+    if (subscription) return this.namedMember(subscription);
+    if (this.members.length === 1) return this.first;
+    const has = await Promise.all(this.members.map((m) => m.service.hasResourceGroup(name)));
+    const holding = this.members.filter((_, i) => has[i]);
+    // None: the first answers, with Azure's own "not found".
+    if (holding.length <= 1) return holding[0] ?? this.first;
+    throw await this.ambiguous(
+      'validation.resource_group_ambiguous',
+      `More than one subscription has a resource group called ${name}.`,
+      holding,
+    );
+  }
+
+  /**
+   * "Which subscription?": the candidates by display name (id when two share one) to choose from,
+   * and by id in `details.subscriptions`, from which chat asks the question with a button each.
+   */
+  private async ambiguous(code: string, message: string, candidates: FleetMember[]): Promise<AppError> {
+    const names = await this.displayNames();
+    const subscriptions = candidates.map((m) => {
+      const displayName = names.get(m.id.toLowerCase());
+      return { id: m.id, ...(displayName ? { displayName } : {}) };
+    });
+    const shown = subscriptions.map((s) => s.displayName ?? s.id);
+    const unique = new Set(shown.map((n) => n.toLowerCase())).size === shown.length;
+    return new AppError(code, message, {
+      suggestions: [
+        {
+          kind: 'choose',
+          what: 'subscription',
+          names: unique ? shown : subscriptions.map((s) => s.id),
+          near: true,
+        },
+      ],
+      details: { subscriptions },
+    });
   }
 
   /** A subscription named by id or display name; only configured ones can be used. */

@@ -1,3 +1,4 @@
+import type { BackupJob } from '../domain/index.js';
 import type { ViewAction } from './views.js';
 
 /**
@@ -21,4 +22,18 @@ export function presentActions(actions: readonly ViewAction[]): PresentedAction[
     style: a.style ?? 'default',
     associatedInputs: a.input ? 'auto' : 'none',
   }));
+}
+
+/**
+ * What a job's buttons send: the job and where it is (vault, resource group, subscription), so a
+ * refresh reads it from its own vault even in an "across all vaults" list (checked in show-job).
+ */
+export function jobActionData(job: BackupJob, resourceGroup?: string): Record<string, string> {
+  // Every key always there ('' when not known): the job card's template names each one.
+  return {
+    jobId: job.id,
+    vault: job.vaultName,
+    resourceGroup: resourceGroup ?? job.vaultResourceGroup ?? '',
+    subscription: job.vaultSubscription ?? '',
+  };
 }

@@ -1,7 +1,7 @@
 import type { BackupJob, JobTask, TaskStatus } from '../domain/index.js';
 import { isFinalJobStatus } from '../domain/index.js';
 import type { JobListView, JobView, ViewLink } from './views.js';
-import { presentActions } from './card-actions.js';
+import { jobActionData, presentActions } from './card-actions.js';
 import {
   TASK_ICON,
   formatDuration,
@@ -73,7 +73,7 @@ function operationWords(job: BackupJob): string {
 export function presentJob(v: JobView) {
   const { job } = v;
   const final = isFinalJobStatus(job.status);
-  const refresh = { jobId: job.id, vault: job.vaultName, resourceGroup: v.resourceGroup ?? '' };
+  const refresh = jobActionData(job, v.resourceGroup);
   const total = job.durationMs ?? msBetween(job.startTime, job.endTime);
   const facts = [
     { title: 'VM', value: job.vmName },
@@ -165,7 +165,7 @@ export function presentJobList(v: JobListView) {
       v.jobs.slice(0, JOB_LIST_BUTTONS).map((j) => ({
         verb: 'job.refresh',
         title: `${truncate(j.vmName, 20)} · ${j.operation} · ${j.id.slice(0, 8)}`,
-        data: { jobId: j.id },
+        data: jobActionData(j),
       })),
     ),
   };

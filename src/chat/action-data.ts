@@ -22,3 +22,19 @@ export function requiredField(data: Record<string, string>, key: string): string
 export function optionalField(data: Record<string, string>, key: string): string | undefined {
   return data[key]?.trim() || undefined;
 }
+
+/**
+ * A button's subscription (a job card's, naming the job's vault's): an id as Azure writes them,
+ * or a display name of printable characters. Whether the bot works in it is the fleet's check.
+ */
+export function subscriptionField(data: Record<string, string>): string | undefined {
+  const v = optionalField(data, 'subscription');
+  if (v === undefined) return undefined;
+  // An id, or a display name: letters, digits, spaces and the punctuation names use.
+  if (v.length > 64 || !/^[\p{L}\p{N} ._()'&,-]+$/u.test(v)) {
+    throw new AppError('validation.action', 'The button named a subscription I cannot read.', {
+      hint: 'Type the command instead.',
+    });
+  }
+  return v;
+}

@@ -1,5 +1,8 @@
 import type { Command } from './command.js';
+import { parseDeclared } from './parse-declared.js';
 import { sayWith } from './usage.js';
+import type { VaultChoice } from './phrases/vault-phrase.js';
+import { targetWords } from './vault-target.js';
 import { VM_NOUNS } from './phrases/vocabulary.js';
 
 /**
@@ -97,7 +100,7 @@ function completion(text: string, commands: readonly Command[], now: Date): Clar
 
 function argsOf(c: Command, text: string, now: Date): unknown {
   try {
-    return c.parse(text, now);
+    return parseDeclared(c, text, now);
   } catch {
     return undefined; // a reading whose arguments are wrong is no reading
   }
@@ -110,5 +113,42 @@ function canonical(c: Command, args: unknown): string | undefined {
     Object.entries(args).filter((e): e is [string, string] => typeof e[1] === 'string'),
   );
   const said = sayWith(c, values);
-  return /<[\w-]+>/.test(said) ? undefined : said;
+  if (/<[\w-]+>/.test(said)) return undefined;
+  // The vault and subscription the text named stay in the reading (they are not in the usage).
+  const { vault, subscription } = args as { vault?: unknown; subscription?: unknown };
+  const choice = isVaultChoice(vault) ? vault : undefined;
+  return `${said}${targetWords(choice, typeof subscription === 'string' ? subscription : undefined)}`;
+}
+
+function isVaultChoice(v: unknown): v is VaultChoice {
+  return typeof v === 'object' && v !== null && typeof (v as { vault?: unknown }).vault === 'string';
+}
+
+/**
+ * A vault or resource group that more than one configured subscription has (the fleet's
+ * `validation.*_ambiguous`, with the candidates in `details.subscriptions`): the same text once per
+ * subscription, "… in subscription X", by display name where no two share it, else by id.
+ * Destructive commands get the texts to type, never buttons.
+ */
+export function subscriptionQuestion(
+  text: string,
+  error: { message: string; details?: Record<string, unknown> },
+  destructive: boolean,
+): Clarification | undefined {
+  const listed = error.details?.['subscriptions'];
+  if (!Array.isArray(listed) || listed.length < 2 || !text.trim()) return undefined;
+  const subscriptions = listed.filter(
+    (s): s is { id: string; displayName?: string } =>
+      typeof s === 'object' && s !== null && typeof (s as { id?: unknown }).id === 'string',
+  );
+  const names = subscriptions.map((s) => s.displayName ?? s.id);
+  const unique = new Set(names.map((n) => n.toLowerCase())).size === names.length;
+  const texts = subscriptions.map(
+    (s, i) => `${text.trim()} in subscription ${unique && s.displayName ? `"${names[i]!}"` : s.id}`,
+  );
+  return {
+    question: `${error.message} Which subscription?`,
+    choices: destructive ? [] : texts.map((t) => ({ title: t, text: t })),
+    typed: destructive ? texts : [],
+  };
 }

@@ -31,6 +31,8 @@ export interface WatchRequest {
   jobId: string;
   vaultName: string;
   resourceGroup: string;
+  /** The vault's subscription id; absent, the vault is found by name (one subscription, or older rows). */
+  subscription?: string;
 }
 
 /** The audit outcome of a command that was valid but changed nothing (a decision after the decision). */

@@ -1,5 +1,6 @@
 import type { ApprovalRecord, Decision } from '../approvals/approval-workflow.js';
 import type { AuditEntry } from '../approvals/audit-log.js';
+import type { VaultTarget } from '../azure/backup-service.js';
 import type {
   BackupJob,
   EnableProtectionResult,
@@ -18,7 +19,7 @@ import type { Command } from './command.js';
 import type { Role } from './roles.js';
 
 /** The vaults an alert subscription covers: one vault, or every vault the bot alerts for. */
-export type AlertScope = { vault: string; resourceGroup: string } | 'all';
+export type AlertScope = { vault: string; resourceGroup: string; subscription?: string } | 'all';
 
 /**
  * What a command did, in domain and service terms (issue 16.2): a command's `execute` returns one,
@@ -54,8 +55,8 @@ export type CommandOutcome =
   | { kind: 'jobs-listed'; vaultName: string; description: string; jobs: BackupJob[] }
   | { kind: 'recovery-points-listed'; vmName: string; vaultName: string; points: RecoveryPoint[] }
   | { kind: 'restore-options'; vm: VmStatus; vaultName: string; points: RecoveryPoint[] }
-  /** `stop backup for myVM` without "confirm": nothing stopped, the VM to confirm for. */
-  | { kind: 'stop-backup-unconfirmed'; vm: VmStatus }
+  /** `stop backup for myVM` without "confirm": nothing stopped, the VM (and vault named) to confirm for. */
+  | { kind: 'stop-backup-unconfirmed'; vm: VmStatus; target?: VaultTarget }
   | { kind: 'backup-stopped'; vaultName: string; result: StopProtectionResult }
   | { kind: 'resource-group-deleted'; name: string }
   /** A destructive command's request, waiting for an approver (the registry's gate makes it). */

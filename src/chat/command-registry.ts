@@ -13,6 +13,8 @@ import type { ChatDefaults, Command, CommandContext } from './command.js';
 import type { CommandOutcome } from './command-outcome.js';
 import { COMMANDS } from './command-list.js';
 import { toErrorView } from './error-view.js';
+import { subscriptionQuestion } from './ambiguity.js';
+import { clarifyCommand } from './commands/clarify.js';
 import { interpretText } from './interpret-text.js';
 import { approvedOutcomeLine } from './present-approval-outcome.js';
 import { presentOutcome } from './present-outcome.js';
@@ -96,6 +98,13 @@ export class CommandRegistry {
       else this.log.error('command failed', { ...fields, error: e instanceof Error ? e.stack : String(e) });
       if (command) await this.audit(request, command, args, code);
       this.o.onHandled?.({ command: command?.id ?? 'unknown', platform: request.platform, outcome: code });
+      // A vault (or group) in several subscriptions: asked, with a button per subscription.
+      const question =
+        isAppError(e) && request.text
+          ? subscriptionQuestion(request.text, e, command?.effect === 'destructive')
+          : undefined;
+      if (question)
+        return this.present(await clarifyCommand.execute(question, this.context(request, new Set())));
       return { view: toErrorView(e) };
     }
   }

@@ -66,7 +66,9 @@ export type ArgumentKind =
   | 'job-id'
   | 'request-id'
   | 'topic'
-  | 'count';
+  | 'count'
+  /** The subscription phrase (phrases/subscription-phrase.ts), read for the command by the interpreter. */
+  | 'subscription';
 
 /** One argument as its command declares it (hubot's command bus is the model). */
 export interface ArgumentSpec {

@@ -5,6 +5,7 @@ import { clarifyCommand } from './commands/clarify.js';
 import { didYouMean } from './did-you-mean.js';
 import { normalizeText } from './normalize-text.js';
 import { toCommandForm } from './phrases/sentence-forms.js';
+import { parseDeclared } from './parse-declared.js';
 
 const GENERAL_SUGGESTIONS = ['help', 'list vms', 'status of jobs'];
 
@@ -26,7 +27,7 @@ export function interpretText(
     if (help) return { command: help, args: {} };
   }
   for (const command of commands) {
-    const args = command.parse(text, now);
+    const args = parseDeclared(command, text, now);
     if (args !== undefined) return { command, args };
   }
   const { suggestions, destructive } = didYouMean(text, commands, now);

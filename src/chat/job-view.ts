@@ -19,8 +19,13 @@ export function toJobView(
     ...(extras.consistency ? { consistency: extras.consistency } : {}),
     ...(defaults.portalLinks
       ? {
-          portalUrl: `https://portal.azure.com/#@/resource/subscriptions/${defaults.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.RecoveryServices/vaults/${job.vaultName}/backupJobs`,
+          portalUrl: `https://portal.azure.com/#@/resource/subscriptions/${job.vaultSubscription ?? defaults.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.RecoveryServices/vaults/${job.vaultName}/backupJobs`,
         }
       : {}),
   };
+}
+
+/** The watch's subscription: the job's own, so its reads go back to the subscription it is in. */
+export function subscriptionOf(job: BackupJob): { subscription?: string } {
+  return job.vaultSubscription ? { subscription: job.vaultSubscription } : {};
 }

@@ -6,7 +6,12 @@ import type { AlertScope, CommandOutcome } from './command-outcome.js';
 type Outcome<K extends CommandOutcome['kind']> = Extract<CommandOutcome, { kind: K }>;
 
 export function describeScope(scope: AlertScope): string {
-  return scope === 'all' ? 'all vaults' : `vault ${scope.resourceGroup}/${scope.vault}`;
+  return scope === 'all' ? 'all vaults' : `vault ${vaultWords(scope)}`;
+}
+
+/** A vault as typed back: `<rg>/<vault>`, with its subscription when it was named. */
+function vaultWords(v: Exclude<AlertScope, 'all'>): string {
+  return `${v.resourceGroup}/${v.vault}${v.subscription ? ` in subscription ${v.subscription}` : ''}`;
 }
 
 export function presentSubscribed(o: Outcome<'alerts-subscribed'>): MessageView {
@@ -21,7 +26,7 @@ export function presentSubscribed(o: Outcome<'alerts-subscribed'>): MessageView 
     facts: [
       {
         title: 'Stop',
-        value: `unsubscribe from backup alerts${scope === 'all' ? '' : ` for vault ${scope.resourceGroup}/${scope.vault}`}`,
+        value: `unsubscribe from backup alerts${scope === 'all' ? '' : ` for vault ${vaultWords(scope)}`}`,
       },
     ],
   };
@@ -44,7 +49,9 @@ export function presentSubscriptions({
   digest,
 }: Outcome<'subscriptions-listed'>): MessageView {
   const facts = subscriptions.map((s) => ({
-    title: s.vault ? `${s.vault.resourceGroup}/${s.vault.vault}` : 'All vaults',
+    title: s.vault
+      ? `${s.vault.subscription ? `${s.vault.subscription}/` : ''}${s.vault.resourceGroup}/${s.vault.vault}`
+      : 'All vaults',
     value: `${s.onlyFailures ? 'failures only' : 'failures and warnings'} · by ${s.createdBy}`,
   }));
   if (digest) facts.push({ title: 'Daily digest', value: `${digest.time} UTC` });

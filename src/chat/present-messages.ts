@@ -1,3 +1,5 @@
+import type { VaultTarget } from '../azure/backup-service.js';
+import { targetWordsOf } from './vault-target.js';
 import type { MessageView } from '../cards/views.js';
 import type { Clarification } from './ambiguity.js';
 
@@ -18,7 +20,8 @@ export function presentClarification({ question, choices, typed }: Clarification
 }
 
 /** Stop backup's first step: what stopping keeps, and the button that confirms it. */
-export function presentStopUnconfirmed(vm: string): MessageView {
+/** `target`: the vault and subscription the command named, said again by the confirm button. */
+export function presentStopUnconfirmed(vm: string, target?: VaultTarget): MessageView {
   return {
     kind: 'message',
     tone: 'warning',
@@ -28,7 +31,7 @@ export function presentStopUnconfirmed(vm: string): MessageView {
       {
         verb: 'command.run',
         title: `Stop backup of ${vm}`,
-        data: { text: `stop backup for ${vm} confirm` },
+        data: { text: `stop backup for ${vm} confirm${targetWordsOf(target)}` },
         style: 'destructive',
       },
     ],

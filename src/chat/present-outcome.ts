@@ -3,7 +3,7 @@ import { consistencyWords } from '../cards/protection-words.js';
 import type { ChatDefaults } from './command.js';
 import type { CommandOutcome, OutcomeKind } from './command-outcome.js';
 import type { Reply } from './chat-request.js';
-import { toJobView } from './job-view.js';
+import { subscriptionOf, toJobView } from './job-view.js';
 import { presentDecision, presentApprovalRequest, presentAuditEntries } from './present-approval-outcome.js';
 import {
   presentDigestScheduled,
@@ -70,12 +70,24 @@ const PRESENTERS: Presenters = {
       ...(o.retainUntil ? { retainUntil: o.retainUntil } : {}),
       ...(o.consistency ? { consistency: consistencyWords(o.consistency) } : {}),
     }),
-    watch: { jobId: o.job.id, vaultName: o.job.vaultName, resourceGroup: o.resourceGroup },
+    watch: {
+      jobId: o.job.id,
+      vaultName: o.job.vaultName,
+      resourceGroup: o.resourceGroup,
+      ...subscriptionOf(o.job),
+    },
   }),
   'job-read': (o, c) => ({
     view: toJobView(o.job, c.defaults, c.now, { resourceGroup: o.resourceGroup }),
     ...(o.job.status === 'InProgress'
-      ? { watch: { jobId: o.job.id, vaultName: o.job.vaultName, resourceGroup: o.resourceGroup } }
+      ? {
+          watch: {
+            jobId: o.job.id,
+            vaultName: o.job.vaultName,
+            resourceGroup: o.resourceGroup,
+            ...subscriptionOf(o.job),
+          },
+        }
       : {}),
   }),
   'jobs-listed': (o, c) => ({
@@ -100,7 +112,7 @@ const PRESENTERS: Presenters = {
       newVmName: `${o.vm.name}-restored`,
     },
   }),
-  'stop-backup-unconfirmed': (o) => ({ view: presentStopUnconfirmed(o.vm.name) }),
+  'stop-backup-unconfirmed': (o) => ({ view: presentStopUnconfirmed(o.vm.name, o.target) }),
   'backup-stopped': (o) => ({ view: { kind: 'stop-backup', vaultName: o.vaultName, result: o.result } }),
   'resource-group-deleted': (o) => ({ view: presentGroupDeleted(o.name) }),
   'approval-requested': (o) => ({ view: presentApprovalRequest(o.request) }),

@@ -68,6 +68,8 @@ export interface BackupJob {
   vaultName: string;
   /** The vault's resource group, from the job's id: with several subscriptions, where to read it again. */
   vaultResourceGroup?: string;
+  /** The vault's subscription id, from the job's id: a job card's buttons name it (issue 18). */
+  vaultSubscription?: string;
   vmName: string;
   operation: string;
   /** Azure's status (the portal shows the same); the phases only explain it (rule 7). */

@@ -1,6 +1,6 @@
 import type { View } from '../cards/views.js';
 import type { AlertSubscribers, AlertTarget, AlertedVault } from '../jobs/scheduled-job-alerts.js';
-import { vaultKey } from '../jobs/scheduled-job-alerts.js';
+import { sameVault, vaultKey } from '../jobs/scheduled-job-alerts.js';
 import type { AlertSubscription, AlertSubscriptionStore } from '../store/alert-subscription-store.js';
 import type { ChannelAddress } from './channel-address.js';
 
@@ -23,7 +23,8 @@ export function alertSubscribers(store: AlertSubscriptionStore, posterFor: Poste
       const post = posterFor(subs[0]!.address);
       if (!post) continue;
       for (const s of subs) if (s.vault) vaults.set(vaultKey(s.vault), s.vault);
-      const covering = (v: AlertedVault) => subs.filter((s) => !s.vault || vaultKey(s.vault) === vaultKey(v));
+      // A vault pushed in by Azure Monitor names its subscription; one subscribed by name alone covers it.
+      const covering = (v: AlertedVault) => subs.filter((s) => !s.vault || sameVault(s.vault, v));
       targets.push({
         id,
         post,

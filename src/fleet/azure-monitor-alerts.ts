@@ -2,6 +2,7 @@ import type { AppConfig } from '../config.js';
 import { azureMonitorWebhookRoute } from '../http/azure-monitor-webhook.js';
 import type { RouteHandler } from '../http/http-server.js';
 import { EntraTokenValidator, entraIssuers, entraMetadataUrl } from '../identity/entra-token-validator.js';
+import { requireAppRole } from '../identity/app-role.js';
 import type { ScheduledJobAlerter } from '../jobs/scheduled-job-alerts.js';
 import type { Logger } from '../logger.js';
 
@@ -16,19 +17,28 @@ export function azureMonitorAlertRoute(
 ): RouteHandler | undefined {
   const settings = config.alertWebhook;
   if (!settings || !alerter) return undefined;
+  const configured = [config.azure.subscriptionId, ...config.azure.subscriptions.map((s) => s.id)];
   const validator = new EntraTokenValidator({
     metadataUrl: settings.openIdMetadataUrl ?? entraMetadataUrl(settings.tenantId),
     audiences: settings.audiences,
     issuers: entraIssuers(settings.tenantId),
   });
   return azureMonitorWebhookRoute({
-    authenticate: (authorization) => validator.validate(authorization),
+    // A valid token (401 otherwise) that carries the Action Groups' app role (403 otherwise).
+    authenticate: async (authorization) =>
+      requireAppRole(await validator.validate(authorization), settings.role),
     onBackupJobAlert: async (alert) => {
-      if (alert.subscriptionId.toLowerCase() !== config.azure.subscriptionId.toLowerCase()) {
+      // Any configured subscription's (issue 18), read in that subscription: its vault's name may
+      // be another subscription's too.
+      const subscription = configured.find((id) => id.toLowerCase() === alert.subscriptionId.toLowerCase());
+      if (!subscription) {
         logger.warn('azure monitor alert for another subscription set aside', { alertId: alert.alertId });
         return 0;
       }
-      return alerter.alertJob({ vault: alert.vault, resourceGroup: alert.resourceGroup }, alert.jobId);
+      return alerter.alertJob(
+        { vault: alert.vault, resourceGroup: alert.resourceGroup, subscription },
+        alert.jobId,
+      );
     },
     logger,
   });

@@ -9,6 +9,7 @@ import type { Logger } from '../logger.js';
 import { LearntDurations } from './learnt-durations.js';
 import { silentLogger } from '../logger.js';
 import type { Watch, WatchStore } from '../store/watch-store.js';
+import { vaultLeaseKey } from '../store/vault-leases.js';
 
 /** Where a new view for an existing message goes: the channel that posted it. */
 export type WatchSink = (watch: Watch, view: View) => Promise<void>;
@@ -196,7 +197,8 @@ export class JobWatcher {
   }
 
   private async pollVault(key: string, watches: Watch[], stats: RoundStats): Promise<void> {
-    const target = { vault: watches[0]!.vaultName, resourceGroup: watches[0]!.resourceGroup };
+    const { vaultName, resourceGroup, subscription } = watches[0]!;
+    const target = { vault: vaultName, resourceGroup, ...(subscription ? { subscription } : {}) };
     // A transfer's end is shown within two rounds (the 60 s target at the 15 s default), so a
     // vault whose jobs are all transferring is listed every other round.
     if (watches.every((w) => phaseOf(w.fingerprint) === 'transfer') && !this.listSkipped.has(key)) {
@@ -358,11 +360,11 @@ function emptyStats(): RoundStats {
   };
 }
 
-/** Watches by vault, keyed `<resource group>/<vault>` in lower case (the lease key). */
+/** Watches by vault, keyed by subscription, resource group and vault (the lease key). */
 function groupByVault(watches: Watch[]): Map<string, Watch[]> {
   const byVault = new Map<string, Watch[]>();
   for (const w of watches) {
-    const key = `${w.resourceGroup}/${w.vaultName}`.toLowerCase();
+    const key = vaultLeaseKey(w);
     byVault.set(key, [...(byVault.get(key) ?? []), w]);
   }
   return byVault;

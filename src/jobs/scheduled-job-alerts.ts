@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import type { AlertStore } from '../store/alert-store.js';
 import type { StartedJobStore } from '../store/started-job-store.js';
+import { vaultLeaseKey } from '../store/vault-leases.js';
 
 /** A place alerts are posted to: `slack:C123`, `teams:<conversation id>`, `web`. */
 export interface AlertTarget {
@@ -27,6 +28,8 @@ export type AlertSubscribers = () => Promise<{ targets: AlertTarget[]; vaults: A
 export interface AlertedVault {
   vault: string;
   resourceGroup: string;
+  /** Its subscription id, when known (an Azure Monitor alert names it): same-named vaults of two differ. */
+  subscription?: string;
 }
 
 export interface ScheduledJobAlerterOptions {
@@ -135,7 +138,7 @@ export class ScheduledJobAlerter {
    */
   async alertJob(v: AlertedVault, jobId: string): Promise<number> {
     if ((await this.o.startedJobs.known([jobId])).has(jobId)) return 0;
-    const job = await this.o.service.getJob(jobId, { vault: v.vault, resourceGroup: v.resourceGroup });
+    const job = await this.o.service.getJob(jobId, targetOf(v));
     if (!isAlertable(job)) return 0;
     const view = this.viewOf(job, v);
     let posted = 0;
@@ -165,7 +168,7 @@ export class ScheduledJobAlerter {
     targets: AlertTarget[],
   ): Promise<void> {
     const now = this.now();
-    const target = { vault: v.vault, resourceGroup: v.resourceGroup };
+    const target = targetOf(v);
     const since = new Map<string, number>();
     for (const t of targets) {
       const watched = await this.o.store.watchingSince(scopeOf(t, v), now);
@@ -283,10 +286,30 @@ function endedAt(job: BackupJob): number {
   return Date.parse(job.endTime ?? job.startTime ?? '') || 0;
 }
 
+/** `[<subscription>/]<rg>/<vault>` in lower case: the older form for a vault known by name only. */
 export function vaultKey(v: AlertedVault): string {
-  return `${v.resourceGroup.toLowerCase()}/${v.vault.toLowerCase()}`;
+  return vaultLeaseKey({ vaultName: v.vault, resourceGroup: v.resourceGroup, ...subscriptionOf(v) });
 }
 
 function scopeOf(t: AlertTarget, v: AlertedVault): string {
-  return `${t.id}|${v.resourceGroup.toLowerCase()}/${v.vault.toLowerCase()}`;
+  return `${t.id}|${vaultKey(v)}`;
+}
+
+/**
+ * Whether a subscribed (or configured) vault is this one: same group and name, and the same
+ * subscription when both say one (a vault named without its subscription matches any).
+ */
+export function sameVault(a: AlertedVault, b: AlertedVault): boolean {
+  const named = (v: AlertedVault) => `${v.resourceGroup}/${v.vault}`.toLowerCase();
+  if (named(a) !== named(b)) return false;
+  return !a.subscription || !b.subscription || a.subscription.toLowerCase() === b.subscription.toLowerCase();
+}
+
+/** The vault as the backup service takes it: with its subscription, read there and only there. */
+function targetOf(v: AlertedVault): { vault: string; resourceGroup: string; subscription?: string } {
+  return { vault: v.vault, resourceGroup: v.resourceGroup, ...subscriptionOf(v) };
+}
+
+function subscriptionOf(v: AlertedVault): { subscription?: string } {
+  return v.subscription ? { subscription: v.subscription } : {};
 }

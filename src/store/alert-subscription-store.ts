@@ -7,7 +7,7 @@ export interface AlertSubscription {
   target: string;
   address: ChannelAddress;
   /** Undefined: every vault the bot alerts for. */
-  vault?: { vault: string; resourceGroup: string };
+  vault?: { vault: string; resourceGroup: string; subscription?: string };
   onlyFailures: boolean;
   createdBy: string;
   createdAt: string;
@@ -26,6 +26,7 @@ export class AlertSubscriptionStore {
       address: JSON.stringify(s.address),
       vault_name: s.vault?.vault ?? null,
       resource_group: s.vault?.resourceGroup ?? null,
+      subscription: s.vault?.subscription ?? null,
       only_failures: s.onlyFailures ? 1 : 0,
       created_by: s.createdBy,
       created_at: s.createdAt,
@@ -64,7 +65,13 @@ export class AlertSubscriptionStore {
           target: r.target,
           address,
           ...(r.vault_name && r.resource_group
-            ? { vault: { vault: r.vault_name, resourceGroup: r.resource_group } }
+            ? {
+                vault: {
+                  vault: r.vault_name,
+                  resourceGroup: r.resource_group,
+                  ...(r.subscription ? { subscription: r.subscription } : {}),
+                },
+              }
             : {}),
           onlyFailures: r.only_failures === 1,
           createdBy: r.created_by,
@@ -75,6 +82,9 @@ export class AlertSubscriptionStore {
   }
 }
 
+/** `<target>|all`, or `<target>|[<subscription>/]<rg>/<vault>` (the subscription when it was named). */
 function idOf(target: string, vault: AlertSubscription['vault']): string {
-  return `${target}|${vault ? `${vault.resourceGroup}/${vault.vault}`.toLowerCase() : 'all'}`;
+  if (!vault) return `${target}|all`;
+  const key = `${vault.resourceGroup}/${vault.vault}`;
+  return `${target}|${(vault.subscription ? `${vault.subscription}/${key}` : key).toLowerCase()}`;
 }

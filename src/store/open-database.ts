@@ -307,4 +307,13 @@ const migrations = (dialect: StoreDialect): Record<string, Migration> => ({
         .execute();
     },
   },
+  // Two subscriptions may hold vaults of the same name and group (issue 18): a watch and an alert
+  // subscription keep their vault's subscription, and the vault leases key it (vaultLeaseKey; the key is text, so no change
+  // to vault_leases itself).
+  '012-watch-subscription': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('watches').addColumn('subscription', 'text').execute();
+      await db.schema.alterTable('alert_subscriptions').addColumn('subscription', 'text').execute();
+    },
+  },
 });

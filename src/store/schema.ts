@@ -166,6 +166,8 @@ export interface Database {
 export interface WatchTable {
   /** The message's stable key (MessageRef.key); a reference's JSON for watches older than it. */
   message_key: string;
+  /** The vault's subscription id (migration 012); null on older rows and for a vault found by name. */
+  subscription: string | null;
 }
 export interface ApprovalTable {
   /** The platform of the approval card the background executor updates, and its reference (JSON). */
@@ -201,6 +203,8 @@ export interface AlertSubscriptionTable {
   /** Null: every vault the bot alerts for. */
   vault_name: string | null;
   resource_group: string | null;
+  /** The vault's subscription id when it was named (migration 012); null: found by vault name. */
+  subscription: string | null;
   /** 1: Failed only; 0: Failed and CompletedWithWarnings. */
   only_failures: number;
   created_by: string;

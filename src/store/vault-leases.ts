@@ -1,6 +1,20 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
+/**
+ * A vault's lease key: `<subscription>/<resource group>/<vault>` in lower case, so same-named vaults
+ * of two subscriptions are two leases. A vault known without its subscription (a watch stored
+ * before migration 012) keeps the older `<resource group>/<vault>`, the key older replicas use.
+ */
+export function vaultLeaseKey(v: {
+  vaultName: string;
+  resourceGroup: string;
+  subscription?: string;
+}): string {
+  const key = `${v.resourceGroup}/${v.vaultName}`;
+  return (v.subscription ? `${v.subscription}/${key}` : key).toLowerCase();
+}
+
 export interface VaultLeaseOptions {
   db: Kysely<Database>;
   /** This replica's name; unique among the replicas sharing the database. */

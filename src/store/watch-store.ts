@@ -7,6 +7,8 @@ export interface Watch {
   jobId: string;
   vaultName: string;
   resourceGroup: string;
+  /** The vault's subscription id (issue 18); absent on watches made before it was kept. */
+  subscription?: string;
   platform: string;
   /** Where the card lives (a MessageRef: its `key` identifies the message; see message-ref.ts). */
   messageRef: Record<string, unknown>;
@@ -33,6 +35,7 @@ export class WatchStore {
         job_id: w.jobId,
         vault_name: w.vaultName,
         resource_group: w.resourceGroup,
+        subscription: w.subscription ?? null,
         platform: w.platform,
         message_ref: JSON.stringify(w.messageRef),
         message_key: keyOf(w.messageRef),
@@ -97,6 +100,7 @@ function toWatch(r: Selectable<WatchTable>): Watch {
     jobId: r.job_id,
     vaultName: r.vault_name,
     resourceGroup: r.resource_group,
+    ...(r.subscription ? { subscription: r.subscription } : {}),
     platform: r.platform,
     messageRef: JSON.parse(r.message_ref) as Record<string, unknown>,
     extras: JSON.parse(r.extras) as Watch['extras'],

@@ -121,7 +121,12 @@ describe('job card', () => {
     const refresh = {
       verb: 'job.refresh',
       title: 'Refresh',
-      data: { jobId: JOB_ID, vault: STARTED_JOB.job.vaultName, resourceGroup: STARTED_JOB.resourceGroup },
+      data: {
+        jobId: JOB_ID,
+        vault: STARTED_JOB.job.vaultName,
+        resourceGroup: STARTED_JOB.resourceGroup,
+        subscription: STARTED_JOB.job.vaultSubscription ?? '',
+      },
     };
     expect(executeActions(running)).toEqual([refresh]);
     expect(running.refresh).toMatchObject({ action: { verb: 'job.refresh', data: refresh.data } });
@@ -177,10 +182,36 @@ describe('job list card', () => {
     expect(text).toContain('Showing 5 jobs, newest first.');
   });
 
-  it('has a refresh button for the first three jobs only, each carrying its job id', () => {
+  it('has a refresh button for the first three jobs only, each carrying its job id and vault', () => {
     const actions = executeActions(list(5));
     expect(actions.map((a) => a.verb)).toEqual(['job.refresh', 'job.refresh', 'job.refresh']);
-    expect(actions.map((a) => a.data)).toEqual(manyJobs(3).map((j) => ({ jobId: j.id })));
+    expect(actions.map((a) => a.data)).toEqual(
+      manyJobs(3).map((j) => ({ jobId: j.id, vault: j.vaultName, resourceGroup: '', subscription: '' })),
+    );
+  });
+
+  it("names each job's resource group and subscription on its button (an across-all-vaults list)", () => {
+    const [east, west] = manyJobs(2);
+    const jobs = [
+      {
+        ...east!,
+        vaultName: 'rsv-eastus',
+        vaultResourceGroup: 'rg-backup-east',
+        vaultSubscription: 'sub-east',
+      },
+      { ...west!, vaultName: 'rsv-westus', vaultResourceGroup: 'rg-chatops', vaultSubscription: 'sub-west' },
+    ];
+    const card = renderAdaptiveCard({
+      kind: 'job-list',
+      vaultName: 'all vaults',
+      description: 'All jobs',
+      jobs,
+      asOf: AS_OF,
+    });
+    expect(executeActions(card).map((a) => a.data)).toEqual([
+      { jobId: east!.id, vault: 'rsv-eastus', resourceGroup: 'rg-backup-east', subscription: 'sub-east' },
+      { jobId: west!.id, vault: 'rsv-westus', resourceGroup: 'rg-chatops', subscription: 'sub-west' },
+    ]);
   });
 
   it('caps a long list and says how many more there are', () => {

@@ -150,7 +150,7 @@ describe('declared arguments', () => {
     }
     const backup = COMMANDS.find((c) => c.id === 'backup.now')!;
     expect(usageLine(backup)).toBe(
-      'backup <vm> now [keep until <date> | for <n> days] [in vault [<rg>/]<vault>]',
+      'backup <vm> now [keep until <date> | for <n> days] [in vault [<rg>/]<vault>] [in subscription <id | "display name">]',
     );
   });
 

@@ -9,6 +9,7 @@ import type { RunningServer } from '../../src/http/http-server.js';
 import { startHttpServer } from '../../src/http/http-server.js';
 import { EntraTokenValidator, entraIssuers } from '../../src/identity/entra-token-validator.js';
 import { parseMonitorAlert } from '../../src/jobs/monitor-alert-payload.js';
+import type { AlertedVault } from '../../src/jobs/scheduled-job-alerts.js';
 import { ScheduledJobAlerter } from '../../src/jobs/scheduled-job-alerts.js';
 import { silentLogger } from '../../src/logger.js';
 import { SANDBOX_SUBSCRIPTION_ID } from '../../src/sandbox/seed-ids.js';
@@ -20,6 +21,7 @@ import type { Harness } from '../azure/service-harness.js';
 import { startHarness } from '../azure/service-harness.js';
 import type { FakeOpenIdKeys } from '../fakes/fake-openid-keys.js';
 import { startFakeOpenIdKeys } from '../fakes/fake-openid-keys.js';
+import { ACTION_GROUP_ROLE } from '../../src/identity/app-role.js';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const AUDIENCE = 'api://backup-chatops-alerts';
@@ -114,12 +116,13 @@ describe('POST /api/azure-monitor/alerts', () => {
   let alerter: ScheduledJobAlerter;
   const views: JobAlertView[] = [];
   const now = () => Math.floor(Date.now() / 1000);
-  const token = () =>
+  const token = (claims: Record<string, unknown> = { roles: [ACTION_GROUP_ROLE] }) =>
     keys.token({
       iss: `https://sts.windows.net/${TENANT}/`,
       aud: AUDIENCE,
       exp: now() + 3600,
       nbf: now() - 60,
+      ...claims,
     });
 
   beforeAll(async () => {
@@ -229,6 +232,20 @@ describe('POST /api/azure-monitor/alerts', () => {
     expect(views).toEqual([]);
   });
 
+  it("refuses a valid token without the Action Groups' app role (403), before reading the body", async () => {
+    const jobId = failScheduled();
+    for (const claims of [{}, { roles: [] }, { roles: ['SomethingElse'] }, { roles: ACTION_GROUP_ROLE }]) {
+      const r = await post(fixture('backup-job-failure.json', jobId), `Bearer ${token(claims)}`);
+      expect(r.status, JSON.stringify(claims)).toBe(403);
+      expect(((await r.json()) as { error: { code: string } }).error.code).toBe('auth.role');
+    }
+    expect(views).toEqual([]);
+    // The same alert with the role is taken.
+    const r = await post(fixture('backup-job-failure.json', jobId));
+    expect(r.status).toBe(200);
+    expect(views.map((v) => v.job.id)).toEqual([jobId]);
+  });
+
   it('bounds the body and answers malformed alerts with 400', async () => {
     const big = await post(
       JSON.stringify({ schemaId: 'azureMonitorCommonAlertSchema', pad: 'x'.repeat(300 * 1024) }),
@@ -242,5 +259,74 @@ describe('POST /api/azure-monitor/alerts', () => {
   it('is not served at all without its settings', () => {
     expect(azureMonitorAlertRoute(loadConfig({}), alerter, silentLogger)).toBeUndefined();
     expect(() => loadConfig({ ALERT_WEBHOOK_AUDIENCE: AUDIENCE })).toThrow(/ALERT_WEBHOOK_TENANT_ID/);
+  });
+});
+
+describe('POST /api/azure-monitor/alerts with several subscriptions', () => {
+  let keys: FakeOpenIdKeys;
+  let server: RunningServer;
+  const asked: { vault: AlertedVault; jobId: string }[] = [];
+  const OTHER = '5a4d8b1e-0000-4000-8000-0000000000e2';
+
+  beforeAll(async () => {
+    keys = await startFakeOpenIdKeys();
+    const config = loadConfig({
+      AZURE_SUBSCRIPTION_IDS: `${SANDBOX_SUBSCRIPTION_ID}:rg-chatops/rsv-westus,${OTHER}:rg-backup-east/rsv-eastus`,
+      BACKUP_MODE: 'sandbox',
+      ALERT_WEBHOOK_AUDIENCE: AUDIENCE,
+      ALERT_WEBHOOK_TENANT_ID: TENANT,
+      ALERT_WEBHOOK_OPENID_METADATA_URL: keys.url,
+    });
+    // Only alertJob is called by the route: what it is asked is what this test checks.
+    const alerter = {
+      alertJob: async (vault: AlertedVault, jobId: string) => {
+        asked.push({ vault, jobId });
+        return 1;
+      },
+    } as unknown as ScheduledJobAlerter;
+    const route = azureMonitorAlertRoute(config, alerter, silentLogger)!;
+    server = await startHttpServer({ host: '127.0.0.1', port: 0, handlers: [route], logger: silentLogger });
+  });
+  afterAll(async () => {
+    await server.close();
+    await keys.close();
+  });
+
+  const alertOf = (subscription: string) =>
+    JSON.parse(
+      readFileSync(join(fixtures, 'backup-job-failure.json'), 'utf8')
+        .replaceAll('{subscription}', subscription)
+        .replaceAll('{jobId}', 'job-east'),
+    ) as Record<string, unknown>;
+  const post = (body: unknown) => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = keys.token({
+      iss: `https://sts.windows.net/${TENANT}/`,
+      aud: AUDIENCE,
+      exp: now + 3600,
+      nbf: now - 60,
+      roles: [ACTION_GROUP_ROLE],
+    });
+    return fetch(`${server.url}${AZURE_MONITOR_WEBHOOK_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
+  };
+
+  it("takes an alert of the second subscription's vault and reads the job in that subscription", async () => {
+    const r = await post(alertOf(OTHER.toUpperCase()));
+    expect(r.status).toBe(200);
+    expect(asked).toEqual([
+      { vault: { vault: 'rsv-westus', resourceGroup: 'rg-chatops', subscription: OTHER }, jobId: 'job-east' },
+    ]);
+  });
+
+  it('sets aside an alert of a subscription the bot is not configured for', async () => {
+    asked.length = 0;
+    const r = await post(alertOf('00000000-0000-4000-8000-00000000dead'));
+    expect(r.status).toBe(200);
+    expect(await r.json()).toEqual({ status: 'accepted', posted: 0 });
+    expect(asked).toEqual([]);
   });
 });

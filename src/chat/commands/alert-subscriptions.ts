@@ -6,6 +6,7 @@ import type { AlertScope } from '../command-outcome.js';
 import type { CommandContext } from '../command.js';
 import { defineCommand } from '../command.js';
 import { describeScope } from '../present-fleet-outcome.js';
+import { SUBSCRIPTION_ARG } from '../phrases/subscription-phrase.js';
 
 /** The vault of a subscription: `all` for every vault the bot alerts for. */
 type Scope = AlertScope;
@@ -14,6 +15,8 @@ interface SubscribeArgs {
   /** Undefined: all vaults. */
   scope?: Scope;
   onlyFailures: boolean;
+  /** The vault's Azure subscription, by id or display name (SUBSCRIPTION_ARG). */
+  subscription?: string;
 }
 
 const FOR_SCOPE = String.raw`(?:\s+(?:for|on|of)\s+(?:(all(?:\s+the)?\s+vaults|every\s+vault)|(?:the\s+)?vault\s+(?:([^\s/]+)\/)?(\S+)))?`;
@@ -36,6 +39,34 @@ function scopeOf(m: RegExpExecArray): Scope | undefined {
 function resolved(scope: Scope | undefined, ctx: CommandContext): Scope {
   if (scope === undefined || scope === 'all') return scope ?? 'all';
   return { vault: scope.vault, resourceGroup: scope.resourceGroup || ctx.defaults.vaultResourceGroup };
+}
+
+/**
+ * A vault named with its Azure subscription is kept with that subscription's id, read from the
+ * vault itself (which also checks the bot works there and the vault exists); a subscription named
+ * for "all vaults" is refused rather than ignored.
+ */
+async function inSubscription(
+  scope: Scope,
+  subscription: string | undefined,
+  ctx: CommandContext,
+): Promise<Scope> {
+  if (!subscription) return scope;
+  if (scope === 'all') {
+    throw new AppError(
+      'validation.arguments',
+      'Alerts are subscribed per vault or for all vaults, not per subscription.',
+      {
+        hint: 'Name the vault: subscribe to backup alerts for vault <rg>/<vault> in subscription "<name>"',
+      },
+    );
+  }
+  const vault = await ctx.service.getVault({
+    vault: scope.vault,
+    resourceGroup: scope.resourceGroup,
+    subscription,
+  });
+  return { ...scope, subscription: vault.subscriptionId };
 }
 
 function fleetOf(ctx: CommandContext): FleetServices {
@@ -67,6 +98,7 @@ export const subscribeAlertsCommand = defineCommand<SubscribeArgs>({
     'subscribe to backup alerts',
     'subscribe to backup alerts for vault rg-chatops/rsv-westus',
     'subscribe to backup alerts for all vaults only failures',
+    'subscribe to backup alerts for vault rg-backup-east/rsv-eastus in subscription "Contoso East"',
   ],
   role: 'operator',
   effect: 'write',
@@ -75,6 +107,7 @@ export const subscribeAlertsCommand = defineCommand<SubscribeArgs>({
   args: [
     { name: 'scope', kind: 'vault', required: false, says: 'for vault <vault> | for all vaults' },
     { name: 'onlyFailures', kind: 'topic', required: false, says: 'only failures' },
+    SUBSCRIPTION_ARG,
   ],
   parse(text) {
     const m = SUBSCRIBE.exec(text);
@@ -86,7 +119,7 @@ export const subscribeAlertsCommand = defineCommand<SubscribeArgs>({
   async execute(args, ctx) {
     const fleet = fleetOf(ctx);
     const address = addressFor(ctx);
-    const scope = resolved(args.scope, ctx);
+    const scope = await inSubscription(resolved(args.scope, ctx), args.subscription, ctx);
     const added = await fleet.subscriptions.subscribe({
       address,
       ...(scope === 'all' ? {} : { vault: scope }),
@@ -98,7 +131,7 @@ export const subscribeAlertsCommand = defineCommand<SubscribeArgs>({
   },
 });
 
-export const unsubscribeAlertsCommand = defineCommand<{ scope?: Scope }>({
+export const unsubscribeAlertsCommand = defineCommand<{ scope?: Scope; subscription?: string }>({
   id: 'alerts.unsubscribe',
   title: 'Unsubscribe from backup alerts',
   summary:
@@ -108,7 +141,10 @@ export const unsubscribeAlertsCommand = defineCommand<{ scope?: Scope }>({
   effect: 'write',
   keywords: ['unsubscribe', 'unsubscribe from backup alerts'],
   usage: 'unsubscribe from backup alerts',
-  args: [{ name: 'scope', kind: 'vault', required: false, says: 'for vault <vault> | for all vaults' }],
+  args: [
+    { name: 'scope', kind: 'vault', required: false, says: 'for vault <vault> | for all vaults' },
+    SUBSCRIPTION_ARG,
+  ],
   parse(text) {
     const m = UNSUBSCRIBE.exec(text);
     if (!m) return undefined;
@@ -119,7 +155,10 @@ export const unsubscribeAlertsCommand = defineCommand<{ scope?: Scope }>({
   async execute(args, ctx) {
     const fleet = fleetOf(ctx);
     const target = targetIdOf(addressFor(ctx));
-    const scope = args.scope === undefined ? undefined : resolved(args.scope, ctx);
+    const scope =
+      args.scope === undefined && !args.subscription
+        ? undefined
+        : await inSubscription(resolved(args.scope, ctx), args.subscription, ctx);
     const removed = await fleet.subscriptions.unsubscribe(
       target,
       scope === undefined ? 'every' : scope === 'all' ? undefined : scope,

@@ -1,9 +1,12 @@
 import type { BackupJob, ExpectedConsistency, RetainRequest } from '../../domain/index.js';
 import type { CommandOutcome } from '../command-outcome.js';
 import type { CommandContext } from '../command.js';
+import type { VaultTarget } from '../../azure/backup-service.js';
 import { AppError } from '../../domain/index.js';
 import { requiredField } from '../action-data.js';
 import { defineCommand } from '../command.js';
+import { SUBSCRIPTION_ARG } from '../phrases/subscription-phrase.js';
+import { vaultTarget } from '../vault-target.js';
 import { parseRetention } from '../phrases/retention-phrase.js';
 import type { VaultChoice } from '../phrases/vault-phrase.js';
 import { parseVaultPhrase } from '../phrases/vault-phrase.js';
@@ -18,7 +21,12 @@ const FILLER_WORDS = new RegExp(
 /** Azure's job start times and ours may differ by this much. */
 const CLOCK_SKEW_MS = 60_000;
 
-export const backupNowCommand = defineCommand<{ vm: string; retain?: RetainRequest; vault?: VaultChoice }>({
+export const backupNowCommand = defineCommand<{
+  vm: string;
+  retain?: RetainRequest;
+  vault?: VaultChoice;
+  subscription?: string;
+}>({
   id: 'backup.now',
   title: 'Back up now',
   summary:
@@ -28,6 +36,7 @@ export const backupNowCommand = defineCommand<{ vm: string; retain?: RetainReque
     EXAMPLE,
     'back up myVM for 2 weeks',
     'backup db-eastus-01 now in vault rsv-eastus',
+    'backup vm-east-1 now in vault rsv-eastus of subscription "Contoso East"',
   ],
   role: 'operator',
   effect: 'write',
@@ -37,6 +46,7 @@ export const backupNowCommand = defineCommand<{ vm: string; retain?: RetainReque
     { name: 'vm', kind: 'vm', required: true, says: '<vm>' },
     { name: 'retain', kind: 'retention', required: false, says: 'keep until <date> | for <n> days' },
     { name: 'vault', kind: 'vault', required: false, says: 'in vault [<rg>/]<vault>' },
+    SUBSCRIPTION_ARG,
   ],
   parse(text) {
     const m =
@@ -69,11 +79,13 @@ export const backupNowCommand = defineCommand<{ vm: string; retain?: RetainReque
   },
   actions: { 'backup.now': (d) => ({ vm: requiredField(d, 'vm') }) },
   targetOf: (a) => a.vm,
-  async execute({ vm, retain, vault }, ctx) {
-    const r = await ctx.service.backupNow({ vm, ...(retain ? { retain } : {}), ...vault });
-    return started(r.job, ctx, vault, { retainUntil: r.retainUntil, consistency: r.consistency });
+  async execute({ vm, retain, vault, subscription }, ctx) {
+    const target = vaultTarget(vault, subscription);
+    const r = await ctx.service.backupNow({ vm, ...(retain ? { retain } : {}), ...target });
+    return started(r.job, ctx, target, { retainUntil: r.retainUntil, consistency: r.consistency });
   },
-  async recover({ vm, vault }, ctx, since) {
+  async recover({ vm, vault: choice, subscription }, ctx, since) {
+    const vault = vaultTarget(choice, subscription);
     // The newest backup of this VM started since the command was: the one it triggered, or a
     // scheduled one that Azure ran instead (it runs one backup of a VM at a time).
     const jobs = await ctx.service.listJobs(
@@ -91,7 +103,7 @@ export const backupNowCommand = defineCommand<{ vm: string; retain?: RetainReque
 function started(
   job: BackupJob,
   ctx: CommandContext,
-  vault: VaultChoice | undefined,
+  vault: VaultTarget | undefined,
   extras: { retainUntil?: string; consistency?: ExpectedConsistency } = {},
 ): CommandOutcome {
   const resourceGroup = vault?.resourceGroup ?? job.vaultResourceGroup ?? ctx.defaults.vaultResourceGroup;

@@ -1,14 +1,24 @@
 import { AppError } from '../../domain/index.js';
 import { defineCommand } from '../command.js';
+import { SUBSCRIPTION_ARG } from '../phrases/subscription-phrase.js';
 
 const EXAMPLE = 'create vault rsv-prod in westus';
 
-export const createVaultCommand = defineCommand<{ name: string; location: string; resourceGroup?: string }>({
+export const createVaultCommand = defineCommand<{
+  name: string;
+  location: string;
+  resourceGroup?: string;
+  subscription?: string;
+}>({
   id: 'vault.create',
   title: 'Create a vault',
   summary:
     'Creates a Recovery Services vault in a region (never in an Extended Zone: use its parent region).',
-  examples: [EXAMPLE, 'create vault rsv-la in westus in resource group rg-backup'],
+  examples: [
+    EXAMPLE,
+    'create vault rsv-la in westus in resource group rg-backup',
+    'create vault rsv-east2 in eastus in subscription "Contoso East"',
+  ],
   role: 'operator',
   effect: 'write',
   keywords: ['create vault', 'new vault'],
@@ -17,6 +27,7 @@ export const createVaultCommand = defineCommand<{ name: string; location: string
     { name: 'name', kind: 'name', required: true, says: '<name>' },
     { name: 'location', kind: 'region', required: true, says: '<region>' },
     { name: 'resourceGroup', kind: 'resource-group', required: false, says: 'in resource group <rg>' },
+    SUBSCRIPTION_ARG,
   ],
   parse(text) {
     const m =

@@ -1,23 +1,27 @@
 import { AppError } from '../../domain/index.js';
 import { defineCommand } from '../command.js';
+import { SUBSCRIPTION_ARG } from '../phrases/subscription-phrase.js';
 
-export const deleteResourceGroupCommand = defineCommand<{ name: string }>({
+export const deleteResourceGroupCommand = defineCommand<{ name: string; subscription?: string }>({
   id: 'resourcegroup.delete',
   title: 'Delete a resource group',
   summary: 'Deletes a resource group and everything in it. Needs a second person’s approval.',
-  examples: ['delete resource group rg-test'],
+  examples: [
+    'delete resource group rg-test',
+    'delete resource group rg-apps-east in subscription "Contoso East"',
+  ],
   role: 'operator',
   effect: 'destructive',
   keywords: ['delete resource group'],
   usage: 'delete resource group <name>',
-  args: [{ name: 'name', kind: 'resource-group', required: true, says: '<name>' }],
+  args: [{ name: 'name', kind: 'resource-group', required: true, says: '<name>' }, SUBSCRIPTION_ARG],
   parse(text) {
     const m = /^(?:delete|remove|destroy|drop)\s+(?:the\s+)?(?:resource\s*group|rg)\s+(\S+)$/i.exec(text);
     return m ? { name: m[1]! } : undefined;
   },
   targetOf: ({ name }) => name,
-  async describe({ name }, ctx) {
-    const rg = await ctx.service.describeResourceGroup(name);
+  async describe({ name, subscription }, ctx) {
+    const rg = await ctx.service.describeResourceGroup(name, subscription);
     // ARM would delete the other resources and then fail on the vault: refuse before asking anyone.
     const blocked = rg.vaults.filter((v) => v.blockingItems.length > 0);
     if (blocked.length > 0) {
@@ -53,8 +57,8 @@ export const deleteResourceGroupCommand = defineCommand<{ name: string }>({
       ],
     };
   },
-  async execute({ name }, ctx) {
-    await ctx.service.deleteResourceGroup(name, ctx.operations);
+  async execute({ name, subscription }, ctx) {
+    await ctx.service.deleteResourceGroup(name, ctx.operations, subscription);
     return { kind: 'resource-group-deleted', name };
   },
 });

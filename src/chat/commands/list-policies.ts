@@ -1,7 +1,9 @@
 import { defineCommand } from '../command.js';
+import { SUBSCRIPTION_ARG } from '../phrases/subscription-phrase.js';
+import { vaultTarget } from '../vault-target.js';
 import { readListing } from '../phrases/listing-phrase.js';
 
-export const listPoliciesCommand = defineCommand<{ vault?: string }>({
+export const listPoliciesCommand = defineCommand<{ vault?: string; subscription?: string }>({
   id: 'policies.list',
   title: 'List policies',
   summary: 'The VM backup policies of the vault, Enhanced and standard.',
@@ -10,7 +12,7 @@ export const listPoliciesCommand = defineCommand<{ vault?: string }>({
   effect: 'read',
   keywords: ['policies', 'list policies'],
   usage: 'list policies',
-  args: [{ name: 'vault', kind: 'vault', required: false, says: 'in vault <vault>' }],
+  args: [{ name: 'vault', kind: 'vault', required: false, says: 'in vault <vault>' }, SUBSCRIPTION_ARG],
   parse(text) {
     const rest = readListing(text, String.raw`(?:backup\s+)?polic(?:y|ies)`);
     if (rest === undefined) return undefined;
@@ -18,8 +20,8 @@ export const listPoliciesCommand = defineCommand<{ vault?: string }>({
     const vault = /^in\s+(?:the\s+)?(?:vault\s+)?(\S+)$/i.exec(rest);
     return vault ? { vault: vault[1] } : undefined;
   },
-  async execute({ vault }, ctx) {
-    const policies = await ctx.service.listPolicies(vault ? { vault } : undefined);
+  async execute({ vault, subscription }, ctx) {
+    const policies = await ctx.service.listPolicies(vaultTarget(vault, subscription));
     return { kind: 'policies-listed', vaultName: vault ?? ctx.defaults.vaultName, policies };
   },
 });

@@ -5,9 +5,28 @@ import type { CommandOutcome } from '../command-outcome.js';
 import type { Command, CommandContext } from '../command.js';
 import { defineCommand } from '../command.js';
 import { parseRestore } from '../phrases/restore-phrase.js';
+import { SUBSCRIPTION_ARG } from '../phrases/subscription-phrase.js';
+import type { VaultChoice } from '../phrases/vault-phrase.js';
+import { parseVaultPhrase } from '../phrases/vault-phrase.js';
+import { vaultTarget } from '../vault-target.js';
+
+/** Where the VM's backup is, when not in the configured vault: "… in vault X [in subscription Y]". */
+interface VaultPhrases {
+  vault?: VaultChoice;
+  subscription?: string;
+}
+type RestoreArgs = RestoreInput & VaultPhrases;
+const VAULT_ARG = { name: 'vault', kind: 'vault', required: false, says: 'in vault [<rg>/]<vault>' } as const;
+
+/** The restore's words with the vault phrase taken out, and the vault it names. */
+function parseRestoreIn(text: string, now: Date) {
+  const { vault, rest } = parseVaultPhrase(text);
+  const r = parseRestore(rest, now);
+  return r ? { ...r, ...(vault ? { vault } : {}) } : undefined;
+}
 
 /** `restore myVM`: the newest points and the three kinds, with buttons. */
-export const restoreOptionsCommand = defineCommand<{ vm: string }>({
+export const restoreOptionsCommand = defineCommand<{ vm: string } & VaultPhrases>({
   id: 'restore.options',
   title: 'Restore a VM',
   summary:
@@ -17,15 +36,19 @@ export const restoreOptionsCommand = defineCommand<{ vm: string }>({
   effect: 'read',
   keywords: ['restore', 'recover'],
   usage: 'restore <vm>',
-  args: [{ name: 'vm', kind: 'vm', required: true, says: '<vm>' }],
+  args: [{ name: 'vm', kind: 'vm', required: true, says: '<vm>' }, VAULT_ARG, SUBSCRIPTION_ARG],
   parse(text, now) {
-    const r = parseRestore(text, now);
-    return r?.options ? { vm: r.vm } : undefined;
+    const r = parseRestoreIn(text, now);
+    return r?.options ? { vm: r.vm, ...(r.vault ? { vault: r.vault } : {}) } : undefined;
   },
   targetOf: (a) => a.vm,
-  async execute({ vm }, ctx) {
-    const [status, points] = await Promise.all([ctx.service.getVm(vm), ctx.service.listRecoveryPoints(vm)]);
-    return { kind: 'restore-options', vm: status, vaultName: ctx.defaults.vaultName, points };
+  async execute({ vm, vault, subscription }, ctx) {
+    const target = vaultTarget(vault, subscription);
+    const [status, points] = await Promise.all([
+      ctx.service.getVm(vm, target),
+      ctx.service.listRecoveryPoints(vm, target),
+    ]);
+    return { kind: 'restore-options', vm: status, vaultName: vault?.vault ?? ctx.defaults.vaultName, points };
   },
 });
 
@@ -49,6 +72,8 @@ const RESTORE_USAGE: Record<RestoreKind, Pick<Command, 'usage' | 'args'>> = {
       POINT_ARG,
       { name: 'targetResourceGroup', kind: 'resource-group', required: false, says: 'in <rg>' },
       { name: 'subnet', kind: 'restore-target', required: false, says: 'subnet <rg>/<vnet>/<subnet>' },
+      VAULT_ARG,
+      SUBSCRIPTION_ARG,
     ],
   },
   RestoreDisks: {
@@ -57,11 +82,13 @@ const RESTORE_USAGE: Record<RestoreKind, Pick<Command, 'usage' | 'args'>> = {
       { name: 'vm', kind: 'vm', required: true, says: '<vm>' },
       POINT_ARG,
       { name: 'targetResourceGroup', kind: 'resource-group', required: false, says: 'to <rg>' },
+      VAULT_ARG,
+      SUBSCRIPTION_ARG,
     ],
   },
   OriginalLocation: {
     usage: 'replace disks of <vm>',
-    args: [{ name: 'vm', kind: 'vm', required: true, says: '<vm>' }, POINT_ARG],
+    args: [{ name: 'vm', kind: 'vm', required: true, says: '<vm>' }, POINT_ARG, VAULT_ARG, SUBSCRIPTION_ARG],
   },
 };
 
@@ -75,11 +102,11 @@ function restoreDeclaration(kind: RestoreKind, title: string, examples: string[]
     effect: 'write' as const,
     keywords: ['restore', 'recover', ...(kind === 'OriginalLocation' ? ['replace disks'] : [])],
     ...RESTORE_USAGE[kind],
-    parse(text: string, now: Date): RestoreInput | undefined {
-      const r = parseRestore(text, now);
+    parse(text: string, now: Date): RestoreArgs | undefined {
+      const r = parseRestoreIn(text, now);
       return r && !r.options && r.kind === kind ? r : undefined;
     },
-    targetOf: (a: RestoreInput) => a.vm,
+    targetOf: (a: RestoreArgs) => a.vm,
     execute: startRestore,
   };
 }
@@ -90,28 +117,29 @@ const RESTORE_COMMAND_IDS: Record<RestoreKind, string> = {
   OriginalLocation: 'restore.replace-disks',
 };
 
-export const restoreNewVmCommand = defineCommand<RestoreInput>(
+export const restoreNewVmCommand = defineCommand<RestoreArgs>(
   restoreDeclaration('AlternateLocation', 'Restore as a new VM', [
     'restore myVM from latest as new vm myVM-restored',
     'restore myVM from yesterday 14:00 as new vm myVM-old in rg-restore subnet rg-net/vnet-westus/default',
   ]),
 );
 
-export const restoreDisksCommand = defineCommand<RestoreInput>(
+export const restoreDisksCommand = defineCommand<RestoreArgs>(
   restoreDeclaration('RestoreDisks', 'Restore disks', [
     'restore myVM from latest restore disks',
     'restore myVM from 2026-11-30 08:00 restore disks to rg-restore',
   ]),
 );
 
-export const replaceDisksCommand = defineCommand<RestoreInput>({
+export const replaceDisksCommand = defineCommand<RestoreArgs>({
   ...restoreDeclaration('OriginalLocation', 'Replace disks', ['restore myVM from latest replace disks']),
   summary: `${RESTORE_KIND_TEXT.OriginalLocation} The approver types the VM's name.`,
   effect: 'destructive',
   async describe(args, ctx) {
+    const target = vaultTarget(args.vault, args.subscription);
     const [vm, points] = await Promise.all([
-      ctx.service.getVm(args.vm),
-      ctx.service.listRecoveryPoints(args.vm),
+      ctx.service.getVm(args.vm, target),
+      ctx.service.listRecoveryPoints(args.vm, target),
     ]);
     const point = choosePoint(points, args.point, vm.name);
     const when = point.time ? `${point.time.slice(0, 16).replace('T', ' ')} UTC` : 'time unknown';
@@ -129,8 +157,11 @@ export const replaceDisksCommand = defineCommand<RestoreInput>({
   },
 });
 
-/** Starts the restore: its job, in the default vault's resource group. */
-async function startRestore(args: RestoreInput, ctx: CommandContext): Promise<CommandOutcome> {
-  const r = await ctx.service.restore(args, ctx.operations);
-  return { kind: 'job-started', job: r.job, resourceGroup: ctx.defaults.vaultResourceGroup };
+/** Starts the restore: its job, in its own vault's resource group. */
+async function startRestore(args: RestoreArgs, ctx: CommandContext): Promise<CommandOutcome> {
+  const { vault, subscription, ...input } = args;
+  const r = await ctx.service.restore({ ...input, ...vaultTarget(vault, subscription) }, ctx.operations);
+  // The job's own vault: with several subscriptions it need not be the configured one.
+  const resourceGroup = vault?.resourceGroup ?? r.job.vaultResourceGroup ?? ctx.defaults.vaultResourceGroup;
+  return { kind: 'job-started', job: r.job, resourceGroup };
 }

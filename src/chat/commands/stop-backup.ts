@@ -1,6 +1,10 @@
 import type { Vault } from '../../domain/index.js';
 import { AppError } from '../../domain/index.js';
 import { defineCommand } from '../command.js';
+import { SUBSCRIPTION_ARG } from '../phrases/subscription-phrase.js';
+import type { VaultChoice } from '../phrases/vault-phrase.js';
+import { parseVaultPhrase } from '../phrases/vault-phrase.js';
+import { vaultTarget } from '../vault-target.js';
 
 const STOP =
   /^(?:(?:stop|disable|turn\s+off|switch\s+off|pause|end|remove)\s+(?:the\s+)?(?:backups?|protection)|stop\s+(?:protecting|backing\s+up))\b\s*(.*)$/i;
@@ -35,7 +39,12 @@ export function parseStopBackup(
   return { vm: vm[1]!, deleteData, confirmed };
 }
 
-export const stopBackupCommand = defineCommand<{ vm: string; confirmed: boolean }>({
+export const stopBackupCommand = defineCommand<{
+  vm: string;
+  confirmed: boolean;
+  vault?: VaultChoice;
+  subscription?: string;
+}>({
   id: 'backup.stop',
   title: 'Stop backup (keep data)',
   summary: 'Stops scheduled backups of a VM and keeps its recovery points, after you confirm.',
@@ -47,16 +56,23 @@ export const stopBackupCommand = defineCommand<{ vm: string; confirmed: boolean 
   args: [
     { name: 'vm', kind: 'vm', required: true, says: '<vm>' },
     { name: 'confirmed', kind: 'topic', required: false, says: 'confirm' },
+    { name: 'vault', kind: 'vault', required: false, says: 'in vault [<rg>/]<vault>' },
+    SUBSCRIPTION_ARG,
   ],
-  parse(text) {
-    const r = parseStopBackup(text);
-    return r && !r.deleteData ? { vm: r.vm, confirmed: r.confirmed } : undefined;
+  parse(full) {
+    const { vault, rest } = parseVaultPhrase(full);
+    const r = parseStopBackup(rest);
+    return r && !r.deleteData ? { vm: r.vm, confirmed: r.confirmed, ...(vault ? { vault } : {}) } : undefined;
   },
   targetOf: ({ vm }) => vm,
-  async execute({ vm, confirmed }, ctx) {
-    if (!confirmed) return { kind: 'stop-backup-unconfirmed', vm: await ctx.service.getVm(vm) };
-    const result = await ctx.service.stopProtection({ vm, deleteData: false });
-    return { kind: 'backup-stopped', vaultName: ctx.defaults.vaultName, result };
+  async execute({ vm, confirmed, vault, subscription }, ctx) {
+    const target = vaultTarget(vault, subscription);
+    if (!confirmed) {
+      const status = await ctx.service.getVm(vm, target);
+      return { kind: 'stop-backup-unconfirmed', vm: status, ...(target ? { target } : {}) };
+    }
+    const result = await ctx.service.stopProtection({ vm, deleteData: false, ...target });
+    return { kind: 'backup-stopped', vaultName: vault?.vault ?? ctx.defaults.vaultName, result };
   },
 });
 
@@ -70,7 +86,11 @@ function softDeleteWords(vm: string, softDelete: Vault['softDelete'], now: Date)
   return `Soft delete keeps the deleted data until ${until} (${softDelete.retentionDays} days); it can be undeleted until then ("enable backup for ${vm}" undeletes it and protects the VM again).`;
 }
 
-export const deleteBackupDataCommand = defineCommand<{ vm: string }>({
+export const deleteBackupDataCommand = defineCommand<{
+  vm: string;
+  vault?: VaultChoice;
+  subscription?: string;
+}>({
   id: 'backup.delete-data',
   title: 'Stop backup and delete data',
   summary:
@@ -80,14 +100,20 @@ export const deleteBackupDataCommand = defineCommand<{ vm: string }>({
   effect: 'destructive',
   keywords: ['stop backup and delete data', 'delete backup data'],
   usage: 'stop backup for <vm> and delete data',
-  args: [{ name: 'vm', kind: 'vm', required: true, says: '<vm>' }],
-  parse(text) {
-    const r = parseStopBackup(text);
-    return r?.deleteData ? { vm: r.vm } : undefined;
+  args: [
+    { name: 'vm', kind: 'vm', required: true, says: '<vm>' },
+    { name: 'vault', kind: 'vault', required: false, says: 'in vault [<rg>/]<vault>' },
+    SUBSCRIPTION_ARG,
+  ],
+  parse(full) {
+    const { vault, rest } = parseVaultPhrase(full);
+    const r = parseStopBackup(rest);
+    return r?.deleteData ? { vm: r.vm, ...(vault ? { vault } : {}) } : undefined;
   },
   targetOf: ({ vm }) => vm,
-  async describe({ vm }, ctx) {
-    const status = await ctx.service.getVm(vm);
+  async describe({ vm, vault, subscription }, ctx) {
+    const target = vaultTarget(vault, subscription);
+    const status = await ctx.service.getVm(vm, target);
     const deleted = status.protection.softDeleted;
     if (deleted) {
       throw new AppError(
@@ -98,9 +124,9 @@ export const deleteBackupDataCommand = defineCommand<{ vm: string }>({
         },
       );
     }
-    const [points, vault] = await Promise.all([
-      ctx.service.listRecoveryPoints(status.name).catch(() => undefined),
-      ctx.service.getVault().catch(() => undefined),
+    const [points, vaultRead] = await Promise.all([
+      ctx.service.listRecoveryPoints(status.name, target).catch(() => undefined),
+      ctx.service.getVault(target).catch(() => undefined),
     ]);
     return {
       target: status.name,
@@ -109,14 +135,15 @@ export const deleteBackupDataCommand = defineCommand<{ vm: string }>({
       // recovery points since the request are fine.
       plan: [status.id],
       consequences: [
-        `Backup of ${status.name} stops and its backup data in vault ${ctx.defaults.vaultName} is deleted${points ? `: ${points.length} recovery point${points.length === 1 ? '' : 's'}` : ''}.`,
-        softDeleteWords(status.name, vault?.softDelete, ctx.now()),
+        `Backup of ${status.name} stops and its backup data in vault ${vaultRead?.name ?? vault?.vault ?? ctx.defaults.vaultName} is deleted${points ? `: ${points.length} recovery point${points.length === 1 ? '' : 's'}` : ''}.`,
+        softDeleteWords(status.name, vaultRead?.softDelete, ctx.now()),
         `Nothing protects ${status.name} until backup is enabled again.`,
       ],
     };
   },
-  async execute({ vm }, ctx) {
-    const result = await ctx.service.stopProtection({ vm, deleteData: true }, ctx.operations);
-    return { kind: 'backup-stopped', vaultName: ctx.defaults.vaultName, result };
+  async execute({ vm, vault, subscription }, ctx) {
+    const target = vaultTarget(vault, subscription);
+    const result = await ctx.service.stopProtection({ vm, deleteData: true, ...target }, ctx.operations);
+    return { kind: 'backup-stopped', vaultName: vault?.vault ?? ctx.defaults.vaultName, result };
   },
 });
