@@ -73,8 +73,12 @@ const DEFAULT_FLOOR_SHARE = 0.2;
  * moves by a request or a refill at a time.
  */
 const OTHER_COUNTER_FACTOR = 3;
-/** A counter not heard of in this many answers is forgotten (it refilled, or was another session's). */
+/** A counter unheard of for this many answers and this long is forgotten (it refilled, or was another session's). */
 const FORGET_AFTER_ANSWERS = 20;
+const FORGET_AFTER_MS = 60_000;
+
+/** Which requests answer from which counts: job reads and the rest, as the 2026 recording shows. */
+type Kind = 'jobs' | 'others';
 
 /** One count as Azure reports it: what it last said, its highest (its size, as far as anyone can tell). */
 interface Counter {
@@ -83,24 +87,91 @@ interface Counter {
   reported: number;
   highest: number;
   observedAt: number;
-  /** The answer (sequence number) that last reported it. */
+  /** The answer (sequence number) that last reported it, and when. */
   heardAt: number;
+  heardAtMs: number;
+  /** The kinds of request whose answers reported it: their requests draw on it. */
+  kinds: Set<Kind>;
+}
+
+/**
+ * The counts of one subscription, shared by the kinds of request. In the 2026 recording job reads
+ * and the rest answered from different counts (249 and 1,099); where one count answers both (the
+ * 2022 sessions, the sandbox), both kinds' readings land on the same counter and both spend it.
+ */
+class CounterPool {
+  counters: Counter[] = [];
+  answers = 0;
+  private readonly inFlight = new Map<Kind, number>();
+  readonly budgets: Budget[] = [];
+
+  constructor(private readonly now: () => number) {}
+
+  /** Counters the requests of `kind` draw on. */
+  of(kind: Kind): Counter[] {
+    return this.counters.filter((c) => c.kinds.has(kind));
+  }
+
+  sent(kind: Kind): void {
+    this.inFlight.set(kind, (this.inFlight.get(kind) ?? 0) + 1);
+  }
+
+  answered(kind: Kind): void {
+    this.inFlight.set(kind, Math.max(0, (this.inFlight.get(kind) ?? 0) - 1));
+  }
+
+  /** Sent and not answered by the kinds that draw on `c`: the count it reports may not include them. */
+  inFlightOn(c: Counter): number {
+    let n = 0;
+    for (const k of c.kinds) n += this.inFlight.get(k) ?? 0;
+    return n;
+  }
+
+  /** A reading, given to the counter it is closest to, or to a new one. */
+  record(kind: Kind, reported: number): void {
+    const now = this.now();
+    this.answers++;
+    this.counters = this.counters.filter(
+      (c) => this.answers - c.heardAt <= FORGET_AFTER_ANSWERS || now - c.heardAtMs <= FORGET_AFTER_MS,
+    );
+    const apart = (c: Counter) => Math.abs(Math.log((reported + 10) / (c.reported + 10)));
+    let counter = this.counters.reduce<Counter | undefined>(
+      (best, c) => (!best || apart(c) < apart(best) ? c : best),
+      undefined,
+    );
+    if (!counter || apart(counter) > Math.log(OTHER_COUNTER_FACTOR)) {
+      counter = {
+        remaining: 0,
+        reported,
+        highest: 0,
+        observedAt: now,
+        heardAt: 0,
+        heardAtMs: now,
+        kinds: new Set(),
+      };
+      this.counters.push(counter);
+    }
+    counter.kinds.add(kind);
+    counter.reported = reported;
+    counter.remaining = reported - this.inFlightOn(counter);
+    counter.highest = Math.max(counter.highest, reported);
+    counter.observedAt = now;
+    counter.heardAt = this.answers;
+    counter.heardAtMs = now;
+  }
 }
 
 /**
  * The requests of one kind and their queue. Behind one header Azure may answer from several counts
- * in turn; each reading goes to the counter it is closest to, each counter keeps its own floor (a
- * fifth of its own highest count), and a request is sent only when every counter known has room
- * above its floor, since nobody can tell which one it will draw on.
+ * in turn; each reading goes to the counter it is closest to (CounterPool), each counter keeps its
+ * own floor (a fifth of its own highest count), and a request is sent only when every counter its
+ * kind has been answered from has room above its floor, since nobody can tell which one it will
+ * draw on.
  */
 class Budget {
-  private counters: Counter[] = [];
   /** Responses carry no count: nothing to spend. */
   private unmetered = false;
-  private answers = 0;
   private sentUnknown = 0;
-  /** Sent and not answered: the count a response reports may not include them yet. */
-  private inFlight = 0;
   private blockedUntil = 0;
   private backgroundBlockedUntil = 0;
   private readonly waiting: Waiter[] = [];
@@ -109,7 +180,15 @@ class Budget {
   constructor(
     private readonly s: BudgetSettings,
     private readonly now: () => number,
-  ) {}
+    private readonly pool: CounterPool,
+    private readonly kind: Kind,
+  ) {
+    pool.budgets.push(this);
+  }
+
+  private get counters(): Counter[] {
+    return this.pool.of(this.kind);
+  }
 
   acquire(p: RequestPriority): Promise<void> {
     // Nobody jumps the queue: a request waits behind those of its priority or higher.
@@ -131,11 +210,12 @@ class Budget {
 
   /** An answer: what it says is left, less what is still on its way. */
   observe(remaining: number | undefined): void {
-    this.inFlight = Math.max(0, this.inFlight - 1);
-    this.answers++;
+    this.pool.answered(this.kind);
     this.unmetered = remaining === undefined;
-    if (remaining !== undefined) this.record(remaining);
-    this.drain();
+    if (remaining === undefined) return this.drain();
+    this.pool.record(this.kind, remaining);
+    // The other kind may draw on the same counter: its queue may move too.
+    for (const b of this.pool.budgets) b.drain();
   }
 
   /**
@@ -144,19 +224,17 @@ class Budget {
    * honours its Retry-After, and only background work holds back meanwhile.
    */
   throttled(retryAfterMs: number, budgetUsedUp: boolean): void {
-    this.inFlight = Math.max(0, this.inFlight - 1);
+    this.pool.answered(this.kind);
     const until = this.now() + retryAfterMs;
     if (budgetUsedUp) {
-      this.answers++;
       this.blockedUntil = Math.max(this.blockedUntil, until);
       // The emptiest counter is the one that ran out (a new one if none is known yet).
       const empty = this.counters.reduce<Counter | undefined>(
         (low, c) => (!low || this.estimate(c) < this.estimate(low) ? c : low),
         undefined,
       );
-      if (empty)
-        Object.assign(empty, { remaining: -this.inFlight, observedAt: this.now(), heardAt: this.answers });
-      else this.record(0);
+      if (empty) Object.assign(empty, { remaining: -this.pool.inFlightOn(empty), observedAt: this.now() });
+      else this.pool.record(this.kind, 0);
     } else {
       this.backgroundBlockedUntil = Math.max(this.backgroundBlockedUntil, until);
     }
@@ -165,28 +243,8 @@ class Budget {
 
   /** A request that got no answer (a network error): it may or may not have been counted. */
   failed(): void {
-    this.inFlight = Math.max(0, this.inFlight - 1);
+    this.pool.answered(this.kind);
     this.drain();
-  }
-
-  /** A reading, given to the counter it is closest to, or to a new one. */
-  private record(reported: number): void {
-    const now = this.now();
-    this.counters = this.counters.filter((c) => this.answers - c.heardAt <= FORGET_AFTER_ANSWERS);
-    const apart = (c: Counter) => Math.abs(Math.log((reported + 10) / (c.reported + 10)));
-    let counter = this.counters.reduce<Counter | undefined>(
-      (best, c) => (!best || apart(c) < apart(best) ? c : best),
-      undefined,
-    );
-    if (!counter || apart(counter) > Math.log(OTHER_COUNTER_FACTOR)) {
-      counter = { remaining: 0, reported, highest: 0, observedAt: now, heardAt: this.answers };
-      this.counters.push(counter);
-    }
-    counter.reported = reported;
-    counter.remaining = reported - this.inFlight;
-    counter.highest = Math.max(counter.highest, reported);
-    counter.observedAt = now;
-    counter.heardAt = this.answers;
   }
 
   /** What is left of a counter now: its last count, minus what was sent since, plus the assumed refill. */
@@ -217,7 +275,7 @@ class Budget {
   }
 
   private spend(): void {
-    this.inFlight++;
+    this.pool.sent(this.kind);
     if (this.counters.length === 0 && !this.unmetered) this.sentUnknown++;
     const now = this.now();
     // Any of them may be the one it draws on.
@@ -235,7 +293,7 @@ class Budget {
     return Math.max(0, this.blockedFor('interactive') - this.now(), refill);
   }
 
-  private drain(): void {
+  drain(): void {
     for (;;) {
       const i = this.waiting.findIndex((w) => w.priority === 'interactive');
       const index = i >= 0 ? i : 0;
@@ -272,8 +330,9 @@ export class RequestBudgetScheduler {
   private readonly others: Budget;
 
   constructor(settings: BudgetSettings, now: () => number = Date.now) {
-    this.jobs = new Budget(settings, now);
-    this.others = new Budget(settings, now);
+    const pool = new CounterPool(now);
+    this.jobs = new Budget(settings, now, pool, 'jobs');
+    this.others = new Budget(settings, now, pool, 'others');
   }
 
   /** A pipeline policy that spends the budget: put it per retry, so each attempt counts. */
