@@ -6,6 +6,8 @@ import {
   onBudgetHold,
 } from '../../src/azure/request-budget-scheduler.js';
 
+const JOBS =
+  'https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v/backupJobs/j1';
 const ITEMS =
   'https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v/backupProtectedItems';
 
@@ -97,6 +99,41 @@ describe('RequestBudgetScheduler', () => {
     expect(small.lowest).toBeGreaterThanOrEqual(Math.ceil(149 * 0.2) - 1);
     await vi.advanceTimersByTimeAsync(600_000);
     await Promise.all(more);
+  });
+
+  it('keeps the floor when job reads and the rest spend one count (the sandbox, the 2022 sessions)', async () => {
+    const policy = new RequestBudgetScheduler({ reserve: 5, refillPerSecond: 1 }).policy();
+    const counter = new FakeCounter(200, 5);
+    const next = responder(() => counter);
+    await policy.sendRequest(request, next);
+    await policy.sendRequest({ url: JOBS } as PipelineRequest, next);
+    const mixed = Array.from({ length: 300 }, (_, i) =>
+      policy.sendRequest(i % 2 ? request : ({ url: JOBS } as PipelineRequest), next),
+    );
+    await vi.advanceTimersByTimeAsync(0);
+    expect(counter.lowest).toBeGreaterThanOrEqual(Math.ceil(199 * 0.2) - 1);
+    await vi.advanceTimersByTimeAsync(600_000);
+    await Promise.all(mixed);
+  });
+
+  it('lets the rest go on while job reads wait on a count of their own (2026: 249 and 1,099)', async () => {
+    const policy = new RequestBudgetScheduler({ reserve: 5, refillPerSecond: 0 }).policy();
+    const jobs = new FakeCounter(250);
+    const others = new FakeCounter(1100);
+    const next: SendRequest = (r) => responder(() => (r.url === JOBS ? jobs : others))(r);
+    await policy.sendRequest(request, next);
+    await policy.sendRequest({ url: JOBS } as PipelineRequest, next);
+    // Job reads spend their count down to its floor (50 of 249) and wait there…
+    let jobsDone = 0;
+    void Array.from({ length: 400 }, () =>
+      policy.sendRequest({ url: JOBS } as PipelineRequest, next).then(() => jobsDone++),
+    );
+    await vi.advanceTimersByTimeAsync(0);
+    expect(jobsDone).toBeLessThan(400);
+    expect(jobs.lowest).toBeGreaterThanOrEqual(Math.ceil(249 * 0.2) - 1);
+    // …while other requests still go through at once.
+    for (let i = 0; i < 50; i++) await policy.sendRequest(request, next);
+    expect(others.left).toBeLessThan(1100 - 50);
   });
 
   it('tells a held command once how long it should wait, and says nothing when it is not held', async () => {
