@@ -76,6 +76,8 @@ const OTHER_COUNTER_FACTOR = 3;
 /** A counter unheard of for this many answers and this long is forgotten (it refilled, or was another session's). */
 const FORGET_AFTER_ANSWERS = 20;
 const FORGET_AFTER_MS = 60_000;
+/** Readings kept to tell which answers overtook which. */
+const RECENT_READINGS = 2_000;
 
 /** Which requests answer from which counts: job reads and the rest, as the 2026 recording shows. */
 type Kind = 'jobs' | 'others';
@@ -102,6 +104,9 @@ interface Counter {
 class CounterPool {
   counters: Counter[] = [];
   answers = 0;
+  /** Every answer so far, and the latest readings with the answer they came with. */
+  answeredSoFar = 0;
+  private recent: { seq: number; reading: number; counter: Counter }[] = [];
   private readonly inFlight = new Map<Kind, number>();
   readonly budgets: Budget[] = [];
 
@@ -117,6 +122,7 @@ class CounterPool {
   }
 
   answered(kind: Kind): void {
+    this.answeredSoFar++;
     this.inFlight.set(kind, Math.max(0, (this.inFlight.get(kind) ?? 0) - 1));
   }
 
@@ -127,8 +133,12 @@ class CounterPool {
     return n;
   }
 
-  /** A reading, given to the counter it is closest to, or to a new one. */
-  record(kind: Kind, reported: number): void {
+  /**
+   * A reading, given to the counter it is closest to, or to a new one. Answers can overtake each
+   * other: one that came back after this request was sent (`sentSeq`) with a lower count was
+   * counted after it, and is no longer in flight, so this count does not show it yet.
+   */
+  record(kind: Kind, reported: number, sentSeq = this.answeredSoFar): void {
     const now = this.now();
     this.answers++;
     this.counters = this.counters.filter(
@@ -153,7 +163,12 @@ class CounterPool {
     }
     counter.kinds.add(kind);
     counter.reported = reported;
-    counter.remaining = reported - this.inFlightOn(counter);
+    const overtaken = this.recent.filter(
+      (r) => r.seq > sentSeq && r.counter === counter && r.reading < reported,
+    ).length;
+    this.recent.push({ seq: this.answeredSoFar, reading: reported, counter });
+    if (this.recent.length > RECENT_READINGS) this.recent = this.recent.slice(-RECENT_READINGS / 2);
+    counter.remaining = reported - this.inFlightOn(counter) - overtaken;
     counter.highest = Math.max(counter.highest, reported);
     counter.observedAt = now;
     counter.heardAt = this.answers;
@@ -186,6 +201,11 @@ class Budget {
     pool.budgets.push(this);
   }
 
+  /** Answers so far, of every kind: taken when a request is sent. */
+  answeredSoFar(): number {
+    return this.pool.answeredSoFar;
+  }
+
   private get counters(): Counter[] {
     return this.pool.of(this.kind);
   }
@@ -209,11 +229,11 @@ class Budget {
   }
 
   /** An answer: what it says is left, less what is still on its way. */
-  observe(remaining: number | undefined): void {
+  observe(remaining: number | undefined, sentSeq: number): void {
     this.pool.answered(this.kind);
     this.unmetered = remaining === undefined;
     if (remaining === undefined) return this.drain();
-    this.pool.record(this.kind, remaining);
+    this.pool.record(this.kind, remaining, sentSeq);
     // The other kind may draw on the same counter: its queue may move too.
     for (const b of this.pool.budgets) b.drain();
   }
@@ -344,6 +364,7 @@ export class RequestBudgetScheduler {
         if (!/\/providers\/Microsoft\.RecoveryServices\//i.test(path)) return next(request);
         const budget = /\/backupJobs(\/|$)/i.test(path) ? this.jobs : this.others;
         await budget.acquire(priority.getStore() ?? 'interactive');
+        const sentSeq = budget.answeredSoFar();
         let response: PipelineResponse;
         try {
           response = await next(request);
@@ -353,7 +374,7 @@ export class RequestBudgetScheduler {
         }
         const left = numberHeader(response, 'x-ms-ratelimit-remaining-subscription-resource-requests');
         if (response.status === 429) budget.throttled(retryAfterMs(response), left !== undefined);
-        else budget.observe(left);
+        else budget.observe(left, sentSeq);
         return response;
       },
     };

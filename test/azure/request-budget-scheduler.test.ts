@@ -136,6 +136,33 @@ describe('RequestBudgetScheduler', () => {
     expect(others.left).toBeLessThan(1100 - 50);
   });
 
+  it('is not fooled by answers that overtake each other (a count read before others were taken)', async () => {
+    const policy = new RequestBudgetScheduler({ reserve: 0, refillPerSecond: 0 }).policy();
+    const counter = new FakeCounter(50);
+    const now = responder(() => counter);
+    await policy.sendRequest(request, now); // 49 left: the floor is 10
+    // 38 requests counted in the order sent (48 … 11 left), answered in the reverse order.
+    const held: (() => void)[] = [];
+    const later: SendRequest = (r) =>
+      now(r).then(
+        (response) => new Promise<PipelineResponse>((resolve) => held.push(() => resolve(response))),
+      );
+    const batch = Array.from({ length: 38 }, () => policy.sendRequest(request, later));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(held).toHaveLength(38);
+    for (const answer of held.reverse()) {
+      answer();
+      await vi.advanceTimersByTimeAsync(0);
+    }
+    await Promise.all(batch);
+    // The last answer read 48, but 37 answers that overtook it read less: 11 are left, not 48.
+    let done = 0;
+    void Array.from({ length: 5 }, () => policy.sendRequest(request, now).then(() => done++));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(done).toBe(1);
+    expect(counter.lowest).toBeGreaterThanOrEqual(10);
+  });
+
   it('tells a held command once how long it should wait, and says nothing when it is not held', async () => {
     const policy = new RequestBudgetScheduler({ reserve: 5, refillPerSecond: 2 }).policy();
     const counter = new FakeCounter(50, 2);
