@@ -1,3 +1,4 @@
+import { onBudgetHold } from '../azure/request-budget-scheduler.js';
 import type { View } from '../cards/views.js';
 import type { ChatRequest, Platform, Reply } from '../chat/chat-request.js';
 import { CoalescingUpdater } from '../channels/coalescing-updater.js';
@@ -12,7 +13,7 @@ import type { ConversationTarget, MessageRef } from './message-ref.js';
 import { asMessageRef } from './message-ref.js';
 import { showAndWatch } from './watch-reply.js';
 import { WORK_CONCURRENCY, WorkQueue } from './work-queue.js';
-import { workingView } from './working-view.js';
+import { queuedView, workingView } from './working-view.js';
 
 export interface ConversationsOptions {
   handle: (request: ChatRequest) => Promise<Reply>;
@@ -262,7 +263,8 @@ export class Conversation {
   ): Promise<void> {
     let delivered = false;
     try {
-      const ref = placeholder ?? (await this.post(target, workingView(request.text?.trim() || 'help')));
+      const text = request.text?.trim() || 'help';
+      const ref = placeholder ?? (await this.post(target, workingView(text)));
       if (!ref) {
         // The platform gave the placeholder no id: the answer comes as a new message.
         const reply = await this.o.handle(request);
@@ -270,7 +272,14 @@ export class Conversation {
         return;
       }
       if (!placeholder) await entry.placed(ref);
-      const reply = await this.o.handle(request);
+      // Held for Azure's request budget, the command says so on its placeholder (once; the answer replaces it).
+      const reply = await onBudgetHold(
+        (waitMs) =>
+          void this.show(ref, queuedView(text, waitMs)).catch((e: unknown) =>
+            this.warn('queued card not shown', e),
+          ),
+        () => this.o.handle(request),
+      );
       // Stalled past its hold, this process may have had the command taken and answered by another.
       if (!(await entry.held())) {
         this.o.logger.info('command answered by another process', { platform: this.platform });

@@ -7,3 +7,17 @@ import type { MessageView } from '../cards/views.js';
 export function workingView(text: string): MessageView {
   return { kind: 'message', tone: 'info', title: 'Working on it…', text: text.trim().slice(0, 200) };
 }
+
+/**
+ * The placeholder repainted while a command waits for Azure's request budget (RequestBudgetScheduler
+ * holds people's requests rather than take the budget below its floor), so a slow answer says why.
+ */
+export function queuedView(text: string, waitMs: number): MessageView {
+  const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+  return {
+    kind: 'message',
+    tone: 'info',
+    title: 'Queued',
+    text: `Queued: Azure's request budget for this subscription is low, starting in about ${seconds} s. ${text.trim().slice(0, 200)}`,
+  };
+}

@@ -24,6 +24,9 @@ export interface JobTimings {
 export class JobEngine {
   /** When set, each backup's durations are drawn from it instead of the fixed timings. */
   private spread: DurationSpread | undefined;
+  /** catchUp's memo: the earliest event not yet due, as of a scan over this many jobs. */
+  private nextDueMs = Number.NEGATIVE_INFINITY;
+  private scannedJobs = -1;
 
   constructor(
     private readonly world: SandboxWorld,
@@ -130,19 +133,41 @@ export class JobEngine {
     return job.endMs === undefined ? 'InProgress' : 'Completed';
   }
 
-  /** Processes every event due by now, in time order. */
+  /**
+   * Processes every event due by now, in time order. Called on every request, so it is cheap when
+   * nothing is due: one scan finds the earliest event, and until the clock reaches it (or a job is
+   * added) no scan is needed. An event changes only its own job's next event (rule 8's skip reads
+   * the others' state at that moment), so due events are taken from one scan, in time order.
+   */
   catchUp(): void {
     const now = this.clock.now().getTime();
-    for (;;) {
-      let next: { job: SandboxJob; at: number } | undefined;
-      for (const job of this.world.jobs) {
-        if (job.endMs !== undefined) continue;
-        const at = this.nextEventAt(job);
-        if (at !== undefined && (!next || at < next.at)) next = { job, at };
+    if (this.world.jobs.length === this.scannedJobs && now < this.nextDueMs) return;
+    const scanned = this.world.jobs.length;
+    const due: Due[] = [];
+    let later = Number.POSITIVE_INFINITY;
+    this.world.jobs.forEach((job, index) => {
+      if (job.endMs !== undefined) return;
+      const at = this.nextEventAt(job);
+      if (at === undefined) return;
+      if (at <= now) due.push({ job, at, index });
+      else later = Math.min(later, at);
+    });
+    // Earliest first; equal times in the order the jobs were started, as one scan per event did.
+    due.sort(byTimeThenIndex);
+    while (due.length > 0) {
+      const { job, at, index } = due.shift()!;
+      this.process(job, at);
+      const nextAt = job.endMs === undefined ? this.nextEventAt(job) : undefined;
+      if (nextAt === undefined) continue;
+      if (nextAt > now) later = Math.min(later, nextAt);
+      else {
+        const next = { job, at: nextAt, index };
+        const i = due.findIndex((d) => byTimeThenIndex(d, next) > 0);
+        due.splice(i < 0 ? due.length : i, 0, next);
       }
-      if (!next || next.at > now) return;
-      this.process(next.job, next.at);
     }
+    this.scannedJobs = scanned;
+    this.nextDueMs = later;
   }
 
   private nextEventAt(job: SandboxJob): number | undefined {
@@ -246,6 +271,16 @@ export class JobEngine {
       if (item.state === 'IRPending') item.state = 'Protected';
     }
   }
+}
+
+interface Due {
+  job: SandboxJob;
+  at: number;
+  index: number;
+}
+
+function byTimeThenIndex(a: Due, b: Due): number {
+  return a.at - b.at || a.index - b.index;
 }
 
 function sameId(a: string, b: string): boolean {

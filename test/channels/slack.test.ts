@@ -343,6 +343,21 @@ describe('Slack channel (HTTP mode)', () => {
     expect(bot.sandbox!.world.jobs.length).toBe(jobs);
   });
 
+  it('posts the placeholder and the answer when chat.postMessage is rate limited (the channel waits out Retry-After)', async () => {
+    const before = slack.calls.length;
+    // The client rejects 429s at once (rejectRateLimitedCalls): the channel itself retries the post.
+    slack.throttleNext(2);
+    await sendSigned(events(), SECRET, slashCommandBody('list vms'), 'application/x-www-form-urlencoded');
+    await until('the placeholder despite ratelimited', () =>
+      slack.calls
+        .slice(before)
+        .find((c) => c.method === 'chat.postMessage' && /Working on it/.test(blocksOf(c))),
+    );
+    await until('the answer in its place', () =>
+      slack.calls.slice(before).find((c) => c.method === 'chat.update' && c.args.channel === 'C0OPS'),
+    );
+  });
+
   it('delivers the final state when chat.update is rate limited', async () => {
     const before = slack.calls.length;
     await sendSigned(

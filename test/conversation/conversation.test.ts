@@ -2,7 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
+import type { PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { RequestBudgetScheduler } from '../../src/azure/request-budget-scheduler.js';
 import type { View } from '../../src/cards/views.js';
 import type { ChatRequest, Reply } from '../../src/chat/chat-request.js';
 import type { ChannelPort } from '../../src/conversation/channel-port.js';
@@ -48,6 +50,7 @@ class RecordingPort implements ChannelPort {
   }
 }
 
+const titleOf = (view: View) => (view.kind === 'message' ? view.title : view.kind);
 const answer = (title: string): Reply => ({ view: { kind: 'message', tone: 'info', title, text: title } });
 
 function core(
@@ -148,5 +151,51 @@ describe('conversation core', () => {
     release(answer('late answer'));
     await done;
     expect(stalled.port.updated).toEqual([]);
+  });
+
+  it("repaints a command's placeholder as queued while Azure's request budget holds it, then answers", async () => {
+    // The command's Azure calls go through the subscription's scheduler, as in the service; a
+    // counter of 50 (floor 10) refilling 20/s, already spent down to the floor by earlier work.
+    const policy = new RequestBudgetScheduler({ reserve: 5, refillPerSecond: 20 }).policy();
+    let left = 50;
+    let at = Date.now();
+    const next = (request: PipelineRequest): Promise<PipelineResponse> => {
+      left += ((Date.now() - at) / 1000) * 20;
+      at = Date.now();
+      left -= 1;
+      return Promise.resolve({
+        request,
+        status: 200,
+        headers: {
+          get: (h: string) =>
+            h === 'x-ms-ratelimit-remaining-subscription-resource-requests'
+              ? String(Math.floor(left))
+              : undefined,
+        },
+      } as unknown as PipelineResponse);
+    };
+    const url =
+      'https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v/backupProtectedItems';
+    const call = () => policy.sendRequest({ url } as PipelineRequest, next);
+    await Promise.all(Array.from({ length: 39 }, call));
+    const c = core(db, {
+      handle: async () => {
+        for (let i = 0; i < 5; i++) await call();
+        return answer('the VMs');
+      },
+    });
+    await c.talk.command({ conversationId: 'ops' }, typed, { key: 'p1', messageId: 'p1' });
+    expect(c.port.updated.map((u) => titleOf(u.view))).toEqual(['Queued', 'the VMs']);
+    expect(c.port.updated[0]!.view).toMatchObject({
+      text: expect.stringMatching(
+        /^Queued: Azure's request budget for this subscription is low, starting in about \d+ s/,
+      ),
+    });
+  });
+
+  it('leaves the placeholder alone when the budget does not hold the command', async () => {
+    const c = core(db, { handle: async () => answer('the VMs') });
+    await c.talk.command({ conversationId: 'ops' }, typed, { key: 'p1', messageId: 'p1' });
+    expect(c.port.updated.map((u) => titleOf(u.view))).toEqual(['the VMs']);
   });
 });

@@ -99,6 +99,20 @@ describe('sandbox job engine', () => {
     expect((await c.job(first)).status).toBe('Completed');
   });
 
+  it('processes the events of one long clock step in time order, as in short steps', async () => {
+    const first = await backup();
+    c.sb.clock.advance(8 * MIN);
+    expect((await c.job(first)).status).toBe('InProgress'); // the engine has looked: nothing due until 41 min
+    const second = await backup(); // during the first one's transfer
+    c.sb.clock.advance(60 * MIN);
+    // The second snapshot ended (16 min) before the first transfer did (41 min): skipped, rule 8.
+    const s = await c.job(second);
+    expect(tasksOf(s)).toBe('Take Snapshot:Completed, Transfer data to vault:Skipped');
+    expect(s.duration).toBe('PT8M');
+    const f = await c.job(first);
+    expect(f).toMatchObject({ status: 'Completed', duration: 'PT41M' });
+  });
+
   it('ends CompletedWithWarnings when the transfer fails, with the error in errorDetails', async () => {
     const before = (await points()).length;
     c.sb.failNextBackup('myVM', 'transfer');

@@ -54,6 +54,10 @@ export class SlackChannel {
     const clientOptions = {
       ...(s.apiUrl ? { slackApiUrl: `${s.apiUrl.replace(/\/+$/, '')}/` } : {}),
       retryConfig: { retries: o.webApiRetries ?? 3 },
+      // A 429 comes back to us at once instead of being waited out inside the client: updates are
+      // retried by the conversation's updater and posts here, so only one layer retries (and
+      // knows the send is waiting).
+      rejectRateLimitedCalls: true,
       logger,
     };
     if (s.mode === 'socket') {
@@ -100,7 +104,9 @@ export class SlackChannel {
     platform: 'slack',
     post: async (target, view) => {
       const channel = String(target.channel);
-      const posted = await this.app.client.chat.postMessage({ channel, ...renderBlockKit(view) });
+      const posted = await afterRateLimits(() =>
+        this.app.client.chat.postMessage({ channel, ...renderBlockKit(view) }),
+      );
       return posted.ts ? slackRef(channel, posted.ts) : undefined;
     },
     update: async (ref, view) => {
@@ -334,9 +340,27 @@ function parseValue(value: string | undefined): Record<string, string> {
   return {};
 }
 
+const RATE_LIMITED = 'slack_webapi_rate_limited_error';
+/** Attempts of a post Slack answers with 429 (each after its Retry-After). */
+const POST_ATTEMPTS = 4;
+
+/** Runs a Web API call again after each 429's Retry-After (the client rejects them at once). */
+async function afterRateLimits<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (e) {
+      const wait = classifyWebApiError(e)?.retryAfterMs;
+      if (wait === undefined || (e as { code?: string }).code !== RATE_LIMITED || attempt >= POST_ATTEMPTS)
+        throw e;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}
+
 function classifyWebApiError(e: unknown): { retryAfterMs?: number } | undefined {
   const err = e as { code?: string; retryAfter?: number; data?: { error?: string } };
-  if (err.code === 'slack_webapi_rate_limited_error') return { retryAfterMs: (err.retryAfter ?? 1) * 1000 };
+  if (err.code === RATE_LIMITED) return { retryAfterMs: (err.retryAfter ?? 1) * 1000 };
   if (err.data?.error === 'ratelimited' || err.data?.error === 'internal_error') return {};
   if (err.code === 'slack_webapi_request_error' || err.code === 'slack_webapi_http_error') return {};
   return undefined;
