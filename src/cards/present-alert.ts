@@ -33,14 +33,18 @@ export function failedPhase(job: BackupJob): string {
 /** The alert card: which VM, what failed and why, when, and what to do next. */
 export function presentJobAlert(v: JobAlertView) {
   const { job } = v;
-  const backupCommand = `backup ${job.vmName} now`;
-  const jobCommand = `job ${job.id}`;
-  const actions: ViewAction[] = v.inDefaultVault
-    ? [
-        { title: 'Back up now', verb: 'backup.now', data: { vm: job.vmName } },
-        { title: 'Job details', verb: 'command.run', data: { text: jobCommand } },
-      ]
-    : [];
+  // Commands act on the default vault unless told another: the card says the job's vault back.
+  const where = v.inDefaultVault
+    ? ''
+    : ` in vault ${v.resourceGroup}/${job.vaultName}${job.vaultSubscription ? ` in subscription ${job.vaultSubscription}` : ''}`;
+  const backupCommand = `backup ${job.vmName} now${where}`;
+  const jobCommand = `job ${job.id}${where}`;
+  const actions: ViewAction[] = [
+    v.inDefaultVault
+      ? { title: 'Back up now', verb: 'backup.now', data: { vm: job.vmName } }
+      : { title: 'Back up now', verb: 'command.run', data: { text: backupCommand } },
+    { title: 'Job details', verb: 'command.run', data: { text: jobCommand } },
+  ];
   return {
     title: `${jobStatusIcon(job.status)} Scheduled backup ${job.status === 'Failed' ? 'failed' : 'completed with warning'} · ${job.vmName}`,
     status: outcomeWords(job),
@@ -56,9 +60,7 @@ export function presentJobAlert(v: JobAlertView) {
       { title: 'Duration', value: formatDuration(job.durationMs ?? msBetween(job.startTime, job.endTime)) },
       { title: 'Job id', value: job.id },
     ],
-    nextStep: v.inDefaultVault
-      ? `Next: fix the cause above, then type “${backupCommand}” for a backup now, or “${jobCommand}” for the job's details.`
-      : `Next: fix the cause above, then back ${job.vmName} up in vault ${job.vaultName} (chat commands act on the default vault only).`,
+    nextStep: `Next: fix the cause above, then type “${backupCommand}” for a backup now, or “${jobCommand}” for the job's details.`,
     actions: presentActions(actions),
     links: portalLinks(v.portalUrl),
     portalUrl: v.portalUrl ?? '',

@@ -182,7 +182,7 @@ export interface JobAlertView {
   job: BackupJob;
   /** The vault's resource group: alerts come from every watched vault, not only the default one. */
   resourceGroup: string;
-  /** Chat commands act on the default vault, so the card offers them only for its jobs. */
+  /** Chat commands act on the default vault unless told another: other vaults' cards name theirs. */
   inDefaultVault: boolean;
   asOf: string;
   portalUrl?: string;

@@ -257,9 +257,12 @@ export class ScheduledJobAlerter {
 
   private viewOf(job: BackupJob, v: AlertedVault): JobAlertView {
     const d = this.o.defaults;
+    // Same-named vaults of two subscriptions differ: the default is the first subscription's.
+    const subscription = (v.subscription ?? job.vaultSubscription)?.toLowerCase();
     const inDefaultVault =
       v.vault.toLowerCase() === d.vaultName.toLowerCase() &&
-      v.resourceGroup.toLowerCase() === d.vaultResourceGroup.toLowerCase();
+      v.resourceGroup.toLowerCase() === d.vaultResourceGroup.toLowerCase() &&
+      (subscription === undefined || subscription === d.subscriptionId.toLowerCase());
     const asOf = this.now();
     const { portalUrl } = toJobView(job, d, asOf, { resourceGroup: v.resourceGroup });
     return {

@@ -33,14 +33,18 @@ describe('the alert card for a failed scheduled backup', () => {
     ]);
   });
 
-  it('names the transfer for a completion with warning, and offers no chat command for another vault', () => {
+  it('names the transfer for a completion with warning, and names another vault in its commands', () => {
     const card = renderAdaptiveCard(WARNING_OTHER_VAULT);
     const text = visibleText(card);
     expect(text).toContain('⚠️ Scheduled backup completed with warning · myVM');
     expect(text).toMatch(/Failed phase\nTransfer data to vault/);
     expect(text).toContain('UserErrorTransferFailed');
-    expect(text).toContain('chat commands act on the default vault only');
-    expect(executeActions(card)).toEqual([]);
+    const where = ' in vault rg-eastus/rsv-eastus';
+    expect(text).toContain(`type “backup myVM now${where}” for a backup now`);
+    expect(executeActions(card)).toEqual([
+      { verb: 'command.run', title: 'Back up now', data: { text: `backup myVM now${where}` } },
+      { verb: 'command.run', title: 'Job details', data: { text: `job ${JOB_ID}${where}` } },
+    ]);
     expect(elementsOfType(card, 'Action.OpenUrl')).toHaveLength(1);
   });
 

@@ -117,6 +117,27 @@ describe('commands routed to the subscription their vault is in', () => {
     expect(view.job.vaultSubscription).toBe(EAST.id);
   });
 
+  it("runs an alert card's buttons for a job of the second subscription there", async () => {
+    const [job] = await h.service.listJobs({ limit: 1 }, { subscription: EAST.id });
+    expect(job?.vaultSubscription).toBe(EAST.id);
+    const alert = presentView({
+      kind: 'job-alert',
+      job: job!,
+      resourceGroup: EAST.vaultResourceGroup,
+      inDefaultVault: false,
+      asOf: new Date().toISOString(),
+    }) as { actions?: { verb: string; data: Record<string, string> }[] };
+    const [backup, details] = alert.actions ?? [];
+    expect(backup?.data['text']).toContain(`in subscription ${EAST.id}`);
+    const shown = await chat.click(carol, details!.verb, details!.data);
+    expect(shown.view.kind, JSON.stringify(shown.view).slice(0, 300)).toBe('job');
+    if (shown.view.kind === 'job') expect(shown.view.job.id).toBe(job!.id);
+    h.advanceMinutes(60); // the backup an earlier test started has ended
+    const started = await chat.click(alice, backup!.verb, backup!.data);
+    expect(started.view.kind, JSON.stringify(started.view).slice(0, 300)).toBe('job');
+    expect(started.watch).toMatchObject({ vaultName: EAST.vaultName, subscription: EAST.id });
+  });
+
   it('refuses a button whose subscription is malformed, before any call', async () => {
     const { view } = await chat.click(carol, 'job.refresh', {
       jobId: 'x',

@@ -9,6 +9,7 @@ import type { AlertRoundStats, AlertTarget } from '../../src/jobs/scheduled-job-
 import { ScheduledJobAlerter } from '../../src/jobs/scheduled-job-alerts.js';
 import { rememberingStartedBackups } from '../../src/jobs/started-backups.js';
 import { silentLogger } from '../../src/logger.js';
+import { SANDBOX_SUBSCRIPTION_ID } from '../../src/sandbox/seed-ids.js';
 import { AlertStore } from '../../src/store/alert-store.js';
 import { StartedJobStore } from '../../src/store/started-job-store.js';
 import { openDatabase } from '../../src/store/open-database.js';
@@ -17,7 +18,7 @@ import type { Harness } from '../azure/service-harness.js';
 import { startHarness } from '../azure/service-harness.js';
 
 const defaults: ChatDefaults = {
-  subscriptionId: 'sub',
+  subscriptionId: SANDBOX_SUBSCRIPTION_ID,
   vaultName: 'rsv-westus',
   vaultResourceGroup: 'rg-chatops',
   portalLinks: false,
