@@ -218,7 +218,9 @@ class Budget {
       return Promise.resolve();
     }
     const notice = heldNotice.getStore();
-    if (notice && !notice.told && p === 'interactive') {
+    // Held only until the first answers say what is left (FIRST_WAVE) is not a low budget: no notice.
+    const known = this.counters.length > 0 || this.blockedFor(p) > this.now();
+    if (notice && !notice.told && p === 'interactive' && known) {
       notice.told = true;
       notice.notify(this.expectedWaitMs());
     }

@@ -18,6 +18,7 @@ export function queuedView(text: string, waitMs: number): MessageView {
     kind: 'message',
     tone: 'info',
     title: 'Queued',
-    text: `Queued: Azure's request budget for this subscription is low, starting in about ${seconds} s. ${text.trim().slice(0, 200)}`,
+    // Shown after the title ("Queued: Azure's request budget…" in a notification's fallback text).
+    text: `Azure's request budget for this subscription is low, starting in about ${seconds} s. ${text.trim().slice(0, 200)}`,
   };
 }

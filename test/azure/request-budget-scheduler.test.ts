@@ -163,6 +163,32 @@ describe('RequestBudgetScheduler', () => {
     expect(counter.lowest).toBeGreaterThanOrEqual(10);
   });
 
+  it('says nothing to commands held only until the first answers say what is left', async () => {
+    const policy = new RequestBudgetScheduler({ reserve: 5, refillPerSecond: 2 }).policy();
+    const counter = new FakeCounter(50_000, 2);
+    const held: (() => void)[] = [];
+    const later = (r: PipelineRequest) =>
+      new Promise<PipelineResponse>((resolve) =>
+        held.push(() => void responder(() => counter)(r).then(resolve)),
+      );
+    const waits: number[] = [];
+    const commands = Array.from({ length: 10 }, () =>
+      onBudgetHold(
+        (ms) => waits.push(ms),
+        () => policy.sendRequest(request, later),
+      ),
+    );
+    await vi.advanceTimersByTimeAsync(0);
+    // The first wave is out, the rest wait for its answers: no budget is known to be low.
+    expect(held.length).toBeLessThan(10);
+    while (held.length > 0) {
+      held.shift()!();
+      await vi.advanceTimersByTimeAsync(0);
+    }
+    await Promise.all(commands);
+    expect(waits).toEqual([]);
+  });
+
   it('tells a held command once how long it should wait, and says nothing when it is not held', async () => {
     const policy = new RequestBudgetScheduler({ reserve: 5, refillPerSecond: 2 }).policy();
     const counter = new FakeCounter(50, 2);

@@ -188,7 +188,7 @@ describe('conversation core', () => {
     expect(c.port.updated.map((u) => titleOf(u.view))).toEqual(['Queued', 'the VMs']);
     expect(c.port.updated[0]!.view).toMatchObject({
       text: expect.stringMatching(
-        /^Queued: Azure's request budget for this subscription is low, starting in about \d+ s/,
+        /^Azure's request budget for this subscription is low, starting in about \d+ s/,
       ),
     });
   });
