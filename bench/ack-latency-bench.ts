@@ -9,6 +9,10 @@
  * theirs open. (fetch costs about 0.5 ms of this process's CPU per request: against an idle
  * server, 50 concurrent fetches took p50 31–44 ms where node:http took 7–11 ms, which would be
  * counted as the bot's.)
+ *
+ * Scenarios (BENCH_ACK_SCENARIOS, default both): `acks`, the above; `steady`, 100 typed commands
+ * a minute in one Slack workspace while 1,000 jobs are watched, command to answer shown
+ * (bench/ack-steady.ts).
  */
 import { Agent, request } from 'node:http';
 import { startFakeBotConnector } from '../test/fakes/fake-bot-connector.js';

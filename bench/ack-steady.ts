@@ -121,6 +121,9 @@ export async function steadyScenario(): Promise<void> {
       `/_sandbox/fleet?prefix=bench&vms=${JOBS}&vaults=0`,
     );
     const vms = fleet.vms.map((v) => v.vm);
+    // Each command names a VM of its own: the answers are told apart by the text.
+    if ((PER_MINUTE * STEADY_S) / 60 > vms.length)
+      throw new Error('more commands than VMs: raise BENCH_ACK_JOBS or lower BENCH_ACK_STEADY_S');
 
     // Setup: 1,000 backups through a bot whose update pacing is raised.
     const setupStart = performance.now();
