@@ -162,6 +162,17 @@ export async function steadyScenario(): Promise<void> {
       `setup: ${cards.size} backups answered with their cards in ${((performance.now() - setupStart) / 1000).toFixed(0)} s; a card: ${sample ? content(sample).slice(0, 400) : '-'}`,
     );
 
+    const lastUpdate = () => {
+      const last = new Map<string, SlackCall>();
+      for (const c of slack.calls)
+        if (c.method === 'chat.update' && cards.has(String(c.args.ts))) last.set(String(c.args.ts), c);
+      return last;
+    };
+    const isFinal = (c: SlackCall | undefined) =>
+      !!c && /Completed/.test(content(c)) && !/InProgress|In progress/i.test(content(c));
+    const endedBefore = [...cards.keys()].filter((ts) => isFinal(lastUpdate().get(ts))).length;
+    log(`  ${cards.size - endedBefore} jobs still running (cards not final) when the measured bot starts`);
+
     // The measured bot: the product's own Slack pacing, the same database (the watches resume).
     bot = await startBotProcess(env());
     const callsBefore = slack.calls.length;
@@ -225,14 +236,6 @@ export async function steadyScenario(): Promise<void> {
     runClock(false);
     await sandbox.control('POST', `/_sandbox/clock/advance?ms=${24 * 3600_000}`);
     const drainStart = Date.now();
-    const lastUpdate = () => {
-      const last = new Map<string, SlackCall>();
-      for (const c of slack.calls)
-        if (c.method === 'chat.update' && cards.has(String(c.args.ts))) last.set(String(c.args.ts), c);
-      return last;
-    };
-    const isFinal = (c: SlackCall | undefined) =>
-      !!c && /Completed/.test(content(c)) && !/InProgress|In progress/i.test(content(c));
     let final = 0;
     let reported = 0;
     for (;;) {
