@@ -1,3 +1,4 @@
+import type { AcceptedOperation } from '../../src/domain/index.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SubscriptionFleet } from '../../src/azure/subscription-fleet.js';
 import { createBackupService } from '../../src/azure/create-backup-service.js';
@@ -414,6 +415,8 @@ describe('the backup service against recorded Azure responses', () => {
           targetVnet: 'Group rg-rec-target vnet-rec',
         },
       });
+      // The job's own subscription, from its recorded resource id (watches go back to it).
+      expect(r.job.vaultSubscription).toBe('00000000-0000-0000-0000-000000000000');
       // "Recovery point time " was null in this first read, as recorded.
       expect(r.job.restore?.recoveryPointTime).toBeUndefined();
     });
@@ -421,12 +424,28 @@ describe('the backup service against recorded Azure responses', () => {
     it('replace disks: the recorded OriginalLocation request, without target ids', async () => {
       const olr = recorded('restore.trigger-original-location');
       const trigger = exchange(olr, 'POST', /\/restore$/);
-      serveRestore(trigger, 'eastus2euap', 0);
+      const opId = serveRestore(trigger, 'eastus2euap', 0);
       arm.on('GET', /\/backupJobs\/[^/]+$/, [answer(exchange(olr, 'GET', /backupJobs/))]);
+      const accepted: AcceptedOperation[] = [];
 
-      const r = await service.restore({ vm: 'vm-rec', point: { latest: true }, kind: 'OriginalLocation' });
+      const r = await service.restore(
+        { vm: 'vm-rec', point: { latest: true }, kind: 'OriginalLocation' },
+        { onAccepted: async (op) => void accepted.push(op) },
+      );
 
       expect(restoreSent()[0]!.body).toEqual(trigger.request.body);
+      // On record from the recorded 202's Azure-AsyncOperation id; a successor reads the job it
+      // started from the recorded operation status (properties.jobId).
+      expect(accepted).toEqual([
+        {
+          kind: 'backup-operation',
+          vault: 'rsv-rec',
+          resourceGroup: 'rg-rec',
+          operationId: opId,
+          startsJob: true,
+        },
+      ]);
+      expect(await service.followAccepted(accepted[0]!)).toEqual({ state: 'succeeded', jobId: r.job.id });
       expect(r.job.restore).toEqual({
         kind: 'OriginalLocation',
         jobType: 'Replace disks',
