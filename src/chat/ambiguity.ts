@@ -117,7 +117,7 @@ function canonical(c: Command, args: unknown): string | undefined {
   // The vault and subscription the text named stay in the reading (they are not in the usage).
   const { vault, subscription } = args as { vault?: unknown; subscription?: unknown };
   const choice = isVaultChoice(vault) ? vault : undefined;
-  return `${said}${targetWords(choice, typeof subscription === 'string' ? subscription : undefined)}`;
+  return `${said}${targetWords({ ...choice, ...(typeof subscription === 'string' ? { subscription } : {}) })}`;
 }
 
 function isVaultChoice(v: unknown): v is VaultChoice {

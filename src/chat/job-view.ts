@@ -1,6 +1,7 @@
 import type { JobView } from '../cards/views.js';
 import type { BackupJob } from '../domain/index.js';
 import type { ChatDefaults } from './command.js';
+import type { WatchRequest } from './chat-request.js';
 
 /** The job card's view: shared by "backup now", "job <id>", the card's refresh button and the JobWatcher. */
 export function toJobView(
@@ -25,7 +26,12 @@ export function toJobView(
   };
 }
 
-/** The watch's subscription: the job's own, so its reads go back to the subscription it is in. */
-export function subscriptionOf(job: BackupJob): { subscription?: string } {
-  return job.vaultSubscription ? { subscription: job.vaultSubscription } : {};
+/** The watch of a job's card: in the job's own subscription, so its reads go back there. */
+export function watchOf(job: BackupJob, resourceGroup: string): WatchRequest {
+  return {
+    jobId: job.id,
+    vaultName: job.vaultName,
+    resourceGroup,
+    ...(job.vaultSubscription ? { subscription: job.vaultSubscription } : {}),
+  };
 }

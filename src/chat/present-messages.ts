@@ -1,5 +1,5 @@
 import type { VaultTarget } from '../azure/backup-service.js';
-import { targetWordsOf } from './vault-target.js';
+import { targetWords } from './vault-target.js';
 import type { MessageView } from '../cards/views.js';
 import type { Clarification } from './ambiguity.js';
 
@@ -31,7 +31,7 @@ export function presentStopUnconfirmed(vm: string, target?: VaultTarget): Messag
       {
         verb: 'command.run',
         title: `Stop backup of ${vm}`,
-        data: { text: `stop backup for ${vm} confirm${targetWordsOf(target)}` },
+        data: { text: `stop backup for ${vm} confirm${targetWords(target)}` },
         style: 'destructive',
       },
     ],

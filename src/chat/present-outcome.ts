@@ -3,7 +3,7 @@ import { consistencyWords } from '../cards/protection-words.js';
 import type { ChatDefaults } from './command.js';
 import type { CommandOutcome, OutcomeKind } from './command-outcome.js';
 import type { Reply } from './chat-request.js';
-import { subscriptionOf, toJobView } from './job-view.js';
+import { toJobView, watchOf } from './job-view.js';
 import { presentDecision, presentApprovalRequest, presentAuditEntries } from './present-approval-outcome.js';
 import {
   presentDigestScheduled,
@@ -70,23 +70,13 @@ const PRESENTERS: Presenters = {
       ...(o.retainUntil ? { retainUntil: o.retainUntil } : {}),
       ...(o.consistency ? { consistency: consistencyWords(o.consistency) } : {}),
     }),
-    watch: {
-      jobId: o.job.id,
-      vaultName: o.job.vaultName,
-      resourceGroup: o.resourceGroup,
-      ...subscriptionOf(o.job),
-    },
+    watch: watchOf(o.job, o.resourceGroup),
   }),
   'job-read': (o, c) => ({
     view: toJobView(o.job, c.defaults, c.now, { resourceGroup: o.resourceGroup }),
     ...(o.job.status === 'InProgress'
       ? {
-          watch: {
-            jobId: o.job.id,
-            vaultName: o.job.vaultName,
-            resourceGroup: o.resourceGroup,
-            ...subscriptionOf(o.job),
-          },
+          watch: watchOf(o.job, o.resourceGroup),
         }
       : {}),
   }),

@@ -14,16 +14,10 @@ export function vaultTarget(
   return { ...v, ...(subscription ? { subscription } : {}) };
 }
 
-/** The phrases again, as typed (for a button that runs the command's next step with the same target). */
-export function targetWords(vault: VaultChoice | undefined, subscription: string | undefined): string {
-  const v = vault ? ` in vault ${vault.resourceGroup ? `${vault.resourceGroup}/` : ''}${vault.vault}` : '';
-  return `${v}${subscription ? ` in subscription "${subscription}"` : ''}`;
-}
-
-/** A service target said again as typed: the vault (when named) and the subscription. */
-export function targetWordsOf(target: VaultTarget | undefined): string {
-  const vault = target?.vault
-    ? { vault: target.vault, ...(target.resourceGroup ? { resourceGroup: target.resourceGroup } : {}) }
-    : undefined;
-  return targetWords(vault, target?.subscription);
+/** The phrases again, as typed (for a button that runs a command again with the same target). */
+export function targetWords(target: VaultTarget | undefined): string {
+  const v = target?.vault
+    ? ` in vault ${target.resourceGroup ? `${target.resourceGroup}/` : ''}${target.vault}`
+    : '';
+  return `${v}${target?.subscription ? ` in subscription "${target.subscription}"` : ''}`;
 }

@@ -39,3 +39,9 @@ export const SANDBOX_CHAT_USERS = [
   { id: 'web:bob', name: 'Bob (approver)', roles: ['operator', 'approver'] },
   { id: 'web:carol', name: 'Carol (reader)', roles: ['reader'] },
 ] as const;
+
+/** `AZURE_SUBSCRIPTION_IDS` naming both sandbox subscriptions, each with its vault (README, tests). */
+export const SANDBOX_BOTH_SUBSCRIPTIONS = [
+  `${SANDBOX_SUBSCRIPTION_ID}:${SANDBOX_VAULT_RESOURCE_GROUP}/${SANDBOX_VAULT_NAME}`,
+  `${SANDBOX_SECOND_SUBSCRIPTION.id}:${SANDBOX_SECOND_SUBSCRIPTION.vaultResourceGroup}/${SANDBOX_SECOND_SUBSCRIPTION.vaultName}`,
+].join(',');

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/chat/command-list.js';
 import { interpretText } from '../../src/chat/interpret-text.js';
-import { SANDBOX_SECOND_SUBSCRIPTION as EAST, SANDBOX_SUBSCRIPTION_ID } from '../../src/sandbox/seed-ids.js';
+import {
+  SANDBOX_SECOND_SUBSCRIPTION as EAST,
+  SANDBOX_BOTH_SUBSCRIPTIONS,
+} from '../../src/sandbox/seed-ids.js';
 import type { Harness } from '../azure/service-harness.js';
 import { startHarness } from '../azure/service-harness.js';
 import type { RegistryOn } from './registry-on.js';
@@ -41,7 +44,7 @@ describe('list commands across two subscriptions', () => {
       {},
       {
         BACKUP_MODE: 'sandbox',
-        AZURE_SUBSCRIPTION_IDS: `${SANDBOX_SUBSCRIPTION_ID}:rg-chatops/rsv-westus,${EAST.id}:${EAST.vaultResourceGroup}/${EAST.vaultName}`,
+        AZURE_SUBSCRIPTION_IDS: SANDBOX_BOTH_SUBSCRIPTIONS,
       },
     );
     chat = registryOn(h);

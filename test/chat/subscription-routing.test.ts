@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { presentView } from '../../src/cards/present-view.js';
-import { SANDBOX_SECOND_SUBSCRIPTION as EAST, SANDBOX_SUBSCRIPTION_ID } from '../../src/sandbox/seed-ids.js';
+import {
+  SANDBOX_SECOND_SUBSCRIPTION as EAST,
+  SANDBOX_SUBSCRIPTION_ID,
+  SANDBOX_BOTH_SUBSCRIPTIONS,
+} from '../../src/sandbox/seed-ids.js';
 import type { Harness } from '../azure/service-harness.js';
 import { startHarness } from '../azure/service-harness.js';
 import type { RegistryOn } from './registry-on.js';
@@ -19,7 +23,7 @@ describe('commands routed to the subscription their vault is in', () => {
       {},
       {
         BACKUP_MODE: 'sandbox',
-        AZURE_SUBSCRIPTION_IDS: `${SANDBOX_SUBSCRIPTION_ID}:rg-chatops/rsv-westus,${EAST.id}:${EAST.vaultResourceGroup}/${EAST.vaultName}`,
+        AZURE_SUBSCRIPTION_IDS: SANDBOX_BOTH_SUBSCRIPTIONS,
       },
     );
     chat = registryOn(h);

@@ -8,6 +8,7 @@ import type { FleetServices } from '../../src/fleet/fleet-services.js';
 import {
   SANDBOX_SECOND_SUBSCRIPTION as EAST,
   SANDBOX_SUBSCRIPTION_ID as WEST,
+  SANDBOX_BOTH_SUBSCRIPTIONS,
 } from '../../src/sandbox/seed-ids.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import { AlertSubscriptionStore } from '../../src/store/alert-subscription-store.js';
@@ -34,7 +35,7 @@ describe('alert subscriptions naming the vault’s subscription', () => {
       {},
       {
         BACKUP_MODE: 'sandbox',
-        AZURE_SUBSCRIPTION_IDS: `${WEST}:rg-chatops/rsv-westus,${EAST.id}:${EAST.vaultResourceGroup}/${EAST.vaultName}`,
+        AZURE_SUBSCRIPTION_IDS: SANDBOX_BOTH_SUBSCRIPTIONS,
       },
     );
     const db = await openDatabase(':memory:');

@@ -12,7 +12,7 @@ import { parseMonitorAlert } from '../../src/jobs/monitor-alert-payload.js';
 import type { AlertedVault } from '../../src/jobs/scheduled-job-alerts.js';
 import { ScheduledJobAlerter } from '../../src/jobs/scheduled-job-alerts.js';
 import { silentLogger } from '../../src/logger.js';
-import { SANDBOX_SUBSCRIPTION_ID } from '../../src/sandbox/seed-ids.js';
+import { SANDBOX_SUBSCRIPTION_ID, SANDBOX_BOTH_SUBSCRIPTIONS } from '../../src/sandbox/seed-ids.js';
 import { AlertStore } from '../../src/store/alert-store.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import { StartedJobStore } from '../../src/store/started-job-store.js';
@@ -271,7 +271,7 @@ describe('POST /api/azure-monitor/alerts with several subscriptions', () => {
   beforeAll(async () => {
     keys = await startFakeOpenIdKeys();
     const config = loadConfig({
-      AZURE_SUBSCRIPTION_IDS: `${SANDBOX_SUBSCRIPTION_ID}:rg-chatops/rsv-westus,${OTHER}:rg-backup-east/rsv-eastus`,
+      AZURE_SUBSCRIPTION_IDS: SANDBOX_BOTH_SUBSCRIPTIONS,
       BACKUP_MODE: 'sandbox',
       ALERT_WEBHOOK_AUDIENCE: AUDIENCE,
       ALERT_WEBHOOK_TENANT_ID: TENANT,

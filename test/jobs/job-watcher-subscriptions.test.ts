@@ -5,7 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { View } from '../../src/cards/views.js';
 import { parsePolicyPhrase } from '../../src/chat/phrases/policy-phrase.js';
 import { JobWatcher } from '../../src/jobs/job-watcher.js';
-import { SANDBOX_SECOND_SUBSCRIPTION as EAST, SANDBOX_SUBSCRIPTION_ID } from '../../src/sandbox/seed-ids.js';
+import {
+  SANDBOX_SECOND_SUBSCRIPTION as EAST,
+  SANDBOX_SUBSCRIPTION_ID,
+  SANDBOX_BOTH_SUBSCRIPTIONS,
+} from '../../src/sandbox/seed-ids.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import { VaultLeases, vaultLeaseKey } from '../../src/store/vault-leases.js';
 import type { Watch } from '../../src/store/watch-store.js';
@@ -28,7 +32,7 @@ describe('JobWatcher over same-named vaults of two subscriptions', () => {
       {},
       {
         BACKUP_MODE: 'sandbox',
-        AZURE_SUBSCRIPTION_IDS: `${WEST}:rg-chatops/rsv-westus,${EAST.id}:${EAST.vaultResourceGroup}/${EAST.vaultName}`,
+        AZURE_SUBSCRIPTION_IDS: SANDBOX_BOTH_SUBSCRIPTIONS,
       },
     );
     // The first subscription gets rg-backup-east/rsv-eastus too, protecting its own eastus VM.
