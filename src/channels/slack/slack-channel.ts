@@ -11,6 +11,7 @@ import type { ChannelPort } from '../../conversation/channel-port.js';
 import type { Conversation, Conversations } from '../../conversation/conversation.js';
 import type { MessageRef } from '../../conversation/message-ref.js';
 import type { DeliveryLog } from '../delivery-log.js';
+import { retryPost } from '../retry-post.js';
 import { SendRateLimiter } from '../send-rate-limiter.js';
 import { renderBlockKit } from './block-kit-renderer.js';
 
@@ -104,8 +105,9 @@ export class SlackChannel {
     platform: 'slack',
     post: async (target, view) => {
       const channel = String(target.channel);
-      const posted = await afterRateLimits(() =>
-        this.app.client.chat.postMessage({ channel, ...renderBlockKit(view) }),
+      const posted = await retryPost(
+        () => this.app.client.chat.postMessage({ channel, ...renderBlockKit(view) }),
+        rateLimited,
       );
       return posted.ts ? slackRef(channel, posted.ts) : undefined;
     },
@@ -341,21 +343,12 @@ function parseValue(value: string | undefined): Record<string, string> {
 }
 
 const RATE_LIMITED = 'slack_webapi_rate_limited_error';
-/** Attempts of a post Slack answers with 429 (each after its Retry-After). */
-const POST_ATTEMPTS = 4;
-
-/** Runs a Web API call again after each 429's Retry-After (the client rejects them at once). */
-async function afterRateLimits<T>(call: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (e) {
-      const wait = classifyWebApiError(e)?.retryAfterMs;
-      if (wait === undefined || (e as { code?: string }).code !== RATE_LIMITED || attempt >= POST_ATTEMPTS)
-        throw e;
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
-  }
+/**
+ * A post is tried again on Slack's 429 only (the client rejects those at once); one that failed
+ * otherwise may have been made, and trying it again could post it twice.
+ */
+function rateLimited(e: unknown): { retryAfterMs?: number } | undefined {
+  return (e as { code?: string }).code === RATE_LIMITED ? classifyWebApiError(e) : undefined;
 }
 
 function classifyWebApiError(e: unknown): { retryAfterMs?: number } | undefined {

@@ -2,16 +2,13 @@ import { Activity } from '@microsoft/agents-activity';
 import type { ConversationReference as AgentsReference } from '@microsoft/agents-activity';
 import { CloudAdapter } from '@microsoft/agents-hosting';
 import type { AuthConfiguration, Request, TurnContext, WebResponse } from '@microsoft/agents-hosting';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { TeamsSettings } from '../../config.js';
 import type { Logger } from '../../logger.js';
+import { retryPost } from '../retry-post.js';
 import { classifyConnectorError } from './connector-errors.js';
 import type { ConversationReference, TeamsActivity } from './teams-activity.js';
 import type { Authenticated, TeamsAdapter, TurnHandler, TurnResponse } from './teams-adapter.js';
 import { invokeResponse, rethrowing } from './teams-adapter.js';
-
-const POST_RETRIES = 3;
-const MAX_RETRY_WAIT_MS = 60_000;
 
 /** The claims the SDK's JWT middleware puts on the request once the token is valid. */
 type Identity = NonNullable<Request['user']>;
@@ -89,16 +86,8 @@ export class AgentsTeamsAdapter implements TeamsAdapter {
    * honoured); the Agents SDK's does not, so a new message is retried here. Updates are not: the
    * conversation core's coalescing updater retries those, newest view first.
    */
-  async send(reference: ConversationReference, activity: TeamsActivity): Promise<string | undefined> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.sendOnce(reference, activity);
-      } catch (e) {
-        const retry = classifyConnectorError(e);
-        if (!retry || attempt >= POST_RETRIES) throw e;
-        await delay(Math.min(retry.retryAfterMs ?? 1000 * 2 ** attempt, MAX_RETRY_WAIT_MS));
-      }
-    }
+  send(reference: ConversationReference, activity: TeamsActivity): Promise<string | undefined> {
+    return retryPost(() => this.sendOnce(reference, activity), classifyConnectorError);
   }
 
   private async sendOnce(
