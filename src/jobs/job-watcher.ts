@@ -227,9 +227,12 @@ export class JobWatcher {
       .reduce<Watch | undefined>((a, w) => (!a || w.createdAt < a.createdAt ? w : a), undefined);
     for (const w of watches) {
       if (!this.needsDetails(w, statusById.get(w.jobId), w === probe)) continue;
+      // What a read shows is as of when it was sent: time spent waiting for its answer (throttled,
+      // retried) must not count as time the snapshot was seen still running.
+      const sentAt = this.now().getTime();
       const job = await this.o.service.getJob(w.jobId, target);
       stats.detailCalls++;
-      this.lastDetailRead.set(w.jobId, this.now().getTime());
+      this.lastDetailRead.set(w.jobId, sentAt);
       this.learnSnapshot(w, job);
       deliveries.push(this.show(key, w, job, stats));
     }

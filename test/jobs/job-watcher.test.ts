@@ -118,6 +118,44 @@ describe('JobWatcher', () => {
     expect(round.updates).toBe(2);
   });
 
+  it('counts a read as of when it was sent, so a snapshot that ends while the answer travels is read again', async () => {
+    // The clock moves on while a read is answered (a throttled, retried request does this): the
+    // state it shows is older than its arrival. Counting it as seen at arrival made a job older
+    // than every learnt snapshot look freshly read, and on a slow clock it was never read again.
+    let moveClockDuringRead = false;
+    const service = Object.create(h.service, {
+      getJob: {
+        value: async (...args: Parameters<typeof h.service.getJob>) => {
+          const job = await h.service.getJob(...args);
+          if (moveClockDuringRead) {
+            moveClockDuringRead = false;
+            h.advanceMinutes(2);
+          }
+          return job;
+        },
+      },
+    }) as typeof h.service;
+    const slow = new JobWatcher({
+      service,
+      store: new WatchStore(await openDatabase(':memory:')),
+      defaults,
+      sinks: { test: async (watch, view) => void updates.push({ watch, view }) },
+      intervalMs: 10,
+      now: () => h.sandbox.clock.now(),
+      // Learnt before: snapshots take 7 minutes (this one takes 8).
+      durations: { load: async () => [7 * 60_000], add: async () => undefined },
+    });
+    const r = await h.service.backupNow({ vm: 'myVM' });
+    await slow.watch(watchOf(r.job.id, 30), r.job);
+    h.advanceMinutes(7.5);
+    moveClockDuringRead = true;
+    expect(await slow.pollOnce()).toMatchObject({ detailCalls: 1, updates: 0 }); // still snapshotting
+    // The snapshot ended while that answer came back; the clock stands still from here on.
+    const next = await slow.pollOnce();
+    expect(next).toMatchObject({ detailCalls: 1, updates: 1 });
+    expect(jobUpdates(r.job.id).at(-1)?.phases?.snapshot.status).toBe('Completed');
+  });
+
   it('resumes watches after a restart from what the store kept', async () => {
     const r = await h.service.backupNow({ vm: 'myVM' });
     await watcher.watch(watchOf(r.job.id, 3, 'test', { retainUntil: '2027-01-01' }), r.job);
