@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RestoreSettings } from './azure/restore-operations.js';
 import type { Role } from './chat/roles.js';
 import { ROLES } from './chat/roles.js';
 import {
-  SANDBOX_RESTORE_SUBNET,
-  SANDBOX_STAGING_ACCOUNT,
+  SANDBOX_RESTORE_TARGETS,
   SANDBOX_SUBSCRIPTION_ID,
   SANDBOX_VAULT_NAME,
   SANDBOX_VAULT_RESOURCE_GROUP,
@@ -57,10 +57,11 @@ export interface AzureSettings {
    */
   requestBudget: { reserve: number; refillPerSecond: number };
   /**
-   * Restores: the staging storage account (in the vault's region) and the subnet new VMs go on by
-   * default, each `<rg>/<name…>` or a full resource id; empty when not configured.
+   * Restores: staging storage accounts and the subnets new VMs go on by default, each `<rg>/<name…>`
+   * (in whichever subscription the restore runs) or a full resource id; a restore takes the first
+   * in its vault's subscription and region. Empty when not configured.
    */
-  restore: { stagingStorageAccount: string; subnet: string };
+  restore: RestoreSettings;
 }
 
 export interface SandboxFaultSettings {
@@ -291,30 +292,40 @@ export function loadConfig(env: Env = process.env): AppConfig {
       refillPerSecond: read.number('AZURE_REQUEST_REFILL_PER_SECOND', 1, 0.01, 10_000),
     },
     restore: {
-      stagingStorageAccount:
-        read.string('RESTORE_STAGING_STORAGE_ACCOUNT') ??
-        (sandbox ? `${SANDBOX_STAGING_ACCOUNT.resourceGroup}/${SANDBOX_STAGING_ACCOUNT.name}` : ''),
-      subnet: read.string('RESTORE_SUBNET') ?? (sandbox ? SANDBOX_RESTORE_SUBNET : ''),
+      // The sandbox has one of each in each of its subscriptions (and regions).
+      stagingStorageAccounts: read.list('RESTORE_STAGING_STORAGE_ACCOUNT').length
+        ? read.list('RESTORE_STAGING_STORAGE_ACCOUNT')
+        : sandbox
+          ? [...SANDBOX_RESTORE_TARGETS.stagingStorageAccounts]
+          : [],
+      subnets: read.list('RESTORE_SUBNET').length
+        ? read.list('RESTORE_SUBNET')
+        : sandbox
+          ? [...SANDBOX_RESTORE_TARGETS.subnets]
+          : [],
     },
   };
-  const { stagingStorageAccount: staging, subnet } = azure.restore;
-  if (
-    staging &&
-    !/^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Storage\/storageAccounts\/[^/]+|[^/\s]+\/[^/\s]+)$/i.test(
-      staging,
-    )
-  ) {
-    problems.push(
-      `RESTORE_STAGING_STORAGE_ACCOUNT must be <resource group>/<account> or a storage account id (got "${staging}").`,
-    );
+  for (const staging of azure.restore.stagingStorageAccounts) {
+    if (
+      !/^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Storage\/storageAccounts\/[^/]+|[^/\s]+\/[^/\s]+)$/i.test(
+        staging,
+      )
+    ) {
+      problems.push(
+        `RESTORE_STAGING_STORAGE_ACCOUNT must list <resource group>/<account> or storage account ids (got "${staging}").`,
+      );
+    }
   }
-  if (
-    subnet &&
-    !/^(\/subscriptions\/.+\/virtualNetworks\/[^/]+\/subnets\/[^/]+|[^/\s]+\/[^/\s]+\/[^/\s]+)$/i.test(subnet)
-  ) {
-    problems.push(
-      `RESTORE_SUBNET must be <resource group>/<vnet>/<subnet> or a subnet id (got "${subnet}").`,
-    );
+  for (const subnet of azure.restore.subnets) {
+    if (
+      !/^(\/subscriptions\/.+\/virtualNetworks\/[^/]+\/subnets\/[^/]+|[^/\s]+\/[^/\s]+\/[^/\s]+)$/i.test(
+        subnet,
+      )
+    ) {
+      problems.push(
+        `RESTORE_SUBNET must list <resource group>/<vnet>/<subnet> or subnet ids (got "${subnet}").`,
+      );
+    }
   }
   azure.subscriptions = [
     { id: azure.subscriptionId, vaultName: azure.vaultName, vaultResourceGroup: azure.vaultResourceGroup },

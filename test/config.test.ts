@@ -47,6 +47,25 @@ describe('loadConfig', () => {
       expect(problems).toMatch(/https/);
     }
   });
+
+  it('reads the restore targets as lists, one per subscription and region, and names each malformed entry', () => {
+    const c = loadConfig({
+      RESTORE_STAGING_STORAGE_ACCOUNT:
+        'rg-a/sta, /subscriptions/s2/resourceGroups/rg-b/providers/Microsoft.Storage/storageAccounts/stb',
+      RESTORE_SUBNET: 'rg-a/vnet-a/default',
+    });
+    expect(c.azure.restore).toEqual({
+      stagingStorageAccounts: [
+        'rg-a/sta',
+        '/subscriptions/s2/resourceGroups/rg-b/providers/Microsoft.Storage/storageAccounts/stb',
+      ],
+      subnets: ['rg-a/vnet-a/default'],
+    });
+    expect(() => loadConfig({ RESTORE_STAGING_STORAGE_ACCOUNT: 'rg-a/sta,just-a-name' })).toThrow(
+      /RESTORE_STAGING_STORAGE_ACCOUNT must list .* \(got "just-a-name"\)/,
+    );
+    expect(() => loadConfig({ RESTORE_SUBNET: 'rg-a/vnet-a' })).toThrow(/RESTORE_SUBNET must list/);
+  });
 });
 
 describe('loadConfig: the unauthenticated modes stay on this machine', () => {

@@ -83,7 +83,7 @@ export class AzureBackupService implements BackupService {
     this.operations = new BackupOperations(this.scope, this.catalogue, this.vms, this.jobs);
     this.restores = new RestoreOperations(
       this.scope,
-      o.restore ?? {},
+      o.restore ?? { stagingStorageAccounts: [], subnets: [] },
       this.catalogue,
       this.vms,
       this.jobs,

@@ -27,11 +27,21 @@ const NETWORK_API_VERSION = '2023-09-01';
 
 export interface RestoreSettings {
   /**
-   * The staging storage account and the default subnet of new VMs, each `<rg>/<name…>` or a full
-   * id (RESTORE_STAGING_STORAGE_ACCOUNT, RESTORE_SUBNET).
+   * Staging storage accounts and default subnets of new VMs (RESTORE_STAGING_STORAGE_ACCOUNT,
+   * RESTORE_SUBNET), each `<rg>/<name…>` or a full id. A restore takes the first that exists in its
+   * vault's subscription and region: a short form names one in whichever subscription the restore
+   * runs, an id only in its own. So one setting serves every subscription and region of a fleet.
    */
-  stagingStorageAccount?: string;
-  subnet?: string;
+  stagingStorageAccounts: readonly string[];
+  subnets: readonly string[];
+}
+
+/** A restore target read by id: absent when it does not exist. */
+interface TargetResource {
+  id?: string;
+  name?: string;
+  location: string;
+  properties?: unknown;
 }
 
 /** Restore from a recovery point: as a new VM, as disks, or replacing the disks of the VM. */
@@ -117,43 +127,55 @@ export class RestoreOperations {
     };
   }
 
-  /** The configured staging account, which must exist in the vault's region (docs). */
+  /** A configured staging account in the vault's subscription and region (the docs require its region). */
   private async stagingAccountFor(vault: Vault): Promise<string> {
-    const ref = this.settings.stagingStorageAccount;
     const setting = {
       kind: 'setting',
       name: 'RESTORE_STAGING_STORAGE_ACCOUNT',
       expect: `<resource group>/<account>, an account in ${vault.location}`,
     } as const;
-    if (!ref) {
+    const ids = this.inThisSubscription(this.settings.stagingStorageAccounts, storageAccountIdOf);
+    if (this.settings.stagingStorageAccounts.length === 0) {
       throw new AppError(
         'validation.restore_not_configured',
         'No staging storage account is configured for restores.',
         { suggestions: [setting] },
       );
     }
-    const id = storageAccountIdOf(this.s.subscriptionId, ref);
-    const account = await this.readResource(id, STORAGE_API_VERSION);
-    if (!account) {
-      throw new AppError(
-        'validation.staging_account',
-        `The staging storage account ${id.split('/').pop()} does not exist.`,
-        { suggestions: [{ kind: 'setting', name: 'RESTORE_STAGING_STORAGE_ACCOUNT' }] },
-      );
+    const accounts: { id: string; account: TargetResource | undefined }[] = [];
+    for (const id of ids) {
+      const account = await this.readResource(id, STORAGE_API_VERSION);
+      if (account && normalizeRegion(account.location) === vault.location) return account.id ?? id;
+      accounts.push({ id, account });
     }
-    if (normalizeRegion(account.location) !== vault.location) {
-      throw new AppError(
-        'validation.staging_account',
-        `The staging storage account ${account.name} is in ${account.location}; Azure Backup needs one in the vault's region, ${vault.location}.`,
-        { suggestions: [setting] },
-      );
-    }
-    return account.id ?? id;
+    // One configured account: say what is wrong with it; several: what each of them is.
+    const only = accounts.length === 1 ? accounts[0]! : undefined;
+    const message = !only
+      ? `None of the staging storage accounts configured for subscription ${this.s.subscriptionId} is in the vault's region, ${vault.location}${accounts.length ? `: ${accounts.map(({ id, account }) => `${id.split('/').pop()} (${account ? account.location : 'does not exist'})`).join(', ')}` : ''}.`
+      : only.account
+        ? `The staging storage account ${only.account.name} is in ${only.account.location}; Azure Backup needs one in the vault's region, ${vault.location}.`
+        : `The staging storage account ${only.id.split('/').pop()} does not exist.`;
+    throw new AppError('validation.staging_account', message, { suggestions: [setting] });
   }
 
-  /** The subnet a new VM goes on (given, else configured): it must exist, its network in the vault's region. */
+  /**
+   * The subnet a new VM goes on: the one named, else the first configured whose network is in the
+   * vault's subscription and region. It must exist, its network in the vault's region.
+   */
   private async subnetFor(given: string | undefined, vault: Vault): Promise<string> {
-    const ref = given ?? this.settings.subnet;
+    const configured = this.inThisSubscription(this.settings.subnets, subnetIdOf);
+    let ref = given;
+    if (!ref) {
+      for (const id of configured) {
+        const vnet = await this.readResource(id.replace(/\/subnets\/[^/]+$/i, ''), NETWORK_API_VERSION);
+        if (vnet && normalizeRegion(vnet.location) === vault.location) {
+          ref = id;
+          break;
+        }
+      }
+      // None in the region: the first is checked below, so its problem is what the answer says.
+      ref ??= configured[0];
+    }
     if (!ref) {
       throw new AppError('validation.restore_not_configured', 'Which subnet should the new VM go on?', {
         suggestions: [
@@ -202,11 +224,22 @@ export class RestoreOperations {
     return resourceGroupIdOf(this.s.subscriptionId, name);
   }
 
+  /**
+   * Configured targets as ids in this subscription: short forms resolved here, ids of other
+   * subscriptions left out (Azure restores within the vault's subscription).
+   */
+  private inThisSubscription(
+    refs: readonly string[],
+    idOf: (subscription: string, ref: string) => string,
+  ): string[] {
+    const mine = `/subscriptions/${this.s.subscriptionId.toLowerCase()}/`;
+    return refs
+      .map((ref) => idOf(this.s.subscriptionId, ref))
+      .filter((id) => id.toLowerCase().startsWith(mine));
+  }
+
   /** A resource read by id through the generic resources API, or undefined when it does not exist. */
-  private async readResource(
-    id: string,
-    apiVersion: string,
-  ): Promise<{ id?: string; name?: string; location: string; properties?: unknown } | undefined> {
+  private async readResource(id: string, apiVersion: string): Promise<TargetResource | undefined> {
     try {
       // The client's path is `/{resourceId}`: an id's own leading slash would make it `//subscriptions…`.
       const r = await this.s.clients.resources.resources.getById(id.replace(/^\/+/, ''), apiVersion);

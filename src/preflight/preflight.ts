@@ -3,6 +3,7 @@ import { agentProblemWords } from '../cards/protection-words.js';
 import type { CommandRequirement, PermissionSet, Vault } from '../domain/index.js';
 import { COMMAND_REQUIREMENTS, allows, isAppError } from '../domain/index.js';
 import { storageAccountIdOf, subnetIdOf } from '../azure/restore-request.js';
+import type { RestoreSettings } from '../azure/restore-operations.js';
 
 /** One read the bot depends on, tried. */
 export interface PreflightCheck {
@@ -32,9 +33,10 @@ export interface PreflightInput {
   subscriptionId: string;
   /**
    * The restore settings (RESTORE_STAGING_STORAGE_ACCOUNT, RESTORE_SUBNET) as configured: names or
-   * ids; empty when not set. Restores need rights on both, beyond the vault and the VMs' groups.
+   * ids; empty when not set. Restores need rights on both, beyond the vault and the VMs' groups;
+   * the first of each in the checked subscription is checked.
    */
-  restore?: { stagingStorageAccount: string; subnet: string };
+  restore?: RestoreSettings;
   /** How many VMs' instance views to read for their agents (each is one Compute read). */
   agentSample?: number;
 }
@@ -170,23 +172,34 @@ const NOT_SET = '(not set: ';
 function restoreScopesOf(
   input: PreflightInput,
 ): Record<'restore-staging-account' | 'restore-virtual-network', string> {
-  const { stagingStorageAccount = '', subnet = '' } = input.restore ?? {};
-  const attempt = (setting: string, ref: string, idOf: () => string): string => {
-    if (!ref) return `${NOT_SET}${setting})`;
+  const { stagingStorageAccounts = [], subnets = [] } = input.restore ?? {};
+  const mine = `/subscriptions/${input.subscriptionId.toLowerCase()}/`;
+  /** The first of a setting's entries in the checked subscription, as an id. */
+  const attempt = (
+    setting: string,
+    refs: readonly string[],
+    idOf: (subscription: string, ref: string) => string,
+  ): string => {
+    if (refs.length === 0) return `${NOT_SET}${setting})`;
     try {
-      return idOf();
+      const id = refs
+        .map((ref) => idOf(input.subscriptionId, ref))
+        .find((i) => i.toLowerCase().startsWith(mine));
+      return id ?? `${NOT_SET}${setting} names none in subscription ${input.subscriptionId})`;
     } catch (e) {
       return `${NOT_SET}${setting} is not valid: ${reason(e)})`;
     }
   };
   return {
-    'restore-staging-account': attempt('RESTORE_STAGING_STORAGE_ACCOUNT', stagingStorageAccount, () =>
-      storageAccountIdOf(input.subscriptionId, stagingStorageAccount),
+    'restore-staging-account': attempt(
+      'RESTORE_STAGING_STORAGE_ACCOUNT',
+      stagingStorageAccounts,
+      storageAccountIdOf,
     ),
     // Joining a subnet is granted on its virtual network (or the subnet); the network is the
     // scope a Network Contributor assignment usually has.
-    'restore-virtual-network': attempt('RESTORE_SUBNET', subnet, () =>
-      subnetIdOf(input.subscriptionId, subnet).replace(/\/subnets\/[^/]+$/i, ''),
+    'restore-virtual-network': attempt('RESTORE_SUBNET', subnets, (sub, ref) =>
+      subnetIdOf(sub, ref).replace(/\/subnets\/[^/]+$/i, ''),
     ),
   };
 }

@@ -29,6 +29,31 @@ export const SANDBOX_STAGING_ACCOUNT = {
   name: 'stchatopsrestore',
 };
 export const SANDBOX_RESTORE_SUBNET = 'rg-workloads/vnet-westus/default';
+/** The second subscription's, in its region (eastus): restores of its VMs go through these. */
+export const SANDBOX_SECOND_STAGING_ACCOUNT = {
+  resourceGroup: 'rg-backup-east',
+  name: 'stchatopsrestoreeast',
+};
+export const SANDBOX_SECOND_RESTORE_SUBNET = {
+  resourceGroup: 'rg-apps-east',
+  vnet: 'vnet-eastus',
+  subnet: 'default',
+};
+
+/**
+ * The restore settings' sandbox defaults: the first subscription's targets by name, the second's by
+ * id (an id names its subscription, so the first subscription's restores never look for them).
+ */
+export const SANDBOX_RESTORE_TARGETS = {
+  stagingStorageAccounts: [
+    `${SANDBOX_STAGING_ACCOUNT.resourceGroup}/${SANDBOX_STAGING_ACCOUNT.name}`,
+    `/subscriptions/${SANDBOX_SECOND_SUBSCRIPTION.id}/resourceGroups/${SANDBOX_SECOND_STAGING_ACCOUNT.resourceGroup}/providers/Microsoft.Storage/storageAccounts/${SANDBOX_SECOND_STAGING_ACCOUNT.name}`,
+  ],
+  subnets: [
+    SANDBOX_RESTORE_SUBNET,
+    `/subscriptions/${SANDBOX_SECOND_SUBSCRIPTION.id}/resourceGroups/${SANDBOX_SECOND_RESTORE_SUBNET.resourceGroup}/providers/Microsoft.Network/virtualNetworks/${SANDBOX_SECOND_RESTORE_SUBNET.vnet}/subnets/${SANDBOX_SECOND_RESTORE_SUBNET.subnet}`,
+  ],
+} as const;
 
 /**
  * Chat users of the local web chat's "who am I" picker, which exists only with the sandbox.

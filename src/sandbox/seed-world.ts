@@ -4,6 +4,8 @@ import {
   SANDBOX_EXTENDED_ZONE,
   SANDBOX_REGION,
   SANDBOX_RESTORE_SUBNET,
+  SANDBOX_SECOND_RESTORE_SUBNET,
+  SANDBOX_SECOND_STAGING_ACCOUNT,
   SANDBOX_SECOND_SUBSCRIPTION,
   SANDBOX_STAGING_ACCOUNT,
   SANDBOX_SUBSCRIPTION_ID,
@@ -177,6 +179,14 @@ export function seedSecondWorld(now: Date): SandboxWorld {
     ...linux,
   });
   for (const vm of [app, api]) w.discovered.add(vm.id.toLowerCase());
+  // Its own restore targets, in its region: a restore never stages across subscriptions.
+  w.addStorageAccount(
+    SANDBOX_SECOND_STAGING_ACCOUNT.resourceGroup,
+    SANDBOX_SECOND_STAGING_ACCOUNT.name,
+    s.region,
+  );
+  const net = SANDBOX_SECOND_RESTORE_SUBNET;
+  w.addVnet(net.resourceGroup, net.vnet, s.region, [net.subnet]);
   const vaultKey = addVaultWithPolicies(w, s.vaultResourceGroup, s.vaultName, s.region);
   const item = protect(w, vaultKey, app, 'DefaultPolicy', '736482643132986882');
   const start = now.getTime() - DAY;

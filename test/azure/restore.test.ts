@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Harness } from './service-harness.js';
 import { appErrorOf, startHarness } from './service-harness.js';
+import {
+  SANDBOX_BOTH_SUBSCRIPTIONS,
+  SANDBOX_SECOND_SUBSCRIPTION,
+  SANDBOX_SUBSCRIPTION_ID,
+} from '../../src/sandbox/seed-ids.js';
 
 /** Restores through the real SDK clients against a fresh sandbox (stopped clock, recorded durations). */
 describe('restore', () => {
@@ -160,5 +165,79 @@ describe('restore', () => {
       targetVmName: 'myVM',
     });
     expect(r.job.status).toBe('InProgress');
+  });
+});
+
+/** Restores across a fleet: the staging account and subnet settings list one per subscription and region. */
+describe('restore targets of several subscriptions and regions', () => {
+  const EAST = SANDBOX_SECOND_SUBSCRIPTION;
+  let h: Harness | undefined;
+  afterEach(() => h?.close());
+
+  it("restores a VM of the second subscription through that subscription's own staging account and subnet", async () => {
+    h = await startHarness(
+      {},
+      { BACKUP_MODE: 'sandbox', AZURE_SUBSCRIPTION_IDS: SANDBOX_BOTH_SUBSCRIPTIONS },
+    );
+    const r = await h.service.restore({
+      vm: 'app-east-01',
+      point: { latest: true },
+      kind: 'AlternateLocation',
+      targetVmName: 'app-east-01-restored',
+      subscription: EAST.id,
+    });
+    const inEast = new RegExp(`^/subscriptions/${EAST.id}/resourceGroups/`, 'i');
+    expect(r.storageAccountId).toMatch(inEast);
+    expect(r.storageAccountId).toMatch(/\/stchatopsrestoreeast$/);
+    expect(r.subnetId).toMatch(inEast);
+    expect(r.subnetId).toMatch(/\/virtualNetworks\/vnet-eastus\/subnets\/default$/);
+    expect(r.job.restore?.storageAccount).toBe('stchatopsrestoreeast');
+  });
+
+  it('takes the first listed account in the vault’s region, and names what each listed one is when none is', async () => {
+    h = await startHarness(
+      {},
+      { RESTORE_STAGING_STORAGE_ACCOUNT: 'rg-chatops/stwrongregion,rg-chatops/stchatopsrestore' },
+    );
+    h.sandbox.world.addStorageAccount('rg-chatops', 'stwrongregion', 'eastus');
+    const r = await h.service.restore({ vm: 'myVM', point: { latest: true }, kind: 'RestoreDisks' });
+    expect(r.storageAccountId).toMatch(/\/stchatopsrestore$/);
+    await h.close();
+
+    h = await startHarness(
+      {},
+      { RESTORE_STAGING_STORAGE_ACCOUNT: 'rg-chatops/stwrongregion,rg-chatops/stgone' },
+    );
+    h.sandbox.world.addStorageAccount('rg-chatops', 'stwrongregion', 'eastus');
+    const e = await appErrorOf(
+      h.service.restore({ vm: 'myVM', point: { latest: true }, kind: 'RestoreDisks' }),
+    );
+    expect(e.code).toBe('validation.staging_account');
+    expect(e.message).toMatch(
+      /in the vault's region, westus: stwrongregion \(eastus\), stgone \(does not exist\)/,
+    );
+    expect(h.sandbox.world.jobs.filter((j) => j.operation === 'Restore')).toEqual([]);
+  });
+
+  it('never stages across subscriptions: an account id of another subscription is not a candidate', async () => {
+    h = await startHarness(
+      {},
+      {
+        BACKUP_MODE: 'sandbox',
+        AZURE_SUBSCRIPTION_IDS: SANDBOX_BOTH_SUBSCRIPTIONS,
+        RESTORE_STAGING_STORAGE_ACCOUNT: `/subscriptions/${SANDBOX_SUBSCRIPTION_ID}/resourceGroups/rg-chatops/providers/Microsoft.Storage/storageAccounts/stchatopsrestore`,
+      },
+    );
+    const e = await appErrorOf(
+      h.service.restore({
+        vm: 'app-east-01',
+        point: { latest: true },
+        kind: 'RestoreDisks',
+        subscription: EAST.id,
+      }),
+    );
+    expect(e.code).toBe('validation.staging_account');
+    expect(e.message).toContain(`configured for subscription ${EAST.id}`);
+    expect(h.sandbox.world.jobs.filter((j) => j.operation === 'Restore')).toEqual([]);
   });
 });

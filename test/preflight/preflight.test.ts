@@ -38,8 +38,8 @@ describe('check:azure against the sandbox', () => {
   afterAll(() => h.close());
 
   const seededRestore = {
-    stagingStorageAccount: `${SANDBOX_STAGING_ACCOUNT.resourceGroup}/${SANDBOX_STAGING_ACCOUNT.name}`,
-    subnet: SANDBOX_RESTORE_SUBNET,
+    stagingStorageAccounts: [`${SANDBOX_STAGING_ACCOUNT.resourceGroup}/${SANDBOX_STAGING_ACCOUNT.name}`],
+    subnets: [SANDBOX_RESTORE_SUBNET],
   };
   const run = (restore = seededRestore) =>
     runPreflight({
@@ -117,13 +117,13 @@ describe('check:azure against the sandbox', () => {
 
   it('says which restore setting is missing or names nothing that exists', async () => {
     h.sandbox.world.permissions = [{ actions: ['*'], notActions: [] }];
-    const unset = await run({ stagingStorageAccount: '', subnet: SANDBOX_RESTORE_SUBNET });
+    const unset = await run({ stagingStorageAccounts: [], subnets: [SANDBOX_RESTORE_SUBNET] });
     const staging = unset.commands.find((c) => c.command.includes('staging'))!;
     expect(staging.ok).toBe(false);
     expect(staging.missing).toEqual(['(not set: RESTORE_STAGING_STORAGE_ACCOUNT)']);
     expect(unset.ok).toBe(false);
 
-    const gone = await run({ ...seededRestore, subnet: 'rg-workloads/vnet-nowhere/default' });
+    const gone = await run({ ...seededRestore, subnets: ['rg-workloads/vnet-nowhere/default'] });
     const subnet = gone.commands.find((c) => c.command.includes('subnet'))!;
     expect(subnet.ok).toBe(false);
     expect(subnet.missing.join('\n')).toMatch(

@@ -52,7 +52,7 @@ describe('the backup service against recorded Azure responses', () => {
         retry: { maxRetries: 0, retryDelayInMs: 5, maxRetryDelayInMs: 5 },
         operationPollMaxIntervalMs: 5,
         operationTimeoutMs: 5_000,
-        restore: { stagingStorageAccount: 'rg-rec/sarec', subnet: 'rg-rec-target/vnet-rec/snet-rec' },
+        restore: { stagingStorageAccounts: ['rg-rec/sarec'], subnets: ['rg-rec-target/vnet-rec/snet-rec'] },
       },
       sandbox: { url: arm.url, certificatePem: arm.certificatePem },
       now: () => new Date('2026-07-25T08:39:00Z'),
