@@ -16,7 +16,7 @@ export function presentDigest(report: DigestReport, title = 'Backup health'): Me
   for (const v of report.vaults) {
     const lines = vaultLines(v, now);
     attention += lines.length;
-    facts.push({ title: `🗄️ ${v.vault}`, value: headline(v, now) });
+    facts.push({ title: `🗄️ ${vaultLabel(v, report.vaults)}`, value: headline(v, now) });
     for (const l of lines.slice(0, MAX_LINES_PER_VAULT)) facts.push(l);
     if (lines.length > MAX_LINES_PER_VAULT)
       facts.push({
@@ -36,6 +36,13 @@ export function presentDigest(report: DigestReport, title = 'Backup health'): Me
           : `${plural(attention, 'thing')} to look at in ${plural(report.vaults.length, 'vault')}.`,
     facts,
   };
+}
+
+/** The vault's name, with its group and subscription when another vault of the report has the name too. */
+function vaultLabel(v: VaultHealth, all: readonly VaultHealth[]): string {
+  const named = all.filter((o) => o.vault.toLowerCase() === v.vault.toLowerCase());
+  if (named.length < 2) return v.vault;
+  return `${v.resourceGroup}/${v.vault}${v.subscription ? ` in subscription ${v.subscription}` : ''}`;
 }
 
 function headline(v: VaultHealth, now: number): string {

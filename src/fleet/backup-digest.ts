@@ -10,6 +10,8 @@ const DAY_MS = 86_400_000;
 export interface VaultHealth {
   vault: string;
   resourceGroup: string;
+  /** The vault's subscription id, when known: same-named vaults of two subscriptions differ by it. */
+  subscription?: string;
   /** Protected VMs with their last backup: status as Azure gives it, and when. */
   protectedVms: { name: string; lastStatus?: string; lastTime?: string }[];
   failures24h: { vm: string; jobId: string; status: string; error?: string }[];
@@ -42,10 +44,15 @@ export async function collectDigest(
 }
 
 async function vaultHealth(service: BackupService, v: AlertedVault, now: Date): Promise<VaultHealth> {
-  const target = { vault: v.vault, resourceGroup: v.resourceGroup };
+  const target = {
+    vault: v.vault,
+    resourceGroup: v.resourceGroup,
+    ...(v.subscription ? { subscription: v.subscription } : {}),
+  };
   const health: VaultHealth = {
     vault: v.vault,
     resourceGroup: v.resourceGroup,
+    ...(v.subscription ? { subscription: v.subscription } : {}),
     protectedVms: [],
     failures24h: [],
     unprotected: [],

@@ -42,7 +42,8 @@ describe('stopping on SIGTERM', () => {
       ROLE_OPERATORS: 'T0FAKE:UALICE',
     };
     first = await startBotProcess(env);
-  }, 60_000);
+    // Two processes compiled by tsx as they start: minutes on a 2-core machine under heavy load.
+  }, 300_000);
 
   afterAll(async () => {
     if (first && first.child.exitCode === null && first.child.signalCode === null)

@@ -14,6 +14,10 @@ import type { FleetServices } from '../../src/fleet/fleet-services.js';
 import { fleetServicesOf } from '../../src/fleet/fleet-wiring.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import type { Database } from '../../src/store/schema.js';
+import {
+  SANDBOX_BOTH_SUBSCRIPTIONS,
+  SANDBOX_SECOND_SUBSCRIPTION as EAST,
+} from '../../src/sandbox/seed-ids.js';
 import type { Harness } from '../azure/service-harness.js';
 import { startHarness } from '../azure/service-harness.js';
 import { cardBytes, MAX_CARD_BYTES, schemaErrors } from '../cards/card-schema.js';
@@ -218,5 +222,72 @@ describe('the backup health digest', () => {
       expect(await s.runOnce()).toBe(1);
       expect(posts).toEqual(['ok']);
     });
+  });
+});
+
+/** Issue 18: `backup health` names a vault's subscription like every other command. */
+describe('the backup health digest across subscriptions', () => {
+  let h: Harness;
+  let registry: CommandRegistry;
+  beforeAll(async () => {
+    h = await startHarness(
+      {},
+      { BACKUP_MODE: 'sandbox', AZURE_SUBSCRIPTION_IDS: SANDBOX_BOTH_SUBSCRIPTIONS },
+    );
+    registry = new CommandRegistry({
+      service: h.service,
+      roles: new RoleDirectory([{ userId: carol.id, roles: ['reader'] }], []),
+      defaults,
+      fleet: fleetServicesOf(await openDatabase(':memory:'), [VAULT]),
+      now: () => h.sandbox.clock.now(),
+    });
+  });
+  afterAll(() => h.close());
+  const say = (text: string) =>
+    registry.handle({ platform: 'slack', user: carol, conversationId: 'C0OPS', text });
+
+  it("reports the vault of the subscription named, by display name or with the vault's name", async () => {
+    for (const text of [
+      `backup health in subscription "${EAST.displayName}"`,
+      `backup health for vault ${EAST.vaultName} in subscription ${EAST.id}`,
+    ]) {
+      const view = (await say(text)).view as MessageView;
+      expect(view.kind, text).toBe('message');
+      expect(view.facts![0], text).toEqual({
+        title: `🗄️ ${EAST.vaultName}`,
+        value: expect.stringMatching(/^1 protected VM · last backup/) as string,
+      });
+    }
+  });
+
+  it('says so when the subscription named is not one the bot works in', async () => {
+    expect((await say('backup health in subscription "Fabrikam Prod"')).view).toMatchObject({
+      kind: 'error',
+      code: 'validation.subscription_not_found',
+    });
+  });
+
+  it('tells two same-named vaults apart by group and subscription', () => {
+    const quiet = {
+      protectedVms: [],
+      failures24h: [],
+      unprotected: [],
+      softDeleted: [],
+      oldAgents: [],
+      problems: [],
+    };
+    const view = presentDigest({
+      asOf: '2026-12-02T08:00:00.000Z',
+      vaults: [
+        { vault: 'rsv-eastus', resourceGroup: 'rg-backup-east', subscription: 'sub-a', ...quiet },
+        { vault: 'rsv-eastus', resourceGroup: 'rg-backup-east', subscription: 'sub-b', ...quiet },
+        { vault: 'rsv-westus', resourceGroup: 'rg-chatops', subscription: 'sub-a', ...quiet },
+      ],
+    });
+    expect(view.facts!.map((f) => f.title)).toEqual([
+      '🗄️ rg-backup-east/rsv-eastus in subscription sub-a',
+      '🗄️ rg-backup-east/rsv-eastus in subscription sub-b',
+      '🗄️ rsv-westus',
+    ]);
   });
 });

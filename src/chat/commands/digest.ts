@@ -4,6 +4,8 @@ import { addressOf, targetIdOf } from '../../fleet/channel-address.js';
 import type { FleetServices } from '../../fleet/fleet-services.js';
 import type { CommandContext } from '../command.js';
 import { defineCommand } from '../command.js';
+import { SUBSCRIPTION_ARG } from '../phrases/subscription-phrase.js';
+import { vaultTarget } from '../vault-target.js';
 import { addressFor } from './alert-subscriptions.js';
 
 function fleetOf(ctx: CommandContext): FleetServices {
@@ -77,17 +79,24 @@ export const stopDigestCommand = defineCommand<Record<string, never>>({
   },
 });
 
-export const backupHealthCommand = defineCommand<{ vault?: { vault: string; resourceGroup?: string } }>({
+export const backupHealthCommand = defineCommand<{
+  vault?: { vault: string; resourceGroup?: string };
+  subscription?: string;
+}>({
   id: 'digest.now',
   title: 'Backup health',
   summary:
     'Per vault: protected VMs and their last backup, failures in the last 24 h, unprotected VMs, soft-deleted data, old VM agents.',
-  examples: ['backup health', 'backup health for vault rg-chatops/rsv-westus'],
+  examples: [
+    'backup health',
+    'backup health for vault rg-chatops/rsv-westus',
+    'backup health in subscription "Contoso East"',
+  ],
   role: 'reader',
   effect: 'read',
   keywords: ['backup health', 'health'],
   usage: 'backup health',
-  args: [{ name: 'vault', kind: 'vault', required: false, says: 'for vault <vault>' }],
+  args: [{ name: 'vault', kind: 'vault', required: false, says: 'for vault <vault>' }, SUBSCRIPTION_ARG],
   parse(text) {
     const m =
       /^(?:backup\s+)?health(?:\s+report)?(?:\s+(?:for|of)\s+(?:the\s+)?vault\s+(?:([^\s/]+)\/)?(\S+))?$/i.exec(
@@ -105,13 +114,14 @@ export const backupHealthCommand = defineCommand<{ vault?: { vault: string; reso
   async execute(args, ctx) {
     const fleet = fleetOf(ctx);
     const address = addressOf(ctx.request);
-    const vaults = args.vault
-      ? [
-          {
-            vault: args.vault.vault,
-            resourceGroup: args.vault.resourceGroup ?? ctx.defaults.vaultResourceGroup,
-          },
-        ]
+    // A vault or a subscription named: that vault (the subscription's default one), read first, so
+    // a name that exists nowhere is an error rather than an empty report.
+    const named =
+      args.vault || args.subscription
+        ? await ctx.service.getVault(vaultTarget(args.vault, args.subscription))
+        : undefined;
+    const vaults = named
+      ? [{ vault: named.name, resourceGroup: named.resourceGroup, subscription: named.subscriptionId }]
       : await fleet.vaultsFor(address ? targetIdOf(address) : undefined);
     const report = await collectDigest(ctx.service, vaults, ctx.now());
     return { kind: 'health-reported', report };
