@@ -18,7 +18,13 @@ import { requiredJobId } from './operation-follower.js';
 import type { ProtectionCatalogue } from './protection-catalogue.js';
 import { ResponseCapture } from './response-capture.js';
 import type { RestorePlan } from './restore-request.js';
-import { resourceGroupIdOf, restoreRequestBody, storageAccountIdOf, subnetIdOf } from './restore-request.js';
+import {
+  resourceGroupIdOf,
+  restoreRequestBody,
+  storageAccountIdOf,
+  subnetIdOf,
+  virtualNetworkIdOf,
+} from './restore-request.js';
 import type { VmDirectory } from './vm-directory.js';
 
 /** api-versions of the generic resources API reads of restore targets (az CLI uses older ones). */
@@ -150,8 +156,11 @@ export class RestoreOperations {
     }
     // One configured account: say what is wrong with it; several: what each of them is.
     const only = accounts.length === 1 ? accounts[0]! : undefined;
+    const each = accounts.map(
+      ({ id, account }) => `${id.split('/').pop()} (${account?.location ?? 'does not exist'})`,
+    );
     const message = !only
-      ? `None of the staging storage accounts configured for subscription ${this.s.subscriptionId} is in the vault's region, ${vault.location}${accounts.length ? `: ${accounts.map(({ id, account }) => `${id.split('/').pop()} (${account ? account.location : 'does not exist'})`).join(', ')}` : ''}.`
+      ? `None of the staging storage accounts configured for subscription ${this.s.subscriptionId} is in the vault's region, ${vault.location}${each.length ? `: ${each.join(', ')}` : ''}.`
       : only.account
         ? `The staging storage account ${only.account.name} is in ${only.account.location}; Azure Backup needs one in the vault's region, ${vault.location}.`
         : `The staging storage account ${only.id.split('/').pop()} does not exist.`;
@@ -167,7 +176,7 @@ export class RestoreOperations {
     let ref = given;
     if (!ref) {
       for (const id of configured) {
-        const vnet = await this.readResource(id.replace(/\/subnets\/[^/]+$/i, ''), NETWORK_API_VERSION);
+        const vnet = await this.readResource(virtualNetworkIdOf(id), NETWORK_API_VERSION);
         if (vnet && normalizeRegion(vnet.location) === vault.location) {
           ref = id;
           break;
@@ -185,7 +194,7 @@ export class RestoreOperations {
       });
     }
     const id = subnetIdOf(this.s.subscriptionId, ref);
-    const vnetId = id.replace(/\/subnets\/[^/]+$/i, '');
+    const vnetId = virtualNetworkIdOf(id);
     const subnet = id.split('/').pop()!;
     const vnet = await this.readResource(vnetId, NETWORK_API_VERSION);
     const subnets = ((vnet?.properties as { subnets?: { name?: string }[] } | undefined)?.subnets ?? []).map(

@@ -35,7 +35,7 @@ export function restoreRequestBody(p: RestorePlan): IaasVMRestoreRequest {
     ...(p.targetResourceGroupId ? { targetResourceGroupId: p.targetResourceGroupId } : {}),
     storageAccountId: p.storageAccountId,
     ...(p.subnetId
-      ? { virtualNetworkId: p.subnetId.replace(/\/subnets\/[^/]+$/i, ''), subnetId: p.subnetId }
+      ? { virtualNetworkId: virtualNetworkIdOf(p.subnetId), subnetId: p.subnetId }
       : {}),
     region: p.region,
     createNewCloudService: false,
@@ -68,6 +68,11 @@ export function subnetIdOf(subscriptionId: string, ref: string): string {
     throw badReference('subnet', ref, '<resource group>/<vnet>/<subnet>');
   }
   return `/subscriptions/${subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/${vnet}/subnets/${subnet}`;
+}
+
+/** The virtual network a subnet id belongs to (joining a subnet is granted on its network). */
+export function virtualNetworkIdOf(subnetId: string): string {
+  return subnetId.replace(/\/subnets\/[^/]+$/i, '');
 }
 
 export function resourceGroupIdOf(subscriptionId: string, name: string): string {

@@ -2,7 +2,7 @@ import type { BackupService } from '../azure/backup-service.js';
 import { agentProblemWords } from '../cards/protection-words.js';
 import type { CommandRequirement, PermissionSet, Vault } from '../domain/index.js';
 import { COMMAND_REQUIREMENTS, allows, isAppError } from '../domain/index.js';
-import { storageAccountIdOf, subnetIdOf } from '../azure/restore-request.js';
+import { storageAccountIdOf, subnetIdOf, virtualNetworkIdOf } from '../azure/restore-request.js';
 import type { RestoreSettings } from '../azure/restore-operations.js';
 
 /** One read the bot depends on, tried. */
@@ -199,7 +199,7 @@ function restoreScopesOf(
     // Joining a subnet is granted on its virtual network (or the subnet); the network is the
     // scope a Network Contributor assignment usually has.
     'restore-virtual-network': attempt('RESTORE_SUBNET', subnets, (sub, ref) =>
-      subnetIdOf(sub, ref).replace(/\/subnets\/[^/]+$/i, ''),
+      virtualNetworkIdOf(subnetIdOf(sub, ref)),
     ),
   };
 }
