@@ -8,12 +8,7 @@ import type { RunningBot } from '../../src/main.js';
 import { startBot } from '../../src/main.js';
 import { until } from '../support/until.js';
 import type { FakeSlackApi, SlackCall } from '../fakes/fake-slack-api.js';
-import {
-  eventCallbackBody,
-  sendSigned,
-  slashCommandBody,
-  startFakeSlackApi,
-} from '../fakes/fake-slack-api.js';
+import { eventCallbackBody, sendSigned, startFakeSlackApi } from '../fakes/fake-slack-api.js';
 
 /**
  * The real Bolt App behind the product's HTTP server, fed HMAC-signed requests exactly as Slack
@@ -62,7 +57,7 @@ describe('Slack channel (HTTP mode)', () => {
     const r = await sendSigned(
       events(),
       SECRET,
-      slashCommandBody('backup myVM now'),
+      slack.commandBody('backup myVM now'),
       'application/x-www-form-urlencoded',
     );
     expect(r.status).toBe(200);
@@ -145,7 +140,7 @@ describe('Slack channel (HTTP mode)', () => {
     await sendSigned(
       events(),
       SECRET,
-      slashCommandBody('backup myVM now', 'UCAROL'),
+      slack.commandBody('backup myVM now', 'UCAROL'),
       'application/x-www-form-urlencoded',
     );
     await until('the refusal', () =>
@@ -237,7 +232,7 @@ describe('Slack channel (HTTP mode)', () => {
     await sendSigned(
       events(),
       SECRET,
-      slashCommandBody('delete resource group rg-eastus'),
+      slack.commandBody('delete resource group rg-eastus'),
       'application/x-www-form-urlencoded',
     );
     const request = await until('the approval request', () =>
@@ -323,7 +318,7 @@ describe('Slack channel (HTTP mode)', () => {
     const forged = await sendSigned(
       events(),
       SECRET,
-      slashCommandBody('backup myVM now'),
+      slack.commandBody('backup myVM now'),
       'application/x-www-form-urlencoded',
       { forge: true },
     );
@@ -331,7 +326,7 @@ describe('Slack channel (HTTP mode)', () => {
     const old = await sendSigned(
       events(),
       SECRET,
-      slashCommandBody('backup myVM now'),
+      slack.commandBody('backup myVM now'),
       'application/x-www-form-urlencoded',
       {
         timestamp: Math.floor(Date.now() / 1000) - 6 * 60,
@@ -347,7 +342,7 @@ describe('Slack channel (HTTP mode)', () => {
     const before = slack.calls.length;
     // The client rejects 429s at once (rejectRateLimitedCalls): the channel itself retries the post.
     slack.throttleNext(2);
-    await sendSigned(events(), SECRET, slashCommandBody('list vms'), 'application/x-www-form-urlencoded');
+    await sendSigned(events(), SECRET, slack.commandBody('list vms'), 'application/x-www-form-urlencoded');
     await until('the placeholder despite ratelimited', () =>
       slack.calls
         .slice(before)
@@ -363,7 +358,7 @@ describe('Slack channel (HTTP mode)', () => {
     await sendSigned(
       events(),
       SECRET,
-      slashCommandBody('backup myVM now'),
+      slack.commandBody('backup myVM now'),
       'application/x-www-form-urlencoded',
     );
     const first = await until('the job message', () =>
@@ -384,7 +379,7 @@ describe('Slack channel in Enterprise Grid (an org-wide app)', () => {
 
   /** A slash command from `user` in workspace `team` of the Grid organisation. */
   const gridCommand = (text: string, user: string, team: string) => {
-    const body = new URLSearchParams(slashCommandBody(text, user));
+    const body = new URLSearchParams(slack.commandBody(text, user));
     body.set('team_id', team);
     for (const [k, v] of Object.entries(GRID)) body.set(k, v);
     return sendSigned(events(), SECRET, body.toString(), 'application/x-www-form-urlencoded');

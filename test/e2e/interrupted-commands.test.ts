@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetVm } from '../../src/sandbox/fleet.js';
 import type { FakeSlackApi, SlackCall } from '../fakes/fake-slack-api.js';
-import { sendSigned, slackEnvFor, slashCommandBody, startFakeSlackApi } from '../fakes/fake-slack-api.js';
+import { sendSigned, slackEnvFor, startFakeSlackApi } from '../fakes/fake-slack-api.js';
 import type { BotProcess } from '../support/bot-process.js';
 import { startBotProcess } from '../support/bot-process.js';
 import { WORK_CONCURRENCY } from '../../src/conversation/work-queue.js';
@@ -71,7 +71,7 @@ describe('commands interrupted by kill -9', () => {
       const r = await sendSigned(
         `${bot.url}/slack/events`,
         SECRET,
-        slashCommandBody(text),
+        slack.commandBody(text),
         'application/x-www-form-urlencoded',
       );
       expect(r.status).toBe(200);

@@ -2,13 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import type { FleetVm } from '../../src/sandbox/fleet.js';
 import type { FakeSlackApi } from '../fakes/fake-slack-api.js';
-import {
-  mentionEventBody,
-  sendSigned,
-  slackEnvFor,
-  slashCommandBody,
-  startFakeSlackApi,
-} from '../fakes/fake-slack-api.js';
+import { mentionEventBody, sendSigned, slackEnvFor, startFakeSlackApi } from '../fakes/fake-slack-api.js';
 import type { BotProcess } from '../support/bot-process.js';
 import { startBotProcess } from '../support/bot-process.js';
 import {
@@ -138,7 +132,7 @@ describe.runIf(pgServer)('two replicas on PostgreSQL', () => {
       sendSigned(
         `${bot.url}/slack/events`,
         SECRET,
-        slashCommandBody(text, user),
+        slack.commandBody(text, user),
         'application/x-www-form-urlencoded',
       );
     expect((await say(a, `stop backup for ${vm} and delete data`)).status).toBe(200);
@@ -198,7 +192,7 @@ describe.runIf(pgServer)('two replicas on PostgreSQL', () => {
         const r = await sendSigned(
           `${f.bot.url}/slack/events`,
           SECRET,
-          slashCommandBody(`backup ${f.vm} now in vault ${f.resourceGroup}/${f.vault}`),
+          slack.commandBody(`backup ${f.vm} now in vault ${f.resourceGroup}/${f.vault}`),
           'application/x-www-form-urlencoded',
         );
         expect(r.status).toBe(200);

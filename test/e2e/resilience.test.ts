@@ -10,12 +10,7 @@ import type { Sandbox } from '../../src/sandbox/server.js';
 import type { FakeBotConnector } from '../fakes/fake-bot-connector.js';
 import { startFakeBotConnector } from '../fakes/fake-bot-connector.js';
 import type { FakeSlackApi, SlackCall } from '../fakes/fake-slack-api.js';
-import {
-  mentionEventBody,
-  sendSigned,
-  slashCommandBody,
-  startFakeSlackApi,
-} from '../fakes/fake-slack-api.js';
+import { mentionEventBody, sendSigned, startFakeSlackApi } from '../fakes/fake-slack-api.js';
 import { acceptedTriggers, addProtectedVms, startedBackups } from '../support/sandbox-fleet.js';
 import { until } from '../support/until.js';
 
@@ -179,7 +174,7 @@ describe('resilience under Azure and chat faults', () => {
           ? sendSigned(
               `${bot.url}/slack/events`,
               SECRET,
-              slashCommandBody(`backup ${vm} now`),
+              slack.commandBody(`backup ${vm} now`),
               'application/x-www-form-urlencoded',
             ).then((r) => r.status)
           : postTeams(teamsMessage(`res-msg-${i}`, `backup ${vm} now`)),
