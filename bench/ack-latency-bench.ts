@@ -16,7 +16,7 @@
  */
 import { Agent, request } from 'node:http';
 import { startFakeBotConnector } from '../test/fakes/fake-bot-connector.js';
-import { slackSignatureHeaders, slashCommandBody, startFakeSlackApi } from '../test/fakes/fake-slack-api.js';
+import { slackSignatureHeaders, startFakeSlackApi } from '../test/fakes/fake-slack-api.js';
 import { startBotProcess } from '../test/support/bot-process.js';
 import { startSandboxProcess } from '../test/support/sandbox-process.js';
 import { steadyScenario } from './ack-steady.js';
