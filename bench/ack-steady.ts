@@ -77,8 +77,18 @@ export async function steadyScenario(): Promise<void> {
         )
       : undefined;
   };
-  /** Sends a slash command; resolves with its response_url's path once acknowledged. */
+  /**
+   * Sends a slash command; resolves with its response_url's path once acknowledged. A kept-alive
+   * socket the bot closed as it was reused (ECONNRESET before any answer) is tried once more on a
+   * new one: a hiccup of the load's transport, not an answer of the bot.
+   */
   const send = (text: string): Promise<string> =>
+    sendOnce(text).catch((e: unknown) => {
+      if ((e as { code?: string }).code !== 'ECONNRESET') throw e;
+      log(`resent after ECONNRESET: ${text}`);
+      return sendOnce(text);
+    });
+  const sendOnce = (text: string): Promise<string> =>
     new Promise((resolve, reject) => {
       const body = slack.commandBody(text);
       const path = new URL(new URLSearchParams(body).get('response_url') ?? '').pathname;
@@ -170,7 +180,11 @@ export async function steadyScenario(): Promise<void> {
     runClock(false);
     await bot.stop();
     const sample = slack.calls
-      .filter((c) => c.method === 'chat.update' && cards.has(String(c.args.ts)))
+      .filter(
+        (c) =>
+          (c.method === 'chat.update' && cards.has(String(c.args.ts))) ||
+          (c.method === 'chat.postMessage' && c.ts && cards.has(c.ts)),
+      )
       .at(-1);
     log(
       `setup: ${cards.size} backups answered with their cards in ${((performance.now() - setupStart) / 1000).toFixed(0)} s; a card: ${sample ? content(sample).slice(0, 400) : '-'}`,
