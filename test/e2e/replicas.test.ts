@@ -57,12 +57,16 @@ const TOKEN: Record<string, string> = {
  */
 const moving = { timeoutMs: 30_000, maxMs: 300_000, progress: () => slack.calls.length };
 
-/** One job card's updates, in the order Slack received them: stage, sender (token) and time. */
+/**
+ * One job card's views (the post that answered its slash command, then its updates), in the order
+ * Slack received them: stage, sender (token) and time.
+ */
 function cardUpdates(vm: string): { stage: string; token?: string; at: number }[] {
   return slack.calls
     .filter(
       (c) =>
-        c.method === 'chat.update' && JSON.stringify(c.args.blocks ?? []).includes(`Backup job · ${vm}"`),
+        (c.method === 'chat.update' || c.method === 'chat.postMessage') &&
+        JSON.stringify(c.args.blocks ?? []).includes(`Backup job · ${vm}"`),
     )
     .map((c) => ({ stage: cardStage(JSON.stringify(c.args.blocks)), token: c.token, at: c.at }));
 }

@@ -63,11 +63,14 @@ async function postTeams(body: unknown): Promise<number> {
   return res.status;
 }
 
-/** The last update each Slack message and each Teams card received, keyed by the VM it shows. */
+/** The last view each Slack message and each Teams card showed, keyed by the VM it shows. */
 function lastUpdateByVm(vms: string[]): Map<string, string> {
   const last = new Map<string, string>();
-  for (const c of slack.calls)
+  for (const c of slack.calls) {
+    // A slash command's job card is a new message, then updated by its ts.
+    if (c.method === 'chat.postMessage' && c.ts) last.set(`slack:${c.ts}`, blocksOf(c));
     if (c.method === 'chat.update') last.set(`slack:${String(c.args.ts)}`, blocksOf(c));
+  }
   for (const c of connector.calls) if (c.method === 'PUT') last.set(`teams:${c.activityId}`, cardOf(c));
   const byVm = new Map<string, string>();
   for (const text of last.values()) {
