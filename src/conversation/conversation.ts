@@ -259,6 +259,8 @@ export class Conversation {
   async deliverLoose(target: ConversationTarget, reply: Reply): Promise<boolean> {
     if (this.port.respond && !needsItsMessage(reply)) {
       try {
+        // Counted as a post: it is a new message in the conversation.
+        this.o.onSent?.(this.platform, 'post');
         if (await this.port.respond(target, reply.view)) return true;
       } catch (e) {
         // It may have been shown: not posted as well, answered again later (at most twice).
