@@ -16,7 +16,7 @@
  */
 import { Agent, request } from 'node:http';
 import { startFakeBotConnector } from '../test/fakes/fake-bot-connector.js';
-import { slackSignatureHeaders, slashCommandBody, startFakeSlackApi } from '../test/fakes/fake-slack-api.js';
+import { slackSignatureHeaders, startFakeSlackApi } from '../test/fakes/fake-slack-api.js';
 import { startBotProcess } from '../test/support/bot-process.js';
 import { startSandboxProcess } from '../test/support/sandbox-process.js';
 import { steadyScenario } from './ack-steady.js';
@@ -66,7 +66,7 @@ async function acksScenario(): Promise<void> {
   }
 
   const slackCommand = () => {
-    const body = slashCommandBody('status of jobs');
+    const body = slack.commandBody('status of jobs');
     return timedPost(`${bot.url}/slack/events`, body, {
       'content-type': 'application/x-www-form-urlencoded',
       ...slackSignatureHeaders(SECRET, body),
@@ -124,8 +124,12 @@ async function acksScenario(): Promise<void> {
   }
 
   try {
-    // Each command's answer replaces its placeholder: one chat.update / one PUT per command.
-    const s = await measure(slackCommand, () => slack.calls.filter((c) => c.method === 'chat.update').length);
+    // Each Slack command's answer goes through its response_url (its ack carried the placeholder);
+    // each Teams answer replaces its placeholder: one PUT per command.
+    const s = await measure(
+      slackCommand,
+      () => slack.calls.filter((c) => c.method === 'response_url').length,
+    );
     const t = await measure(teamsMessage, () => connector.calls.filter((c) => c.method === 'PUT').length);
     const fmt = (x: Figures) =>
       `p50 ${x.p50.toFixed(0)} ms, p99 ${x.p99.toFixed(0)} ms, max ${x.max.toFixed(0)} ms; ` +

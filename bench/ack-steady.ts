@@ -5,14 +5,16 @@
  *
  * Setup (not measured): the sandbox gets a fleet of 1,000 protected VMs; a first bot process, with
  * the update pacing raised so the setup takes a minute or two instead of twenty, is sent
- * `backup <vm> now` for each and answers each with the job's card, which registers a watch. It is
- * stopped, and the measured bot starts on the same database, so it resumes the 1,000 watches.
+ * `backup <vm> now` for each and answers each with the job's card (a new message: chat.postMessage,
+ * so the card has a ts), which registers a watch. It is stopped, and the measured bot starts on
+ * the same database, so it resumes the 1,000 watches.
  *
  * Measured: one `recovery points for <vm>` slash command every 600 ms (100 a minute) for
  * BENCH_ACK_STEADY_S seconds, while the sandbox's clock runs BENCH_ACK_SIM_SPEED times real time
  * so the jobs change phase (snapshot ends, job ends) and their cards' updates compete with the
- * answers. Each command's latency runs from sending it to the fake Slack API receiving its answer:
- * the first chat.update of the "Working on it…" placeholder that echoes its text. Then the clock
+ * answers. Each command's latency runs from sending it to the fake Slack API receiving its answer,
+ * whichever way it went: a post to its response_url (the slash command's "Working on it…" is in
+ * its ack), or a chat.postMessage / chat.update naming its VM. Then the clock
  * jumps a day (every job ends) and the bench waits up to BENCH_ACK_DRAIN_S for every card's last
  * update to show its job ended.
  *
@@ -25,7 +27,7 @@ import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { SlackCall } from '../test/fakes/fake-slack-api.js';
-import { slackSignatureHeaders, slashCommandBody, startFakeSlackApi } from '../test/fakes/fake-slack-api.js';
+import { slackSignatureHeaders, startFakeSlackApi } from '../test/fakes/fake-slack-api.js';
 import type { BotProcess } from '../test/support/bot-process.js';
 import { startBotProcess } from '../test/support/bot-process.js';
 import { startSandboxProcess } from '../test/support/sandbox-process.js';
@@ -36,6 +38,8 @@ const PER_MINUTE = num('BENCH_ACK_PER_MINUTE', 100);
 const STEADY_S = num('BENCH_ACK_STEADY_S', 180);
 const SIM_SPEED = num('BENCH_ACK_SIM_SPEED', 20);
 const DRAIN_S = num('BENCH_ACK_DRAIN_S', 1800);
+// The setup's limit: 1,000 backups took 289 s on a quiet machine, over 15 min at load 20.
+const SETUP_MAX_S = num('BENCH_ACK_SETUP_MAX_S', 2400);
 const SECRET = 'bench-signing-secret';
 const TICK_MS = 250;
 
@@ -75,9 +79,21 @@ export async function steadyScenario(): Promise<void> {
         )
       : undefined;
   };
-  const send = (text: string): Promise<void> =>
+  /**
+   * Sends a slash command; resolves with its response_url's path once acknowledged. A kept-alive
+   * socket the bot closed as it was reused (ECONNRESET before any answer) is tried once more on a
+   * new one: a hiccup of the load's transport, not an answer of the bot.
+   */
+  const send = (text: string): Promise<string> =>
+    sendOnce(text).catch((e: unknown) => {
+      if ((e as { code?: string }).code !== 'ECONNRESET') throw e;
+      log(`resent after ECONNRESET: ${text}`);
+      return sendOnce(text);
+    });
+  const sendOnce = (text: string): Promise<string> =>
     new Promise((resolve, reject) => {
-      const body = slashCommandBody(text);
+      const body = slack.commandBody(text);
+      const path = new URL(new URLSearchParams(body).get('response_url') ?? '').pathname;
       const req = request(
         `${bot!.url}/slack/events`,
         {
@@ -91,25 +107,36 @@ export async function steadyScenario(): Promise<void> {
         (res) => {
           res.resume();
           res.on('end', () =>
-            res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`)),
+            res.statusCode === 200 ? resolve(path) : reject(new Error(`HTTP ${res.statusCode}`)),
           );
         },
       );
       req.on('error', reject);
       req.end(body);
     });
-  /** Each `recovery points for <vm>` command's placeholder and the first update of it (its answer). */
-  const answers = (): Map<string, SlackCall> => {
-    const placeholderOf = new Map<string, string>(); // ts → command text
-    const found = new Map<string, SlackCall>();
+  /**
+   * Each `recovery points for <vm>` command's answer, by the command's response_url path: the post
+   * to that URL, or else the first chat.postMessage or chat.update showing the VM's recovery points
+   * (the core's fallback when the URL is refused).
+   */
+  const answers = (paths: Map<string, string>): Map<string, SlackCall> => {
+    const byPath = new Map<string, SlackCall>();
+    const byVm = new Map<string, SlackCall>();
     for (const c of slack.calls) {
-      if (c.method === 'chat.postMessage' && c.ts) {
-        const m = /recovery points for bench-\d+/.exec(content(c));
-        if (m) placeholderOf.set(c.ts, m[0]);
-      } else if (c.method === 'chat.update') {
-        const text = placeholderOf.get(String(c.args.ts));
-        if (text && !found.has(text)) found.set(text, c);
+      if (c.method === 'response_url' && c.responseUrl) {
+        if (!byPath.has(c.responseUrl)) byPath.set(c.responseUrl, c);
+      } else if (
+        (c.method === 'chat.postMessage' || c.method === 'chat.update') &&
+        /Recovery points/i.test(content(c))
+      ) {
+        const vm = /\bbench-\d+\b/.exec(content(c))?.[0];
+        if (vm && !byVm.has(vm)) byVm.set(vm, c);
       }
+    }
+    const found = new Map<string, SlackCall>();
+    for (const [path, vm] of paths) {
+      const c = byPath.get(path) ?? byVm.get(vm);
+      if (c) found.set(path, c);
     }
     return found;
   };
@@ -134,29 +161,32 @@ export async function steadyScenario(): Promise<void> {
       await Promise.all(vms.slice(i, i + 50).map((vm) => send(`backup ${vm} now`)));
       await sleep(200);
     }
-    const cards = new Map<string, string>(); // placeholder ts → vm
+    const cards = new Map<string, string>(); // card ts → vm
     for (;;) {
-      const placeholders = slack.calls.filter(
-        (c) =>
+      // A slash command's job card is a new message (the watcher updates it by its ts).
+      for (const c of slack.calls)
+        if (
           c.method === 'chat.postMessage' &&
           c.at >= setupFrom &&
           c.ts &&
-          /backup bench-\d+ now/.test(content(c)),
-      );
-      const updated = new Set(slack.calls.filter((c) => c.method === 'chat.update').map((c) => c.args.ts));
-      const answered = placeholders.filter((p) => updated.has(p.ts));
-      if (answered.length >= vms.length) {
-        for (const p of answered) cards.set(p.ts!, /backup (bench-\d+) now/.exec(content(p))![1]!);
-        break;
-      }
-      if (performance.now() - setupStart > 15 * 60_000)
-        throw new Error(`setup: only ${answered.length} of ${vms.length} backups answered`);
+          /Take Snapshot/.test(content(c))
+        ) {
+          const vm = /\bbench-\d+\b/.exec(content(c))?.[0];
+          if (vm) cards.set(c.ts, vm);
+        }
+      if (cards.size >= vms.length) break;
+      if (performance.now() - setupStart > SETUP_MAX_S * 1000)
+        throw new Error(`setup: only ${cards.size} of ${vms.length} backups answered`);
       await sleep(500);
     }
     runClock(false);
     await bot.stop();
     const sample = slack.calls
-      .filter((c) => c.method === 'chat.update' && cards.has(String(c.args.ts)))
+      .filter(
+        (c) =>
+          (c.method === 'chat.update' && cards.has(String(c.args.ts))) ||
+          (c.method === 'chat.postMessage' && c.ts && cards.has(c.ts)),
+      )
       .at(-1);
     log(
       `setup: ${cards.size} backups answered with their cards in ${((performance.now() - setupStart) / 1000).toFixed(0)} s; a card: ${sample ? content(sample).slice(0, 400) : '-'}`,
@@ -178,31 +208,42 @@ export async function steadyScenario(): Promise<void> {
     const callsBefore = slack.calls.length;
     runClock(true);
     const load0 = loadavg();
-    const sent: { text: string; at: number }[] = [];
+    const sent: { text: string; vm: string; path?: string; at: number }[] = [];
     const interval = 60_000 / PER_MINUTE;
     const t0 = Date.now();
     const pending: Promise<void>[] = [];
     for (let k = 0; Date.now() - t0 < STEADY_S * 1000; k++) {
-      const text = `recovery points for ${vms[k % vms.length]!}`;
+      const vm = vms[k % vms.length]!;
+      const text = `recovery points for ${vm}`;
       const wait = t0 + k * interval - Date.now();
       if (wait > 0) await sleep(wait);
-      sent.push({ text, at: Date.now() });
-      pending.push(send(text).catch((e: unknown) => log(`send failed: ${String(e)}`)));
+      const one: (typeof sent)[number] = { text, vm, at: Date.now() };
+      sent.push(one);
+      pending.push(
+        send(text).then(
+          (path) => void (one.path = path),
+          (e: unknown) => log(`send failed: ${String(e)}`),
+        ),
+      );
     }
     await Promise.all(pending);
     const sentEnd = Date.now();
     const load1 = loadavg();
     // Answers still queued: wait for them (up to the drain limit), the clock still running.
+    const paths = new Map(sent.filter((s) => s.path).map((s) => [s.path!, s.vm]));
     const answerDeadline = Date.now() + DRAIN_S * 1000;
-    while (answers().size < sent.length && Date.now() < answerDeadline) await sleep(1000);
-    const answered = answers();
+    while (answers(paths).size < sent.length && Date.now() < answerDeadline) await sleep(1000);
+    const answered = answers(paths);
+    const answerOf = (s: (typeof sent)[number]) => (s.path ? answered.get(s.path) : undefined);
     const latencies: number[] = [];
     let unanswered = 0;
     for (const s of sent) {
-      const answer = answered.get(s.text);
+      const answer = answerOf(s);
       if (answer) latencies.push(answer.at - s.at);
       else unanswered++;
     }
+    const ways = new Map<string, number>();
+    for (const a of answered.values()) ways.set(a.method, (ways.get(a.method) ?? 0) + 1);
     latencies.sort((a, b) => a - b);
     const q = (p: number) =>
       latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
@@ -220,7 +261,7 @@ export async function steadyScenario(): Promise<void> {
       const to = t0 + ((i + 1) * (sentEnd - t0)) / 3;
       const part = sent.filter((s) => s.at >= from && s.at < to);
       const l = part
-        .map((s) => (answered.get(s.text)?.at ?? Number.NaN) - s.at)
+        .map((s) => (answerOf(s)?.at ?? Number.NaN) - s.at)
         .filter((x) => !Number.isNaN(x))
         .sort((a, b) => a - b);
       log(
@@ -229,7 +270,9 @@ export async function steadyScenario(): Promise<void> {
     }
     log(
       `  in the window: ${windowUpdates.length} chat.update (${(windowUpdates.length / windowMin).toFixed(0)}/min), of which ${progressUpdates} card progress; ` +
-        `${window.filter((c) => c.method === 'chat.postMessage').length} chat.postMessage; load average ${load0.map((x) => x.toFixed(2)).join(' ')} -> ${load1.map((x) => x.toFixed(2)).join(' ')}`,
+        `${window.filter((c) => c.method === 'chat.postMessage').length} chat.postMessage, ` +
+        `${window.filter((c) => c.method === 'response_url').length} response_url posts; ` +
+        `answers sent by ${[...ways].map(([m, n]) => `${m} ${n}`).join(', ') || '-'}; load average ${load0.map((x) => x.toFixed(2)).join(' ')} -> ${load1.map((x) => x.toFixed(2)).join(' ')}`,
     );
 
     // Every job ends; every card must come to show it.

@@ -53,6 +53,29 @@ export class SendRateLimiter {
       }
     }
   }
+
+  /**
+   * About how long an answer asking now would wait for its send: behind the answers already
+   * waiting, until enough of the window's sends have aged out. The conversation core reads it to
+   * choose between updating a message and posting a new one (Slack's chat.update window).
+   */
+  answerWaitMs(conversation: string): number {
+    const t = this.now();
+    const ahead = this.answersWaiting.get(conversation) ?? 0;
+    const times = this.sent.get(conversation) ?? [];
+    return Math.max(
+      0,
+      ...this.windows.map((w) => {
+        const inWindow = times.filter((x) => t - x < w.perMs);
+        // This answer is send number `ahead + 1` from now; the window frees its oldest sends first.
+        const mustAgeOut = inWindow.length + ahead + 1 - w.max;
+        if (mustAgeOut <= 0) return 0;
+        const freed = inWindow[mustAgeOut - 1];
+        // More waiting than one window holds: at least a whole window.
+        return freed === undefined ? w.perMs : freed + w.perMs - t;
+      }),
+    );
+  }
 }
 
 /** The share of each window progress updates may use; the rest is kept for answers. */

@@ -16,4 +16,16 @@ export interface ChannelPort {
   update(ref: MessageRef, view: View): Promise<void>;
   /** Whether a failed update is worth trying again, and after how long. */
   classifyError(error: unknown): RetryableError | undefined;
+  /**
+   * Optional: answers a command once, outside the platform's message budgets, where the answer
+   * gets no id (Slack: the slash command's `response_url`). False: this target has no such way
+   * (none given, or used up and expired), so the core posts instead; throws when it may or may not
+   * have gone (the command stays on record and is answered again later).
+   */
+  respond?(target: ConversationTarget, view: View): Promise<boolean>;
+  /**
+   * Optional: about how long an update sent now would wait for the platform's budget (Slack's
+   * chat.update window). A long wait makes the core post an answer instead of updating in place.
+   */
+  updateWaitMs?(): number;
 }

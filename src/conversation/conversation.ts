@@ -6,14 +6,15 @@ import type { JobWatcher, WatchSink } from '../jobs/job-watcher.js';
 import type { Logger } from '../logger.js';
 import type { OpenCommand } from '../store/open-command-store.js';
 import type { WatchStore } from '../store/watch-store.js';
-import { answersInPlace } from './answer-placement.js';
+import { sendingAs } from '../channels/send-priority.js';
+import { answersInPlace, needsItsMessage } from './answer-placement.js';
 import type { ChannelPort } from './channel-port.js';
 import type { CommandJournal, JournalEntry } from './command-journal.js';
 import type { ConversationTarget, MessageRef } from './message-ref.js';
 import { asMessageRef } from './message-ref.js';
 import { showAndWatch } from './watch-reply.js';
 import { WORK_CONCURRENCY, WorkQueue } from './work-queue.js';
-import { queuedView, workingView } from './working-view.js';
+import { answeredBelowView, queuedView, workingView } from './working-view.js';
 
 export interface ConversationsOptions {
   handle: (request: ChatRequest) => Promise<Reply>;
@@ -31,6 +32,21 @@ export interface ConversationsOptions {
    */
   onShown?: (platform: string, ref: MessageRef, view: View) => Promise<View | undefined>;
 }
+
+/**
+ * Given for a typed command whose working view the channel showed with its acknowledgement, where
+ * no answer can replace it (Slack's slash command: the ack's own body, seen only by its sender).
+ */
+export const SHOWN_IN_ACK = { inAck: true } as const;
+
+/** Where a typed command's working view is: a placeholder message, or the channel's ack. */
+export type CommandPlaceholder = MessageRef | typeof SHOWN_IN_ACK;
+
+/**
+ * The longest an answer waits for the platform's update budget before it goes out as a new
+ * message instead of replacing its placeholder (issue 15: answers first, within about a second).
+ */
+export const ANSWER_IN_PLACE_WAIT_MS = 1_000;
 
 /** Where a pressed button's answer may go. */
 export interface PressPlace {
@@ -98,7 +114,7 @@ export class Conversations {
     const reply = await this.o.recover(c.request, c.startedAt);
     if (c.messageRef) {
       if (!(await lane.deliver(reply, asMessageRef(c.messageRef)))) throw new Error('answer not delivered');
-    } else if (!(await lane.deliverNew(c.target, reply))) {
+    } else if (!(await lane.deliverLoose(c.target, reply))) {
       throw new Error('answer not posted');
     }
   }
@@ -128,6 +144,8 @@ export class Conversations {
 export class Conversation {
   private readonly updates: CoalescingUpdater<{ ref: MessageRef; view: View }>;
   private readonly work = new WorkQueue(WORK_CONCURRENCY);
+  /** Answers queued for sending after their command's work slot was freed (drained on stop). */
+  private readonly sending = new Set<Promise<void>>();
   private readonly platform: Platform;
 
   constructor(
@@ -156,11 +174,25 @@ export class Conversation {
   /**
    * A typed command, after the channel acknowledged it: on record before it waits its turn (a
    * burst cannot delay the next acks, see WorkQueue), then a placeholder (unless the channel
-   * posted one), the answer in its place, and the job's watch. Resolves when it is done.
+   * showed one), the answer, and the job's watch. The work slot is freed once the answer is
+   * queued for sending, so the next commands' placeholders do not wait behind the platform's
+   * send budget; the command stays on record until the answer is delivered. Resolves when the
+   * answer is delivered (or given back to be answered again).
    */
-  async command(target: ConversationTarget, request: ChatRequest, placeholder?: MessageRef): Promise<void> {
-    const entry = await this.o.journal.open(this.platform, target, request, placeholder);
-    await this.work.run(() => this.converse(target, request, entry, placeholder));
+  async command(
+    target: ConversationTarget,
+    request: ChatRequest,
+    placeholder?: CommandPlaceholder,
+  ): Promise<void> {
+    const ref = placeholder && 'key' in placeholder ? placeholder : undefined;
+    const entry = await this.o.journal.open(this.platform, target, request, ref);
+    const { sent } = await this.work.run(() => this.converse(target, request, entry, placeholder));
+    await sent;
+  }
+
+  /** The view a channel shows in its acknowledgement when it can (SHOWN_IN_ACK). */
+  acknowledgement(request: ChatRequest): View {
+    return workingView(request.text?.trim() || 'help');
   }
 
   /** A pressed button (or a submitted form): answered on its card or in a new message. */
@@ -220,6 +252,25 @@ export class Conversation {
     }
   }
 
+  /**
+   * An answer with no placeholder to replace: through the channel's one-off way (Slack's
+   * response_url, outside the message budgets) when the answer needs no id later, else posted.
+   */
+  async deliverLoose(target: ConversationTarget, reply: Reply): Promise<boolean> {
+    if (this.port.respond && !needsItsMessage(reply)) {
+      try {
+        // Counted as a post: it is a new message in the conversation.
+        this.o.onSent?.(this.platform, 'post');
+        if (await this.port.respond(target, reply.view)) return true;
+      } catch (e) {
+        // It may have been shown: not posted as well, answered again later (at most twice).
+        this.warn('answer not sent', e);
+        return false;
+      }
+    }
+    return this.deliverNew(target, reply);
+  }
+
   /** Posts a reply as a new message and watches its job from then on (its id is known only then). */
   async deliverNew(target: ConversationTarget, reply: Reply): Promise<boolean> {
     try {
@@ -252,24 +303,46 @@ export class Conversation {
 
   async drain(): Promise<void> {
     await this.work.idle();
+    await Promise.allSettled([...this.sending]);
     await this.updates.idle();
   }
 
+  /**
+   * A command's work, in its slot: the placeholder, the answer, and the answer's sending *started*;
+   * returns the sending, which goes on after the slot is freed and ends with the journal entry.
+   * (Wrapped in an object: a promise returned as such would be awaited inside the slot.)
+   */
   private async converse(
     target: ConversationTarget,
     request: ChatRequest,
     entry: JournalEntry,
-    placeholder: MessageRef | undefined,
-  ): Promise<void> {
-    let delivered = false;
+    placeholder: CommandPlaceholder | undefined,
+  ): Promise<{ sent: Promise<void> }> {
+    const finish = (delivery: Promise<boolean>): { sent: Promise<void> } => {
+      const sent = (async () => {
+        let delivered = false;
+        try {
+          delivered = await delivery;
+        } catch (e) {
+          this.warn('command not answered', e);
+        } finally {
+          await entry.finish(delivered, this.stopping());
+        }
+      })();
+      // Registered before the slot is freed, so a drain that finds the queue idle waits for it.
+      this.sending.add(sent);
+      void sent.finally(() => this.sending.delete(sent));
+      return { sent };
+    };
     try {
       const text = request.text?.trim() || 'help';
-      const ref = placeholder ?? (await this.post(target, workingView(text)));
+      const inAck = placeholder !== undefined && !('key' in placeholder);
+      const ref = inAck ? undefined : (placeholder ?? (await this.post(target, workingView(text))));
       if (!ref) {
-        // The platform gave the placeholder no id: the answer comes as a new message.
+        // Shown in the ack, or the platform gave the placeholder no id: the answer is a new message.
         const reply = await this.o.handle(request);
-        delivered = !(await entry.held()) || (await this.deliverNew(target, reply));
-        return;
+        if (!(await entry.held())) return finish(Promise.resolve(true));
+        return finish(this.deliverLoose(target, reply));
       }
       if (!placeholder) await entry.placed(ref);
       // Held for Azure's request budget, the command says so on its placeholder (once; the answer replaces it).
@@ -283,15 +356,36 @@ export class Conversation {
       // Stalled past its hold, this process may have had the command taken and answered by another.
       if (!(await entry.held())) {
         this.o.logger.info('command answered by another process', { platform: this.platform });
-        delivered = true;
-        return;
+        return finish(Promise.resolve(true));
       }
-      delivered = await this.deliver(reply, ref);
+      // An update window with no room soon: the answer goes out as a new message (answers first).
+      if ((this.port.updateWaitMs?.() ?? 0) > ANSWER_IN_PLACE_WAIT_MS)
+        return finish(this.deliverBeside(target, ref, reply, text));
+      return finish(this.deliver(reply, ref));
     } catch (e) {
-      this.warn('command not answered', e);
-    } finally {
-      await entry.finish(delivered, this.stopping());
+      return finish(Promise.reject(e instanceof Error ? e : new Error(String(e))));
     }
+  }
+
+  /**
+   * Posts the answer as a new message and then retires its placeholder with an update at progress
+   * priority: it waits behind every answer and is coalesced like a card's progress, so it costs
+   * the window only when the window has room. (chat.delete would cost the same Tier 3 window, at
+   * once; a placeholder not retired before a crash stays "Working on it…", the answer below it.)
+   */
+  private async deliverBeside(
+    target: ConversationTarget,
+    placeholder: MessageRef,
+    reply: Reply,
+    text: string,
+  ): Promise<boolean> {
+    const delivered = await this.deliverNew(target, reply);
+    if (delivered) {
+      void sendingAs('progress', () => this.show(placeholder, answeredBelowView(text))).catch((e: unknown) =>
+        this.warn('placeholder not retired', e),
+      );
+    }
+    return delivered;
   }
 
   /**

@@ -22,3 +22,11 @@ export function queuedView(text: string, waitMs: number): MessageView {
     text: `Azure's request budget for this subscription is low, starting in about ${seconds} s. ${text.trim().slice(0, 200)}`,
   };
 }
+
+/**
+ * A placeholder whose answer went out as a new message (the update window was full): it says so
+ * rather than "Working on it…" for ever. Sent at progress priority, so it never delays an answer.
+ */
+export function answeredBelowView(text: string): MessageView {
+  return { kind: 'message', tone: 'info', title: 'Answered below', text: text.trim().slice(0, 200) };
+}

@@ -10,8 +10,8 @@ import { until } from '../support/until.js';
 import type { FakeSlackApi, SlackCall } from '../fakes/fake-slack-api.js';
 import {
   eventCallbackBody,
+  mentionEventBody,
   sendSigned,
-  slashCommandBody,
   startFakeSlackApi,
 } from '../fakes/fake-slack-api.js';
 
@@ -57,24 +57,28 @@ afterAll(async () => {
 });
 
 describe('Slack channel (HTTP mode)', () => {
-  it('acks a slash command at once and follows the job through both phases with chat.update', async () => {
+  it('acks a slash command at once with its working view, posts the job card and follows it through both phases with chat.update', async () => {
     const started = Date.now();
     const r = await sendSigned(
       events(),
       SECRET,
-      slashCommandBody('backup myVM now'),
+      slack.commandBody('backup myVM now'),
       'application/x-www-form-urlencoded',
     );
     expect(r.status).toBe(200);
     expect(Date.now() - started).toBeLessThan(3000);
-    const placeholder = await until('the placeholder', () =>
-      slack.calls.find((c) => c.method === 'chat.postMessage' && /Working on it/.test(blocksOf(c))),
-    );
-    expect(placeholder.args.channel).toBe('C0OPS');
+    // "Working on it…" rides in the ack (ephemeral: Slack's default), costing no Web API call.
+    const ack = JSON.parse(r.text) as { text: string; blocks: unknown[]; response_type?: string };
+    expect(ack.text).toMatch(/Working on it/);
+    expect(JSON.stringify(ack.blocks)).toContain('backup myVM now');
+    expect(ack.response_type ?? 'ephemeral').toBe('ephemeral');
+    // A watched job's card needs a ts: a new message, not the response_url.
     const answer = await until('the job message', () =>
-      slack.calls.find((c) => c.method === 'chat.update' && /Take Snapshot/.test(blocksOf(c))),
+      slack.calls.find((c) => c.method === 'chat.postMessage' && /Take Snapshot/.test(blocksOf(c))),
     );
-    const ts = answer.args.ts;
+    expect(answer.args.channel).toBe('C0OPS');
+    expect(slack.calls.filter((c) => c.method === 'response_url' || c.method === 'chat.update')).toEqual([]);
+    const ts = answer.ts;
     bot.sandbox!.clock.advance(8 * 60_000);
     await until('the transfer update', () =>
       slack.calls.find(
@@ -92,10 +96,49 @@ describe('Slack channel (HTTP mode)', () => {
       ),
     );
     const updates = slack.calls.filter((c) => c.method === 'chat.update' && c.args.ts === ts);
-    expect(updates).toHaveLength(3);
+    expect(updates).toHaveLength(2);
     // Block ids are fresh on each update, so Slack re-renders the message.
-    const ids = updates.map((u) => (u.args.blocks as { block_id: string }[])[0]!.block_id);
+    const ids = [answer, ...updates].map((u) => (u.args.blocks as { block_id: string }[])[0]!.block_id);
     expect(new Set(ids).size).toBe(3);
+  });
+
+  it('answers a slash command through its response_url, in the channel, without chat.postMessage or chat.update', async () => {
+    const before = slack.calls.length;
+    const body = slack.commandBody('list vms');
+    // Slack's 429 on the response URL is waited out like the Web API's.
+    slack.throttleNext(1);
+    expect((await sendSigned(events(), SECRET, body, 'application/x-www-form-urlencoded')).status).toBe(200);
+    const answer = await until('the VM list on the response_url', () =>
+      slack.calls.slice(before).find((c) => c.method === 'response_url' && /db-eastus-01/.test(blocksOf(c))),
+    );
+    expect(answer.responseUrl).toBe(new URL(new URLSearchParams(body).get('response_url')!).pathname);
+    expect(answer.args.response_type).toBe('in_channel');
+    expect(answer.args.replace_original).toBeUndefined();
+    expect(
+      slack.calls.slice(before).filter((c) => c.method === 'chat.postMessage' || c.method === 'chat.update'),
+    ).toEqual([]);
+  });
+
+  it('posts the answer with chat.postMessage once Slack refuses a used-up response_url', async () => {
+    // Slack takes 5 posts per response_url; the same command delivered 6 times needs a 6th.
+    const body = slack.commandBody('policies');
+    const url = new URL(new URLSearchParams(body).get('response_url')!).pathname;
+    const before = slack.calls.length;
+    for (let i = 0; i < 6; i++) {
+      await sendSigned(events(), SECRET, body, 'application/x-www-form-urlencoded');
+      await until(`answer ${i + 1}`, () => {
+        const mine = slack.calls
+          .slice(before)
+          .filter(
+            (c) =>
+              (c.method === 'response_url' && c.responseUrl === url) ||
+              (c.method === 'chat.postMessage' && /EnhancedPolicy/.test(blocksOf(c))),
+          );
+        return mine.length > i ? true : undefined;
+      });
+    }
+    const answers = slack.calls.slice(before).filter((c) => c.method !== 'auth.test');
+    expect(answers.map((c) => c.method)).toEqual([...Array(5).fill('response_url'), 'chat.postMessage']);
   });
 
   it('answers an app mention in the channel', async () => {
@@ -145,13 +188,13 @@ describe('Slack channel (HTTP mode)', () => {
     await sendSigned(
       events(),
       SECRET,
-      slashCommandBody('backup myVM now', 'UCAROL'),
+      slack.commandBody('backup myVM now', 'UCAROL'),
       'application/x-www-form-urlencoded',
     );
     await until('the refusal', () =>
       slack.calls
         .slice(before)
-        .find((c) => c.method === 'chat.update' && /needs the operator role/.test(blocksOf(c))),
+        .find((c) => c.method === 'response_url' && /needs the operator role/.test(blocksOf(c))),
     );
   });
 
@@ -237,13 +280,14 @@ describe('Slack channel (HTTP mode)', () => {
     await sendSigned(
       events(),
       SECRET,
-      slashCommandBody('delete resource group rg-eastus'),
+      slack.commandBody('delete resource group rg-eastus'),
       'application/x-www-form-urlencoded',
     );
+    // An approval's card is updated with its outcome later: a new message, with a ts.
     const request = await until('the approval request', () =>
       slack.calls
         .slice(before)
-        .find((c) => c.method === 'chat.update' && /Approval needed/.test(blocksOf(c))),
+        .find((c) => c.method === 'chat.postMessage' && /Approval needed/.test(blocksOf(c))),
     );
     const approvalId = /\\"approvalId\\":\\"([0-9a-f]+)\\"/.exec(blocksOf(request))![1]!;
     await sendSigned(
@@ -254,7 +298,7 @@ describe('Slack channel (HTTP mode)', () => {
         user: { id: 'UBOB', name: 'bob', team_id: 'T0FAKE' },
         team: { id: 'T0FAKE' },
         channel: { id: 'C0OPS' },
-        message: { ts: request.args.ts },
+        message: { ts: request.ts },
         trigger_id: 'trigger-3',
         api_app_id: 'A0FAKE',
         actions: [
@@ -308,9 +352,7 @@ describe('Slack channel (HTTP mode)', () => {
         .slice(before)
         .find(
           (c) =>
-            c.method === 'chat.update' &&
-            c.args.ts === request.args.ts &&
-            /Approved and done/.test(blocksOf(c)),
+            c.method === 'chat.update' && c.args.ts === request.ts && /Approved and done/.test(blocksOf(c)),
         ),
     );
     expect(blocksOf(done)).not.toContain('approval.approve');
@@ -323,7 +365,7 @@ describe('Slack channel (HTTP mode)', () => {
     const forged = await sendSigned(
       events(),
       SECRET,
-      slashCommandBody('backup myVM now'),
+      slack.commandBody('backup myVM now'),
       'application/x-www-form-urlencoded',
       { forge: true },
     );
@@ -331,7 +373,7 @@ describe('Slack channel (HTTP mode)', () => {
     const old = await sendSigned(
       events(),
       SECRET,
-      slashCommandBody('backup myVM now'),
+      slack.commandBody('backup myVM now'),
       'application/x-www-form-urlencoded',
       {
         timestamp: Math.floor(Date.now() / 1000) - 6 * 60,
@@ -347,7 +389,13 @@ describe('Slack channel (HTTP mode)', () => {
     const before = slack.calls.length;
     // The client rejects 429s at once (rejectRateLimitedCalls): the channel itself retries the post.
     slack.throttleNext(2);
-    await sendSigned(events(), SECRET, slashCommandBody('list vms'), 'application/x-www-form-urlencoded');
+    // A mention has no response_url: its placeholder is posted, and its answer replaces it.
+    await sendSigned(
+      events(),
+      SECRET,
+      mentionEventBody(`Ev-throttled-${before}`, 'list vms'),
+      'application/json',
+    );
     await until('the placeholder despite ratelimited', () =>
       slack.calls
         .slice(before)
@@ -363,17 +411,19 @@ describe('Slack channel (HTTP mode)', () => {
     await sendSigned(
       events(),
       SECRET,
-      slashCommandBody('backup myVM now'),
+      slack.commandBody('backup myVM now'),
       'application/x-www-form-urlencoded',
     );
     const first = await until('the job message', () =>
-      slack.calls.slice(before).find((c) => c.method === 'chat.update' && /Take Snapshot/.test(blocksOf(c))),
+      slack.calls
+        .slice(before)
+        .find((c) => c.method === 'chat.postMessage' && /Take Snapshot/.test(blocksOf(c))),
     );
     slack.throttleNext(2);
     bot.sandbox!.clock.advance(60 * 60_000);
     await until('the final state despite ratelimited', () =>
       slack.calls.find(
-        (c) => c.method === 'chat.update' && c.args.ts === first.args.ts && /✅ Completed/.test(blocksOf(c)),
+        (c) => c.method === 'chat.update' && c.args.ts === first.ts && /✅ Completed/.test(blocksOf(c)),
       ),
     );
   });
@@ -384,7 +434,7 @@ describe('Slack channel in Enterprise Grid (an org-wide app)', () => {
 
   /** A slash command from `user` in workspace `team` of the Grid organisation. */
   const gridCommand = (text: string, user: string, team: string) => {
-    const body = new URLSearchParams(slashCommandBody(text, user));
+    const body = new URLSearchParams(slack.commandBody(text, user));
     body.set('team_id', team);
     for (const [k, v] of Object.entries(GRID)) body.set(k, v);
     return sendSigned(events(), SECRET, body.toString(), 'application/x-www-form-urlencoded');
@@ -412,11 +462,11 @@ describe('Slack channel in Enterprise Grid (an org-wide app)', () => {
     const request = await until('the approval request', () =>
       slack.calls
         .slice(before)
-        .find((c) => c.method === 'chat.update' && /Approval needed/.test(blocksOf(c))),
+        .find((c) => c.method === 'chat.postMessage' && /Approval needed/.test(blocksOf(c))),
     );
     return {
       group,
-      ts: String(request.args.ts),
+      ts: String(request.ts),
       approvalId: /\\"approvalId\\":\\"([0-9a-f]+)\\"/.exec(blocksOf(request))![1]!,
     };
   }
@@ -500,5 +550,66 @@ describe('Slack channel in Enterprise Grid (an org-wide app)', () => {
         ),
     );
     expect(bot.sandbox!.world.resourceGroups.has('rg-grid-2')).toBe(false);
+  });
+});
+
+describe('Slack channel with its chat.update window full', () => {
+  let small: RunningBot;
+  let api: FakeSlackApi;
+
+  beforeAll(async () => {
+    api = await startFakeSlackApi();
+    small = await startBot(
+      loadConfig({
+        PORT: '0',
+        DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'slack-full-')), 'bot.db'),
+        SANDBOX_CLOCK_SPEED: '0',
+        ROLE_OPERATORS: OPERATOR,
+        SLACK_BOT_TOKEN: 'xoxb-test-token',
+        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_API_URL: api.url,
+        // Two updates a minute: two answers in place fill the window for a minute.
+        SLACK_UPDATES_PER_MINUTE: '2',
+      }),
+      silentLogger,
+    );
+  });
+  afterAll(async () => {
+    await small?.stop();
+    await api?.close();
+  });
+
+  const mention = (eventId: string, text: string) =>
+    sendSigned(`${small.url}/slack/events`, SECRET, mentionEventBody(eventId, text), 'application/json');
+  const placeholderOf = (text: string) => (c: SlackCall) =>
+    c.method === 'chat.postMessage' && /Working on it/.test(blocksOf(c)) && blocksOf(c).includes(text);
+
+  it("answers a mention in a new message when the window has no room within a second, leaving its placeholder's update for later", async () => {
+    await mention('Ev-full-1', 'list vms');
+    await until('the first answer in place', () =>
+      api.calls.find((c) => c.method === 'chat.update' && /db-eastus-01/.test(blocksOf(c))),
+    );
+    await mention('Ev-full-2', 'policies');
+    await until('the second answer in place', () =>
+      api.calls.find((c) => c.method === 'chat.update' && /EnhancedPolicy/.test(blocksOf(c))),
+    );
+    const before = api.calls.length;
+    await mention('Ev-full-3', 'list vaults');
+    const placeholder = await until('the third placeholder', () =>
+      api.calls.slice(before).find(placeholderOf('list vaults')),
+    );
+    const answer = await until('the third answer, a new message', () =>
+      api.calls
+        .slice(before)
+        .find(
+          (c) => c.method === 'chat.postMessage' && c !== placeholder && !/Working on it/.test(blocksOf(c)),
+        ),
+    );
+    expect(answer.args.channel).toBe('C0OPS');
+    expect(answer.ts).not.toBe(placeholder.ts);
+    // The window is still full: the placeholder's retirement ("Answered below") waits, at progress
+    // priority, behind any answer; it has not taken the window's next room yet.
+    expect(api.calls.filter((c) => c.method === 'chat.update' && c.args.ts === placeholder.ts)).toEqual([]);
+    expect(api.calls.filter((c) => c.method === 'chat.update')).toHaveLength(2);
   });
 });

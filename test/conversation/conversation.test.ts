@@ -9,8 +9,10 @@ import type { View } from '../../src/cards/views.js';
 import type { ChatRequest, Reply } from '../../src/chat/chat-request.js';
 import type { ChannelPort } from '../../src/conversation/channel-port.js';
 import { CommandJournal } from '../../src/conversation/command-journal.js';
-import { Conversations } from '../../src/conversation/conversation.js';
-import type { MessageRef } from '../../src/conversation/message-ref.js';
+import { sendPriority } from '../../src/channels/send-priority.js';
+import { WORK_CONCURRENCY } from '../../src/conversation/work-queue.js';
+import { Conversations, SHOWN_IN_ACK } from '../../src/conversation/conversation.js';
+import type { ConversationTarget, MessageRef } from '../../src/conversation/message-ref.js';
 import type { JobWatcher } from '../../src/jobs/job-watcher.js';
 import { silentLogger } from '../../src/logger.js';
 import { OpenCommandStore } from '../../src/store/open-command-store.js';
@@ -29,8 +31,14 @@ const HOLD_MS = 150;
 class RecordingPort implements ChannelPort {
   readonly platform = 'web' as const;
   readonly posted: { target: unknown; view: View }[] = [];
-  readonly updated: { key: string; view: View }[] = [];
+  readonly updated: { key: string; view: View; priority: string }[] = [];
+  readonly responded: { target: unknown; view: View }[] = [];
   failUpdates = 0;
+  /** Updates wait for this before they are made (a full update window). */
+  updateGate: Promise<void> = Promise.resolve();
+  // The port's optional capabilities, set by the tests that use them.
+  respond?: (target: ConversationTarget, view: View) => Promise<boolean>;
+  updateWaitMs?: () => number;
   private seq = 0;
 
   async post(target: Record<string, unknown>, view: View): Promise<MessageRef> {
@@ -39,11 +47,13 @@ class RecordingPort implements ChannelPort {
     return { key: id, messageId: id };
   }
   async update(ref: MessageRef, view: View): Promise<void> {
+    const priority = sendPriority();
+    await this.updateGate;
     if (this.failUpdates > 0) {
       this.failUpdates--;
       throw new Error('platform down');
     }
-    this.updated.push({ key: ref.key, view });
+    this.updated.push({ key: ref.key, view, priority });
   }
   classifyError(): undefined {
     return undefined;
@@ -119,7 +129,10 @@ describe('conversation core', () => {
     await next.conversations.journal.sweep();
     expect(recovered).toEqual([press]);
     expect(next.port.updated).toEqual([
-      { key: 'card-1', view: expect.objectContaining({ title: 'refreshed after the restart' }) },
+      expect.objectContaining({
+        key: 'card-1',
+        view: expect.objectContaining({ title: 'refreshed after the restart' }),
+      }),
     ]);
     expect(await openCommands(db)).toHaveLength(0);
   });
@@ -197,5 +210,67 @@ describe('conversation core', () => {
     const c = core(db, { handle: async () => answer('the VMs') });
     await c.talk.command({ conversationId: 'ops' }, typed, { key: 'p1', messageId: 'p1' });
     expect(c.port.updated.map((u) => titleOf(u.view))).toEqual(['the VMs']);
+  });
+
+  it("frees a command's work slot once its answer is queued: later placeholders do not wait for the update window", async () => {
+    const c = core(db, { handle: async (r) => answer(`answer to ${r.text}`) });
+    let open!: () => void;
+    c.port.updateGate = new Promise((r) => (open = r));
+    const n = WORK_CONCURRENCY * 2;
+    const done = Array.from({ length: n }, (_, i) =>
+      c.talk.command({ conversationId: 'ops' }, { ...typed, text: `list vms ${i}` }),
+    );
+    // Every placeholder is posted while no answer has been shown yet.
+    await until('every placeholder', () => (c.port.posted.length === n ? true : undefined));
+    expect(c.port.updated).toEqual([]);
+    // Not delivered yet: every command is still on record.
+    expect(await openCommands(db)).toHaveLength(n);
+    open();
+    await Promise.all(done);
+    expect(c.port.updated).toHaveLength(n);
+    expect(await openCommands(db)).toHaveLength(0);
+  });
+
+  it("answers a command shown in the ack through the port's respond, and posts it when respond is refused", async () => {
+    const c = core(db, { handle: async () => answer('the VMs') });
+    let accept = true;
+    c.port.respond = async (target, view) => {
+      if (!accept) return false;
+      c.port.responded.push({ target, view });
+      return true;
+    };
+    await c.talk.command({ conversationId: 'ops', responseUrl: 'u1' }, typed, SHOWN_IN_ACK);
+    expect(c.port.responded).toEqual([
+      {
+        target: { conversationId: 'ops', responseUrl: 'u1' },
+        view: expect.objectContaining({ title: 'the VMs' }),
+      },
+    ]);
+    expect(c.port.posted).toEqual([]);
+    accept = false;
+    await c.talk.command({ conversationId: 'ops', responseUrl: 'u1' }, typed, SHOWN_IN_ACK);
+    expect(c.port.posted.map((p) => titleOf(p.view))).toEqual(['the VMs']);
+    expect(c.port.updated).toEqual([]);
+    expect(await openCommands(db)).toHaveLength(0);
+  });
+
+  it('posts the answer as a new message when the update window has no room soon, retiring the placeholder at progress priority', async () => {
+    const c = core(db, { handle: async () => answer('the VMs') });
+    c.port.updateWaitMs = () => 5_000;
+    await c.talk.command({ conversationId: 'ops' }, typed);
+    expect(c.port.posted.map((p) => titleOf(p.view))).toEqual(['Working on it…', 'the VMs']);
+    await until('the placeholder retired', () => (c.port.updated.length === 1 ? true : undefined));
+    expect(c.port.updated).toEqual([
+      { key: 'm1', view: expect.objectContaining({ title: 'Answered below' }), priority: 'progress' },
+    ]);
+    expect(await openCommands(db)).toHaveLength(0);
+    // With room in the window, the answer replaces its placeholder.
+    c.port.updateWaitMs = () => 0;
+    await c.talk.command({ conversationId: 'ops' }, typed);
+    expect(c.port.updated.at(-1)).toEqual({
+      key: 'm3',
+      view: expect.objectContaining({ title: 'the VMs' }),
+      priority: 'answer',
+    });
   });
 });

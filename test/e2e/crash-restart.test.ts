@@ -5,7 +5,7 @@ import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetVm } from '../../src/sandbox/fleet.js';
 import type { FakeSlackApi } from '../fakes/fake-slack-api.js';
-import { sendSigned, slackEnvFor, slashCommandBody, startFakeSlackApi } from '../fakes/fake-slack-api.js';
+import { sendSigned, slackEnvFor, startFakeSlackApi } from '../fakes/fake-slack-api.js';
 import type { BotProcess } from '../support/bot-process.js';
 import { startBotProcess } from '../support/bot-process.js';
 import { approvalIdsByTarget, inBatches, jobsPerVm, slackCardStages } from '../support/fleet-checks.js';
@@ -43,7 +43,7 @@ function say(text: string, user = 'UALICE'): Promise<{ status: number }> {
   return sendSigned(
     `${bot.url}/slack/events`,
     SECRET,
-    slashCommandBody(text, user),
+    slack.commandBody(text, user),
     'application/x-www-form-urlencoded',
   );
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetVm } from '../../src/sandbox/fleet.js';
 import type { FakeSlackApi, SlackCall } from '../fakes/fake-slack-api.js';
-import { sendSigned, slackEnvFor, slashCommandBody, startFakeSlackApi } from '../fakes/fake-slack-api.js';
+import { sendSigned, slackEnvFor, startFakeSlackApi } from '../fakes/fake-slack-api.js';
 import type { BotProcess } from '../support/bot-process.js';
 import { startBotProcess } from '../support/bot-process.js';
 import { WORK_CONCURRENCY } from '../../src/conversation/work-queue.js';
@@ -14,9 +14,9 @@ import { startSandboxProcess } from '../support/sandbox-process.js';
 import { until } from '../support/until.js';
 
 /**
- * `kill -9` of the bot while it is still working on typed commands: some have their "Working on
- * it…" placeholder up, some still wait for a slot, some backups have been accepted by Azure and
- * some not. The restarted bot must answer every acknowledged command — a backup that started gets
+ * `kill -9` of the bot while it is still working on typed commands (slash commands: their "Working
+ * on it…" was in the ack): some still wait for a slot, some backups have been accepted by Azure
+ * and some not. The restarted bot must answer every acknowledged command — a backup that started gets
  * its card and is watched to the end, a read is run again, anything else says it was interrupted —
  * and start nothing twice.
  */
@@ -67,11 +67,14 @@ describe('commands interrupted by kill -9', () => {
       { text: 'create vault rsv-interrupted in eastus', marker: 'rsv-interrupted' },
     ];
     expect(commands.length).toBeGreaterThan(WORK_CONCURRENCY);
+    const responseUrls = new Map<string, string>();
     for (const { text } of commands) {
+      const body = slack.commandBody(text);
+      responseUrls.set(text, new URL(new URLSearchParams(body).get('response_url')!).pathname);
       const r = await sendSigned(
         `${bot.url}/slack/events`,
         SECRET,
-        slashCommandBody(text),
+        body,
         'application/x-www-form-urlencoded',
       );
       expect(r.status).toBe(200);
@@ -85,25 +88,24 @@ describe('commands interrupted by kill -9', () => {
     );
     bot.child.kill('SIGKILL');
     await new Promise((r) => bot.child.once('exit', r));
-    const isPlaceholder = (c: SlackCall) =>
-      c.method === 'chat.postMessage' && /Working on it/.test(blocksOf(c));
-    const placeholders = slack.calls.filter(isPlaceholder);
-    const placeholderOf = (text: string) => placeholders.find((c) => blocksOf(c).includes(text.slice(0, 40)));
-    expect(placeholders.length).toBeLessThan(commands.length);
-    const answeredBeforeKill = slack.calls.filter((c) => c.method === 'chat.update').length;
+    /**
+     * The last thing shown for a command: on its response_url, or on a message of its own (a job
+     * card, posted and then updated). `intr-1` must not match `intr-10`.
+     */
+    const answerOf = ({ text, marker }: { text: string; marker: string }): string | undefined => {
+      const mine = new RegExp(`${marker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![0-9])`);
+      const posted = slack.calls.filter((c) => c.method === 'chat.postMessage' && mine.test(blocksOf(c)));
+      const shown = [
+        ...slack.calls.filter((c) => c.method === 'response_url' && c.responseUrl === responseUrls.get(text)),
+        ...posted,
+        ...slack.calls.filter((c) => c.method === 'chat.update' && posted.some((p) => p.ts === c.args.ts)),
+      ].sort((a, b) => slack.calls.indexOf(a) - slack.calls.indexOf(b));
+      return shown.length > 0 ? blocksOf(shown.at(-1)!) : undefined;
+    };
+    const answeredBeforeKill = commands.filter((c) => answerOf(c) !== undefined).length;
     expect(answeredBeforeKill).toBeLessThan(commands.length);
 
     bot = await startBotProcess(env);
-    /** The last thing shown for a command: on its placeholder, or in a new message if it had none. */
-    const answerOf = ({ text, marker }: { text: string; marker: string }): string | undefined => {
-      const placeholder = placeholderOf(text);
-      const shown = placeholder
-        ? slack.calls.filter((c) => c.method === 'chat.update' && c.args.ts === placeholder.ts)
-        : slack.calls.filter(
-            (c) => c.method === 'chat.postMessage' && !isPlaceholder(c) && blocksOf(c).includes(marker),
-          );
-      return shown.length > 0 ? blocksOf(shown.at(-1)!) : undefined;
-    };
     await until(
       'an answer to every command',
       () => (commands.every((c) => answerOf(c) !== undefined) ? true : undefined),

@@ -4,7 +4,7 @@ import { startBotProcess } from '../support/bot-process.js';
 import type { FakeOpenIdKeys } from '../fakes/fake-openid-keys.js';
 import { startFakeOpenIdKeys } from '../fakes/fake-openid-keys.js';
 import type { FakeSlackApi } from '../fakes/fake-slack-api.js';
-import { sendSigned, slackEnvFor, slashCommandBody, startFakeSlackApi } from '../fakes/fake-slack-api.js';
+import { sendSigned, slackEnvFor, startFakeSlackApi } from '../fakes/fake-slack-api.js';
 import { until } from '../support/until.js';
 
 /**
@@ -65,7 +65,7 @@ describe('the bot process logs', () => {
     const forged = await sendSigned(
       `${bot.url}/slack/events`,
       SECRET,
-      slashCommandBody('help'),
+      slack.commandBody('help'),
       'application/x-www-form-urlencoded',
       { forge: true },
     );

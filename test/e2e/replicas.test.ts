@@ -2,13 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import type { FleetVm } from '../../src/sandbox/fleet.js';
 import type { FakeSlackApi } from '../fakes/fake-slack-api.js';
-import {
-  mentionEventBody,
-  sendSigned,
-  slackEnvFor,
-  slashCommandBody,
-  startFakeSlackApi,
-} from '../fakes/fake-slack-api.js';
+import { mentionEventBody, sendSigned, slackEnvFor, startFakeSlackApi } from '../fakes/fake-slack-api.js';
 import type { BotProcess } from '../support/bot-process.js';
 import { startBotProcess } from '../support/bot-process.js';
 import {
@@ -63,12 +57,16 @@ const TOKEN: Record<string, string> = {
  */
 const moving = { timeoutMs: 30_000, maxMs: 300_000, progress: () => slack.calls.length };
 
-/** One job card's updates, in the order Slack received them: stage, sender (token) and time. */
+/**
+ * One job card's views (the post that answered its slash command, then its updates), in the order
+ * Slack received them: stage, sender (token) and time.
+ */
 function cardUpdates(vm: string): { stage: string; token?: string; at: number }[] {
   return slack.calls
     .filter(
       (c) =>
-        c.method === 'chat.update' && JSON.stringify(c.args.blocks ?? []).includes(`Backup job · ${vm}"`),
+        (c.method === 'chat.update' || c.method === 'chat.postMessage') &&
+        JSON.stringify(c.args.blocks ?? []).includes(`Backup job · ${vm}"`),
     )
     .map((c) => ({ stage: cardStage(JSON.stringify(c.args.blocks)), token: c.token, at: c.at }));
 }
@@ -138,7 +136,7 @@ describe.runIf(pgServer)('two replicas on PostgreSQL', () => {
       sendSigned(
         `${bot.url}/slack/events`,
         SECRET,
-        slashCommandBody(text, user),
+        slack.commandBody(text, user),
         'application/x-www-form-urlencoded',
       );
     expect((await say(a, `stop backup for ${vm} and delete data`)).status).toBe(200);
@@ -198,7 +196,7 @@ describe.runIf(pgServer)('two replicas on PostgreSQL', () => {
         const r = await sendSigned(
           `${f.bot.url}/slack/events`,
           SECRET,
-          slashCommandBody(`backup ${f.vm} now in vault ${f.resourceGroup}/${f.vault}`),
+          slack.commandBody(`backup ${f.vm} now in vault ${f.resourceGroup}/${f.vault}`),
           'application/x-www-form-urlencoded',
         );
         expect(r.status).toBe(200);

@@ -10,12 +10,7 @@ import type { Sandbox } from '../../src/sandbox/server.js';
 import type { FakeBotConnector } from '../fakes/fake-bot-connector.js';
 import { startFakeBotConnector } from '../fakes/fake-bot-connector.js';
 import type { FakeSlackApi, SlackCall } from '../fakes/fake-slack-api.js';
-import {
-  mentionEventBody,
-  sendSigned,
-  slashCommandBody,
-  startFakeSlackApi,
-} from '../fakes/fake-slack-api.js';
+import { mentionEventBody, sendSigned, startFakeSlackApi } from '../fakes/fake-slack-api.js';
 import { acceptedTriggers, addProtectedVms, startedBackups } from '../support/sandbox-fleet.js';
 import { until } from '../support/until.js';
 
@@ -68,11 +63,14 @@ async function postTeams(body: unknown): Promise<number> {
   return res.status;
 }
 
-/** The last update each Slack message and each Teams card received, keyed by the VM it shows. */
+/** The last view each Slack message and each Teams card showed, keyed by the VM it shows. */
 function lastUpdateByVm(vms: string[]): Map<string, string> {
   const last = new Map<string, string>();
-  for (const c of slack.calls)
+  for (const c of slack.calls) {
+    // A slash command's job card is a new message, then updated by its ts.
+    if (c.method === 'chat.postMessage' && c.ts) last.set(`slack:${c.ts}`, blocksOf(c));
     if (c.method === 'chat.update') last.set(`slack:${String(c.args.ts)}`, blocksOf(c));
+  }
   for (const c of connector.calls) if (c.method === 'PUT') last.set(`teams:${c.activityId}`, cardOf(c));
   const byVm = new Map<string, string>();
   for (const text of last.values()) {
@@ -179,7 +177,7 @@ describe('resilience under Azure and chat faults', () => {
           ? sendSigned(
               `${bot.url}/slack/events`,
               SECRET,
-              slashCommandBody(`backup ${vm} now`),
+              slack.commandBody(`backup ${vm} now`),
               'application/x-www-form-urlencoded',
             ).then((r) => r.status)
           : postTeams(teamsMessage(`res-msg-${i}`, `backup ${vm} now`)),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeSlackApi, SlackCall } from '../fakes/fake-slack-api.js';
-import { sendSigned, slackEnvFor, slashCommandBody, startFakeSlackApi } from '../fakes/fake-slack-api.js';
+import { mentionEventBody, sendSigned, slackEnvFor, startFakeSlackApi } from '../fakes/fake-slack-api.js';
 import type { BotProcess } from '../support/bot-process.js';
 import { startBotProcess } from '../support/bot-process.js';
 import type { SandboxProcess } from '../support/sandbox-process.js';
@@ -58,20 +58,24 @@ describe('stopping on SIGTERM', () => {
     sendSigned(
       `${bot.url}/slack/events`,
       SECRET,
-      slashCommandBody(text),
+      gone.commandBody(text),
       'application/x-www-form-urlencoded',
     );
+  // A mention has no response_url: its placeholder is a chat.postMessage, which hangs with Slack.
+  const mention = (bot: BotProcess, text: string) =>
+    sendSigned(`${bot.url}/slack/events`, SECRET, mentionEventBody(`Ev-${text}`, text), 'application/json');
 
   it('exits within 10 s while Slack hangs, and the next process answers what was left', async () => {
     const bot = first!;
     expect((await command(bot, 'backup myVM now')).status).toBe(200);
+    // A slash command's job card is a new message (its ts is the card's id for the watcher).
     const card = await until('the job card', () =>
-      gone.calls.find((c) => c.method === 'chat.update' && /Take Snapshot/.test(blocksOf(c))),
+      gone.calls.find((c) => c.method === 'chat.postMessage' && /Take Snapshot/.test(blocksOf(c))),
     );
     // Slack goes away: the watcher's next update and a new command's placeholder hang.
     gone.stopAnswering();
     await bot.advanceClock(8);
-    expect((await command(bot, 'list vms')).status).toBe(200);
+    expect((await mention(bot, 'list vms')).status).toBe(200);
     await until('both requests hanging', () =>
       gone.held.includes('chat.update') && gone.held.includes('chat.postMessage') ? true : undefined,
     );
@@ -100,7 +104,7 @@ describe('stopping on SIGTERM', () => {
       'the job card repainted',
       () =>
         back.calls.find(
-          (c) => c.method === 'chat.update' && c.args.ts === card.args.ts && /took 8 min/.test(blocksOf(c)),
+          (c) => c.method === 'chat.update' && c.args.ts === card.ts && /took 8 min/.test(blocksOf(c)),
         ),
       20_000,
     );

@@ -5,6 +5,7 @@ import type { ChatFaults, FaultCounts } from './chat-faults.js';
 import { ChatFaultDecider } from './chat-faults.js';
 
 export interface SlackCall {
+  /** A Web API method, or `response_url` for a post to a slash command's response URL. */
   method: string;
   args: Record<string, unknown>;
   /** The ts a chat.postMessage was answered with: the message's id for later updates. */
@@ -13,17 +14,23 @@ export interface SlackCall {
   at: number;
   /** The bot token it carried: tells apart bots (replicas) given different tokens. */
   token?: string;
+  /** For `response_url`: which command's URL (its path, `/commands/<n>`). */
+  responseUrl?: string;
 }
 
 /**
  * A local Slack Web API: the methods the bot calls (auth.test, chat.postMessage, chat.update,
  * views.open), recorded with their arguments (JSON-encoded fields decoded) and answered as Slack
- * does. It can answer `ratelimited` (429 with Retry-After) to the next calls, and, with `faults`,
- * answer 429 or 5xx to a seeded share of chat.postMessage and chat.update calls.
+ * does; and slash commands' response URLs (`/commands/<n>`, recorded as method `response_url`),
+ * each taking 5 posts as Slack's do, then answering 404 `used_url`. It can answer `ratelimited`
+ * (429 with Retry-After) to the next calls, and, with `faults`, answer 429 or 5xx to a seeded
+ * share of chat.postMessage, chat.update and response_url calls.
  */
 export interface FakeSlackApi {
   url: string;
   calls: SlackCall[];
+  /** A `/backup` slash command's body (slashCommandBody) with a response URL of this fake. */
+  commandBody(text: string, user?: string): string;
   throttleNext(n: number): void;
   /** From now on requests are read and held open, never answered: a platform that is gone. */
   stopAnswering(): void;
@@ -35,7 +42,9 @@ export interface FakeSlackApi {
   close(): Promise<void>;
 }
 
-const FAULTY_METHODS = new Set(['chat.postMessage', 'chat.update']);
+const FAULTY_METHODS = new Set(['chat.postMessage', 'chat.update', 'response_url']);
+/** Posts Slack takes on one slash command's response_url. */
+const RESPONSE_URL_USES = 5;
 
 export async function startFakeSlackApi(options: { faults?: ChatFaults } = {}): Promise<FakeSlackApi> {
   const calls: SlackCall[] = [];
@@ -44,11 +53,15 @@ export async function startFakeSlackApi(options: { faults?: ChatFaults } = {}): 
   let silent = false;
   const held: string[] = [];
   let ts = 1_700_000_000;
+  let commands = 0;
+  const uses = new Map<string, number>();
   const server = createServer((req, res) => {
     let text = '';
     req.on('data', (d: Buffer) => (text += d.toString()));
     req.on('end', () => {
-      const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
+      const path = (req.url ?? '').split('?')[0] ?? '';
+      const responseUrl = path.startsWith('/commands/') ? path : undefined;
+      const method = responseUrl ? 'response_url' : path.replace(/^\/api\//, '');
       if (silent) {
         held.push(method);
         return;
@@ -77,6 +90,13 @@ export async function startFakeSlackApi(options: { faults?: ChatFaults } = {}): 
       if (fault?.kind === 'error') return send(fault.status, { ok: false, error: 'internal_error' });
       const token =
         /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? (args.token as string | undefined);
+      if (responseUrl) {
+        const used = (uses.get(responseUrl) ?? 0) + 1;
+        uses.set(responseUrl, used);
+        if (used > RESPONSE_URL_USES) return send(404, { ok: false, error: 'used_url' });
+        calls.push({ method, args, at: Date.now(), responseUrl });
+        return send(200, { ok: true });
+      }
       calls.push({ method, args, at: Date.now(), ...(token ? { token } : {}) });
       switch (method) {
         case 'auth.test':
@@ -104,9 +124,11 @@ export async function startFakeSlackApi(options: { faults?: ChatFaults } = {}): 
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`,
+    url: `${origin}/api`,
     calls,
+    commandBody: (text, user) => slashCommandBody(text, user, `${origin}/commands/${++commands}`),
     throttleNext: (n) => void (throttle = n),
     stopAnswering: () => void (silent = true),
     held,
@@ -150,19 +172,22 @@ export async function sendSigned(
   return { status: res.status, text: await res.text() };
 }
 
-/** A `/backup` slash command as Slack posts it (form-encoded), from `user` in channel C0OPS. */
-export function slashCommandBody(text: string, user = 'UALICE'): string {
+/**
+ * A `/backup` slash command as Slack posts it (form-encoded), from `user` in channel C0OPS, with
+ * `responseUrl` as its response_url (FakeSlackApi.commandBody gives one of the fake's).
+ */
+export function slashCommandBody(text: string, user: string | undefined, responseUrl: string): string {
   return new URLSearchParams({
     token: 'legacy',
     team_id: 'T0FAKE',
     team_domain: 'fake',
     channel_id: 'C0OPS',
     channel_name: 'ops',
-    user_id: user,
-    user_name: user.toLowerCase(),
+    user_id: user ?? 'UALICE',
+    user_name: (user ?? 'UALICE').toLowerCase(),
     command: '/backup',
     text,
-    response_url: 'https://hooks.slack.invalid/commands/1',
+    response_url: responseUrl,
     trigger_id: 'trigger-1',
     api_app_id: 'A0FAKE',
   }).toString();

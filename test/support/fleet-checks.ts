@@ -21,9 +21,13 @@ export function cardStage(blocks: string): 'snapshot' | 'transfer' | 'completed'
 export function slackCardStages(slack: FakeSlackApi): Map<string, string[]> {
   const byTs = new Map<string, string[]>();
   for (const c of slack.calls) {
-    if (c.method !== 'chat.update') continue;
-    const ts = String(c.args.ts);
-    byTs.set(ts, [...(byTs.get(ts) ?? []), JSON.stringify(c.args.blocks ?? [])]);
+    // A card is first shown by a post (a slash command's answer; a "Working on it…" placeholder is
+    // not a card) or by an update of its placeholder, then updated.
+    const blocks = JSON.stringify(c.args.blocks ?? []);
+    const posted = c.method === 'chat.postMessage' && !/Working on it/.test(blocks) ? c.ts : undefined;
+    const ts = c.method === 'chat.update' ? String(c.args.ts) : posted;
+    if (!ts) continue;
+    byTs.set(ts, [...(byTs.get(ts) ?? []), blocks]);
   }
   const byVm = new Map<string, string[]>();
   for (const updates of byTs.values()) {
@@ -42,7 +46,7 @@ interface JobsPage {
 export function approvalIdsByTarget(slack: FakeSlackApi, targets: string[]): Map<string, string> {
   const ids = new Map<string, string>();
   for (const c of slack.calls) {
-    if (c.method !== 'chat.update') continue;
+    if (c.method !== 'chat.update' && c.method !== 'chat.postMessage') continue;
     const blocks = JSON.stringify(c.args.blocks ?? []);
     const id = /approvalId\\":\\"([0-9a-f]{8})/.exec(blocks)?.[1];
     const target = targets.find((t) => blocks.includes(`*Target*\\n${t}`));

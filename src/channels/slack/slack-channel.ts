@@ -9,6 +9,7 @@ import { readBody } from '../../http/request-body.js';
 import type { Logger } from '../../logger.js';
 import type { ChannelPort } from '../../conversation/channel-port.js';
 import type { Conversation, Conversations } from '../../conversation/conversation.js';
+import { SHOWN_IN_ACK } from '../../conversation/conversation.js';
 import type { MessageRef } from '../../conversation/message-ref.js';
 import type { DeliveryLog } from '../delivery-log.js';
 import { retryPost } from '../retry-post.js';
@@ -39,6 +40,15 @@ const CONFIRM_VIEW = 'approval.confirm';
  * messages in; Block Kit messages out, updated in place with chat.update. HTTP mode mounts Bolt's
  * HTTPReceiver on the product's server (Bolt verifies the signature and timestamp); Socket Mode
  * connects out with the app token. ack() always comes first; the work follows.
+ *
+ * chat.update (Tier 3, about 50 a minute per workspace) is the scarce budget, shared by answers
+ * and the watched jobs' progress, so a slash command spends none of it: its ack carries the
+ * "Working on it…" view (ephemeral: only its sender sees it), and its answer is a new message in
+ * the channel — through the command's `response_url` (up to 5 uses in 30 minutes, outside the Web
+ * API tiers, needs no scope) when it needs no id later, else with chat.postMessage (a job card
+ * that the watcher updates, an approval card that its outcome updates: response_url gives no ts).
+ * `replace_original` is not used: Slack documents it for messages with interactive elements,
+ * and for a slash command's response it posts a new message (bolt-js #2287, bolt-python #1268).
  */
 export class SlackChannel {
   readonly app: App;
@@ -120,7 +130,36 @@ export class SlackChannel {
       });
     },
     classifyError: classifyWebApiError,
+    respond: async (target, view) => {
+      if (typeof target.responseUrl !== 'string') return false;
+      const url = target.responseUrl;
+      return retryPost(() => this.respond(url, view), rateLimited);
+    },
+    updateWaitMs: () => this.limiter.answerWaitMs('workspace'),
   };
+
+  /**
+   * One answer through a slash command's response_url, shown to the channel. False when Slack
+   * refuses the URL (used 5 times, or older than 30 minutes): the core posts instead. A 429 is
+   * thrown as the Web API client's is, so the same retry applies; another failure is thrown.
+   */
+  private async respond(url: string, view: View): Promise<boolean> {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ response_type: 'in_channel', ...renderBlockKit(view) }),
+      signal: AbortSignal.timeout(RESPOND_TIMEOUT_MS),
+    });
+    await res.arrayBuffer();
+    if (res.ok) return true;
+    if (res.status === 429)
+      throw Object.assign(new Error('response_url rate limited'), {
+        code: RATE_LIMITED,
+        retryAfter: Number(res.headers.get('retry-after') ?? 1),
+      });
+    if (res.status >= 400 && res.status < 500) return false;
+    throw new Error(`response_url answered ${res.status}`);
+  }
 
   /** Posts views nobody asked for (alerts) as new messages in `channel`. */
   poster(channel: string): (view: View) => Promise<void> {
@@ -152,17 +191,21 @@ export class SlackChannel {
       await next();
     });
     app.command(this.o.settings.command, async ({ command, ack }) => {
-      await ack();
-      await this.converse(
-        command.channel_id,
-        slackUser({
+      const channel = command.channel_id;
+      const request = {
+        platform: 'slack' as const,
+        user: slackUser({
           enterprise: command.enterprise_id,
           team: command.team_id,
           user: command.user_id,
           name: command.user_name,
         }),
-        command.text,
-      );
+        conversationId: channel,
+        text: command.text,
+      };
+      // The working view in the ack itself (ephemeral, the default): no Web API call at all.
+      await ack(renderBlockKit(this.talk.acknowledgement(request)));
+      await this.talk.command({ channel, responseUrl: command.response_url }, request, SHOWN_IN_ACK);
     });
     app.event('app_mention', async ({ event, body }) => {
       const b = body as { team_id?: string; enterprise_id?: string };
@@ -343,6 +386,8 @@ function parseValue(value: string | undefined): Record<string, string> {
 }
 
 const RATE_LIMITED = 'slack_webapi_rate_limited_error';
+/** A response_url call that hangs is given up (and the command answered again later). */
+const RESPOND_TIMEOUT_MS = 10_000;
 /**
  * A post is tried again on Slack's 429 only (the client rejects those at once); one that failed
  * otherwise may have been made, and trying it again could post it twice.
