@@ -87,6 +87,8 @@ export class JobWatcher {
   private survival: SnapshotSurvival | undefined;
   /** When each vault's jobs were last listed (ms). */
   private readonly lastListed = new Map<string, number>();
+  /** Jobs whose card update the channel gave up: read again next round, listed or not. */
+  private readonly unsent = new Set<string>();
   private readonly now: () => Date;
   private readonly log: Logger;
 
@@ -280,8 +282,10 @@ export class JobWatcher {
             ),
           );
           stats.updates++;
+          this.unsent.delete(w.jobId);
         } catch (e) {
           stats.failedUpdates++;
+          this.unsent.add(w.jobId);
           this.log.warn('card update failed; retried next round', {
             platform: w.platform,
             jobId: w.jobId,
@@ -305,6 +309,7 @@ export class JobWatcher {
   private needsDetails(w: Watch, listedStatus: string, isProbe: boolean): boolean {
     const [snapshot, transfer, lastStatus, tasks] = w.fingerprint.split('|');
     if (!snapshot || !transfer || !lastStatus) return true; // never seen in detail
+    if (this.unsent.has(w.jobId)) return true; // its last update is still to reach the card
     if (listedStatus === GONE) return true; // fell out of the list window: ask directly
     if (listedStatus !== NOT_LISTED && listedStatus !== lastStatus) return true; // the list shows a change
     // A restore's card follows its tasks, which only the details show; restores are few and short.
