@@ -57,6 +57,8 @@ export interface PassFigures {
   watcher: 'product' | 'naive';
   /** The product watcher's snapshotReadChance. */
   readChance?: number;
+  /** The product watcher's snapshotMaxGapMs, in minutes. */
+  maxGapMin?: number;
   jobs: number;
   /** ARM requests of the watcher (and in `burst`, of the commands too). */
   reads: number;

@@ -7,7 +7,7 @@
  *   burst   — the uniform estate for 20 min with 200 `backup … now` commands through the command
  *             registry in the 9th minute, on a Recovery Services budget of 1,100 refilling 10/s.
  * Prints reads, latency from each phase change to the card showing it (p50/p95/max), redundant
- * updates, the watcher's peak RSS, and in `burst` the commands' outcomes and the budget's low.
+ * updates, the naive watcher's curve (its reads and p95s polling every 30, 60, 120 and 300 s), the watcher's peak RSS, and in `burst` the commands' outcomes and the budget's low.
  *
  * Each product pass runs in a process of its own (bench/watcher-pass.ts) against a sandbox in
  * another, as deployed: compiled JavaScript on plain node, built first into dist/bench-build. The
@@ -16,6 +16,7 @@
  *
  *   BENCH_SCENARIOS=uniform,varied,burst   which scenarios (default all three)
  *   BENCH_READ_CHANCES=0.05,0.1,0.2        product passes at several snapshotReadChance settings
+ *   BENCH_MAX_GAPS=2,3,6                   product passes at several snapshotMaxGapMs settings (minutes)
  *   BENCH_NAIVE=real                       run the naive watcher instead of computing it
  *   BENCH_JSON=<file>                      also write one object per scenario (and setting) there
  */
@@ -42,13 +43,18 @@ execFileSync(
   { cwd: ROOT, stdio: 'inherit' },
 );
 
-function runPass(scenario: string, watcher: 'product' | 'naive', chance?: number): Promise<PassFigures> {
+function runPass(
+  scenario: string,
+  watcher: 'product' | 'naive',
+  setting: Setting = {},
+): Promise<PassFigures> {
   return new Promise((resolve, reject) => {
     const args = [
       join(BUILD, 'bench/watcher-pass.js'),
       scenario,
       watcher,
-      ...(chance ? [String(chance)] : []),
+      String(setting.chance ?? ''),
+      String(setting.maxGapMin ?? ''),
     ];
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -112,7 +118,21 @@ function quantile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN;
 }
 
-/** One scenario's line in BENCH_JSON, in the issue's shape. */
+/** A product pass's schedule settings; either left out takes the watcher's default. */
+interface Setting {
+  chance?: number;
+  maxGapMin?: number;
+}
+
+/** One point of the naive watcher's reads-against-latency curve. */
+interface NaivePoint {
+  everyS: number;
+  reads: number;
+  snapshotP95S: number;
+  endP95S: number;
+}
+
+/** One scenario's line in BENCH_JSON, in the issue's shape (naive* fields: the 30 s watcher). */
 interface ScenarioFigures {
   scenario: string;
   productReads: number;
@@ -125,19 +145,36 @@ interface ScenarioFigures {
   minBudgetLeftPct: number | null;
   failedCommands: number;
   peakRssMb: number;
+  readChance?: number;
+  maxGapMin?: number;
+  /** The naive watcher at several polling intervals, on the same timeline. */
+  naiveCurve: NaivePoint[];
 }
 
+/** Where the naive watcher's curve is drawn: its 30 s, and slower watchers that read less. */
+const NAIVE_CURVE_S = [30, 60, 120, 300];
+
 const names = (process.env.BENCH_SCENARIOS ?? 'uniform,varied,burst').split(',') as Scenario['name'][];
-const chances = (process.env.BENCH_READ_CHANCES ?? '').split(',').filter(Boolean).map(Number);
+const list = (v: string | undefined) => (v ?? '').split(',').filter(Boolean).map(Number);
+const chances = list(process.env.BENCH_READ_CHANCES);
+const gaps = list(process.env.BENCH_MAX_GAPS);
 const results: ScenarioFigures[] = [];
 const lines: string[] = [];
 const ok = (b: boolean) => (b ? 'met' : 'MISSED');
 for (const name of names) {
   const scenario = SCENARIOS[name];
   if (!scenario) throw new Error(`unknown scenario ${name}`);
-  const settings = name === 'burst' || chances.length === 0 ? [undefined] : chances;
-  for (const chance of settings) {
-    const product = await runPass(name, 'product', chance);
+  const settings: (Setting | undefined)[] =
+    name === 'burst' || (chances.length === 0 && gaps.length === 0)
+      ? [undefined]
+      : (chances.length ? chances : [undefined]).flatMap((chance) =>
+          (gaps.length ? gaps : [undefined]).map((maxGapMin) => ({
+            ...(chance !== undefined ? { chance } : {}),
+            ...(maxGapMin !== undefined ? { maxGapMin } : {}),
+          })),
+        );
+  for (const setting of settings) {
+    const product = await runPass(name, 'product', setting);
     const naive =
       process.env.BENCH_NAIVE === 'real' ? await runPass(name, 'naive') : naiveOnTimeline(product, scenario);
     if (process.env.BENCH_NAIVE === 'real') {
@@ -153,7 +190,25 @@ for (const name of names) {
     }
     const p = latencies(product);
     const n = latencies(naive);
-    const label = chance === undefined ? name : `${name} (read chance ${chance})`;
+    const label =
+      setting === undefined
+        ? name
+        : `${name} (${[
+            setting.chance !== undefined ? `read chance ${setting.chance}` : '',
+            setting.maxGapMin !== undefined ? `max gap ${setting.maxGapMin} min` : '',
+          ]
+            .filter(Boolean)
+            .join(', ')})`;
+    const naiveCurve = scenario.burst
+      ? []
+      : NAIVE_CURVE_S.map((everyS) => {
+          const f =
+            everyS === 30 && process.env.BENCH_NAIVE !== 'real'
+              ? naive
+              : naiveOnTimeline(product, scenario, everyS);
+          const l = latencies(f);
+          return { everyS, reads: f.reads, snapshotP95S: l.snapshotP95, endP95S: l.endP95 };
+        });
     const share = (product.reads / naive.reads) * 100;
     const minutes = scenario.horizonS / 60;
     const b = product.budget;
@@ -175,6 +230,12 @@ for (const name of names) {
         : `  product reads ${share.toFixed(1)} % of naive (≤ 10 %: ${ok(share <= 10)}); ` +
             `snapshot p95 ${ok(p.snapshotP95 <= n.snapshotP95)} and end p95 ${ok(p.endP95 <= n.endP95)} against naive; ` +
             `redundant ${ok(p.redundant === 0)}`,
+      ...naiveCurve.map(
+        (c) =>
+          `  naive every ${String(c.everyS).padStart(3)} s: ${String(c.reads).padStart(7)} reads ` +
+          `(${((c.reads / naive.reads) * 100).toFixed(1)} % of the 30 s watcher's)  ` +
+          `snapshot p95 ${c.snapshotP95S} s  end p95 ${c.endP95S} s`,
+      ),
     );
     if (product.commands && b) {
       const c = product.commands;
@@ -199,6 +260,9 @@ for (const name of names) {
       minBudgetLeftPct,
       failedCommands: product.commands?.failed ?? 0,
       peakRssMb: product.peakRssMb,
+      ...(product.readChance !== undefined ? { readChance: product.readChance } : {}),
+      ...(product.maxGapMin !== undefined ? { maxGapMin: product.maxGapMin } : {}),
+      naiveCurve,
     });
     process.stdout.write(`${lines.splice(0).join('\n')}\n`);
   }

@@ -5,7 +5,7 @@
  * holds only the watcher, its SDK clients and its store (and in `burst`, the command registry), so
  * its RSS is the bot's. Prints one JSON line of figures.
  *
- *   node dist/bench-build/bench/watcher-pass.js <uniform|varied|burst> <product|naive> [readChance]
+ *   node dist/bench-build/bench/watcher-pass.js <uniform|varied|burst> <product|naive> [readChance] [maxGapMin]
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,11 +25,12 @@ import { startSandboxProcess } from '../test/support/sandbox-process.js';
 import type { PassFigures } from './watcher-bench-plan.js';
 import { NAIVE_EVERY_S, SCENARIOS, STEP_S, WATCH_EVERY_S } from './watcher-bench-plan.js';
 
-const [scenarioName, which, chanceArg] = process.argv.slice(2);
+const [scenarioName, which, chanceArg, gapArg] = process.argv.slice(2);
 const scenario = SCENARIOS[scenarioName as keyof typeof SCENARIOS];
 if (!scenario || (which !== 'product' && which !== 'naive'))
   throw new Error('usage: watcher-pass.js <uniform|varied|burst> <product|naive> [readChance]');
 const readChance = chanceArg ? Number(chanceArg) : undefined;
+const maxGapMin = gapArg ? Number(gapArg) : undefined;
 
 const sandbox = await startSandboxProcess({
   SANDBOX_REQUEST_BUDGET: scenario.requestBudget,
@@ -105,6 +106,7 @@ const watcher = new JobWatcher({
   intervalMs: WATCH_EVERY_S * 1000,
   now,
   ...(readChance !== undefined ? { snapshotReadChance: readChance } : {}),
+  ...(maxGapMin !== undefined ? { snapshotMaxGapMs: maxGapMin * 60_000 } : {}),
 });
 
 /** The naive watcher: every running job's details every 30 s; an update whenever what it shows changed. */
@@ -246,7 +248,7 @@ await sandbox.stop();
 const figures: PassFigures = {
   scenario: scenario.name,
   watcher: which,
-  ...(which === 'product' ? { readChance: readChance ?? 0.1 } : {}),
+  ...(which === 'product' ? { readChance: readChance ?? 0.1, maxGapMin: maxGapMin ?? 3 } : {}),
   jobs: started,
   reads,
   updates,

@@ -6,8 +6,9 @@ import { toJobView } from '../chat/job-view.js';
 import type { BackupJob } from '../domain/index.js';
 import { activePhase, isFinalJobStatus, isTaskStatus } from '../domain/index.js';
 import type { Logger } from '../logger.js';
-import { LearntDurations } from './learnt-durations.js';
 import { silentLogger } from '../logger.js';
+import { LearntDurations } from './learnt-durations.js';
+import type { SnapshotSurvival } from './snapshot-survival.js';
 import type { Watch, WatchStore } from '../store/watch-store.js';
 import { vaultLeaseKey } from '../store/vault-leases.js';
 
@@ -38,6 +39,11 @@ export interface JobWatcherOptions {
    * snapshot ends sooner. See docs/performance.md for reads against latency at several settings.
    */
   snapshotReadChance?: number;
+  /**
+   * Longest a snapshot-phase job goes unread while the estimate gives its snapshot any real chance
+   * of having ended (default 3 min): it bounds how late a snapshot's end is seen, and so the p95.
+   */
+  snapshotMaxGapMs?: number;
   /** With several replicas on one database: which vaults this one polls (see VaultLeases). */
   leases?: {
     claimShare(vaultKeys: readonly string[]): Promise<Set<string>>;
@@ -75,10 +81,14 @@ export class JobWatcher {
   private learntLoaded: Promise<void> | undefined;
   /** Learnt this round, written in one statement at its end. */
   private newlyLearnt: number[] = [];
-  /** When each snapshot-phase job's details were last read (ms), for the unlearnt fallback. */
+  /** When each snapshot-phase job's details were last read (ms): its snapshot ran then. */
   private readonly lastDetailRead = new Map<string, number>();
-  /** Vaults whose list was skipped last round (all their jobs transferring). */
-  private readonly listSkipped = new Set<string>();
+  /** This round's estimate of snapshot durations, ended and running ones together. */
+  private survival: SnapshotSurvival | undefined;
+  /** When each vault's jobs were last listed (ms). */
+  private readonly lastListed = new Map<string, number>();
+  /** Jobs whose card update the channel gave up: read again next round, listed or not. */
+  private readonly unsent = new Set<string>();
   private readonly now: () => Date;
   private readonly log: Logger;
 
@@ -131,7 +141,9 @@ export class JobWatcher {
     const stats = emptyStats();
     try {
       await (this.learntLoaded ??= this.loadLearnt());
-      let byVault = groupByVault(await this.o.store.active());
+      const active = await this.o.store.active();
+      this.survival = this.estimateSurvival(active);
+      let byVault = groupByVault(active);
       if (this.o.leases) {
         const held = await this.o.leases.claimShare([...byVault.keys()]);
         stats.vaultsElsewhere = byVault.size - held.size;
@@ -199,24 +211,22 @@ export class JobWatcher {
   private async pollVault(key: string, watches: Watch[], stats: RoundStats): Promise<void> {
     const { vaultName, resourceGroup, subscription } = watches[0]!;
     const target = { vault: vaultName, resourceGroup, ...(subscription ? { subscription } : {}) };
-    // A transfer's end is shown within two rounds (the 60 s target at the 15 s default), so a
-    // vault whose jobs are all transferring is listed every other round.
-    if (watches.every((w) => phaseOf(w.fingerprint) === 'transfer') && !this.listSkipped.has(key)) {
-      this.listSkipped.add(key);
-      return;
+    // The list shows job ends (and failures); a snapshot's end only the details show. Listed at
+    // most every 30 s, the naive watcher's pace: a list every 15 s round cost 7 % of the naive
+    // watcher's reads on the varied estate, to see ends some 10 s sooner than it does.
+    const now = this.now().getTime();
+    const listedAt = this.lastListed.get(key);
+    let statusById: Map<string, string> | undefined;
+    if (listedAt === undefined || now - listedAt >= LIST_GAP_MS || now < listedAt) {
+      const oldest = Math.min(...watches.map((w) => Date.parse(w.createdAt)));
+      const listed = await this.o.service.listJobs(
+        { since: new Date(oldest - 3_600_000), until: new Date(now + 3_600_000), limit: 1_000 },
+        target,
+      );
+      stats.listCalls++;
+      this.lastListed.set(key, now);
+      statusById = new Map(listed.map((j) => [j.id, j.azureStatus]));
     }
-    this.listSkipped.delete(key);
-    const oldest = Math.min(...watches.map((w) => Date.parse(w.createdAt)));
-    const listed = await this.o.service.listJobs(
-      {
-        since: new Date(oldest - 3_600_000),
-        until: new Date(this.now().getTime() + 3_600_000),
-        limit: 1_000,
-      },
-      target,
-    );
-    stats.listCalls++;
-    const statusById = new Map(listed.map((j) => [j.id, j.azureStatus]));
     // Details are read one after another (they cost ARM reads); the cards they change are sent
     // together, so one slow or throttled message does not hold up the others.
     const deliveries: Promise<void>[] = [];
@@ -226,7 +236,8 @@ export class JobWatcher {
       .filter((w) => phaseOf(w.fingerprint) === 'snapshot')
       .reduce<Watch | undefined>((a, w) => (!a || w.createdAt < a.createdAt ? w : a), undefined);
     for (const w of watches) {
-      if (!this.needsDetails(w, statusById.get(w.jobId), w === probe)) continue;
+      const listedStatus = statusById ? (statusById.get(w.jobId) ?? GONE) : NOT_LISTED;
+      if (!this.needsDetails(w, listedStatus, w === probe)) continue;
       // What a read shows is as of when it was sent: time spent waiting for its answer (throttled,
       // retried) must not count as time the snapshot was seen still running.
       const sentAt = this.now().getTime();
@@ -271,8 +282,10 @@ export class JobWatcher {
             ),
           );
           stats.updates++;
+          this.unsent.delete(w.jobId);
         } catch (e) {
           stats.failedUpdates++;
+          this.unsent.add(w.jobId);
           this.log.warn('card update failed; retried next round', {
             platform: w.platform,
             jobId: w.jobId,
@@ -288,12 +301,17 @@ export class JobWatcher {
     if (done) stats.finished++;
   }
 
-  /** Whether this round must read the job's details to see its next change. */
-  private needsDetails(w: Watch, listedStatus: string | undefined, isProbe: boolean): boolean {
+  /**
+   * Whether this round must read the job's details to see its next change. `listedStatus` is the
+   * job's status in this round's list, GONE when the list left it out, NOT_LISTED in a round that
+   * did not list its vault.
+   */
+  private needsDetails(w: Watch, listedStatus: string, isProbe: boolean): boolean {
     const [snapshot, transfer, lastStatus, tasks] = w.fingerprint.split('|');
     if (!snapshot || !transfer || !lastStatus) return true; // never seen in detail
-    if (listedStatus === undefined) return true; // fell out of the list window: ask directly
-    if (listedStatus !== lastStatus) return true; // the list shows a change
+    if (this.unsent.has(w.jobId)) return true; // its last update is still to reach the card
+    if (listedStatus === GONE) return true; // fell out of the list window: ask directly
+    if (listedStatus !== NOT_LISTED && listedStatus !== lastStatus) return true; // the list shows a change
     // A restore's card follows its tasks, which only the details show; restores are few and short.
     if (tasks !== undefined) return true;
     if (!isTaskStatus(snapshot) || !isTaskStatus(transfer)) return true;
@@ -302,19 +320,41 @@ export class JobWatcher {
     const now = this.now().getTime();
     const age = now - Date.parse(w.createdAt);
     const last = this.lastDetailRead.get(w.jobId) ?? Date.parse(w.createdAt);
-    if (this.learnt.size > 0) {
+    if (this.survival && this.survival.ends > 0) {
       // A per-job hazard: read once the snapshot has had a fair chance of ending since the last
-      // read, by the learnt durations. Uniform snapshots cost one read each (at the learnt time);
+      // read, by the estimated durations. Uniform snapshots cost one read each (at the learnt time);
       // varied ones are read more often where many snapshots end, less where few do.
       const since = last - Date.parse(w.createdAt);
-      const chance = this.learnt.chanceEndedBy(since, age);
-      if (chance !== undefined) return chance >= (this.o.snapshotReadChance ?? DEFAULT_READ_CHANCE);
-      // Older than every snapshot learnt: read at a pace that grows with its age.
-      return now - last >= Math.max(this.o.intervalMs, OLDER_THAN_LEARNT_GAP * age);
+      const chance = this.survival.chanceEndedBy(since, age);
+      const maxGap = this.o.snapshotMaxGapMs ?? DEFAULT_MAX_GAP_MS;
+      // Older than every snapshot seen to end: the estimate says nothing, so read at a pace that
+      // grows with its age, and at least every maxGap.
+      if (chance === undefined)
+        return now - last >= Math.max(this.o.intervalMs, Math.min(maxGap, OLDER_THAN_LEARNT_GAP * age));
+      if (chance >= (this.o.snapshotReadChance ?? DEFAULT_READ_CHANCE)) return true;
+      // Where ends are rare but possible (long, spread-out snapshots) the hazard alone leaves gaps
+      // of many minutes, and the p95 is set by those gaps: none longer than maxGap. Where the
+      // estimate rules an end out (every snapshot takes 8 minutes; this one is at 5), no read.
+      return now - last >= maxGap && chance >= MIN_CHANCE_FOR_GAP;
     }
     // Nothing learnt yet: the probe every round, the others every few minutes, so an estate whose
     // oldest job is slow still gets its cards.
     return isProbe || now - last >= UNLEARNT_RECHECK_MS;
+  }
+
+  /**
+   * Snapshot durations as this round sees them: those learnt, and every watched job still taking
+   * its snapshot at the age it was last read (it ran at least that long). Without the running ones
+   * the estimate leans to short snapshots, the first to end (see SnapshotSurvival).
+   */
+  private estimateSurvival(active: readonly Watch[]): SnapshotSurvival {
+    const running: number[] = [];
+    for (const w of active) {
+      const last = this.lastDetailRead.get(w.jobId);
+      if (last !== undefined && phaseOf(w.fingerprint) === 'snapshot')
+        running.push(last - Date.parse(w.createdAt));
+    }
+    return this.learnt.withRunning(running);
   }
 
   /** Remembers how long a snapshot took, once: when the card last showed it under way. */
@@ -378,6 +418,14 @@ const UNLEARNT_RECHECK_MS = 4 * 60_000;
 /** A job older than every learnt snapshot is read again after this share of its age. */
 const OLDER_THAN_LEARNT_GAP = 0.2;
 const DEFAULT_READ_CHANCE = 0.1;
+const DEFAULT_MAX_GAP_MS = 3 * 60_000;
+/** Below this chance of an end since the last read, a read is not worth it however long ago. */
+const MIN_CHANCE_FOR_GAP = 0.01;
+/** How often a vault's jobs are listed at most. */
+const LIST_GAP_MS = 30_000;
+/** needsDetails' listed status of a job the list left out, and of a round without a list. */
+const GONE = '\u0000gone';
+const NOT_LISTED = '\u0000not-listed';
 const SNAPSHOT = 'snapshot';
 
 /** The phase a card last showed under way, from its fingerprint. */

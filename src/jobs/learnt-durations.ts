@@ -1,3 +1,5 @@
+import { SnapshotSurvival } from './snapshot-survival.js';
+
 /**
  * How long this estate's snapshots took lately: the last `capacity` durations seen to complete,
  * kept sorted. The watcher asks it how likely a snapshot still running at one age is to have ended
@@ -24,6 +26,14 @@ export class LearntDurations {
       const gone = this.recent.shift()!;
       this.sorted.splice(this.countAtMost(gone) - 1, 1);
     }
+  }
+
+  /**
+   * The survival curve of these durations together with snapshots still running (censored at the
+   * ages they were last seen running): see SnapshotSurvival for why ended ones alone mislead.
+   */
+  withRunning(runningMs: readonly number[]): SnapshotSurvival {
+    return new SnapshotSurvival(this.sorted, runningMs);
   }
 
   /**

@@ -74,20 +74,23 @@ describe('JobWatcher', () => {
     expect(await store.active()).toHaveLength(0);
   });
 
-  it('reads a snapshot-phase job once a learnt snapshot time has passed, and lists a transferring vault every other round', async () => {
+  it('reads a snapshot-phase job once a learnt snapshot time has passed, and lists a vault at most every 30 s', async () => {
     const a = await h.service.backupNow({ vm: 'myVM' });
     await watcher.watch(watchOf(a.job.id, 2), a.job);
+    h.advanceMinutes(0.5);
     // The first test taught it that snapshots take 8 minutes: no detail read before then.
     expect(await watcher.pollOnce()).toMatchObject({ vaults: 1, listCalls: 1, detailCalls: 0 });
     h.advanceMinutes(6);
     expect(await watcher.pollOnce()).toMatchObject({ detailCalls: 0 });
     h.advanceMinutes(2);
     expect(await watcher.pollOnce()).toMatchObject({ detailCalls: 1, updates: 1 }); // the transfer started
-    // Transfers cost only the list, every other round.
+    // 15 s after a list, none; 30 s after, the next.
+    h.advanceMinutes(0.25);
     expect(await watcher.pollOnce()).toMatchObject({ listCalls: 0, detailCalls: 0, updates: 0 });
+    h.advanceMinutes(0.25);
     expect(await watcher.pollOnce()).toMatchObject({ listCalls: 1, detailCalls: 0, updates: 0 });
-    h.advanceMinutes(40);
-    expect(await watcher.pollOnce()).toMatchObject({ listCalls: 0, updates: 0 });
+    // The job ends (41 minutes in all): the next list shows it, and only then are details read.
+    h.advanceMinutes(33);
     expect(await watcher.pollOnce()).toMatchObject({ listCalls: 1, detailCalls: 1, updates: 1, finished: 1 });
   });
 

@@ -95,10 +95,69 @@ describe('the snapshot-phase schedule', () => {
       [2, 4, 6, 8, 10].map((m) => m * MIN),
       new Date(),
     );
-    const w = await watcherOn(db, { snapshotReadChance: 0.3 });
+    // A long longest gap: the hazard alone decides.
+    const w = await watcherOn(db, { snapshotReadChance: 0.3, snapshotMaxGapMs: 60 * MIN });
     await watched(w);
     // From 0: 2/5 by minute 4. From 4: 1/3 by minute 6. From 6: 1/2 by minute 8, when it ends.
     expect(await readsPerMinute(w, 9)).toEqual([0, 0, 0, 1, 0, 1, 0, 1, 0]);
+  });
+
+  it('reads a job whose snapshot may have ended at least every longest gap, and never where no snapshot ended', async () => {
+    const learnt = async (name: string): Promise<string> => {
+      const db = `/tmp/schedule-${process.pid}-${Date.now()}-${name}.db`;
+      await new LearntDurationStore(await openDatabase(db)).add(
+        'snapshot',
+        [2, 9, 20, 30, 40, 50, 60, 70, 80, 90].map((m) => m * MIN),
+        new Date(),
+      );
+      return db;
+    };
+    // The hazard alone (a chance of 1/2) would wait until minute 50: no read in 9 minutes.
+    const hazardOnly = await watcherOn(await learnt('hazard'), {
+      snapshotReadChance: 0.5,
+      snapshotMaxGapMs: 60 * MIN,
+    });
+    await watched(hazardOnly);
+    expect(await readsPerMinute(hazardOnly, 9)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    // With a 3-minute gap: read at 3 (1 in 10 ended by then); not at 6, since none of the learnt
+    // snapshots ended between 3 and 6; at 9 (1 in 9 did), seeing this 8-minute snapshot's end.
+    const capped = await watcherOn(await learnt('capped'), {
+      snapshotReadChance: 0.5,
+      snapshotMaxGapMs: 3 * MIN,
+    });
+    await watched(capped);
+    expect(await readsPerMinute(capped, 9)).toEqual([0, 0, 1, 0, 0, 0, 0, 0, 1]);
+  });
+
+  it('counts snapshots still running in the estimate, so one short learnt snapshot does not make every job look due', async () => {
+    const db = `/tmp/schedule-${process.pid}-${Date.now()}-km.db`;
+    // One snapshot seen to end, at 5 minutes; this estate's take 8.
+    await new LearntDurationStore(await openDatabase(db)).add('snapshot', [5 * MIN], new Date());
+    const reads: { id: string; minute: number }[] = [];
+    let minute = 0;
+    const service = Object.create(h.service, {
+      getJob: {
+        value: (...args: Parameters<typeof h.service.getJob>) => {
+          reads.push({ id: args[0], minute });
+          return h.service.getJob(...args);
+        },
+      },
+    }) as typeof h.service;
+    const w = await watcherOn(db, { service, snapshotReadChance: 0.4, snapshotMaxGapMs: 60 * MIN });
+    const early = [await watched(w), await watched(w), await watched(w)];
+    let late = '';
+    for (minute = 1; minute <= 10; minute++) {
+      h.advanceMinutes(1);
+      if (minute === 2) late = await watched(w);
+      await w.pollOnce();
+    }
+    const minutesOf = (id: string) => reads.filter((r) => r.id === id).map((r) => r.minute);
+    // The early three: at 5 (the learnt time), then older than anything seen to end, every 2 min.
+    for (const id of early) expect(minutesOf(id)).toEqual([5, 7, 9]);
+    // Seen running at 5, they put the chance of ending by 5 at 1 in 4, not the 1 in 1 the ended
+    // snapshot alone gives: the late job is not read at age 5 (minute 7), but once the early
+    // three have ended at 8 — at its own 8 minutes, when its snapshot ends.
+    expect(minutesOf(late)).toEqual([10]);
   });
 
   it('keeps what it learnt across a restart: the next job is read at the learnt time, without probing', async () => {
