@@ -210,7 +210,14 @@ export class JobWatcher {
 
   private async pollVault(key: string, watches: Watch[], stats: RoundStats): Promise<void> {
     const { vaultName, resourceGroup, subscription } = watches[0]!;
-    const target = { vault: vaultName, resourceGroup, ...(subscription ? { subscription } : {}) };
+    // A watch stored before its subscription was kept (migration 012) is of the one subscription
+    // the bot then had, the first configured: by name alone, a vault of the same name in another
+    // subscription would make every read of it ambiguous.
+    const target = {
+      vault: vaultName,
+      resourceGroup,
+      subscription: subscription ?? this.o.defaults.subscriptionId,
+    };
     // The list shows job ends (and failures); a snapshot's end only the details show. Listed at
     // most every 30 s, the naive watcher's pace: a list every 15 s round cost 7 % of the naive
     // watcher's reads on the varied estate, to see ends some 10 s sooner than it does.

@@ -13,6 +13,7 @@ import { WatchStore } from '../../src/store/watch-store.js';
 import type { Harness } from '../azure/service-harness.js';
 import { startHarness } from '../azure/service-harness.js';
 import { until } from '../support/until.js';
+import { SANDBOX_SUBSCRIPTION_ID } from '../../src/sandbox/seed-ids.js';
 
 /**
  * Two replicas' watchers sharing one vault by lease (the replicas end-to-end test, reduced to the
@@ -23,7 +24,7 @@ import { until } from '../support/until.js';
 const TTL_MS = 1_000;
 const VAULT = 'rg-chatops/rsv-westus';
 const defaults: ChatDefaults = {
-  subscriptionId: 'sub',
+  subscriptionId: SANDBOX_SUBSCRIPTION_ID,
   vaultName: 'rsv-westus',
   vaultResourceGroup: 'rg-chatops',
   portalLinks: false,

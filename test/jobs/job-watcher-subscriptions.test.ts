@@ -103,6 +103,39 @@ describe('JobWatcher over same-named vaults of two subscriptions', () => {
     await db.destroy();
   });
 
+  it('reads a watch stored before subscriptions were kept in the first subscription, though another has a vault of its name', async () => {
+    h.advanceMinutes(60); // the first test's backup of the VM is over
+    const west = await h.service.backupNow({ vm: 'db-eastus-01', ...vault, subscription: WEST });
+    const db = await openDatabase(':memory:');
+    const sent: string[] = [];
+    const watcher = new JobWatcher({
+      service: h.service,
+      store: new WatchStore(db),
+      defaults: {
+        subscriptionId: WEST,
+        vaultName: 'rsv-westus',
+        vaultResourceGroup: 'rg-chatops',
+        portalLinks: false,
+      },
+      sinks: { test: async (w: Watch) => void sent.push(w.jobId) },
+      intervalMs: 10,
+      now: () => h.sandbox.clock.now(),
+    });
+    // As a row from before migration 012: no subscription.
+    await watcher.watch({
+      jobId: west.job.id,
+      vaultName: vault.vault,
+      resourceGroup: vault.resourceGroup,
+      platform: 'test',
+      messageRef: { id: 'old-row' },
+      extras: {},
+    });
+    const stats = await watcher.pollOnce();
+    expect(stats).toMatchObject({ vaults: 1, listCalls: 1, updates: 1 });
+    expect(sent).toEqual([west.job.id]);
+    await db.destroy();
+  });
+
   it('keys a vault by subscription, and keeps the older key for a vault known without one', () => {
     const v = { vaultName: 'RSV-EastUS', resourceGroup: 'RG-Backup-East' };
     expect(vaultLeaseKey({ ...v, subscription: 'SUB-1' })).toBe('sub-1/rg-backup-east/rsv-eastus');

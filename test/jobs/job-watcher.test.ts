@@ -7,9 +7,10 @@ import type { Watch } from '../../src/store/watch-store.js';
 import { WatchStore } from '../../src/store/watch-store.js';
 import type { Harness } from '../azure/service-harness.js';
 import { startHarness } from '../azure/service-harness.js';
+import { SANDBOX_SUBSCRIPTION_ID } from '../../src/sandbox/seed-ids.js';
 
 const defaults: ChatDefaults = {
-  subscriptionId: 'sub',
+  subscriptionId: SANDBOX_SUBSCRIPTION_ID,
   vaultName: 'rsv-westus',
   vaultResourceGroup: 'rg-chatops',
   portalLinks: false,
