@@ -238,6 +238,26 @@ for (let t = 0; t <= scenario.horizonS; t += STEP_S) {
 await Promise.all(inFlight);
 await readBudget();
 const wallSeconds = (performance.now() - wallStart) / 1000;
+// The process's true peak (the kernel's high-water mark), which a sample per step can miss: the
+// peak falls inside a poll round, while responses are parsed.
+const sampledPeakRss = peakRss;
+peakRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
+if (process.env.BENCH_MEMORY_DETAIL) {
+  const mb = (n: number): number => Math.round(n / 1_048_576);
+  const { heapUsed, heapTotal, external, arrayBuffers, rss } = process.memoryUsage();
+  const detail = { peakRss: mb(peakRss), sampledPeakRss: mb(sampledPeakRss), peakHeap: mb(peakHeap) };
+  const atEnd = {
+    rss: mb(rss),
+    heapUsed: mb(heapUsed),
+    heapTotal: mb(heapTotal),
+    external: mb(external),
+    arrayBuffers: mb(arrayBuffers),
+  };
+  const cpu = process.cpuUsage();
+  process.stderr.write(
+    `memory ${JSON.stringify({ ...detail, atEnd, cpuS: Math.round((cpu.user + cpu.system) / 1e5) / 10, execArgv: process.execArgv })}\n`,
+  );
+}
 const { jobs } = await sandbox.control<{
   jobs: { id: string; operation: string; startMs: number; snapshotEndMs?: number; endMs?: number }[];
 }>('GET', '/_sandbox/jobs');
