@@ -5,11 +5,15 @@
  * holds only the watcher, its SDK clients and its store (and in `burst`, the command registry), so
  * its RSS is the bot's. Prints one JSON line of figures.
  *
+ * The product pass runs on the node flags production runs with (`npm run start:built` in
+ * package.json: V8's heap sizes): started without them, it starts itself again with them.
+ *
  *   node dist/bench-build/bench/watcher-pass.js <uniform|varied|burst> <product|naive> [readChance]
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createBackupService } from '../src/azure/create-backup-service.js';
 import { atBackgroundPriority } from '../src/azure/request-budget-scheduler.js';
 import { CommandRegistry } from '../src/chat/command-registry.js';
@@ -30,6 +34,31 @@ const scenario = SCENARIOS[scenarioName as keyof typeof SCENARIOS];
 if (!scenario || (which !== 'product' && which !== 'naive'))
   throw new Error('usage: watcher-pass.js <uniform|varied|burst> <product|naive> [readChance]');
 const readChance = chanceArg ? Number(chanceArg) : undefined;
+
+/** The node flags of `npm run start:built` before its script, `--import` and its module aside. */
+function productionNodeFlags(): string[] {
+  let dir = import.meta.dirname;
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const words = pkg.scripts['start:built']!.split(/\s+/).slice(1);
+  const flags: string[] = [];
+  for (let i = 0; i < words.length && words[i]!.startsWith('--'); i++) {
+    if (words[i] === '--import') i++;
+    else flags.push(words[i]!);
+  }
+  return flags;
+}
+if (which === 'product') {
+  const flags = productionNodeFlags();
+  if (!flags.every((f) => process.execArgv.includes(f))) {
+    const child = spawn(process.execPath, [...process.execArgv, ...flags, ...process.argv.slice(1)], {
+      stdio: 'inherit',
+    });
+    process.exit(await new Promise<number>((r) => child.on('exit', (code) => r(code ?? 1))));
+  }
+}
 
 const sandbox = await startSandboxProcess({
   SANDBOX_REQUEST_BUDGET: scenario.requestBudget,
