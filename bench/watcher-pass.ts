@@ -5,11 +5,15 @@
  * holds only the watcher, its SDK clients and its store (and in `burst`, the command registry), so
  * its RSS is the bot's. Prints one JSON line of figures.
  *
+ * The product pass runs on the node flags production runs with (`npm run start:built` in
+ * package.json: V8's heap sizes): started without them, it starts itself again with them.
+ *
  *   node dist/bench-build/bench/watcher-pass.js <uniform|varied|burst> <product|naive> [readChance] [maxGapMin]
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createBackupService } from '../src/azure/create-backup-service.js';
 import { atBackgroundPriority } from '../src/azure/request-budget-scheduler.js';
 import { CommandRegistry } from '../src/chat/command-registry.js';
@@ -28,9 +32,34 @@ import { NAIVE_EVERY_S, SCENARIOS, STEP_S, WATCH_EVERY_S } from './watcher-bench
 const [scenarioName, which, chanceArg, gapArg] = process.argv.slice(2);
 const scenario = SCENARIOS[scenarioName as keyof typeof SCENARIOS];
 if (!scenario || (which !== 'product' && which !== 'naive'))
-  throw new Error('usage: watcher-pass.js <uniform|varied|burst> <product|naive> [readChance]');
+  throw new Error('usage: watcher-pass.js <uniform|varied|burst> <product|naive> [readChance] [maxGapMin]');
 const readChance = chanceArg ? Number(chanceArg) : undefined;
 const maxGapMin = gapArg ? Number(gapArg) : undefined;
+
+/** The node flags of `npm run start:built` before its script, `--import` and its module aside. */
+function productionNodeFlags(): string[] {
+  let dir = import.meta.dirname;
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const words = pkg.scripts['start:built']!.split(/\s+/).slice(1);
+  const flags: string[] = [];
+  for (let i = 0; i < words.length && words[i]!.startsWith('--'); i++) {
+    if (words[i] === '--import') i++;
+    else flags.push(words[i]!);
+  }
+  return flags;
+}
+if (which === 'product') {
+  const flags = productionNodeFlags();
+  if (!flags.every((f) => process.execArgv.includes(f))) {
+    const child = spawn(process.execPath, [...process.execArgv, ...flags, ...process.argv.slice(1)], {
+      stdio: 'inherit',
+    });
+    process.exit(await new Promise<number>((r) => child.on('exit', (code) => r(code ?? 1))));
+  }
+}
 
 const sandbox = await startSandboxProcess({
   SANDBOX_REQUEST_BUDGET: scenario.requestBudget,
@@ -240,6 +269,26 @@ for (let t = 0; t <= scenario.horizonS; t += STEP_S) {
 await Promise.all(inFlight);
 await readBudget();
 const wallSeconds = (performance.now() - wallStart) / 1000;
+// The process's true peak (the kernel's high-water mark), which a sample per step can miss: the
+// peak falls inside a poll round, while responses are parsed.
+const sampledPeakRss = peakRss;
+peakRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
+if (process.env.BENCH_MEMORY_DETAIL) {
+  const mb = (n: number): number => Math.round(n / 1_048_576);
+  const { heapUsed, heapTotal, external, arrayBuffers, rss } = process.memoryUsage();
+  const detail = { peakRss: mb(peakRss), sampledPeakRss: mb(sampledPeakRss), peakHeap: mb(peakHeap) };
+  const atEnd = {
+    rss: mb(rss),
+    heapUsed: mb(heapUsed),
+    heapTotal: mb(heapTotal),
+    external: mb(external),
+    arrayBuffers: mb(arrayBuffers),
+  };
+  const cpu = process.cpuUsage();
+  process.stderr.write(
+    `memory ${JSON.stringify({ ...detail, atEnd, cpuS: Math.round((cpu.user + cpu.system) / 1e5) / 10, execArgv: process.execArgv })}\n`,
+  );
+}
 const { jobs } = await sandbox.control<{
   jobs: { id: string; operation: string; startMs: number; snapshotEndMs?: number; endMs?: number }[];
 }>('GET', '/_sandbox/jobs');

@@ -1,18 +1,23 @@
 import type { Agent } from 'node:https';
-import { ComputeManagementClient } from '@azure/arm-compute';
-import { RecoveryServicesClient } from '@azure/arm-recoveryservices';
-import { RecoveryServicesBackupClient } from '@azure/arm-recoveryservicesbackup';
-import { ResourceManagementClient } from '@azure/arm-resources';
+import type { ComputeManagementClient } from '@azure/arm-compute';
+import type { RecoveryServicesClient } from '@azure/arm-recoveryservices';
+import type { RecoveryServicesBackupClient } from '@azure/arm-recoveryservicesbackup';
+import type { ResourceManagementClient } from '@azure/arm-resources';
 import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { RetrySettings } from '../config.js';
+import { azureSdk } from './azure-sdk.js';
 
-/** The four official SDK clients the backup service uses, all pointed at one ARM endpoint. */
+/**
+ * The four official SDK clients the backup service uses, all pointed at one ARM endpoint. Each is
+ * built, and its package loaded, the first time it is asked for: a bot that only watches jobs
+ * never loads Compute or Resources (see azure-sdk.ts).
+ */
 export interface AzureClients {
-  backup: RecoveryServicesBackupClient;
-  vaults: RecoveryServicesClient;
-  compute: ComputeManagementClient;
-  resources: ResourceManagementClient;
+  readonly backup: RecoveryServicesBackupClient;
+  readonly vaults: RecoveryServicesClient;
+  readonly compute: ComputeManagementClient;
+  readonly resources: ResourceManagementClient;
 }
 
 export interface AzureClientOptions {
@@ -41,10 +46,34 @@ export function createAzureClients(o: AzureClientOptions): AzureClients {
     userAgentOptions: { userAgentPrefix: 'backup-chatops' },
     additionalPolicies: (o.policies ?? []).map((policy) => ({ policy, position: 'perRetry' as const })),
   };
+  let backup: RecoveryServicesBackupClient | undefined;
+  let vaults: RecoveryServicesClient | undefined;
+  let compute: ComputeManagementClient | undefined;
+  let resources: ResourceManagementClient | undefined;
   return {
-    backup: new RecoveryServicesBackupClient(o.credential, o.subscriptionId, options),
-    vaults: new RecoveryServicesClient(o.credential, o.subscriptionId, options),
-    compute: new ComputeManagementClient(o.credential, o.subscriptionId, options),
-    resources: new ResourceManagementClient(o.credential, o.subscriptionId, options),
+    get backup() {
+      return (backup ??= new azureSdk.backup.RecoveryServicesBackupClient(
+        o.credential,
+        o.subscriptionId,
+        options,
+      ));
+    },
+    get vaults() {
+      return (vaults ??= new azureSdk.vaults.RecoveryServicesClient(o.credential, o.subscriptionId, options));
+    },
+    get compute() {
+      return (compute ??= new azureSdk.compute.ComputeManagementClient(
+        o.credential,
+        o.subscriptionId,
+        options,
+      ));
+    },
+    get resources() {
+      return (resources ??= new azureSdk.resources.ResourceManagementClient(
+        o.credential,
+        o.subscriptionId,
+        options,
+      ));
+    },
   };
 }

@@ -1,7 +1,7 @@
-import { isRestError } from '@azure/core-rest-pipeline';
 import { AppError, isAppError } from '../domain/errors.js';
 import type { Suggestion } from '../domain/suggestions.js';
 import { fact } from '../domain/suggestions.js';
+import { azureSdk } from './azure-sdk.js';
 
 /**
  * Turns whatever an SDK call threw into an AppError with code `azure.<ServiceCode>` and plain
@@ -61,7 +61,7 @@ const KNOWN: Record<string, Known> = {
 export function translateAzureError(error: unknown, action?: string): AppError {
   if (isAppError(error)) return error;
   const prefix = action ? `Could not ${action}: ` : '';
-  if (isRestError(error)) {
+  if (azureSdk.pipeline.isRestError(error)) {
     const body = readErrorBody(error.response?.bodyAsText ?? undefined);
     const code = body?.code ?? error.code ?? (error.statusCode ? `Http${error.statusCode}` : 'RequestFailed');
     const azureMessage = sanitize(body?.message ?? error.message ?? '');

@@ -1,13 +1,13 @@
 import { Agent } from 'node:https';
 import { createSecureContext } from 'node:tls';
-import { DefaultAzureCredential } from '@azure/identity';
 import type { AzureSettings } from '../config.js';
 import { AzureBackupService } from './azure-backup-service.js';
 import { createAzureClients } from './azure-clients.js';
+import { azureSdk } from './azure-sdk.js';
 import { RequestBudgetScheduler } from './request-budget-scheduler.js';
 import { SandboxCredential } from './sandbox-credential.js';
 import { SubscriptionFleet } from './subscription-fleet.js';
-import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
+import type { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 
 function observePolicy(observe: NonNullable<BackupServiceWiring['observe']>): PipelinePolicy {
@@ -40,7 +40,7 @@ export interface BackupServiceWiring {
 export function createBackupService(w: BackupServiceWiring): SubscriptionFleet {
   const { azure } = w;
   if (azure.mode === 'sandbox' && !w.sandbox) throw new Error('Sandbox mode needs a running sandbox.');
-  const credential = w.sandbox ? new SandboxCredential() : new DefaultAzureCredential();
+  const credential = w.sandbox ? new SandboxCredential() : new azureSdk.identity.DefaultAzureCredential();
   const endpoint = w.sandbox?.url ?? azure.armEndpoint;
   // One secure context for every connection: given only `ca`, Node parses the certificate into a
   // new context for each TLS connection, which showed in profiles of 50 concurrent commands.
@@ -78,14 +78,16 @@ export function createBackupService(w: BackupServiceWiring): SubscriptionFleet {
     });
     return { id: sub.id, service, defaultVault };
   });
-  const subscriptionClient = new SubscriptionClient(credential, {
-    endpoint,
-    $host: endpoint,
-    agent,
-    retryOptions: { maxRetries: azure.retry.maxRetries, retryDelayInMs: azure.retry.retryDelayInMs },
-    userAgentOptions: { userAgentPrefix: 'backup-chatops' },
-  });
+  // Built on first use (the `subscriptions` command), as the clients are.
+  let subscriptionClient: SubscriptionClient | undefined;
   return new SubscriptionFleet(members, async () => {
+    subscriptionClient ??= new azureSdk.subscriptions.SubscriptionClient(credential, {
+      endpoint,
+      $host: endpoint,
+      agent,
+      retryOptions: { maxRetries: azure.retry.maxRetries, retryDelayInMs: azure.retry.retryDelayInMs },
+      userAgentOptions: { userAgentPrefix: 'backup-chatops' },
+    });
     const names = new Map<string, string>();
     for await (const s of subscriptionClient.subscriptions.list()) {
       if (s.subscriptionId && s.displayName) names.set(s.subscriptionId.toLowerCase(), s.displayName);

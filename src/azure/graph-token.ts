@@ -1,5 +1,5 @@
-import { DefaultAzureCredential } from '@azure/identity';
 import { isLoopbackHost } from '../http/loopback.js';
+import { azureSdk } from './azure-sdk.js';
 
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
@@ -10,7 +10,7 @@ const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
  */
 export function graphTokenSource(baseUrl: string): () => Promise<string> {
   if (isLoopbackHost(new URL(baseUrl).hostname)) return () => Promise.resolve('local-graph-token');
-  const credential = new DefaultAzureCredential();
+  const credential = new azureSdk.identity.DefaultAzureCredential();
   return async () => {
     const token = await credential.getToken(GRAPH_SCOPE);
     return token.token;

@@ -1,6 +1,6 @@
-import { RestError, createPipelineRequest } from '@azure/core-rest-pipeline';
 import type { PermissionSet } from '../domain/index.js';
 import type { AzureScope } from './azure-scope.js';
+import { azureSdk } from './azure-sdk.js';
 
 const PERMISSIONS_API_VERSION = '2022-04-01';
 
@@ -10,6 +10,7 @@ const PERMISSIONS_API_VERSION = '2022-04-01';
  * credential and retries): for `check:azure`.
  */
 export async function readPermissions(s: AzureScope, scope: string): Promise<PermissionSet[]> {
+  const { RestError, createPipelineRequest } = azureSdk.pipeline;
   const out: PermissionSet[] = [];
   let url: string | undefined =
     `${s.endpoint}${scope}/providers/Microsoft.Authorization/permissions?api-version=${PERMISSIONS_API_VERSION}`;
