@@ -17,6 +17,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/**
+ * Idle keep-alive connections stay open longer than the proxies and clients in front keep theirs
+ * (load balancers commonly 60 s; undici 4 s or the server's hint). With Node's default of 5 s, a
+ * client that reused a connection just as the server closed it got ECONNRESET (seen under load, in
+ * the e2e tests and bench:ack); the side that closes an idle connection must be the client.
+ */
+const KEEP_ALIVE = { keepAliveTimeout: 65_000, headersTimeout: 66_000 } as const;
+
 /** The product's one HTTP server: channels mount their routes on it. */
 export async function startHttpServer(o: {
   host: string;
@@ -27,7 +35,7 @@ export async function startHttpServer(o: {
   ready?: () => Promise<{ ready: boolean; reason?: string }>;
 }): Promise<RunningServer> {
   let stopping = false;
-  const server = createServer((req, res) => {
+  const server = createServer(KEEP_ALIVE, (req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       try {
