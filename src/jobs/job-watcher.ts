@@ -231,7 +231,6 @@ export class JobWatcher {
         target,
       );
       stats.listCalls++;
-      this.lastListed.set(key, now);
       statusById = new Map(listed.map((j) => [j.id, j.azureStatus]));
     }
     // Details are read one after another (they cost ARM reads); the cards they change are sent
@@ -254,6 +253,9 @@ export class JobWatcher {
       this.learnSnapshot(w, job);
       deliveries.push(this.show(key, w, job, stats));
     }
+    // Counted as listed only once every change it showed was read: after a read that failed, the
+    // next round lists again rather than wait 30 s (for ever, on a clock that stands still).
+    if (statusById) this.lastListed.set(key, now);
     await Promise.all(deliveries);
   }
 

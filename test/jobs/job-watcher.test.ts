@@ -95,6 +95,35 @@ describe('JobWatcher', () => {
     expect(await watcher.pollOnce()).toMatchObject({ listCalls: 1, detailCalls: 1, updates: 1, finished: 1 });
   });
 
+  it('lists a vault again in the next round when a read of a change it showed failed', async () => {
+    let failReads = 0;
+    const service = Object.create(h.service, {
+      getJob: {
+        value: async (...args: Parameters<typeof h.service.getJob>) => {
+          if (failReads-- > 0) throw new Error('throttled past every retry');
+          return h.service.getJob(...args);
+        },
+      },
+    }) as typeof h.service;
+    const w = new JobWatcher({
+      service,
+      store: new WatchStore(await openDatabase(':memory:')),
+      defaults,
+      sinks: { test: async (watch, view) => void updates.push({ watch, view }) },
+      intervalMs: 10,
+      now: () => h.sandbox.clock.now(),
+    });
+    const r = await h.service.backupNow({ vm: 'myVM' });
+    h.advanceMinutes(9);
+    // Watched while it transfers: only the list shows its end.
+    await w.watch(watchOf(r.job.id, 40), await h.service.getJob(r.job.id));
+    h.advanceMinutes(60); // the job has ended
+    failReads = 1;
+    await expect(w.pollOnce()).rejects.toThrow(/throttled/);
+    // The clock has not moved: without a new list, nothing would show the end again.
+    expect(await w.pollOnce()).toMatchObject({ listCalls: 1, detailCalls: 1, updates: 1, finished: 1 });
+  });
+
   it('reads only the oldest snapshot-phase job of a vault while no snapshot has been seen to end', async () => {
     const fresh = new JobWatcher({
       service: h.service,
