@@ -34,9 +34,7 @@ export function restoreRequestBody(p: RestorePlan): IaasVMRestoreRequest {
     ...(p.targetVirtualMachineId ? { targetVirtualMachineId: p.targetVirtualMachineId } : {}),
     ...(p.targetResourceGroupId ? { targetResourceGroupId: p.targetResourceGroupId } : {}),
     storageAccountId: p.storageAccountId,
-    ...(p.subnetId
-      ? { virtualNetworkId: virtualNetworkIdOf(p.subnetId), subnetId: p.subnetId }
-      : {}),
+    ...(p.subnetId ? { virtualNetworkId: virtualNetworkIdOf(p.subnetId), subnetId: p.subnetId } : {}),
     region: p.region,
     createNewCloudService: false,
     originalStorageAccountOption: false,
