@@ -1,10 +1,9 @@
-import { SnapshotSurvival } from './snapshot-survival.js';
+import { SnapshotSurvival, countAtMost } from './snapshot-survival.js';
 
 /**
  * How long this estate's snapshots took lately: the last `capacity` durations seen to complete,
- * kept sorted. The watcher asks it how likely a snapshot still running at one age is to have ended
- * by another (the empirical conditional distribution), and reads a job's details only once that
- * chance is worth a read.
+ * kept sorted. With the snapshots still running they give the watcher its survival estimate
+ * (withRunning), which says how likely a running snapshot is to have ended since its last read.
  */
 export class LearntDurations {
   /** In arrival order, for forgetting the oldest. */
@@ -21,10 +20,10 @@ export class LearntDurations {
   add(durationMs: number): void {
     if (!(durationMs > 0)) return;
     this.recent.push(durationMs);
-    this.sorted.splice(this.countAtMost(durationMs), 0, durationMs);
+    this.sorted.splice(countAtMost(this.sorted, durationMs), 0, durationMs);
     if (this.recent.length > this.capacity) {
       const gone = this.recent.shift()!;
-      this.sorted.splice(this.countAtMost(gone) - 1, 1);
+      this.sorted.splice(countAtMost(this.sorted, gone) - 1, 1);
     }
   }
 
@@ -34,27 +33,5 @@ export class LearntDurations {
    */
   withRunning(runningMs: readonly number[]): SnapshotSurvival {
     return new SnapshotSurvival(this.sorted, runningMs);
-  }
-
-  /**
-   * The chance that a snapshot known to run past `fromMs` has ended by `toMs`, from the learnt
-   * durations; undefined when none lasted longer than `fromMs` (the job is older than all of them).
-   */
-  chanceEndedBy(fromMs: number, toMs: number): number | undefined {
-    const survivors = this.sorted.length - this.countAtMost(fromMs);
-    if (survivors === 0) return undefined;
-    return (this.countAtMost(toMs) - this.countAtMost(fromMs)) / survivors;
-  }
-
-  /** How many learnt durations are ≤ ms (binary search). */
-  private countAtMost(ms: number): number {
-    let lo = 0;
-    let hi = this.sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.sorted[mid]! <= ms) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 }

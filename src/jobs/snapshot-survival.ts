@@ -50,7 +50,7 @@ export class SnapshotSurvival {
 
   /** The estimated share of snapshots still running at age `ms`. */
   survivalAt(ms: number): number {
-    const k = this.countAtMost(ms);
+    const k = countAtMost(this.times, ms);
     return k === 0 ? 1 : this.surviving[k - 1]!;
   }
 
@@ -59,19 +59,19 @@ export class SnapshotSurvival {
    * snapshot was seen to end after `fromMs` (the estimate says nothing about that age).
    */
   chanceEndedBy(fromMs: number, toMs: number): number | undefined {
-    if (this.countAtMost(fromMs) === this.times.length) return undefined;
+    if (countAtMost(this.times, fromMs) === this.times.length) return undefined;
     return 1 - this.survivalAt(toMs) / this.survivalAt(fromMs);
   }
+}
 
-  /** How many end ages are ≤ ms (binary search). */
-  private countAtMost(ms: number): number {
-    let lo = 0;
-    let hi = this.times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.times[mid]! <= ms) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+/** How many of the ascending `sorted` are ≤ ms (binary search). */
+export function countAtMost(sorted: readonly number[], ms: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! <= ms) lo = mid + 1;
+    else hi = mid;
   }
+  return lo;
 }

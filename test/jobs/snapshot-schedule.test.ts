@@ -19,23 +19,23 @@ const defaults: ChatDefaults = {
 };
 
 describe('LearntDurations', () => {
-  it('gives the chance that a snapshot past one age has ended by another', () => {
+  it('gives, with no snapshot running, the empirical chance that a snapshot past one age has ended by another', () => {
     const d = new LearntDurations();
     for (const m of [10, 2, 8, 4, 6]) d.add(m * MIN);
-    expect(d.chanceEndedBy(0, 1 * MIN)).toBe(0);
-    expect(d.chanceEndedBy(0, 4 * MIN)).toBe(2 / 5);
-    expect(d.chanceEndedBy(4 * MIN, 6 * MIN)).toBe(1 / 3);
-    expect(d.chanceEndedBy(6 * MIN, 10 * MIN)).toBe(1);
+    expect(d.withRunning([]).chanceEndedBy(0, 1 * MIN)).toBeCloseTo(0, 12);
+    expect(d.withRunning([]).chanceEndedBy(0, 4 * MIN)).toBeCloseTo(2 / 5, 12);
+    expect(d.withRunning([]).chanceEndedBy(4 * MIN, 6 * MIN)).toBeCloseTo(1 / 3, 12);
+    expect(d.withRunning([]).chanceEndedBy(6 * MIN, 10 * MIN)).toBeCloseTo(1, 12);
     // Older than all of them: the durations say nothing.
-    expect(d.chanceEndedBy(10 * MIN, 20 * MIN)).toBeUndefined();
+    expect(d.withRunning([]).chanceEndedBy(10 * MIN, 20 * MIN)).toBeUndefined();
   });
 
   it('forgets the oldest durations beyond its capacity', () => {
     const d = new LearntDurations(3);
     for (const m of [1, 2, 3, 4, 5]) d.add(m * MIN);
     expect(d.size).toBe(3);
-    expect(d.chanceEndedBy(0, 2 * MIN)).toBe(0);
-    expect(d.chanceEndedBy(0, 3 * MIN)).toBe(1 / 3);
+    expect(d.withRunning([]).chanceEndedBy(0, 2 * MIN)).toBeCloseTo(0, 12);
+    expect(d.withRunning([]).chanceEndedBy(0, 3 * MIN)).toBeCloseTo(1 / 3, 12);
   });
 });
 
