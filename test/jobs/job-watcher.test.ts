@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { View } from '../../src/cards/views.js';
 import type { ChatDefaults } from '../../src/chat/command.js';
+import type { JobWatcherOptions } from '../../src/jobs/job-watcher.js';
 import { JobWatcher } from '../../src/jobs/job-watcher.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import type { Watch } from '../../src/store/watch-store.js';
@@ -49,6 +50,18 @@ describe('JobWatcher', () => {
     });
   });
   afterAll(() => h.close());
+
+  /** A watcher of its own, on a fresh store, the harness's clock and the shared update log. */
+  const watcherWith = async (o: Partial<JobWatcherOptions> = {}) =>
+    new JobWatcher({
+      service: h.service,
+      store: new WatchStore(await openDatabase(':memory:')),
+      defaults,
+      sinks: { test: async (watch, view) => void updates.push({ watch, view }) },
+      intervalMs: 10,
+      now: () => h.sandbox.clock.now(),
+      ...o,
+    });
 
   const jobUpdates = (jobId: string) =>
     updates
@@ -105,14 +118,7 @@ describe('JobWatcher', () => {
         },
       },
     }) as typeof h.service;
-    const w = new JobWatcher({
-      service,
-      store: new WatchStore(await openDatabase(':memory:')),
-      defaults,
-      sinks: { test: async (watch, view) => void updates.push({ watch, view }) },
-      intervalMs: 10,
-      now: () => h.sandbox.clock.now(),
-    });
+    const w = await watcherWith({ service });
     const r = await h.service.backupNow({ vm: 'myVM' });
     h.advanceMinutes(9);
     // Watched while it transfers: only the list shows its end.
@@ -125,14 +131,7 @@ describe('JobWatcher', () => {
   });
 
   it('reads only the oldest snapshot-phase job of a vault while no snapshot has been seen to end', async () => {
-    const fresh = new JobWatcher({
-      service: h.service,
-      store: new WatchStore(await openDatabase(':memory:')),
-      defaults,
-      sinks: { test: async (watch, view) => void updates.push({ watch, view }) },
-      intervalMs: 10,
-      now: () => h.sandbox.clock.now(),
-    });
+    const fresh = await watcherWith();
     const fleet = h.sandbox.addFleet({ prefix: 'probe', vms: 3 });
     for (const [i, f] of fleet.entries()) {
       const r = await h.service.backupNow({ vm: f.vm });
@@ -168,13 +167,8 @@ describe('JobWatcher', () => {
         },
       },
     }) as typeof h.service;
-    const slow = new JobWatcher({
+    const slow = await watcherWith({
       service,
-      store: new WatchStore(await openDatabase(':memory:')),
-      defaults,
-      sinks: { test: async (watch, view) => void updates.push({ watch, view }) },
-      intervalMs: 10,
-      now: () => h.sandbox.clock.now(),
       // Learnt before: snapshots take 7 minutes (this one takes 8).
       durations: { load: async () => [7 * 60_000], add: async () => undefined },
     });
