@@ -61,7 +61,7 @@ export function startChannels(o: ChannelsOptions): Channels {
     // A command whose process dies is answered by the next one once its record lapses (the lease time).
     journal: new CommandJournal({
       store: new OpenCommandStore(o.db, config.watchLeaseMs, { commands: o.now }),
-      answer: (c) => conversations.answerAbandoned(c),
+      answer: (c, placed) => conversations.answerAbandoned(c, placed),
       platforms: () => conversations.platforms(),
       renewMs: Math.max(500, Math.floor(config.watchLeaseMs / 3)),
       logger,

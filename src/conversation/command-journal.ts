@@ -5,7 +5,7 @@ import type { ConversationTarget, MessageRef } from './message-ref.js';
 
 /** A command on record, from its acknowledgement until its answer is delivered. */
 export interface JournalEntry {
-  /** Records where its placeholder is, once posted. */
+  /** Records the message it is answered on: its placeholder, or its answer posted as a new one. */
   placed(messageRef: MessageRef): Promise<void>;
   /** Whether this process still holds it (false: another took it over and answers it). */
   held(): Promise<boolean>;
@@ -18,8 +18,11 @@ export interface JournalEntry {
 
 export interface CommandJournalOptions {
   store: OpenCommandStore;
-  /** Answers a command whose process died before answering it; throws when it could not. */
-  answer: (command: OpenCommand) => Promise<void>;
+  /**
+   * Answers a command whose process died before answering it; throws when it could not. `placed`
+   * records the message a new answer was posted as.
+   */
+  answer: (command: OpenCommand, placed: (ref: MessageRef) => Promise<void>) => Promise<void>;
   /** The platforms this process can answer on. */
   platforms: () => string[];
   /** How often this process renews its hold on its commands: well under the store's ttl. */
@@ -113,7 +116,9 @@ export class CommandJournal {
 
   private async answerAbandoned(c: OpenCommand): Promise<void> {
     try {
-      await this.o.answer(c);
+      await this.o.answer(c, (ref) =>
+        this.o.store.placed(c.id, { ...ref }).catch((e: unknown) => this.warn('answer not recorded', e)),
+      );
       this.o.logger.info('interrupted command answered', {
         platform: c.platform,
         startedAt: c.startedAt.toISOString(),

@@ -39,6 +39,9 @@ export interface ConversationsOptions {
  */
 export const SHOWN_IN_ACK = { inAck: true } as const;
 
+/** Records the message a command's answer was posted as (JournalEntry.placed). */
+type Placed = (ref: MessageRef) => Promise<void>;
+
 /** Where a typed command's working view is: a placeholder message, or the channel's ack. */
 export type CommandPlaceholder = MessageRef | typeof SHOWN_IN_ACK;
 
@@ -108,13 +111,16 @@ export class Conversations {
     return (watch, view) => this.lane(platform).show(asMessageRef(watch.messageRef), view);
   }
 
-  /** Answers a command its process left unanswered; throws when it could not (tried again later). */
-  async answerAbandoned(c: OpenCommand): Promise<void> {
+  /**
+   * Answers a command its process left unanswered; throws when it could not (tried again later).
+   * On the message its answer went to, when that was recorded: the answer is not posted twice.
+   */
+  async answerAbandoned(c: OpenCommand, placed: (ref: MessageRef) => Promise<void>): Promise<void> {
     const lane = this.lane(c.platform);
     const reply = await this.o.recover(c.request, c.startedAt);
     if (c.messageRef) {
       if (!(await lane.deliver(reply, asMessageRef(c.messageRef)))) throw new Error('answer not delivered');
-    } else if (!(await lane.deliverLoose(c.target, reply))) {
+    } else if (!(await lane.deliverLoose(c.target, reply, placed))) {
       throw new Error('answer not posted');
     }
   }
@@ -256,7 +262,7 @@ export class Conversation {
    * An answer with no placeholder to replace: through the channel's one-off way (Slack's
    * response_url, outside the message budgets) when the answer needs no id later, else posted.
    */
-  async deliverLoose(target: ConversationTarget, reply: Reply): Promise<boolean> {
+  async deliverLoose(target: ConversationTarget, reply: Reply, placed?: Placed): Promise<boolean> {
     if (this.port.respond && !needsItsMessage(reply)) {
       try {
         // Counted as a post: it is a new message in the conversation.
@@ -268,14 +274,19 @@ export class Conversation {
         return false;
       }
     }
-    return this.deliverNew(target, reply);
+    return this.deliverNew(target, reply, placed);
   }
 
-  /** Posts a reply as a new message and watches its job from then on (its id is known only then). */
-  async deliverNew(target: ConversationTarget, reply: Reply): Promise<boolean> {
+  /**
+   * Posts a reply as a new message and watches its job from then on (its id is known only then).
+   * `placed` records the message as the command's answer first: a process that dies before the
+   * command is closed leaves the next one a message to answer on, not a second card to post.
+   */
+  async deliverNew(target: ConversationTarget, reply: Reply, placed?: Placed): Promise<boolean> {
     try {
       const ref = await this.post(target, reply.view);
       if (ref) {
+        await placed?.(ref);
         await showAndWatch(this.o.watcher, reply, this.platform, ref, async () => undefined);
         await this.shown(ref, reply.view);
       }
@@ -342,7 +353,7 @@ export class Conversation {
         // Shown in the ack, or the platform gave the placeholder no id: the answer is a new message.
         const reply = await this.o.handle(request);
         if (!(await entry.held())) return finish(Promise.resolve(true));
-        return finish(this.deliverLoose(target, reply));
+        return finish(this.deliverLoose(target, reply, entry.placed));
       }
       if (!placeholder) await entry.placed(ref);
       // Held for Azure's request budget, the command says so on its placeholder (once; the answer replaces it).
@@ -360,7 +371,7 @@ export class Conversation {
       }
       // An update window with no room soon: the answer goes out as a new message (answers first).
       if ((this.port.updateWaitMs?.() ?? 0) > ANSWER_IN_PLACE_WAIT_MS)
-        return finish(this.deliverBeside(target, ref, reply, text));
+        return finish(this.deliverBeside(target, ref, reply, text, entry.placed));
       return finish(this.deliver(reply, ref));
     } catch (e) {
       return finish(Promise.reject(e instanceof Error ? e : new Error(String(e))));
@@ -378,8 +389,9 @@ export class Conversation {
     placeholder: MessageRef,
     reply: Reply,
     text: string,
+    placed: Placed,
   ): Promise<boolean> {
-    const delivered = await this.deliverNew(target, reply);
+    const delivered = await this.deliverNew(target, reply, placed);
     if (delivered) {
       void sendingAs('progress', () => this.show(placeholder, answeredBelowView(text))).catch((e: unknown) =>
         this.warn('placeholder not retired', e),

@@ -68,6 +68,7 @@ function core(
   o: {
     handle: (r: ChatRequest) => Promise<Reply>;
     recover?: (r: ChatRequest) => Promise<Reply>;
+    onShown?: () => Promise<View | undefined>;
   },
 ) {
   const port = new RecordingPort();
@@ -79,12 +80,13 @@ function core(
     watches: new WatchStore(db),
     journal: new CommandJournal({
       store: new OpenCommandStore(db, HOLD_MS),
-      answer: (c) => conversations.answerAbandoned(c),
+      answer: (c, placed) => conversations.answerAbandoned(c, placed),
       platforms: () => conversations.platforms(),
       renewMs: 50,
       logger: silentLogger,
     }),
     logger: silentLogger,
+    ...(o.onShown ? { onShown: o.onShown } : {}),
   });
   return { port, conversations, talk: conversations.attach(port) };
 }
@@ -132,6 +134,30 @@ describe('conversation core', () => {
       expect.objectContaining({
         key: 'card-1',
         view: expect.objectContaining({ title: 'refreshed after the restart' }),
+      }),
+    ]);
+    expect(await openCommands(db)).toHaveLength(0);
+  });
+
+  it('answers on the message its answer was posted as when the process died before closing the command', async () => {
+    // Shown in the ack, answered as a new message; the process dies right after posting it.
+    const dead = core(db, {
+      handle: async () => answer('the VMs'),
+      onShown: () => new Promise(() => undefined),
+    });
+    void dead.talk.command({ conversationId: 'ops' }, typed, SHOWN_IN_ACK);
+    await until('the answer posted', () => (dead.port.posted.length === 1 ? true : undefined));
+    await until('the answer on record', async () => (await openCommands(db))[0]?.message_ref || undefined);
+
+    const next = core(db, { handle: never, recover: async () => answer('the VMs, after the restart') });
+    await new Promise((r) => setTimeout(r, HOLD_MS + 50)); // the dead process's hold lapses
+    await next.conversations.journal.sweep();
+    // Not a second message: the one already posted shows the recovered answer.
+    expect(next.port.posted).toEqual([]);
+    expect(next.port.updated).toEqual([
+      expect.objectContaining({
+        key: 'm1',
+        view: expect.objectContaining({ title: 'the VMs, after the restart' }),
       }),
     ]);
     expect(await openCommands(db)).toHaveLength(0);

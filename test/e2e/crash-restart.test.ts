@@ -48,6 +48,16 @@ function say(text: string, user = 'UALICE'): Promise<{ status: number }> {
   );
 }
 
+/** Commands the bot has on record as not yet answered. */
+function openCommands(): number {
+  const db = new SQLite(dbPath, { readonly: true });
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM open_commands').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
 describe('kill -9 during 100 watched jobs and pending approvals', () => {
   let backups: FleetVm[];
   let doomed: string[];
@@ -85,6 +95,9 @@ describe('kill -9 during 100 watched jobs and pending approvals', () => {
       const found = approvalIdsByTarget(slack, doomed);
       return found.size === doomed.length ? found : undefined;
     });
+
+    // Every answer is on its card (killing the bot mid-answer is test/e2e/interrupted-commands).
+    await until('every command answered', () => (openCommands() === 0 ? true : undefined));
 
     // The bot dies without a word; Azure goes on: the snapshots end while it is down.
     bot.child.kill('SIGKILL');
