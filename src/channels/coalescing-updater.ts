@@ -4,6 +4,9 @@ import { sendPriority, sendingAs } from './send-priority.js';
 /**
  * Card updates for one message go out one at a time, and only the newest waiting one is kept: a
  * burst of phase changes costs one platform call per message, and the final state always arrives.
+ * The value a send carries is read when the send goes out (`send` gets it as a function, which the
+ * channel calls once the platform's rate limit lets the call go): an update that waited its turn
+ * while a newer view came carries the newer one, so a backlog is never spent on stale views.
  * Failures the platform marks as retryable (429 and friends) are retried after Retry-After; an
  * update given up rejects, so the caller (the JobWatcher) knows the card is behind and tries again.
  */
@@ -28,7 +31,7 @@ export class CoalescingUpdater<T> {
   private stopped = false;
 
   constructor(
-    private readonly send: (key: string, value: T) => Promise<void>,
+    private readonly send: (key: string, value: () => T) => Promise<void>,
     private readonly o: CoalescingUpdaterOptions,
   ) {}
 
@@ -94,9 +97,15 @@ export class CoalescingUpdater<T> {
 
   private async deliver(key: string, value: T): Promise<{ error: unknown } | undefined> {
     const max = this.o.maxAttempts ?? 6;
+    // The newest value by the time the send goes out: one queued meanwhile replaces this one.
+    const newest = (): T => {
+      const newer = this.take(key);
+      if (newer !== undefined) value = newer.value;
+      return value;
+    };
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.send(key, value);
+        await this.send(key, newest);
         return undefined;
       } catch (e) {
         const retry = this.o.classify(e);
@@ -104,9 +113,6 @@ export class CoalescingUpdater<T> {
           this.o.onGiveUp?.(key, e);
           return { error: e };
         }
-        // A newer value waiting makes this one stale: send that instead.
-        const newer = this.take(key);
-        if (newer !== undefined) value = newer.value;
         const backoff = (this.o.minDelayMs ?? 250) * 2 ** (attempt - 1);
         const wait = Math.min(Math.max(retry.retryAfterMs ?? 0, backoff), this.o.maxDelayMs ?? 30_000);
         await this.pause(wait);

@@ -12,8 +12,12 @@ export interface ChannelPort {
   readonly platform: Platform;
   /** Posts a view as a new message in a conversation; where it lives (undefined: no id came back). */
   post(target: ConversationTarget, view: View): Promise<MessageRef | undefined>;
-  /** Replaces the view on a message, once: the core coalesces, orders and retries the updates. */
-  update(ref: MessageRef, view: View): Promise<void>;
+  /**
+   * Replaces the view on a message, once: the core coalesces, orders and retries the updates.
+   * `view` is read when the call goes out, after any wait for the platform's rate limit: the
+   * message's newest view by then.
+   */
+  update(ref: MessageRef, view: () => View): Promise<void>;
   /** Whether a failed update is worth trying again, and after how long. */
   classifyError(error: unknown): RetryableError | undefined;
   /**

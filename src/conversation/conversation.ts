@@ -161,9 +161,9 @@ export class Conversation {
   ) {
     this.platform = port.platform;
     this.updates = new CoalescingUpdater(
-      (_key, { ref, view }) => {
+      (_key, value) => {
         o.onSent?.(this.platform, 'update');
-        return port.update(ref, view);
+        return port.update(value().ref, () => value().view);
       },
       {
         classify: (e) => port.classifyError(e),

@@ -93,7 +93,8 @@ describe('CoalescingUpdater', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const u = new CoalescingUpdater<string>(
-      async (key, v) => {
+      async (key, read) => {
+        const v = read();
         if (v === 'p1') await gate;
         sent.push(`${key}:${v}:${sendPriority()}`);
       },
@@ -113,7 +114,8 @@ describe('CoalescingUpdater', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const u = new CoalescingUpdater<string>(
-      async (_key, v) => {
+      async (_key, read) => {
+        const v = read();
         if (v === 'v1') await gate;
         sent.push(v);
       },
@@ -127,13 +129,33 @@ describe('CoalescingUpdater', () => {
     expect(sent).toEqual(['v1', 'v3']);
   });
 
+  it('sends the newest value when a send that waited its turn goes out: a backlog carries no stale view', async () => {
+    const sent: string[] = [];
+    let release!: () => void;
+    const turn = new Promise<void>((r) => (release = r));
+    const u = new CoalescingUpdater<string>(
+      // As a channel does: wait for the rate limit, then read what to send.
+      async (key, read) => {
+        await turn;
+        sent.push(`${key}:${read()}`);
+      },
+      { classify: () => undefined },
+    );
+    const first = u.update('m1', 'transfer');
+    const second = u.update('m1', 'completed'); // queued while the first waits its turn
+    release();
+    await Promise.all([first, second]);
+    await u.idle();
+    expect(sent).toEqual(['m1:completed']);
+  });
+
   it('retries throttled sends and delivers the final state', async () => {
     let failures = 2;
     const sent: string[] = [];
     const u = new CoalescingUpdater<string>(
-      async (_key, v) => {
+      async (_key, read) => {
         if (failures-- > 0) throw Object.assign(new Error('429'), { statusCode: 429 });
-        sent.push(v);
+        sent.push(read());
       },
       {
         classify: (e) =>

@@ -46,9 +46,10 @@ class RecordingPort implements ChannelPort {
     const id = `m${++this.seq}`;
     return { key: id, messageId: id };
   }
-  async update(ref: MessageRef, view: View): Promise<void> {
+  async update(ref: MessageRef, read: () => View): Promise<void> {
     const priority = sendPriority();
     await this.updateGate;
+    const view = read();
     if (this.failUpdates > 0) {
       this.failUpdates--;
       throw new Error('platform down');

@@ -126,7 +126,7 @@ export class SlackChannel {
       await this.app.client.chat.update({
         channel: String(ref.channel),
         ts: String(ref.ts),
-        ...renderBlockKit(view),
+        ...renderBlockKit(view()),
       });
     },
     classifyError: classifyWebApiError,

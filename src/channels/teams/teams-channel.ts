@@ -131,7 +131,7 @@ export class TeamsChannel {
     update: async (ref, view) => {
       const reference = storedReference(ref);
       await this.limiter.acquire(reference.conversation.id);
-      await this.adapter.update(reference, cardUpdate(reference, String(ref.activityId), this.card(view)));
+      await this.adapter.update(reference, cardUpdate(reference, String(ref.activityId), this.card(view())));
     },
     classifyError: classifyConnectorError,
   };

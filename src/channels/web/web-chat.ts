@@ -80,7 +80,7 @@ export class WebChat {
     update: async (ref, view) => {
       const id = ref.messageId;
       if (typeof id !== 'string') return;
-      const updated = await this.o.messages.updateCard(id, this.o.renderCard(view), this.now());
+      const updated = await this.o.messages.updateCard(id, this.o.renderCard(view()), this.now());
       if (updated) this.broadcast(updated.conversationId, 'update', updated);
     },
     // The store is local: an update that failed is not worth trying again at once.
