@@ -1,5 +1,5 @@
 import type { SendPriority } from './send-priority.js';
-import { sendPriority, sendingAs } from './send-priority.js';
+import { SendMark, sendPriority, sendingAs } from './send-priority.js';
 
 /**
  * Card updates for one message go out one at a time, and only the newest waiting one is kept: a
@@ -27,11 +27,17 @@ export interface CoalescingUpdaterOptions {
 export class CoalescingUpdater<T> {
   private readonly pending = new Map<string, { value: T; priority: SendPriority }>();
   private readonly running = new Map<string, Promise<void>>();
+  /**
+   * Each message's send waiting for its turn (its value not read yet), by its mark: an answer
+   * joining it raises it, and the send carries the answer.
+   */
+  private readonly waiting = new Map<string, SendMark>();
   private readonly sleepers = new Set<() => void>();
   private stopped = false;
 
   constructor(
-    private readonly send: (key: string, value: () => T) => Promise<void>,
+    /** `newest` reads the value to send once it can go; `queued` is the one it was queued with. */
+    private readonly send: (key: string, newest: () => T, queued: T) => Promise<void>,
     private readonly o: CoalescingUpdaterOptions,
   ) {}
 
@@ -44,6 +50,7 @@ export class CoalescingUpdater<T> {
     const before = this.pending.get(key)?.priority;
     const priority = before === 'answer' ? 'answer' : sendPriority();
     this.pending.set(key, { value, priority });
+    if (priority === 'answer') this.waiting.get(key)?.raise();
     const current = this.running.get(key);
     if (current) return current;
     const run = this.drain(key).finally(() => this.running.delete(key));
@@ -71,7 +78,12 @@ export class CoalescingUpdater<T> {
     for (let next = this.take(key); next !== undefined; next = this.take(key)) {
       const { value, priority } = next;
       // Sent with the priority of what it carries, not of whoever started this drain.
-      failure = await sendingAs(priority, () => this.deliver(key, value));
+      const mark = new SendMark(priority);
+      try {
+        failure = await sendingAs(mark, () => this.deliver(key, value, mark));
+      } finally {
+        this.waiting.delete(key);
+      }
     }
     if (failure) throw failure.error;
   }
@@ -95,17 +107,19 @@ export class CoalescingUpdater<T> {
     return v;
   }
 
-  private async deliver(key: string, value: T): Promise<{ error: unknown } | undefined> {
+  private async deliver(key: string, value: T, mark: SendMark): Promise<{ error: unknown } | undefined> {
     const max = this.o.maxAttempts ?? 6;
     // The newest value by the time the send goes out: one queued meanwhile replaces this one.
     const newest = (): T => {
+      this.waiting.delete(key);
       const newer = this.take(key);
       if (newer !== undefined) value = newer.value;
       return value;
     };
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.send(key, newest);
+        this.waiting.set(key, mark);
+        await this.send(key, newest, value);
         return undefined;
       } catch (e) {
         const retry = this.o.classify(e);

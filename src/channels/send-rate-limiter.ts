@@ -1,4 +1,4 @@
-import { sendPriority } from './send-priority.js';
+import { sendMark, sendPriority } from './send-priority.js';
 
 /**
  * Keeps sends per conversation under a platform's published limits (Teams: 7 messages a second
@@ -20,10 +20,15 @@ export class SendRateLimiter {
 
   /** Resolves when one more send to this conversation stays within every window. */
   async acquire(conversation: string): Promise<void> {
-    const progress = sendPriority() === 'progress';
-    if (!progress) this.answersWaiting.set(conversation, (this.answersWaiting.get(conversation) ?? 0) + 1);
+    // Re-read on every look: a progress send waiting here may be raised to an answer meanwhile.
+    let counted = false;
     try {
       for (;;) {
+        const progress = sendPriority() === 'progress';
+        if (!progress && !counted) {
+          this.answersWaiting.set(conversation, (this.answersWaiting.get(conversation) ?? 0) + 1);
+          counted = true;
+        }
         const t = this.now();
         const longest = Math.max(...this.windows.map((w) => w.perMs));
         const times = (this.sent.get(conversation) ?? []).filter((x) => t - x < longest);
@@ -43,14 +48,26 @@ export class SendRateLimiter {
           return;
         }
         this.sent.set(conversation, times);
-        await this.sleep(wait);
+        await this.pause(wait, progress);
       }
     } finally {
-      if (!progress) {
+      if (counted) {
         const left = (this.answersWaiting.get(conversation) ?? 1) - 1;
         if (left > 0) this.answersWaiting.set(conversation, left);
         else this.answersWaiting.delete(conversation);
       }
+    }
+  }
+
+  /** Waits `ms`; progress wakes early when raised to an answer, and looks again as one. */
+  private async pause(ms: number, progress: boolean): Promise<void> {
+    const mark = progress ? sendMark() : undefined;
+    if (!mark) return this.sleep(ms);
+    const raised = mark.raised();
+    try {
+      await Promise.race([this.sleep(ms), raised.promise]);
+    } finally {
+      raised.cancel();
     }
   }
 

@@ -161,9 +161,10 @@ export class Conversation {
   ) {
     this.platform = port.platform;
     this.updates = new CoalescingUpdater(
-      (_key, value) => {
+      // One message's values share its ref; the view is read when the port can send it.
+      (_key, newest, { ref }) => {
         o.onSent?.(this.platform, 'update');
-        return port.update(value().ref, () => value().view);
+        return port.update(ref, () => newest().view);
       },
       {
         classify: (e) => port.classifyError(e),

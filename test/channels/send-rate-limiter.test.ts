@@ -57,6 +57,31 @@ describe('SendRateLimiter: answers before progress', () => {
     expect(c2.now).toBe(0);
   });
 
+  it('lets a waiting progress send go at once when an answer for its message joins it', async () => {
+    // The window is 10 a minute; progress has used its 8. Time stands still: only a raise helps.
+    const limiter = new SendRateLimiter(
+      [{ perMs: 60_000, max: 10 }],
+      () => 0,
+      () => new Promise<void>(() => undefined),
+    );
+    const sent: string[] = [];
+    const u = new CoalescingUpdater<string>(
+      async (key, read) => {
+        await limiter.acquire('workspace');
+        sent.push(`${key}:${read()}:${sendPriority()}`);
+      },
+      { classify: () => undefined },
+    );
+    for (let i = 0; i < 8; i++) await sendingAs('progress', () => u.update(`card-${i}`, 'transfer'));
+    const progress = sendingAs('progress', () => u.update('card-8', 'transfer'));
+    await new Promise((r) => setImmediate(r));
+    expect(sent).toHaveLength(8); // held: progress has no room left in this window
+    const answer = u.update('card-8', 'refreshed'); // a person pressed Refresh on that card
+    await Promise.all([progress, answer]);
+    expect(sent.at(-1)).toBe('card-8:refreshed:answer');
+    expect(sent).toHaveLength(9);
+  });
+
   it('holds progress back while an answer waits for the same conversation', async () => {
     let now = 0;
     const wakes: (() => void)[] = [];
