@@ -30,7 +30,7 @@ import type { FollowSettings } from './operation-follower.js';
 import { readPermissions } from './permissions-reader.js';
 import { ProtectionCatalogue, statusOf } from './protection-catalogue.js';
 import { ResourceGroupOperations } from './resource-group-operations.js';
-import type { RestoreSettings } from './restore-operations.js';
+import type { RestoreSettings, RestoreTargets } from './restore-operations.js';
 import { RestoreOperations } from './restore-operations.js';
 import { VmDirectory } from './vm-directory.js';
 
@@ -235,6 +235,10 @@ export class AzureBackupService implements BackupService {
       }
       return this.catalogue.readRecoveryPoints(vault, item);
     });
+  }
+
+  async restoreTargets(target: VaultTarget = {}): Promise<RestoreTargets> {
+    return this.run('read the restore targets', () => this.restores.targets(target));
   }
 
   async restore(input: RestoreInput & VaultTarget, watch?: OperationWatch): Promise<RestoreResult> {

@@ -1,3 +1,4 @@
+import type { RestoreTargets } from './restore-operations.js';
 import type {
   AcceptedOperation,
   AcceptedOutcome,
@@ -78,6 +79,8 @@ export interface BackupService {
    */
   /** `watch`: told when Azure accepts the restore, before it is followed. */
   restore(input: RestoreInput & VaultTarget, watch?: OperationWatch): Promise<RestoreResult>;
+  /** What a restore from the vault would use by default (read-only: check:azure). */
+  restoreTargets(target?: VaultTarget): Promise<RestoreTargets>;
 
   /** Stop backup keeping the data, or (destructive: behind approval in chat) deleting it. */
   stopProtection(

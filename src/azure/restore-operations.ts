@@ -5,6 +5,7 @@ import {
   assertName,
   choosePoint,
   command,
+  isAppError,
   normalizeRegion,
 } from '../domain/index.js';
 import type { BackupOperations } from './backup-operations.js';
@@ -30,6 +31,12 @@ import type { VmDirectory } from './vm-directory.js';
 /** api-versions of the generic resources API reads of restore targets (az CLI uses older ones). */
 const STORAGE_API_VERSION = '2023-01-01';
 const NETWORK_API_VERSION = '2023-09-01';
+
+/** A vault's default restore targets (as ids), or the AppError a restore would answer with. */
+export interface RestoreTargets {
+  stagingAccount: string | AppError;
+  subnet: string | AppError;
+}
 
 export interface RestoreSettings {
   /**
@@ -130,6 +137,25 @@ export class RestoreOperations {
       ...(input.targetVmName ? { targetVmName: input.targetVmName } : {}),
       ...(plan.subnetId ? { subnetId: plan.subnetId } : {}),
       ...(plan.extendedZone ? { extendedZone: plan.extendedZone } : {}),
+    };
+  }
+
+  /**
+   * What a restore from the vault would use by default, read-only (check:azure): the staging
+   * account and the new VMs' subnet, each chosen as a restore chooses it, or why there is none.
+   */
+  async targets(target: VaultTarget): Promise<RestoreTargets> {
+    const vault = await this.catalogue.readVault(target);
+    const settled = async (pick: () => Promise<string>): Promise<string | AppError> => {
+      try {
+        return await pick();
+      } catch (e) {
+        return isAppError(e) ? e : translateAzureError(e, 'read the restore targets');
+      }
+    };
+    return {
+      stagingAccount: await settled(() => this.stagingAccountFor(vault)),
+      subnet: await settled(() => this.subnetFor(undefined, vault)),
     };
   }
 

@@ -1,3 +1,4 @@
+import type { RestoreTargets } from './restore-operations.js';
 import type {
   AcceptedOperation,
   AcceptedOutcome,
@@ -90,6 +91,10 @@ export class SubscriptionFleet implements BackupService {
 
   async getVault(target?: VaultTarget): Promise<Vault> {
     return (await this.memberFor(target)).service.getVault(vaultOnly(target));
+  }
+
+  async restoreTargets(target?: VaultTarget): Promise<RestoreTargets> {
+    return (await this.memberFor(target)).service.restoreTargets(vaultOnly(target));
   }
 
   async createVault(input: {

@@ -1,9 +1,8 @@
-import type { BackupService } from '../azure/backup-service.js';
+import type { BackupService, VaultTarget } from '../azure/backup-service.js';
 import { agentProblemWords } from '../cards/protection-words.js';
 import type { CommandRequirement, PermissionSet, Vault } from '../domain/index.js';
 import { COMMAND_REQUIREMENTS, allows, isAppError } from '../domain/index.js';
-import { storageAccountIdOf, subnetIdOf, virtualNetworkIdOf } from '../azure/restore-request.js';
-import type { RestoreSettings } from '../azure/restore-operations.js';
+import { virtualNetworkIdOf } from '../azure/restore-request.js';
 
 /** One read the bot depends on, tried. */
 export interface PreflightCheck {
@@ -30,13 +29,9 @@ export interface PreflightReport {
 export interface PreflightInput {
   service: BackupService;
   readPermissions(scope: string): Promise<PermissionSet[]>;
+  /** The checked subscription's id, and its default vault (left out: the first subscription's). */
   subscriptionId: string;
-  /**
-   * The restore settings (RESTORE_STAGING_STORAGE_ACCOUNT, RESTORE_SUBNET) as configured: names or
-   * ids; empty when not set. Restores need rights on both, beyond the vault and the VMs' groups;
-   * the first of each in the checked subscription is checked.
-   */
-  restore?: RestoreSettings;
+  vault?: VaultTarget;
   /** How many VMs' instance views to read for their agents (each is one Compute read). */
   agentSample?: number;
 }
@@ -61,26 +56,27 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightRepo
 
   const vault = await attempt(
     'Read the default vault',
-    () => input.service.getVault(),
+    () => input.service.getVault(input.vault),
     (v: Vault) =>
       `${v.name} in ${v.location}${v.softDelete ? `, soft delete ${v.softDelete.enabled ? `on (${v.softDelete.retentionDays} days)` : 'off'}` : ''}`,
   );
   await attempt(
     'List the backup policies',
-    () => input.service.listPolicies(),
+    () => input.service.listPolicies(input.vault),
     (ps) =>
       `${ps.length} (${ps.filter((p) => p.kind === 'Enhanced').length} Enhanced, which Extended Zone VMs need)`,
   );
   const listed = await attempt(
     'List the VMs',
-    () => input.service.listVms(),
+    () => input.service.listVms(input.vault),
     (l) => `${l.vms.length} VMs, ${l.vms.filter((v) => v.eligibility.eligible).length} in the vault's region`,
   );
   if (listed) {
     const sample = listed.vms.filter((v) => v.eligibility.eligible).slice(0, input.agentSample ?? 10);
     await attempt(
       'Read the VM agents',
-      async () => Promise.all(sample.map((v) => input.service.getVm(`${v.resourceGroup}/${v.name}`))),
+      async () =>
+        Promise.all(sample.map((v) => input.service.getVm(`${v.resourceGroup}/${v.name}`, input.vault))),
       (vms) =>
         vms.length === 0
           ? 'no VM in the vault region'
@@ -100,10 +96,10 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightRepo
   const vmGroups = [...new Set((listed?.vms ?? []).map((v) => v.resourceGroup.toLowerCase()))].map(
     (rg) => `/subscriptions/${input.subscriptionId}/resourceGroups/${rg}`,
   );
-  const restoreScopes = restoreScopesOf(input);
+  const restoreScopes = await restoreScopesOf(input);
   const permissions = new Map<string, PermissionSet[] | Error>();
   for (const scope of [vaultScope, vaultGroup, ...vmGroups, ...Object.values(restoreScopes)]) {
-    if (!scope || scope.startsWith(NOT_SET) || permissions.has(scope)) continue;
+    if (!scope || scope.startsWith(UNKNOWN) || permissions.has(scope)) continue;
     permissions.set(
       scope,
       await input
@@ -126,7 +122,7 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightRepo
   const commands = COMMAND_REQUIREMENTS.map((r): CommandVerdict => {
     const missing: string[] = [];
     for (const scope of scopesOf(r)) {
-      if (scope.startsWith(NOT_SET)) {
+      if (scope.startsWith(UNKNOWN)) {
         missing.push(scope);
         continue;
       }
@@ -163,45 +159,34 @@ export function formatPreflight(r: PreflightReport): string {
   return lines.join('\n');
 }
 
-const NOT_SET = '(not set: ';
+/** A scope that could not be found: the line says why (a missing setting is a failing check). */
+const UNKNOWN = '(';
 
 /**
- * The staging account's id and the subnet's virtual network id, or a `(not set: …)` line saying which
- * setting is missing (restores need both, so their absence is a failing check, not a silent skip).
+ * The staging account's id and the subnet's virtual network id a restore from the checked vault
+ * would use, chosen as a restore chooses them (BackupService.restoreTargets), or a `(…)` line
+ * saying why there is none.
  */
-function restoreScopesOf(
+async function restoreScopesOf(
   input: PreflightInput,
-): Record<'restore-staging-account' | 'restore-virtual-network', string> {
-  const { stagingStorageAccounts = [], subnets = [] } = input.restore ?? {};
-  const mine = `/subscriptions/${input.subscriptionId.toLowerCase()}/`;
-  /** The first of a setting's entries in the checked subscription, as an id. */
-  const attempt = (
-    setting: string,
-    refs: readonly string[],
-    idOf: (subscription: string, ref: string) => string,
-  ): string => {
-    if (refs.length === 0) return `${NOT_SET}${setting})`;
-    try {
-      const id = refs
-        .map((ref) => idOf(input.subscriptionId, ref))
-        .find((i) => i.toLowerCase().startsWith(mine));
-      return id ?? `${NOT_SET}${setting} names none in subscription ${input.subscriptionId})`;
-    } catch (e) {
-      return `${NOT_SET}${setting} is not valid: ${reason(e)})`;
-    }
-  };
-  return {
-    'restore-staging-account': attempt(
-      'RESTORE_STAGING_STORAGE_ACCOUNT',
-      stagingStorageAccounts,
-      storageAccountIdOf,
-    ),
-    // Joining a subnet is granted on its virtual network (or the subnet); the network is the
-    // scope a Network Contributor assignment usually has.
-    'restore-virtual-network': attempt('RESTORE_SUBNET', subnets, (sub, ref) =>
-      virtualNetworkIdOf(subnetIdOf(sub, ref)),
-    ),
-  };
+): Promise<Record<'restore-staging-account' | 'restore-virtual-network', string>> {
+  const unknown = (setting: string, e: unknown) => `${UNKNOWN}${setting}: ${reason(e)})`;
+  try {
+    const { stagingAccount, subnet } = await input.service.restoreTargets(input.vault);
+    return {
+      'restore-staging-account':
+        typeof stagingAccount === 'string'
+          ? stagingAccount
+          : unknown('RESTORE_STAGING_STORAGE_ACCOUNT', stagingAccount),
+      // Joining a subnet is granted on its virtual network (or the subnet); the network is the
+      // scope a Network Contributor assignment usually has.
+      'restore-virtual-network':
+        typeof subnet === 'string' ? virtualNetworkIdOf(subnet) : unknown('RESTORE_SUBNET', subnet),
+    };
+  } catch (e) {
+    const unread = unknown('restore targets unreadable', e);
+    return { 'restore-staging-account': unread, 'restore-virtual-network': unread };
+  }
 }
 
 function reason(e: unknown): string {

@@ -3,7 +3,11 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allows } from '../../src/domain/index.js';
 import { formatPreflight, runPreflight } from '../../src/preflight/preflight.js';
-import { SANDBOX_RESTORE_SUBNET, SANDBOX_STAGING_ACCOUNT } from '../../src/sandbox/seed-ids.js';
+import {
+  SANDBOX_BOTH_SUBSCRIPTIONS,
+  SANDBOX_SECOND_SUBSCRIPTION,
+  SANDBOX_STAGING_ACCOUNT,
+} from '../../src/sandbox/seed-ids.js';
 import type { Harness } from '../azure/service-harness.js';
 import { startHarness } from '../azure/service-harness.js';
 
@@ -37,16 +41,11 @@ describe('check:azure against the sandbox', () => {
   });
   afterAll(() => h.close());
 
-  const seededRestore = {
-    stagingStorageAccounts: [`${SANDBOX_STAGING_ACCOUNT.resourceGroup}/${SANDBOX_STAGING_ACCOUNT.name}`],
-    subnets: [SANDBOX_RESTORE_SUBNET],
-  };
-  const run = (restore = seededRestore) =>
+  const run = (on = h) =>
     runPreflight({
-      service: h.service,
-      readPermissions: (scope) => h.service.readPermissions(scope),
-      subscriptionId: h.sandbox.world.subscriptionId,
-      restore,
+      service: on.service,
+      readPermissions: (scope) => on.service.readPermissions(scope),
+      subscriptionId: on.sandbox.world.subscriptionId,
     });
 
   it('reads the vault, the policies, the VMs and their agents, and finds every command allowed', async () => {
@@ -115,20 +114,58 @@ describe('check:azure against the sandbox', () => {
     ).toBe(true);
   });
 
-  it('says which restore setting is missing or names nothing that exists', async () => {
-    h.sandbox.world.permissions = [{ actions: ['*'], notActions: [] }];
-    const unset = await run({ stagingStorageAccounts: [], subnets: [SANDBOX_RESTORE_SUBNET] });
-    const staging = unset.commands.find((c) => c.command.includes('staging'))!;
-    expect(staging.ok).toBe(false);
-    expect(staging.missing).toEqual(['(not set: RESTORE_STAGING_STORAGE_ACCOUNT)']);
-    expect(unset.ok).toBe(false);
-
-    const gone = await run({ ...seededRestore, subnets: ['rg-workloads/vnet-nowhere/default'] });
-    const subnet = gone.commands.find((c) => c.command.includes('subnet'))!;
-    expect(subnet.ok).toBe(false);
-    expect(subnet.missing.join('\n')).toMatch(
-      /permissions on .*vnet-nowhere unreadable: .*could not find that resource. \(ResourceNotFound\)/,
+  it('says which restore setting names nothing a restore could use, in the words a restore would', async () => {
+    const wrong = await startHarness(
+      {},
+      {
+        RESTORE_STAGING_STORAGE_ACCOUNT: `${SANDBOX_STAGING_ACCOUNT.resourceGroup}/stnowhere`,
+        RESTORE_SUBNET: 'rg-workloads/vnet-nowhere/default',
+      },
     );
+    try {
+      const r = await run(wrong);
+      const staging = r.commands.find((c) => c.command.includes('staging'))!;
+      expect(staging.ok).toBe(false);
+      expect(staging.missing).toEqual([
+        '(RESTORE_STAGING_STORAGE_ACCOUNT: The staging storage account stnowhere does not exist.)',
+      ]);
+      const subnet = r.commands.find((c) => c.command.includes('subnet'))!;
+      expect(subnet.missing).toEqual([
+        '(RESTORE_SUBNET: There is no subnet default in virtual network vnet-nowhere.)',
+      ]);
+      expect(r.ok).toBe(false);
+    } finally {
+      await wrong.close();
+    }
+  });
+});
+
+describe('check:azure in a second subscription', () => {
+  it("checks that subscription's own vault, VMs' groups and restore targets", async () => {
+    const h = await startHarness(
+      {},
+      { BACKUP_MODE: 'sandbox', AZURE_SUBSCRIPTION_IDS: SANDBOX_BOTH_SUBSCRIPTIONS },
+    );
+    try {
+      const second = SANDBOX_SECOND_SUBSCRIPTION;
+      const r = await runPreflight({
+        service: h.service,
+        readPermissions: (scope) => h.service.readPermissions(scope),
+        subscriptionId: second.id,
+        vault: { subscription: second.id, resourceGroup: second.vaultResourceGroup, vault: second.vaultName },
+      });
+      expect(r.checks[0]!.detail).toMatch(/^rsv-eastus in eastus/);
+      expect(formatPreflight(r)).toContain('Every command would work.');
+      // Every permission read is in that subscription: its vault, groups, staging account, network.
+      const scopes = h.sandbox.requestLog
+        .map((x) => x.path)
+        .filter((p) => /Microsoft\.Authorization\/permissions$/i.test(p));
+      expect(scopes.length).toBeGreaterThanOrEqual(4);
+      for (const p of scopes) expect(p.toLowerCase()).toContain(`/subscriptions/${second.id}/`);
+      expect(scopes.some((p) => /storageAccounts\/stchatopsrestoreeast\//i.test(p))).toBe(true);
+    } finally {
+      await h.close();
+    }
   });
 });
 
@@ -137,10 +174,23 @@ describe('npm run check:azure', () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
       ['--import', 'tsx', 'src/preflight/check-azure-cli.ts'],
-      { env: { PATH: process.env.PATH ?? '', SANDBOX_CLOCK_SPEED: '0' }, timeout: 150_000 },
+      {
+        env: {
+          PATH: process.env.PATH ?? '',
+          SANDBOX_CLOCK_SPEED: '0',
+          BACKUP_MODE: 'sandbox',
+          AZURE_SUBSCRIPTION_IDS: SANDBOX_BOTH_SUBSCRIPTIONS,
+        },
+        timeout: 150_000,
+      },
     );
-    expect(stdout).toContain('check:azure · the local sandbox · vault rg-chatops/rsv-westus');
-    expect(stdout).toContain('Every command would work.');
+    // Each subscription with its own vault, each with its verdict.
+    const sections = stdout.split(/^(?=check:azure · )/m).filter((x) => x.startsWith('check:azure'));
+    expect(sections.map((x) => x.split('\n')[0])).toEqual([
+      `check:azure · the local sandbox, subscription ${SANDBOX_BOTH_SUBSCRIPTIONS.split(':')[0]} · vault rg-chatops/rsv-westus`,
+      `check:azure · the local sandbox, subscription ${SANDBOX_SECOND_SUBSCRIPTION.id} · vault rg-backup-east/rsv-eastus`,
+    ]);
+    for (const x of sections) expect(x).toContain('Every command would work.');
     // A process of its own, compiled by tsx as it starts: 25 s on a 2-core machine under moderate
     // load, past 30 s under heavy load. The limits bound a hang; they are not what is tested.
   }, 180_000);
