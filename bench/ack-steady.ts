@@ -295,9 +295,15 @@ export async function steadyScenario(): Promise<void> {
       await sleep(1000);
     }
     const example = [...lastUpdate().values()].at(-1);
+    // Every card update after the jump should bring its card to its end: one that does not spent
+    // the window on a stale view.
+    const drainUpdates = slack.calls.filter(
+      (c) => c.method === 'chat.update' && c.at >= drainStart && cards.has(String(c.args.ts)),
+    );
     log(
       `cards: ${final} of ${cards.size} show their job ended, ${((Date.now() - drainStart) / 1000).toFixed(0)} s after every job ended ` +
-        `(${finalAtStart} when it jumped; ${(((final - finalAtStart) * 60_000) / Math.max(1, Date.now() - drainStart)).toFixed(0)} cards/min since); a last update: ${example ? content(example).slice(0, 300) : '-'}`,
+        `(${finalAtStart} when it jumped; ${(((final - finalAtStart) * 60_000) / Math.max(1, Date.now() - drainStart)).toFixed(0)} cards/min since); ` +
+        `${drainUpdates.length} card updates since, ${drainUpdates.filter((c) => !isFinal(c)).length} of them not final; a last update: ${example ? content(example).slice(0, 300) : '-'}`,
     );
   } finally {
     runClock(false);

@@ -28,6 +28,12 @@ export interface ChannelPort {
    */
   respond?(target: ConversationTarget, view: View): Promise<boolean>;
   /**
+   * Optional: a passing note about a command whose working view has no message to repaint, seen
+   * by its sender only (Slack: an ephemeral post to the slash command's `response_url`) — "Queued"
+   * while Azure's request budget holds it. Best effort: false when it could not be shown.
+   */
+  notify?(target: ConversationTarget, view: View): Promise<boolean>;
+  /**
    * Optional: about how long an update sent now would wait for the platform's budget (Slack's
    * chat.update window). A long wait makes the core post an answer instead of updating in place.
    */

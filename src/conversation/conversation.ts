@@ -350,19 +350,9 @@ export class Conversation {
       const text = request.text?.trim() || 'help';
       const inAck = placeholder !== undefined && !('key' in placeholder);
       const ref = inAck ? undefined : (placeholder ?? (await this.post(target, workingView(text))));
-      if (!ref) {
-        // Shown in the ack, or the platform gave the placeholder no id: the answer is a new message.
-        const reply = await this.o.handle(request);
-        if (!(await entry.held())) return finish(Promise.resolve(true));
-        return finish(this.deliverLoose(target, reply, entry.placed));
-      }
-      if (!placeholder) await entry.placed(ref);
-      // Held for Azure's request budget, the command says so on its placeholder (once; the answer replaces it).
+      if (ref && !placeholder) await entry.placed(ref);
       const reply = await onBudgetHold(
-        (waitMs) =>
-          void this.show(ref, queuedView(text, waitMs)).catch((e: unknown) =>
-            this.warn('queued card not shown', e),
-          ),
+        (waitMs) => this.sayQueued(target, ref, queuedView(text, waitMs)),
         () => this.o.handle(request),
       );
       // Stalled past its hold, this process may have had the command taken and answered by another.
@@ -370,6 +360,8 @@ export class Conversation {
         this.o.logger.info('command answered by another process', { platform: this.platform });
         return finish(Promise.resolve(true));
       }
+      // Shown in the ack, or the platform gave the placeholder no id: the answer is a new message.
+      if (!ref) return finish(this.deliverLoose(target, reply, entry.placed));
       // An update window with no room soon: the answer goes out as a new message (answers first).
       if ((this.port.updateWaitMs?.() ?? 0) > ANSWER_IN_PLACE_WAIT_MS)
         return finish(this.deliverBeside(target, ref, reply, text, entry.placed));
@@ -377,6 +369,15 @@ export class Conversation {
     } catch (e) {
       return finish(Promise.reject(e instanceof Error ? e : new Error(String(e))));
     }
+  }
+
+  /**
+   * A command held for Azure's request budget says so, once (its answer replaces it): on its
+   * placeholder, else to its sender where the port can (a Slack slash command's ack has no message).
+   */
+  private sayQueued(target: ConversationTarget, ref: MessageRef | undefined, view: View): void {
+    const shown = ref ? this.show(ref, view) : this.port.notify?.(target, view);
+    void shown?.catch((e: unknown) => this.warn('queued view not shown', e));
   }
 
   /**

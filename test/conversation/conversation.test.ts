@@ -38,6 +38,7 @@ class RecordingPort implements ChannelPort {
   updateGate: Promise<void> = Promise.resolve();
   // The port's optional capabilities, set by the tests that use them.
   respond?: (target: ConversationTarget, view: View) => Promise<boolean>;
+  notify?: (target: ConversationTarget, view: View) => Promise<boolean>;
   updateWaitMs?: () => number;
   private seq = 0;
 
@@ -111,6 +112,36 @@ let db: Kysely<Database>;
 beforeEach(async () => {
   db = await openDatabase(join(mkdtempSync(join(tmpdir(), 'conversation-')), 'bot.db'));
 });
+
+/**
+ * Azure calls through a subscription's scheduler, as in the service: a counter of 50 (floor 10)
+ * refilling 20/s, already spent down to the floor by earlier work, so the next calls are held.
+ */
+async function spentBudget(): Promise<() => Promise<PipelineResponse>> {
+  const policy = new RequestBudgetScheduler({ reserve: 5, refillPerSecond: 20 }).policy();
+  let left = 50;
+  let at = Date.now();
+  const next = (request: PipelineRequest): Promise<PipelineResponse> => {
+    left += ((Date.now() - at) / 1000) * 20;
+    at = Date.now();
+    left -= 1;
+    return Promise.resolve({
+      request,
+      status: 200,
+      headers: {
+        get: (h: string) =>
+          h === 'x-ms-ratelimit-remaining-subscription-resource-requests'
+            ? String(Math.floor(left))
+            : undefined,
+      },
+    } as unknown as PipelineResponse);
+  };
+  const url =
+    'https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v/backupProtectedItems';
+  const call = () => policy.sendRequest({ url } as PipelineRequest, next);
+  await Promise.all(Array.from({ length: 39 }, call));
+  return call;
+}
 
 describe('conversation core', () => {
   it('answers a pressed button on its card after the process that took it died', async () => {
@@ -194,30 +225,7 @@ describe('conversation core', () => {
   });
 
   it("repaints a command's placeholder as queued while Azure's request budget holds it, then answers", async () => {
-    // The command's Azure calls go through the subscription's scheduler, as in the service; a
-    // counter of 50 (floor 10) refilling 20/s, already spent down to the floor by earlier work.
-    const policy = new RequestBudgetScheduler({ reserve: 5, refillPerSecond: 20 }).policy();
-    let left = 50;
-    let at = Date.now();
-    const next = (request: PipelineRequest): Promise<PipelineResponse> => {
-      left += ((Date.now() - at) / 1000) * 20;
-      at = Date.now();
-      left -= 1;
-      return Promise.resolve({
-        request,
-        status: 200,
-        headers: {
-          get: (h: string) =>
-            h === 'x-ms-ratelimit-remaining-subscription-resource-requests'
-              ? String(Math.floor(left))
-              : undefined,
-        },
-      } as unknown as PipelineResponse);
-    };
-    const url =
-      'https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v/backupProtectedItems';
-    const call = () => policy.sendRequest({ url } as PipelineRequest, next);
-    await Promise.all(Array.from({ length: 39 }, call));
+    const call = await spentBudget();
     const c = core(db, {
       handle: async () => {
         for (let i = 0; i < 5; i++) await call();
@@ -256,6 +264,28 @@ describe('conversation core', () => {
     await Promise.all(done);
     expect(c.port.updated).toHaveLength(n);
     expect(await openCommands(db)).toHaveLength(0);
+  });
+
+  it("tells a command's sender it is queued when the budget holds it and the ack has no message to repaint", async () => {
+    const call = await spentBudget();
+    const c = core(db, {
+      handle: async () => {
+        for (let i = 0; i < 5; i++) await call();
+        return answer('the VMs');
+      },
+    });
+    const notes: View[] = [];
+    c.port.notify = async (_target, view) => (notes.push(view), true);
+    c.port.respond = async (target, view) => (c.port.responded.push({ target, view }), true);
+    await c.talk.command({ conversationId: 'ops', responseUrl: 'u1' }, typed, SHOWN_IN_ACK);
+    expect(notes.map(titleOf)).toEqual(['Queued']);
+    expect(notes[0]).toMatchObject({
+      text: expect.stringMatching(
+        /^Azure's request budget for this subscription is low, starting in about \d+ s/,
+      ),
+    });
+    expect(c.port.responded.map((r) => titleOf(r.view))).toEqual(['the VMs']);
+    expect(c.port.posted).toEqual([]);
   });
 
   it("answers a command shown in the ack through the port's respond, and posts it when respond is refused", async () => {

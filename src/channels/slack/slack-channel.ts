@@ -133,21 +133,25 @@ export class SlackChannel {
     respond: async (target, view) => {
       if (typeof target.responseUrl !== 'string') return false;
       const url = target.responseUrl;
-      return retryPost(() => this.respond(url, view), rateLimited);
+      return retryPost(() => this.respond(url, view, 'in_channel'), rateLimited);
     },
+    // One of the URL's 5 posts: the answer still has its own (and the fallback to a post).
+    notify: async (target, view) =>
+      typeof target.responseUrl === 'string' && this.respond(target.responseUrl, view, 'ephemeral'),
     updateWaitMs: () => this.limiter.answerWaitMs('workspace'),
   };
 
   /**
-   * One answer through a slash command's response_url, shown to the channel. False when Slack
-   * refuses the URL (used 5 times, or older than 30 minutes): the core posts instead. A 429 is
-   * thrown as the Web API client's is, so the same retry applies; another failure is thrown.
+   * One post through a slash command's response_url: an answer shown to the channel, or a note
+   * only its sender sees (`ephemeral`). False when Slack refuses the URL (used 5 times, or older
+   * than 30 minutes): the core posts instead. A 429 is thrown as the Web API client's is, so the
+   * same retry applies; another failure is thrown.
    */
-  private async respond(url: string, view: View): Promise<boolean> {
+  private async respond(url: string, view: View, responseType: 'in_channel' | 'ephemeral'): Promise<boolean> {
     const res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ response_type: 'in_channel', ...renderBlockKit(view) }),
+      body: JSON.stringify({ response_type: responseType, ...renderBlockKit(view) }),
       signal: AbortSignal.timeout(RESPOND_TIMEOUT_MS),
     });
     await res.arrayBuffer();
