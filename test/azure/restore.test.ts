@@ -1,11 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Harness } from './service-harness.js';
-import { appErrorOf, startHarness } from './service-harness.js';
-import {
-  SANDBOX_BOTH_SUBSCRIPTIONS,
-  SANDBOX_SECOND_SUBSCRIPTION,
-  SANDBOX_SUBSCRIPTION_ID,
-} from '../../src/sandbox/seed-ids.js';
+import { appErrorOf, startHarness, TWO_SUBSCRIPTIONS } from './service-harness.js';
+import { SANDBOX_SECOND_SUBSCRIPTION, SANDBOX_SUBSCRIPTION_ID } from '../../src/sandbox/seed-ids.js';
 
 /** Restores through the real SDK clients against a fresh sandbox (stopped clock, recorded durations). */
 describe('restore', () => {
@@ -175,10 +171,7 @@ describe('restore targets of several subscriptions and regions', () => {
   afterEach(() => h?.close());
 
   it("restores a VM of the second subscription through that subscription's own staging account and subnet", async () => {
-    h = await startHarness(
-      {},
-      { BACKUP_MODE: 'sandbox', AZURE_SUBSCRIPTION_IDS: SANDBOX_BOTH_SUBSCRIPTIONS },
-    );
+    h = await startHarness({}, TWO_SUBSCRIPTIONS);
     const r = await h.service.restore({
       vm: 'app-east-01',
       point: { latest: true },
@@ -223,8 +216,7 @@ describe('restore targets of several subscriptions and regions', () => {
     h = await startHarness(
       {},
       {
-        BACKUP_MODE: 'sandbox',
-        AZURE_SUBSCRIPTION_IDS: SANDBOX_BOTH_SUBSCRIPTIONS,
+        ...TWO_SUBSCRIPTIONS,
         RESTORE_STAGING_STORAGE_ACCOUNT: `/subscriptions/${SANDBOX_SUBSCRIPTION_ID}/resourceGroups/rg-chatops/providers/Microsoft.Storage/storageAccounts/stchatopsrestore`,
       },
     );

@@ -6,6 +6,13 @@ import type { AppError } from '../../src/domain/index.js';
 import { isAppError } from '../../src/domain/index.js';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/server.js';
 import { startSandbox } from '../../src/sandbox/server.js';
+import { SANDBOX_BOTH_SUBSCRIPTIONS } from '../../src/sandbox/seed-ids.js';
+
+/** The bot's settings for both sandbox subscriptions, each with its default vault (issue 18). */
+export const TWO_SUBSCRIPTIONS: Record<string, string> = {
+  BACKUP_MODE: 'sandbox',
+  AZURE_SUBSCRIPTION_IDS: SANDBOX_BOTH_SUBSCRIPTIONS,
+};
 
 export interface Harness {
   sandbox: Sandbox;

@@ -1,18 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toErrorView } from '../../src/chat/error-view.js';
-import {
-  SANDBOX_SECOND_SUBSCRIPTION as EAST,
-  SANDBOX_SUBSCRIPTION_ID,
-  SANDBOX_BOTH_SUBSCRIPTIONS,
-} from '../../src/sandbox/seed-ids.js';
+import { SANDBOX_SECOND_SUBSCRIPTION as EAST, SANDBOX_SUBSCRIPTION_ID } from '../../src/sandbox/seed-ids.js';
 import type { Harness } from './service-harness.js';
-import { appErrorOf, startHarness } from './service-harness.js';
-
-/** The bot configured for both sandbox subscriptions, each with its default vault. */
-const TWO_SUBSCRIPTIONS = {
-  BACKUP_MODE: 'sandbox',
-  AZURE_SUBSCRIPTION_IDS: SANDBOX_BOTH_SUBSCRIPTIONS,
-};
+import { appErrorOf, startHarness, TWO_SUBSCRIPTIONS } from './service-harness.js';
 
 describe('backup service over several subscriptions', () => {
   let h: Harness;

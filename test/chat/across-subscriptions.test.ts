@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/chat/command-list.js';
 import { interpretText } from '../../src/chat/interpret-text.js';
-import {
-  SANDBOX_SECOND_SUBSCRIPTION as EAST,
-  SANDBOX_BOTH_SUBSCRIPTIONS,
-} from '../../src/sandbox/seed-ids.js';
+import { SANDBOX_SECOND_SUBSCRIPTION as EAST } from '../../src/sandbox/seed-ids.js';
 import type { Harness } from '../azure/service-harness.js';
-import { startHarness } from '../azure/service-harness.js';
+import { startHarness, TWO_SUBSCRIPTIONS } from '../azure/service-harness.js';
 import type { RegistryOn } from './registry-on.js';
 import { alice, carol, registryOn } from './registry-on.js';
 
@@ -40,13 +37,7 @@ describe('list commands across two subscriptions', () => {
   let h: Harness;
   let chat: RegistryOn;
   beforeAll(async () => {
-    h = await startHarness(
-      {},
-      {
-        BACKUP_MODE: 'sandbox',
-        AZURE_SUBSCRIPTION_IDS: SANDBOX_BOTH_SUBSCRIPTIONS,
-      },
-    );
+    h = await startHarness({}, TWO_SUBSCRIPTIONS);
     chat = registryOn(h);
   });
   afterAll(() => h.close());

@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { presentView } from '../../src/cards/present-view.js';
-import {
-  SANDBOX_SECOND_SUBSCRIPTION as EAST,
-  SANDBOX_SUBSCRIPTION_ID,
-  SANDBOX_BOTH_SUBSCRIPTIONS,
-} from '../../src/sandbox/seed-ids.js';
+import { SANDBOX_SECOND_SUBSCRIPTION as EAST, SANDBOX_SUBSCRIPTION_ID } from '../../src/sandbox/seed-ids.js';
 import type { Harness } from '../azure/service-harness.js';
-import { startHarness } from '../azure/service-harness.js';
+import { startHarness, TWO_SUBSCRIPTIONS } from '../azure/service-harness.js';
 import type { RegistryOn } from './registry-on.js';
 import { alice, carol, registryOn } from './registry-on.js';
 
@@ -19,13 +15,7 @@ describe('commands routed to the subscription their vault is in', () => {
   let h: Harness;
   let chat: RegistryOn;
   beforeAll(async () => {
-    h = await startHarness(
-      {},
-      {
-        BACKUP_MODE: 'sandbox',
-        AZURE_SUBSCRIPTION_IDS: SANDBOX_BOTH_SUBSCRIPTIONS,
-      },
-    );
+    h = await startHarness({}, TWO_SUBSCRIPTIONS);
     chat = registryOn(h);
   });
   afterAll(() => h.close());

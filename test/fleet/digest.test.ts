@@ -14,12 +14,9 @@ import type { FleetServices } from '../../src/fleet/fleet-services.js';
 import { fleetServicesOf } from '../../src/fleet/fleet-wiring.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import type { Database } from '../../src/store/schema.js';
-import {
-  SANDBOX_BOTH_SUBSCRIPTIONS,
-  SANDBOX_SECOND_SUBSCRIPTION as EAST,
-} from '../../src/sandbox/seed-ids.js';
+import { SANDBOX_SECOND_SUBSCRIPTION as EAST } from '../../src/sandbox/seed-ids.js';
 import type { Harness } from '../azure/service-harness.js';
-import { startHarness } from '../azure/service-harness.js';
+import { startHarness, TWO_SUBSCRIPTIONS } from '../azure/service-harness.js';
 import { cardBytes, MAX_CARD_BYTES, schemaErrors } from '../cards/card-schema.js';
 
 const VAULT = { vault: 'rsv-westus', resourceGroup: 'rg-chatops' };
@@ -230,10 +227,7 @@ describe('the backup health digest across subscriptions', () => {
   let h: Harness;
   let registry: CommandRegistry;
   beforeAll(async () => {
-    h = await startHarness(
-      {},
-      { BACKUP_MODE: 'sandbox', AZURE_SUBSCRIPTION_IDS: SANDBOX_BOTH_SUBSCRIPTIONS },
-    );
+    h = await startHarness({}, TWO_SUBSCRIPTIONS);
     registry = new CommandRegistry({
       service: h.service,
       roles: new RoleDirectory([{ userId: carol.id, roles: ['reader'] }], []),

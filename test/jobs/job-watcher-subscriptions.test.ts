@@ -5,17 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { View } from '../../src/cards/views.js';
 import { parsePolicyPhrase } from '../../src/chat/phrases/policy-phrase.js';
 import { JobWatcher } from '../../src/jobs/job-watcher.js';
-import {
-  SANDBOX_SECOND_SUBSCRIPTION as EAST,
-  SANDBOX_SUBSCRIPTION_ID,
-  SANDBOX_BOTH_SUBSCRIPTIONS,
-} from '../../src/sandbox/seed-ids.js';
+import { SANDBOX_SECOND_SUBSCRIPTION as EAST, SANDBOX_SUBSCRIPTION_ID } from '../../src/sandbox/seed-ids.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import { VaultLeases, vaultLeaseKey } from '../../src/store/vault-leases.js';
 import type { Watch } from '../../src/store/watch-store.js';
 import { WatchStore } from '../../src/store/watch-store.js';
 import type { Harness } from '../azure/service-harness.js';
-import { startHarness } from '../azure/service-harness.js';
+import { startHarness, TWO_SUBSCRIPTIONS } from '../azure/service-harness.js';
 
 /**
  * Issue 18: two subscriptions may each hold a vault of the same name in a resource group of the
@@ -28,13 +24,7 @@ describe('JobWatcher over same-named vaults of two subscriptions', () => {
   const vault = { vault: EAST.vaultName, resourceGroup: EAST.vaultResourceGroup };
 
   beforeAll(async () => {
-    h = await startHarness(
-      {},
-      {
-        BACKUP_MODE: 'sandbox',
-        AZURE_SUBSCRIPTION_IDS: SANDBOX_BOTH_SUBSCRIPTIONS,
-      },
-    );
+    h = await startHarness({}, TWO_SUBSCRIPTIONS);
     // The first subscription gets rg-backup-east/rsv-eastus too, protecting its own eastus VM.
     h.sandbox.world.resourceGroups.set(EAST.vaultResourceGroup, {
       name: EAST.vaultResourceGroup,

@@ -4,12 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allows } from '../../src/domain/index.js';
 import { formatPreflight, runPreflight } from '../../src/preflight/preflight.js';
 import {
-  SANDBOX_BOTH_SUBSCRIPTIONS,
+  SANDBOX_SUBSCRIPTION_ID,
   SANDBOX_SECOND_SUBSCRIPTION,
   SANDBOX_STAGING_ACCOUNT,
 } from '../../src/sandbox/seed-ids.js';
 import type { Harness } from '../azure/service-harness.js';
-import { startHarness } from '../azure/service-harness.js';
+import { startHarness, TWO_SUBSCRIPTIONS } from '../azure/service-harness.js';
 
 describe('permission matching', () => {
   it('matches wildcards case-insensitively, and a notAction takes the action back', () => {
@@ -142,10 +142,7 @@ describe('check:azure against the sandbox', () => {
 
 describe('check:azure in a second subscription', () => {
   it("checks that subscription's own vault, VMs' groups and restore targets", async () => {
-    const h = await startHarness(
-      {},
-      { BACKUP_MODE: 'sandbox', AZURE_SUBSCRIPTION_IDS: SANDBOX_BOTH_SUBSCRIPTIONS },
-    );
+    const h = await startHarness({}, TWO_SUBSCRIPTIONS);
     try {
       const second = SANDBOX_SECOND_SUBSCRIPTION;
       const r = await runPreflight({
@@ -178,8 +175,7 @@ describe('npm run check:azure', () => {
         env: {
           PATH: process.env.PATH ?? '',
           SANDBOX_CLOCK_SPEED: '0',
-          BACKUP_MODE: 'sandbox',
-          AZURE_SUBSCRIPTION_IDS: SANDBOX_BOTH_SUBSCRIPTIONS,
+          ...TWO_SUBSCRIPTIONS,
         },
         timeout: 150_000,
       },
@@ -187,7 +183,7 @@ describe('npm run check:azure', () => {
     // Each subscription with its own vault, each with its verdict.
     const sections = stdout.split(/^(?=check:azure · )/m).filter((x) => x.startsWith('check:azure'));
     expect(sections.map((x) => x.split('\n')[0])).toEqual([
-      `check:azure · the local sandbox, subscription ${SANDBOX_BOTH_SUBSCRIPTIONS.split(':')[0]} · vault rg-chatops/rsv-westus`,
+      `check:azure · the local sandbox, subscription ${SANDBOX_SUBSCRIPTION_ID} · vault rg-chatops/rsv-westus`,
       `check:azure · the local sandbox, subscription ${SANDBOX_SECOND_SUBSCRIPTION.id} · vault rg-backup-east/rsv-eastus`,
     ]);
     for (const x of sections) expect(x).toContain('Every command would work.');
