@@ -115,7 +115,7 @@ export class Conversations {
    * Answers a command its process left unanswered; throws when it could not (tried again later).
    * On the message its answer went to, when that was recorded: the answer is not posted twice.
    */
-  async answerAbandoned(c: OpenCommand, placed: (ref: MessageRef) => Promise<void>): Promise<void> {
+  async answerAbandoned(c: OpenCommand, placed: Placed): Promise<void> {
     const lane = this.lane(c.platform);
     const reply = await this.o.recover(c.request, c.startedAt);
     if (c.messageRef) {
@@ -226,7 +226,7 @@ export class Conversation {
       }
       delivered = place.placeholder
         ? await this.deliver(reply, place.placeholder)
-        : await this.deliverNew(target, reply);
+        : await this.deliverNew(target, reply, entry.placed);
       return { view: reply.view, inPlace: false };
     } finally {
       await entry.finish(delivered, this.stopping());
