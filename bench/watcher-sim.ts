@@ -17,6 +17,7 @@ import { WatchStore } from '../src/store/watch-store.js';
 import { naiveOnTimeline } from './naive-watcher-model.js';
 import type { PassFigures } from './watcher-bench-plan.js';
 import { SCENARIOS, STEP_S, WATCH_EVERY_S } from './watcher-bench-plan.js';
+import { latencies } from './update-latencies.js';
 
 const chance = Number(process.argv[2] ?? '0.1');
 const scenario = SCENARIOS[(process.argv[3] ?? 'varied') as 'varied'];
@@ -153,27 +154,9 @@ const product = {
   peakHeapMb: 0,
   wallSeconds: 0,
 } as PassFigures;
-function lat(f: PassFigures): { snap: number; end: number; redundant: number } {
-  const ev = new Map(f.events.map((e) => [e.id, e]));
-  const snap: number[] = [];
-  const end: number[] = [];
-  const seen = new Map<string, string>();
-  let redundant = 0;
-  for (const u of f.updates) {
-    if (seen.get(u.jobId) === u.fingerprint) redundant++;
-    seen.set(u.jobId, u.fingerprint);
-    const e = ev.get(u.jobId)!;
-    const [s, x, st] = u.fingerprint.split('|');
-    if (st !== 'InProgress' && e.endMs !== undefined) end.push((u.atMs - e.endMs) / 1000);
-    else if (s === 'Completed' && x === 'InProgress' && e.snapshotEndMs !== undefined)
-      snap.push((u.atMs - e.snapshotEndMs) / 1000);
-  }
-  const q = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(0.95 * xs.length)] ?? NaN;
-  return { snap: q(snap), end: q(end), redundant };
-}
 const naive = naiveOnTimeline(product, scenario);
-const p = lat(product);
-const nv = lat(naive);
+const p = latencies(product);
+const nv = latencies(naive);
 // Detail reads per job by snapshot length (minutes).
 const buckets = [2, 5, 10, 20, 40, 80, 121];
 const byLen = buckets.slice(1).map((hi, k) => {
@@ -193,10 +176,10 @@ console.log(
     listReads: reads - detailReads,
     naiveReads: naive.reads,
     share: ((reads / naive.reads) * 100).toFixed(1),
-    snapP95: p.snap,
-    endP95: p.end,
-    naiveSnap: nv.snap,
-    naiveEnd: nv.end,
+    snapP95: p.snapshotP95,
+    endP95: p.endP95,
+    naiveSnap: nv.snapshotP95,
+    naiveEnd: nv.endP95,
     redundant: p.redundant,
   }),
 );

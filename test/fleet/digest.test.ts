@@ -29,6 +29,16 @@ const defaults = {
 const alice = { id: 'T1:UALICE', name: 'Alice' };
 const carol = { id: 'T1:UCAROL', name: 'Carol' };
 
+/** A vault's health with nothing to report. */
+const quiet = {
+  protectedVms: [],
+  failures24h: [],
+  unprotected: [],
+  softDeleted: [],
+  oldAgents: [],
+  problems: [],
+};
+
 describe('the backup health digest', () => {
   let h: Harness;
   beforeAll(async () => {
@@ -84,12 +94,7 @@ describe('the backup health digest', () => {
         {
           vault: 'rsv-quiet',
           resourceGroup: 'rg',
-          protectedVms: [],
-          failures24h: [],
-          unprotected: [],
-          softDeleted: [],
-          oldAgents: [],
-          problems: [],
+          ...quiet,
         },
       ],
     };
@@ -262,14 +267,6 @@ describe('the backup health digest across subscriptions', () => {
   });
 
   it('tells two same-named vaults apart by group and subscription', () => {
-    const quiet = {
-      protectedVms: [],
-      failures24h: [],
-      unprotected: [],
-      softDeleted: [],
-      oldAgents: [],
-      problems: [],
-    };
     const view = presentDigest({
       asOf: '2026-12-02T08:00:00.000Z',
       vaults: [

@@ -18,6 +18,14 @@ import { startHarness, TWO_SUBSCRIPTIONS } from '../azure/service-harness.js';
  * same name. Their watched jobs are two vaults to the JobWatcher — two leases, each polled in its own
  * subscription — on the real SDK clients against the sandbox's two subscriptions.
  */
+/** The watcher's defaults: the first subscription's vault, as the bot configures them. */
+const WATCHER_DEFAULTS = {
+  subscriptionId: SANDBOX_SUBSCRIPTION_ID,
+  vaultName: 'rsv-westus',
+  vaultResourceGroup: 'rg-chatops',
+  portalLinks: false,
+};
+
 describe('JobWatcher over same-named vaults of two subscriptions', () => {
   let h: Harness;
   const WEST = SANDBOX_SUBSCRIPTION_ID;
@@ -51,12 +59,7 @@ describe('JobWatcher over same-named vaults of two subscriptions', () => {
     const watcher = new JobWatcher({
       service: h.service,
       store: new WatchStore(db),
-      defaults: {
-        subscriptionId: WEST,
-        vaultName: 'rsv-westus',
-        vaultResourceGroup: 'rg-chatops',
-        portalLinks: false,
-      },
+      defaults: WATCHER_DEFAULTS,
       sinks: {
         test: async (w: Watch, view: View) => {
           if (view.kind === 'job') sent.push({ jobId: w.jobId, vm: view.job.vmName });
@@ -101,12 +104,7 @@ describe('JobWatcher over same-named vaults of two subscriptions', () => {
     const watcher = new JobWatcher({
       service: h.service,
       store: new WatchStore(db),
-      defaults: {
-        subscriptionId: WEST,
-        vaultName: 'rsv-westus',
-        vaultResourceGroup: 'rg-chatops',
-        portalLinks: false,
-      },
+      defaults: WATCHER_DEFAULTS,
       sinks: { test: async (w: Watch) => void sent.push(w.jobId) },
       intervalMs: 10,
       now: () => h.sandbox.clock.now(),
