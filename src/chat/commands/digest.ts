@@ -99,7 +99,7 @@ export const backupHealthCommand = defineCommand<{
   args: [{ name: 'vault', kind: 'vault', required: false, says: 'for vault <vault>' }, SUBSCRIPTION_ARG],
   parse(text) {
     const m =
-      /^(?:backup\s+)?health(?:\s+report)?(?:\s+(?:for|of)\s+(?:the\s+)?vault\s+(?:([^\s/]+)\/)?(\S+))?$/i.exec(
+      /^(?:(?:check|show(?:\s+me)?|run|give\s+me)\s+(?:the\s+|a\s+)?)?(?:backup\s+)?health(?:\s+(?:report|check))?(?:\s+(?:for|of)\s+(?:the\s+)?vault\s+(?:([^\s/]+)\/)?(\S+))?$/i.exec(
         text,
       );
     if (!m) return undefined;
