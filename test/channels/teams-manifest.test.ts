@@ -37,7 +37,10 @@ describe('Teams app package', () => {
   it('lists only commands the bot understands', () => {
     const titles = manifest.bots[0]!.commandLists.flatMap((l) => l.commands.map((c) => c.title));
     expect(titles.length).toBeGreaterThanOrEqual(8);
-    for (const t of titles) expect(() => interpretText(t, COMMANDS, new Date())).not.toThrow();
+    // Each title is read as a command of its own, never as a question or "did you mean".
+    const read = titles.map((t) => interpretText(t, COMMANDS, new Date()).command.id);
+    expect(read).not.toContain('clarify');
+    expect(new Set(read).size).toBe(titles.length);
   });
 
   it('ships a 192×192 colour icon and a 32×32 transparent outline icon', () => {

@@ -155,7 +155,7 @@ describe('configuration of group roles', () => {
       { groupId: APPROVERS, roles: ['approver'] },
     ]);
     expect(c.chat.graph).toEqual({ url: graph.url, cacheTtlMs: 60_000 });
-    expect(groupRolesOf(c.chat)).toBeDefined();
+    expect(groupRolesOf(c.chat)?.assignments).toEqual(c.chat.groupAssignments);
     expect(groupRolesOf(loadConfig({}).chat)).toBeUndefined();
     expect(() => loadConfig({ ROLE_OPERATORS: 'group:ops-team' })).toThrow(
       /ROLE_OPERATORS: "group:ops-team"/,
