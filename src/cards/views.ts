@@ -26,14 +26,6 @@ export interface ViewAction {
   input?: string;
 }
 
-/** A field the user types into before pressing an action (a typed name, a date). */
-export interface ViewInput {
-  id: string;
-  label: string;
-  placeholder?: string;
-  value?: string;
-}
-
 export type { Verb } from './verbs.js';
 export { VERBS } from './verbs.js';
 

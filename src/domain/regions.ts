@@ -24,13 +24,6 @@ export function parentRegionOf(extendedZone: string): string | undefined {
   return EXTENDED_ZONE_PARENTS[normalizeRegion(extendedZone)];
 }
 
-export function extendedZonesOf(region: string): string[] {
-  const r = normalizeRegion(region);
-  return Object.entries(EXTENDED_ZONE_PARENTS)
-    .filter(([, parent]) => parent === r)
-    .map(([zone]) => zone);
-}
-
 /** Rule 1: a vault is created in a region, never in an Extended Zone. */
 export function assertVaultLocation(location: string): string {
   const region = normalizeRegion(location);

@@ -20,6 +20,3 @@ export const DETERMINERS = String.raw`(?:(?:all|the|my|our|every|any|current)\s+
  * card says which are protected, so these questions need no filter.
  */
 export const LIST_QUESTION_TAILS = String.raw`(?:\s+(?:do\s+(?:we|i)\s+have|have\s+(?:we|i)\s+got|are\s+there|exist|(?:are|is)\s+(?:there|set\s+up|configured|available|defined|protected|unprotected|not\s+protected|backed\s+up)))?`;
-
-/** Words that keep a recovery point: "keep", "retain", "retention", "store", "hold". */
-export const KEEP_WORDS = String.raw`(?:keep|retain|retention(?:\s+of)?|store|hold)`;
