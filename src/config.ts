@@ -116,9 +116,9 @@ export interface TeamsSettings {
   appPassword?: string;
   appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
   tenantId?: string;
-  /** botbuilder: where the signing keys of incoming tokens are read; Bot Framework's by default (tests: a local fake). */
+  /** Where the Bot Framework's signing keys of incoming tokens are read; its own by default (tests: a local fake). */
   openIdMetadataUrl?: string;
-  /** Agents SDK: the Entra authority for Entra-issued incoming tokens' keys and outbound tokens. */
+  /** The Entra authority: keys of tokens the bot's own registration got, and (Agents SDK) outbound tokens. */
   authority?: string;
   /** Agents SDK: outbound tokens from a Microsoft Entra SDK sidecar at this local URL instead of the secret. */
   tokenSidecarUrl?: string;
@@ -433,12 +433,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     // Local-only mode has no app registration, so no tenant either.
     if (teamsAppId && teams.appType !== 'MultiTenant' && !teams.tenantId)
       problems.push(`TEAMS_APP_TENANT_ID is required with TEAMS_APP_TYPE=${teams.appType} (the default).`);
-    if (teams.sdk === 'botbuilder' && (teams.authority || teams.tokenSidecarUrl))
-      problems.push('TEAMS_AUTHORITY and TEAMS_TOKEN_SIDECAR_URL apply to TEAMS_SDK=agents only.');
-    if (teams.sdk === 'agents' && teams.openIdMetadataUrl)
-      problems.push(
-        'TEAMS_OPENID_METADATA_URL applies to TEAMS_SDK=botbuilder only (the Agents SDK reads keys from TEAMS_AUTHORITY).',
-      );
+    if (teams.sdk === 'botbuilder' && teams.tokenSidecarUrl)
+      problems.push('TEAMS_TOKEN_SIDECAR_URL applies to TEAMS_SDK=agents only.');
   }
   const slackToken = read.string('SLACK_BOT_TOKEN');
   let slack: SlackSettings | undefined;

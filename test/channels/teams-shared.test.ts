@@ -117,11 +117,19 @@ describe('Teams settings', () => {
   it("keeps each SDK's settings to that SDK", () => {
     const tenant = { ...app, TEAMS_APP_TENANT_ID: 't1' };
     expect(
-      problems({ ...tenant, TEAMS_SDK: 'botbuilder', TEAMS_AUTHORITY: 'https://login.microsoftonline.us' }),
-    ).toMatch(/apply to TEAMS_SDK=agents only/);
-    expect(problems({ ...tenant, TEAMS_OPENID_METADATA_URL: 'http://127.0.0.1:1/x' })).toMatch(
-      /TEAMS_OPENID_METADATA_URL applies to TEAMS_SDK=botbuilder only/,
-    );
+      problems({ ...tenant, TEAMS_SDK: 'botbuilder', TEAMS_TOKEN_SIDECAR_URL: 'http://localhost:5000' }),
+    ).toMatch(/TEAMS_TOKEN_SIDECAR_URL applies to TEAMS_SDK=agents only/);
+    // Incoming tokens are checked the same way on both SDKs, so both read their keys from these.
+    for (const sdk of ['agents', 'botbuilder'])
+      expect(
+        loadConfig({
+          ...tenant,
+          TEAMS_APP_PASSWORD: 'p',
+          TEAMS_SDK: sdk,
+          TEAMS_OPENID_METADATA_URL: 'http://127.0.0.1:1/x',
+          TEAMS_AUTHORITY: 'http://127.0.0.1:1',
+        }).teams,
+      ).toMatchObject({ openIdMetadataUrl: 'http://127.0.0.1:1/x', authority: 'http://127.0.0.1:1' });
     // A token sidecar stands in for the secret.
     const sidecar = {
       TEAMS_APP_ID: 'a1',

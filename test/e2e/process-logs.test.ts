@@ -8,8 +8,9 @@ import { sendSigned, slackEnvFor, startFakeSlackApi } from '../fakes/fake-slack-
 import { until } from '../support/until.js';
 
 /**
- * The bot process's output is JSON lines only, library output included: botbuilder prints a
- * rejected token with console.error and Bolt logs a bad signature through its own logger.
+ * The bot process's output is JSON lines only, library output included: a rejected Teams token is
+ * the bot's own line with the reason (the token never reaches botbuilder, which would print it
+ * with console.error), and Bolt logs a bad signature through its own logger.
  */
 const APP_ID = '00000000-aaaa-4bbb-8ccc-000000000002';
 const SECRET = 'process-logs-signing-secret';
@@ -38,7 +39,7 @@ describe('the bot process logs', () => {
     await slack?.close();
   });
 
-  it("carries botbuilder's and Bolt's own messages as JSON lines, and nothing on stderr", async () => {
+  it("carries a refused Teams token and Bolt's own messages as JSON lines, and nothing on stderr", async () => {
     const now = Math.floor(Date.now() / 1000);
     const expired = keys.token({
       iss: 'https://api.botframework.com',
@@ -73,10 +74,12 @@ describe('the bot process logs', () => {
     const json = () =>
       bot.logs
         .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as { level: string; msg: string; text?: string });
-    await until('both libraries logged', () => {
+        .map((l) => JSON.parse(l) as { level: string; msg: string; text?: string; reason?: string });
+    await until('both refusals logged', () => {
       const lines = json();
-      const teamsLine = lines.some((l) => l.msg === 'library output' && /jwt expired/.test(l.text ?? ''));
+      const teamsLine = lines.some(
+        (l) => l.msg === 'teams request refused: authentication failed' && /expired/.test(l.reason ?? ''),
+      );
       const slackLine = lines.some((l) => l.msg === 'slack library' && /signature/i.test(l.text ?? ''));
       return teamsLine && slackLine ? true : undefined;
     });

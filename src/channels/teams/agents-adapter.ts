@@ -6,19 +6,19 @@ import type { TeamsSettings } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import { retryPost } from '../retry-post.js';
 import { classifyConnectorError } from './connector-errors.js';
+import type { VerifiedBotFrameworkToken } from '../../identity/bot-framework-token.js';
 import type { ConversationReference, TeamsActivity } from './teams-activity.js';
 import type { Authenticated, TeamsAdapter, TurnHandler, TurnResponse } from './teams-adapter.js';
 import { invokeResponse, rethrowing } from './teams-adapter.js';
 
-/** The claims the SDK's JWT middleware puts on the request once the token is valid. */
+/** The caller's identity as the SDK reads it: a verified token's claims. */
 type Identity = NonNullable<Request['user']>;
 type AgentsAuthenticated = Authenticated & { identity: Identity };
 
 /**
  * Teams on the Microsoft 365 Agents SDK's CloudAdapter (`@microsoft/agents-hosting`). Its
- * `process` trusts `request.user` as the caller's identity and never checks a token itself, so
- * every request goes through the SDK's own JWT middleware (`authorizeRequest`) first, here in
- * `authenticate`, and only an identity that middleware produced reaches `process`.
+ * `process` trusts `request.user` as the caller's identity and never checks a token itself: only
+ * the claims of a token the channel verified (`BotFrameworkTokenValidator`) reach it.
  */
 export class AgentsTeamsAdapter implements TeamsAdapter {
   private readonly adapter: CloudAdapter;
@@ -28,7 +28,7 @@ export class AgentsTeamsAdapter implements TeamsAdapter {
     logger: Logger,
   ) {
     // validateServiceUrl: a token whose serviceurl claim names another host is refused by the SDK
-    // too (authenticate refuses it first, so that it is a 401 like any other bad token).
+    // too (the channel refuses it first, so that it is a 401 like any other bad token).
     this.adapter = new CloudAdapter(authConfiguration(settings), undefined, undefined, {
       validateServiceUrl: true,
     });
@@ -39,22 +39,20 @@ export class AgentsTeamsAdapter implements TeamsAdapter {
     };
   }
 
-  async authenticate(activity: TeamsActivity, authorization: string | undefined): Promise<Authenticated> {
-    const request: Request = {
-      method: 'POST',
-      headers: authorization === undefined ? {} : { authorization },
-      body: activity as unknown as Record<string, unknown>,
-    };
-    const refusal = new CapturedResponse();
-    let passed = false;
-    await this.adapter.authorizeRequest(request, refusal, () => {
-      passed = true;
-    });
-    if (!passed || !request.user)
-      throw new Error(`JWT middleware refused (${refusal.statusCode}): ${JSON.stringify(refusal.body)}`);
-    if (!serviceUrlMatchesClaim(request.user, activity))
-      throw new Error("the token's serviceurl claim names another host than the activity's serviceUrl");
-    const authenticated: AgentsAuthenticated = { sdk: 'agents', identity: request.user };
+  /**
+   * The identity the SDK's `process` trusts, built from the claims the channel verified; the SDK's
+   * own JWT middleware is not used (it takes any token its Entra tenant signs for the app id,
+   * whoever asked for it, and without a serviceurl claim).
+   */
+  async authenticate(
+    _activity: TeamsActivity,
+    _authorization: string | undefined,
+    token: VerifiedBotFrameworkToken | undefined,
+  ): Promise<Authenticated> {
+    if (this.settings.appId && !token) throw new Error('no verified token for a bot with an app id');
+    // Local-only mode: the anonymous identity the SDK gives requests without an app id.
+    const identity: Identity = token ? { ...token.claims } : { name: 'anonymous' };
+    const authenticated: AgentsAuthenticated = { sdk: 'agents', identity };
     return authenticated;
   }
 
@@ -121,11 +119,9 @@ export class AgentsTeamsAdapter implements TeamsAdapter {
 }
 
 /**
- * The SDK's connection settings. Without an app id the JWT middleware lets requests in anonymously
- * (it refuses them when NODE_ENV=production). With one: tokens from Azure Bot Service
- * (api.botframework.com, keys from login.botframework.com) or Entra-issued for the tenant (keys
- * from the authority), issuers checked; outbound tokens from the secret, a managed identity, or
- * a Microsoft Entra SDK sidecar.
+ * The SDK's connection settings: the app id whose identity the turns act as, and where outbound
+ * tokens come from (the secret, a managed identity, or a Microsoft Entra SDK sidecar). Incoming
+ * tokens are not the SDK's business here (see `authenticate`).
  */
 function authConfiguration(s: TeamsSettings): AuthConfiguration {
   if (!s.appId) return {};
@@ -140,26 +136,7 @@ function authConfiguration(s: TeamsSettings): AuthConfiguration {
     ...(s.tenantId ? { tenantId: s.tenantId } : {}),
     ...(s.authority ? { authority: s.authority } : {}),
     ...credential,
-    validateIssuer: true,
   };
-}
-
-/**
- * A token names the Bot Connector it came from (`serviceurl`); replies go to the activity's
- * serviceUrl, so the two hosts must agree (the SDK's own rule, which it answers with a 400).
- */
-function serviceUrlMatchesClaim(identity: Identity, activity: TeamsActivity): boolean {
-  const claim: unknown = identity.serviceurl;
-  if (typeof claim !== 'string' || !activity.serviceUrl) return true;
-  return hostOf(claim) !== undefined && hostOf(claim) === hostOf(activity.serviceUrl);
-}
-
-function hostOf(url: string): string | undefined {
-  try {
-    return new URL(url).hostname.toLowerCase();
-  } catch {
-    return undefined;
-  }
 }
 
 /** Our reference is the Bot Framework's wire shape, which the Agents SDK reads as is. */
@@ -167,7 +144,7 @@ function agentsReference(reference: ConversationReference): AgentsReference {
   return reference as unknown as AgentsReference;
 }
 
-/** What the SDK writes to its response (a refusal, or a turn's answer), for the channel to send. */
+/** What the SDK writes to its response (a turn's answer), for the channel to send. */
 class CapturedResponse implements WebResponse {
   statusCode: number | undefined;
   body: unknown;

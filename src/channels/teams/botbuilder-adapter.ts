@@ -7,7 +7,9 @@ import type {
 import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import type { TeamsSettings } from '../../config.js';
 import type { Logger } from '../../logger.js';
+import type { VerifiedBotFrameworkToken } from '../../identity/bot-framework-token.js';
 import type { ConversationReference, TeamsActivity } from './teams-activity.js';
+import { incomingTokenEndpoints } from './teams-token-endpoints.js';
 import type { Authenticated, TeamsAdapter, TurnHandler, TurnResponse } from './teams-adapter.js';
 import { invokeResponse, rethrowing } from './teams-adapter.js';
 
@@ -17,8 +19,8 @@ type BotbuilderAuthenticated = Authenticated & { auth: BotAuthentication };
 
 /**
  * Teams on botbuilder's CloudAdapter (archived upstream, support ended 2025-12-31; kept as
- * TEAMS_SDK=botbuilder while deployments move to the Agents SDK). Requests are authenticated with
- * botbuilder's own `authenticateRequest` before the adapter runs the turn.
+ * TEAMS_SDK=botbuilder while deployments move to the Agents SDK). A request the channel has
+ * authenticated is checked again by botbuilder's own `authenticateRequest` before the turn runs.
  */
 export class BotbuilderTeamsAdapter implements TeamsAdapter {
   private readonly auth: ConfigurationBotFrameworkAuthentication;
@@ -35,7 +37,7 @@ export class BotbuilderTeamsAdapter implements TeamsAdapter {
       // Local-only mode has no registration: its SingleTenant default would ask for a tenant.
       MicrosoftAppType: s.appId ? s.appType : 'MultiTenant',
       MicrosoftAppTenantId: s.tenantId ?? '',
-      ...(s.openIdMetadataUrl ? keysFrom(s.openIdMetadataUrl) : {}),
+      ...(s.openIdMetadataUrl || s.authority ? keysFrom(s) : {}),
     });
     this.adapter = new TurnRunner(this.auth);
     // The channel catches its own turn errors; this is for the SDK's.
@@ -44,7 +46,16 @@ export class BotbuilderTeamsAdapter implements TeamsAdapter {
     };
   }
 
-  async authenticate(activity: TeamsActivity, authorization: string | undefined): Promise<Authenticated> {
+  /**
+   * botbuilder's own `authenticateRequest` on top of the channel's check: a second opinion, and the
+   * claims and connector factory its CloudAdapter runs the turn with.
+   */
+  async authenticate(
+    activity: TeamsActivity,
+    authorization: string | undefined,
+    token: VerifiedBotFrameworkToken | undefined,
+  ): Promise<Authenticated> {
+    if (this.settings.appId && !token) throw new Error('no verified token for a bot with an app id');
     const auth = await this.auth.authenticateRequest(activity as Activity, authorization ?? '');
     const authenticated: BotbuilderAuthenticated = { sdk: 'botbuilder', auth };
     return authenticated;
@@ -110,13 +121,15 @@ class TurnRunner extends CloudAdapter {
 }
 
 /**
- * Where incoming tokens' signing keys are read (tests: a local fake). Setting it makes botbuilder
- * take every endpoint from configuration, so the rest are the public cloud's own values.
+ * Where incoming tokens' signing keys are read: the channel's own endpoints (tests: a local fake).
+ * Setting them makes botbuilder take every endpoint from configuration, so the rest are the public
+ * cloud's own values.
  */
-function keysFrom(openIdMetadataUrl: string): Record<string, string | boolean> {
+function keysFrom(s: TeamsSettings): Record<string, string | boolean> {
+  const { channelMetadataUrl, entraMetadataUrl } = incomingTokenEndpoints(s);
   return {
-    ToBotFromChannelOpenIdMetadataUrl: openIdMetadataUrl,
-    ToBotFromEmulatorOpenIdMetadataUrl: openIdMetadataUrl,
+    ToBotFromChannelOpenIdMetadataUrl: channelMetadataUrl,
+    ToBotFromEmulatorOpenIdMetadataUrl: entraMetadataUrl,
     ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
     ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
     ToChannelFromBotOAuthScope: 'https://api.botframework.com',

@@ -1,3 +1,4 @@
+import type { VerifiedBotFrameworkToken } from '../../identity/bot-framework-token.js';
 import type { ConversationReference, TeamsActivity } from './teams-activity.js';
 
 /**
@@ -8,10 +9,15 @@ import type { ConversationReference, TeamsActivity } from './teams-activity.js';
  */
 export interface TeamsAdapter {
   /**
-   * Checks the request's token with the SDK's own validation and returns who sent it; rejects
-   * (with the reason, for the log) when the request does not authenticate.
+   * Turns a request whose token the channel has verified (`token`; undefined in local-only mode,
+   * where nothing is) into what the SDK runs a turn with; rejects (with the reason, for the log)
+   * when the SDK's own checks refuse it.
    */
-  authenticate(activity: TeamsActivity, authorization: string | undefined): Promise<Authenticated>;
+  authenticate(
+    activity: TeamsActivity,
+    authorization: string | undefined,
+    token: VerifiedBotFrameworkToken | undefined,
+  ): Promise<Authenticated>;
   /** Runs a turn for an authenticated activity; an invoke's answer comes back as the response. */
   run(authenticated: Authenticated, activity: TeamsActivity, handler: TurnHandler): Promise<TurnResponse>;
   /** Sends an activity outside a turn, through the reference's Bot Connector; returns its new id. */

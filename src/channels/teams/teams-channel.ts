@@ -4,6 +4,7 @@ import type { TeamsSettings } from '../../config.js';
 import { readJson, sendJson } from '../../http/http-helpers.js';
 import type { RouteHandler } from '../../http/http-server.js';
 import { isLoopbackUrl } from '../../http/loopback.js';
+import type { BotFrameworkTokenValidator } from '../../identity/bot-framework-token.js';
 import type { Logger } from '../../logger.js';
 import type { ChannelPort } from '../../conversation/channel-port.js';
 import type { Conversation, Conversations } from '../../conversation/conversation.js';
@@ -12,6 +13,8 @@ import type { DeliveryLog } from '../delivery-log.js';
 import { SendRateLimiter, TEAMS_CONVERSATION_LIMITS } from '../send-rate-limiter.js';
 import { classifyConnectorError } from './connector-errors.js';
 import { createTeamsAdapter } from './create-teams-adapter.js';
+import { activityShapeProblem, asActivity } from './teams-activity-shape.js';
+import { botFrameworkTokenValidator } from './teams-token-endpoints.js';
 import type { Authenticated, InvokeAnswer, TeamsAdapter, Turn } from './teams-adapter.js';
 import type { ConversationReference, TeamsActivity } from './teams-activity.js';
 import {
@@ -58,9 +61,12 @@ export class TeamsChannel {
   private readonly adapter: TeamsAdapter;
   private readonly limiter = new SendRateLimiter(TEAMS_CONVERSATION_LIMITS);
   private readonly talk: Conversation;
+  /** Checks every token when the bot has an app id; local-only mode has none to check. */
+  private readonly tokens: BotFrameworkTokenValidator | undefined;
 
   constructor(private readonly o: TeamsChannelOptions) {
     this.adapter = createTeamsAdapter(o.settings, o.logger);
+    this.tokens = o.settings.appId ? botFrameworkTokenValidator(o.settings, o.settings.appId) : undefined;
     if (!o.settings.appId) {
       o.logger.warn(
         'TEAMS CHANNEL RUNS WITHOUT AUTHENTICATION (TEAMS_LOCAL_ONLY=true): any caller can post activities. Use only on a developer machine.',
@@ -70,9 +76,12 @@ export class TeamsChannel {
   }
 
   /**
-   * POST /api/messages. The request is authenticated here, before the SDK processes anything: any
-   * token that does not authenticate is a 401 with a fixed body (never the library's error text),
-   * and the reason goes to the log.
+   * POST /api/messages. A body that is no Bot Framework activity is a 400; then the token is
+   * checked as the Bot Framework's connector-to-bot rules say (`BotFrameworkTokenValidator`, the
+   * same for both SDKs), then by the SDK's own adapter, before anything is processed. Any request
+   * that does not authenticate is a 401 with a fixed body (never the library's error text), and
+   * the reason goes to the log. An authenticated activity's replies go to the service URL the
+   * token signed.
    */
   readonly routes: RouteHandler = async (req, res, url) => {
     if (url.pathname !== '/api/messages') return false;
@@ -80,16 +89,19 @@ export class TeamsChannel {
       res.writeHead(405, { allow: 'POST' }).end();
       return true;
     }
-    const activity = (await readJson(req)) as Partial<TeamsActivity>;
-    if (typeof activity.type !== 'string' || !activity.type) {
+    const body = await readJson(req);
+    const problem = activityShapeProblem(body);
+    if (problem) {
+      this.o.logger.warn('teams activity refused: not a Bot Framework activity', { problem });
       sendJson(res, 400, {
         error: { code: 'validation.activity', message: 'Not a Bot Framework activity.' },
       });
       return true;
     }
+    let activity = asActivity(body);
     // Without an app id nothing is authenticated, and replies go to the activity's serviceUrl:
     // only a local emulator, playground or fake may name where they go.
-    if (!this.o.settings.appId && !isLoopbackUrl(String(activity.serviceUrl ?? ''))) {
+    if (!this.o.settings.appId && !isLoopbackUrl(activity.serviceUrl ?? '')) {
       this.o.logger.warn('teams activity refused: local-only mode accepts only a loopback serviceUrl', {
         channelId: activity.channelId,
       });
@@ -100,7 +112,13 @@ export class TeamsChannel {
     }
     let authenticated: Authenticated;
     try {
-      authenticated = await this.adapter.authenticate(activity as TeamsActivity, req.headers.authorization);
+      const token = await this.tokens?.validate(req.headers.authorization, {
+        channelId: activity.channelId ?? '',
+        serviceUrl: activity.serviceUrl ?? '',
+      });
+      // Equal up to a trailing slash and case; the SDKs compare exactly, and replies go where signed.
+      if (token?.serviceUrl) activity = { ...activity, serviceUrl: token.serviceUrl };
+      authenticated = await this.adapter.authenticate(activity, req.headers.authorization, token);
     } catch (e) {
       this.o.logger.warn('teams request refused: authentication failed', {
         reason: (e instanceof Error ? e.message : String(e)).slice(0, 300),
@@ -110,7 +128,7 @@ export class TeamsChannel {
     }
     // A failed turn is logged; the error itself is not the caller's business.
     const answer = await this.adapter
-      .run(authenticated, activity as TeamsActivity, (turn) => this.onTurn(turn))
+      .run(authenticated, activity, (turn) => this.onTurn(turn))
       .catch((e: unknown) => {
         this.o.logger.error('teams turn failed', { error: e instanceof Error ? e.stack : String(e) });
         return { status: 500, body: { error: { code: 'internal.error', message: 'Something went wrong.' } } };
