@@ -1,6 +1,6 @@
 import type { SandboxContext } from './sandbox-context.js';
 import type { SandboxProtectedItem, SandboxRecoveryPoint, SandboxVault, SandboxVm } from './world.js';
-import { SOFT_DELETE_DAYS, followsPolicy } from './world.js';
+import { followsPolicy, purgeTimeMs } from './world.js';
 
 /**
  * Azure Backup's JSON for Azure VMs: protectable items (BackupProtectableItems_List_IaasVM.json),
@@ -70,18 +70,21 @@ export function itemJson(
       policyId: active ? `${vault.id}/backupPolicies/${i.policyName}` : '',
       policyName: active ? i.policyName : '',
       ...(i.lastRecoveryPoint ? { lastRecoveryPoint: i.lastRecoveryPoint } : {}),
-      ...(softDeleted ? softDeleteFields(ctx, i.softDeletedAtMs!) : {}),
+      ...(softDeleted ? softDeleteFields(ctx, i) : {}),
       isArchiveEnabled: false,
-      softDeleteRetentionPeriod: softDeleted ? SOFT_DELETE_DAYS : 0,
+      // The vault's retention once the data is soft-deleted, 0 before (CLI 2026, PowerShell 2025).
+      softDeleteRetentionPeriod: softDeleted
+        ? (i.softDeleteRetentionDays ?? vault.softDeleteRetentionDays)
+        : 0,
     },
   };
 }
 
 /** `deferredDeleteTimeInUTC` is when the data was deleted; the time left is a .NET TimeSpan string. */
-function softDeleteFields(ctx: SandboxContext, deletedAtMs: number): Record<string, unknown> {
-  const left = Math.max(0, deletedAtMs + SOFT_DELETE_DAYS * 86_400_000 - ctx.clock.now().getTime());
+function softDeleteFields(ctx: SandboxContext, i: SandboxProtectedItem): Record<string, unknown> {
+  const left = Math.max(0, purgeTimeMs(i) - ctx.clock.now().getTime());
   return {
-    deferredDeleteTimeInUTC: new Date(deletedAtMs).toISOString(),
+    deferredDeleteTimeInUTC: new Date(i.softDeletedAtMs!).toISOString(),
     isScheduledForDeferredDelete: true,
     deferredDeleteTimeRemaining: timeSpan(left),
   };

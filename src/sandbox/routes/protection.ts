@@ -51,6 +51,7 @@ export function addProtectionRoutes(router: ArmRouter, ctx: SandboxContext): voi
       if (!existing?.softDeletedAtMs) throw notSoftDeleted(req.params.protectedItemName!);
       return shortJobOperation(ctx, req, 'Undelete', key, vmOf(existing), { 'Undelete flag': 'True' }, () => {
         delete existing.softDeletedAtMs;
+        delete existing.softDeleteRetentionDays;
       });
     }
     if (existing?.softDeletedAtMs !== undefined) throw softDeleted(existing.vmName);
@@ -82,7 +83,7 @@ export function addProtectionRoutes(router: ArmRouter, ctx: SandboxContext): voi
     );
   });
 
-  // Stop protection and delete data. With soft delete (on by default) the item stays 14 days,
+  // Stop protection and delete data. With soft delete (on by default) the item stays for the vault's retention,
   // ProtectionStopped, with its recovery points; without it, item and points go. Recorded: 202 with
   // vault-level operation URLs, no Retry-After.
   router.add('DELETE', ITEM, (req) => {
@@ -112,6 +113,7 @@ export function addProtectionRoutes(router: ArmRouter, ctx: SandboxContext): voi
           if (!vault.softDelete) return world.removeItem(world.itemKey(key, item.vmResourceId), item);
           item.state = 'ProtectionStopped';
           item.softDeletedAtMs = startedAt;
+          item.softDeleteRetentionDays = vault.softDeleteRetentionDays;
         },
       },
     );
