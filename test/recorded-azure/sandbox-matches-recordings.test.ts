@@ -2,7 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SandboxClient } from '../sandbox/sandbox-client.js';
 import { VAULT, itemPath, openSandbox, vmId } from '../sandbox/sandbox-client.js';
 import type { Json, RecordedExchange } from './recorded-fixtures.js';
-import { actionableHeaders, exchange, recorded, shapeDifferences } from './recorded-fixtures.js';
+import {
+  actionableHeaders,
+  exchange,
+  itemAcceptedHeaders,
+  recorded,
+  shapeDifferences,
+} from './recorded-fixtures.js';
 
 /**
  * The sandbox answers as real Azure did in the recorded live sessions: every field name with its
@@ -60,7 +66,8 @@ describe('the sandbox answers in the shapes recorded from real Azure', () => {
     const put = exchange(recorded('protection.enable-put'), 'PUT', /protectedItems/);
     const accepted = await c.enable('rg-workloads', 'web-linux-01', 'DefaultPolicy');
     expect(accepted.status).toBe(put.response.status);
-    expect(actionableHeaders(accepted.headers)).toEqual(actionableHeaders(put.response.headers));
+    expect(actionableHeaders(accepted.headers)).toEqual(itemAcceptedHeaders(put.response.headers));
+    expect(accepted.headers['retry-after']).toBe('60');
 
     const status = recorded('protection.enable-operation-status');
     const running = exchange(status, 'GET', /backupOperations/, 0).response.body;
@@ -101,7 +108,7 @@ describe('the sandbox answers in the shapes recorded from real Azure', () => {
     const trigger = exchange(recorded('backup.trigger'), 'POST', /\/backup$/);
     const accepted = await c.trigger('myVM');
     expect(accepted.status).toBe(202);
-    expect(actionableHeaders(accepted.headers)).toEqual(actionableHeaders(trigger.response.headers));
+    expect(actionableHeaders(accepted.headers)).toEqual(itemAcceptedHeaders(trigger.response.headers));
     const done = await c.finalStatus(accepted);
     const opDone = exchange(recorded('backup.operation-status'), 'GET', /backupOperations/, 0).response.body;
     expect(shapeDifferences(done, opDone)).toEqual([]);
@@ -162,7 +169,7 @@ describe('the sandbox answers in the shapes recorded from real Azure', () => {
     const stopPut = exchange(stopRec, 'PUT', /protectedItems/);
     // The recorded request, for this VM.
     const stop = await c.call('PUT', itemPath('rg-workloads', 'myVM'), recordedBodyFor(stopPut, 'myVM'));
-    expect(actionableHeaders(stop.headers)).toEqual(actionableHeaders(stopPut.response.headers));
+    expect(actionableHeaders(stop.headers)).toEqual(itemAcceptedHeaders(stopPut.response.headers));
     await c.finalStatus(stop);
     const stopped = first(exchange(stopRec, 'GET', /backupProtectedItems/).response.body);
     expect(
@@ -176,7 +183,7 @@ describe('the sandbox answers in the shapes recorded from real Azure', () => {
     const del = await c.call('DELETE', itemPath('rg-workloads', 'myVM'));
     expect(del.status).toBe(202);
     expect(actionableHeaders(del.headers)).toEqual(
-      actionableHeaders(exchange(delRec, 'DELETE', /protectedItems/).response.headers),
+      itemAcceptedHeaders(exchange(delRec, 'DELETE', /protectedItems/).response.headers),
     );
     const deleted = await c.finalStatus(del);
     const delJob = exchange(delRec, 'GET', /backupJobs/).response.body;

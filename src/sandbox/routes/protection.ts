@@ -83,9 +83,9 @@ export function addProtectionRoutes(router: ArmRouter, ctx: SandboxContext): voi
     );
   });
 
-  // Stop protection and delete data. With soft delete (on by default) the item stays for the vault's retention,
-  // ProtectionStopped, with its recovery points; without it, item and points go. Recorded: 202 with
-  // vault-level operation URLs, no Retry-After.
+  // Stop protection and delete data. With soft delete (on by default) the item stays for the vault's
+  // retention, ProtectionStopped, with its recovery points; without it, item and points go. Recorded:
+  // 202 with vault-level operation URLs and Retry-After: 60.
   router.add('DELETE', ITEM, (req) => {
     const { vault, key } = requireVault(ctx, req.params);
     const item = requireItem(ctx, key, req.params);
@@ -126,7 +126,7 @@ export function addProtectionRoutes(router: ArmRouter, ctx: SandboxContext): voi
           asyncOperation: `${vault.id}/backupOperations/${op.id}`,
           location: `${vault.id}/backupOperationResults/${op.id}`,
         },
-        { retryAfter: false },
+        { retryAfter: 'item' },
       ),
     };
   });
