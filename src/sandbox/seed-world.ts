@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SNAPSHOT_FAILED, TRANSFER_FAILED } from './job-errors.js';
+import { containerNameOf, itemNameOf } from './protection-json.js';
 import {
   SANDBOX_EXTENDED_ZONE,
   SANDBOX_REGION,
@@ -253,8 +254,8 @@ function protect(
     vmResourceId: vm.id,
     vmName: vm.name,
     resourceGroup: vm.resourceGroup,
-    containerName: `IaasVMContainer;iaasvmcontainerv2;${vm.resourceGroup};${vm.name}`,
-    itemName: `VM;iaasvmcontainerv2;${vm.resourceGroup};${vm.name}`,
+    containerName: containerNameOf(vm.resourceGroup, vm.name),
+    itemName: itemNameOf(vm.resourceGroup, vm.name),
     policyName,
     state: 'Protected',
     protectedItemDataId,

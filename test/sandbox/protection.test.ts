@@ -190,7 +190,7 @@ describe('sandbox discovery and protection', () => {
   it('reads the protected item of the seeded VM, with its last backup and recovery point', async () => {
     const r = await c.call('GET', itemPath('rg-workloads', 'myVM'));
     expect(r.body).toMatchObject({
-      name: 'VM;iaasvmcontainerv2;rg-workloads;myVM',
+      name: 'VM;iaasvmcontainerv2;rg-workloads;myvm',
       type: 'Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems',
       properties: { policyType: 'V2', lastBackupStatus: 'Completed', healthStatus: 'Passed' },
     });
