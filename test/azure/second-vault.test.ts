@@ -61,4 +61,31 @@ describe('protecting a VM in a second vault after stopping it with its data kept
     expect(text).toContain('myVM');
     expect(text).toContain('first backup pending');
   });
+
+  it('protects, backs up and stops a VM whose name and resource group are mixed case, as Azure lower-cases their item names', async () => {
+    const w = h.sandbox.world;
+    w.resourceGroups.set('rg-mixed', { name: 'RG-Mixed', location: 'westus' });
+    const vm = w.addVm({
+      vmId: 'c0ffee',
+      name: 'AppVM01',
+      resourceGroup: 'RG-Mixed',
+      location: 'westus',
+      osType: 'Linux',
+      osName: 'ubuntu',
+      osVersion: '22.04',
+      vmSize: 'Standard_B2s',
+      powerState: 'running',
+      agentVersion: '2.10.0.8',
+    });
+    w.discovered.add(vm.id.toLowerCase());
+    const r = await h.service.enableProtection({ vm: 'AppVM01', policy: 'DefaultPolicy' });
+    expect(r.vm.protection.state).toBe('IRPending');
+    const item = [...w.protectedItems.values()].find((i) => i.vmName === 'AppVM01')!;
+    expect(item.itemName).toBe('VM;iaasvmcontainerv2;rg-mixed;appvm01');
+    const backup = await h.service.backupNow({ vm: 'AppVM01' });
+    expect(backup.job.vmName).toBe('AppVM01');
+    const stopped = await h.service.stopProtection({ vm: 'AppVM01', deleteData: false });
+    expect(stopped).toMatchObject({ vmName: 'AppVM01', deletedData: false });
+    expect((await h.service.getVm('AppVM01')).protection.state).toBe('ProtectionStopped');
+  });
 });
