@@ -4,10 +4,10 @@ import type {
   ProtectedItemResource,
   RecoveryPointResource,
 } from '@azure/arm-recoveryservicesbackup';
-import type { ProtectionState, RecoveryPoint, VmProtection } from '../domain/index.js';
+import type { ProtectionState, RecoveryPoint, Vault, VmProtection } from '../domain/index.js';
 import { isoOf } from './job-mapping.js';
 
-/** Soft delete keeps deleted backup data 14 days unless the vault says otherwise. */
+/** Soft delete keeps deleted backup data 14 days unless the vault says otherwise (14–180). */
 export const DEFAULT_SOFT_DELETE_DAYS = 14;
 
 /** A VM's protected item: the names Azure Backup knows it by, and its protection in domain terms. */
@@ -19,7 +19,10 @@ export interface ItemRef {
 }
 
 /** Protected item (SDK) → ItemRef; undefined for anything that is not an Azure VM's item. */
-export function itemRefOf(r: ProtectedItemResource, vaultName: string): ItemRef | undefined {
+export function itemRefOf(
+  r: ProtectedItemResource,
+  vault: Pick<Vault, 'name' | 'softDelete'>,
+): ItemRef | undefined {
   // Azure VM items only (the list is filtered to AzureIaasVM); the SDK union does not narrow.
   const p = r.properties as AzureIaaSComputeVMProtectedItem | undefined;
   if (!r.id || !r.name || !p || !p.sourceResourceId) return undefined;
@@ -31,27 +34,46 @@ export function itemRefOf(r: ProtectedItemResource, vaultName: string): ItemRef 
     sourceResourceId: p.sourceResourceId,
     protection: {
       state: (p.protectionState ?? 'Invalid') as ProtectionState,
-      vaultName,
+      vaultName: vault.name,
       // A stopped item answers "" for both.
       policyName: p.policyName || p.policyId?.split('/').pop() || undefined,
       // Before the first backup Azure answers "" and 2001-01-01: "no backup yet", not a date.
       lastBackupStatus: p.lastBackupStatus || undefined,
       lastBackupTime: isoOf(p.lastBackupTime),
       lastRecoveryPoint: isoOf(p.lastRecoveryPoint),
-      ...(p.isScheduledForDeferredDelete ? { softDeleted: softDeletedOf(p) } : {}),
+      ...(p.isScheduledForDeferredDelete
+        ? { softDeleted: softDeletedOf(p, vault.softDelete?.retentionDays) }
+        : {}),
     },
   };
 }
 
-/** When soft-deleted data is purged: the delete's start plus the retention (14 days when not said). */
-function softDeletedOf(p: AzureIaaSComputeVMProtectedItem): { deletedAt?: string; purgeAt?: string } {
+/**
+ * When soft-deleted data is purged: the delete's start (`deferredDeleteTimeInUTC`) plus the
+ * retention. Live items say it as `softDeleteRetentionPeriod`, a name the SDK's model does not map
+ * (its `softDeleteRetentionPeriodInDays` is never sent): the deserializer keeps unknown properties
+ * as they came, so it is read from there; then the vault's setting; 14 days only when neither says.
+ */
+function softDeletedOf(
+  p: AzureIaaSComputeVMProtectedItem,
+  vaultRetentionDays: number | undefined,
+): { deletedAt?: string; purgeAt?: string } {
   const deletedAt = isoOf(p.deferredDeleteTimeInUTC);
-  const days = p.softDeleteRetentionPeriodInDays || DEFAULT_SOFT_DELETE_DAYS;
+  const days =
+    positive((p as { softDeleteRetentionPeriod?: unknown }).softDeleteRetentionPeriod) ??
+    positive(p.softDeleteRetentionPeriodInDays) ??
+    positive(vaultRetentionDays) ??
+    DEFAULT_SOFT_DELETE_DAYS;
   return {
     ...(deletedAt
       ? { deletedAt, purgeAt: new Date(Date.parse(deletedAt) + days * 86_400_000).toISOString() }
       : {}),
   };
+}
+
+/** A count of days Azure gave, when it is one (0 means "not deleted" on live items). */
+function positive(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined;
 }
 
 /** `…/protectionContainers/{container}/protectableItems/{item}` → both names. */

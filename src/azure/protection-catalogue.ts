@@ -229,7 +229,7 @@ export class ProtectionCatalogue {
     const kinds = new Map(policies.map((p) => [p.name.toLowerCase(), p.kind]));
     const items = new Map<string, ItemRef>();
     for (const r of resources) {
-      const ref = itemRefOf(r, vault.name);
+      const ref = itemRefOf(r, vault);
       if (!ref) continue;
       ref.protection.policyKind = kinds.get(ref.protection.policyName?.toLowerCase() ?? '');
       items.set(ref.sourceResourceId.toLowerCase(), ref);

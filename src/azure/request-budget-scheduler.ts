@@ -16,6 +16,11 @@ export type RequestPriority = 'interactive' | 'background';
 
 const priority = new AsyncLocalStorage<RequestPriority>();
 
+/** The priority of the work running now: background inside inBackground, else interactive. */
+export function currentPriority(): RequestPriority {
+  return priority.getStore() ?? 'interactive';
+}
+
 /** Runs `fn` with its Azure requests at background priority (the watcher, alerts). */
 export function inBackground<T>(fn: () => Promise<T>): Promise<T> {
   return priority.run('background', fn);

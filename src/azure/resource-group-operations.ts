@@ -23,10 +23,17 @@ export class ResourceGroupOperations {
       const vault = await this.catalogue.readVault({ vault: r.name, resourceGroup: name });
       const items = [...(await this.catalogue.readProtectedItems(vault)).values()];
       const vmOf = (i: ItemRef) => i.sourceResourceId.split('/').pop() ?? i.itemName;
+      const softDeleted = items.filter((i) => i.protection.softDeleted);
+      const until = softDeleted
+        .map((i) => i.protection.softDeleted?.purgeAt)
+        .filter((t): t is string => Boolean(t))
+        .sort()
+        .pop();
       vaults.push({
         name: vault.name,
         blockingItems: items.filter((i) => !i.protection.softDeleted).map(vmOf),
-        softDeletedItems: items.filter((i) => i.protection.softDeleted).map(vmOf),
+        softDeletedItems: softDeleted.map(vmOf),
+        ...(until ? { softDeletedUntil: until } : {}),
       });
     }
     return { name: rg.name ?? name, location: rg.location, resources: listed, vaults };

@@ -161,7 +161,13 @@ export interface ResourceGroupSummary {
    * The group's Recovery Services vaults and the VMs whose backup data they hold: data that is not
    * soft-deleted blocks the vault's deletion, and so the group's (which then fails part-way).
    */
-  vaults: { name: string; blockingItems: string[]; softDeletedItems: string[] }[];
+  vaults: {
+    name: string;
+    blockingItems: string[];
+    softDeletedItems: string[];
+    /** When the last of the soft-deleted data is purged (and the deleted vault with it). */
+    softDeletedUntil?: string;
+  }[];
 }
 
 export interface RestoreResult {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SANDBOX_VAULT_NAME, SANDBOX_VAULT_RESOURCE_GROUP } from './seed-ids.js';
 import type { SandboxWorld } from './world.js';
+import { containerNameOf, itemNameOf } from './protection-json.js';
 
 export interface FleetSpec {
   /** VMs are named `<prefix>-<n>`; new vaults `rsv-<prefix>-<n>`, all in `rg-<prefix>`. */
@@ -69,8 +70,8 @@ export function addFleet(world: SandboxWorld, spec: FleetSpec): FleetVm[] {
       vmResourceId: vm.id,
       vmName: vm.name,
       resourceGroup: rg,
-      containerName: `IaasVMContainer;iaasvmcontainerv2;${rg};${vm.name}`,
-      itemName: `VM;iaasvmcontainerv2;${rg};${vm.name}`,
+      containerName: containerNameOf(rg, vm.name),
+      itemName: itemNameOf(rg, vm.name),
       policyName: 'EnhancedPolicy',
       state: 'Protected',
       protectedItemDataId: String(100_000 + world.protectedItems.size),

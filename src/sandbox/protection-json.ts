@@ -1,22 +1,25 @@
 import type { SandboxContext } from './sandbox-context.js';
 import type { SandboxProtectedItem, SandboxRecoveryPoint, SandboxVault, SandboxVm } from './world.js';
-import { SOFT_DELETE_DAYS, followsPolicy } from './world.js';
+import { followsPolicy, purgeTimeMs } from './world.js';
 
 /**
  * Azure Backup's JSON for Azure VMs: protectable items (BackupProtectableItems_List_IaasVM.json),
  * protected items (ProtectedItems_Get_IaasVM.json) and recovery points (RecoveryPoints_List_IaasVM.json).
  */
+// Azure names containers and items with the resource group and VM in lower case, whatever their
+// case (PowerShell 2025: VM `psNewVM2` -> `…;psnewvm2`), while ids of the VM keep theirs.
 export const containerNameOf = (rg: string, vm: string): string =>
-  `IaasVMContainer;iaasvmcontainerv2;${rg};${vm}`;
-export const itemNameOf = (rg: string, vm: string): string => `VM;iaasvmcontainerv2;${rg};${vm}`;
+  `IaasVMContainer;iaasvmcontainerv2;${rg.toLowerCase()};${vm.toLowerCase()}`;
+export const itemNameOf = (rg: string, vm: string): string =>
+  `VM;iaasvmcontainerv2;${rg.toLowerCase()};${vm.toLowerCase()}`;
 
 export function protectableItemJson(vault: SandboxVault, vm: SandboxVm): Record<string, unknown> {
   const container = containerNameOf(vm.resourceGroup, vm.name);
+  const base = `iaasvmcontainerv2;${vm.resourceGroup.toLowerCase()};${vm.name.toLowerCase()}`;
   // As recorded: the id ends with `vm;…` in lower case; the name is not the protected item's name.
-  const item = `vm;iaasvmcontainerv2;${vm.resourceGroup};${vm.name}`;
   return {
-    id: `${vault.id}/backupFabrics/Azure/protectionContainers/${container}/protectableItems/${item}`,
-    name: `iaasvmcontainerv2;${vm.resourceGroup};${vm.name}`,
+    id: `${vault.id}/backupFabrics/Azure/protectionContainers/${container}/protectableItems/vm;${base}`,
+    name: base,
     type: 'Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectableItems',
     properties: {
       virtualMachineId: vm.id,
@@ -60,7 +63,9 @@ export function itemJson(
       lastBackupStatus: i.lastBackupStatus ?? '',
       lastBackupTime: i.lastBackupTime ?? NO_BACKUP_YET_TIME,
       protectedItemDataId: i.protectedItemDataId,
-      ...(policy && active ? { policyType: policy.kind === 'Enhanced' ? 'V2' : 'V1' } : {}),
+      // The policy's own policyType: V1/V2 for policies that state it (CLI 2026), "" for a vault's
+      // older DefaultPolicy that does not (PowerShell 2025); kept after the item stops.
+      policyType: typeof policy?.properties.policyType === 'string' ? policy.properties.policyType : '',
       protectedItemType: 'Microsoft.Compute/virtualMachines',
       backupManagementType: 'AzureIaasVM',
       workloadType: 'VM',
@@ -70,18 +75,23 @@ export function itemJson(
       policyId: active ? `${vault.id}/backupPolicies/${i.policyName}` : '',
       policyName: active ? i.policyName : '',
       ...(i.lastRecoveryPoint ? { lastRecoveryPoint: i.lastRecoveryPoint } : {}),
-      ...(softDeleted ? softDeleteFields(ctx, i.softDeletedAtMs!) : {}),
+      ...(softDeleted ? softDeleteFields(ctx, i) : {}),
+      // Absolute, on Azure's own host, as recorded (api-version 2025-02-01).
+      vaultId: `https://management.azure.com${vault.id}`,
       isArchiveEnabled: false,
-      softDeleteRetentionPeriod: softDeleted ? SOFT_DELETE_DAYS : 0,
+      // The vault's retention once the data is soft-deleted, 0 before (CLI 2026, PowerShell 2025).
+      softDeleteRetentionPeriod: softDeleted
+        ? (i.softDeleteRetentionDays ?? vault.softDeleteRetentionDays)
+        : 0,
     },
   };
 }
 
 /** `deferredDeleteTimeInUTC` is when the data was deleted; the time left is a .NET TimeSpan string. */
-function softDeleteFields(ctx: SandboxContext, deletedAtMs: number): Record<string, unknown> {
-  const left = Math.max(0, deletedAtMs + SOFT_DELETE_DAYS * 86_400_000 - ctx.clock.now().getTime());
+function softDeleteFields(ctx: SandboxContext, i: SandboxProtectedItem): Record<string, unknown> {
+  const left = Math.max(0, purgeTimeMs(i) - ctx.clock.now().getTime());
   return {
-    deferredDeleteTimeInUTC: new Date(deletedAtMs).toISOString(),
+    deferredDeleteTimeInUTC: new Date(i.softDeletedAtMs!).toISOString(),
     isScheduledForDeferredDelete: true,
     deferredDeleteTimeRemaining: timeSpan(left),
   };

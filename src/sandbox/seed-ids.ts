@@ -15,6 +15,8 @@ export const SANDBOX_SECOND_SUBSCRIPTION = {
   vaultResourceGroup: 'rg-backup-east',
   vaultName: 'rsv-eastus',
   region: 'eastus',
+  /** Its vault's soft-delete retention (a vault setting of 14–180 days). */
+  softDeleteRetentionDays: 30,
 } as const;
 export const SANDBOX_TENANT_ID = '5a4d8b1e-0000-4000-8000-0000000a11ce';
 /** Resource group and vault the bot uses by default in sandbox mode. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SNAPSHOT_FAILED, TRANSFER_FAILED } from './job-errors.js';
+import { containerNameOf, itemNameOf } from './protection-json.js';
 import {
   SANDBOX_EXTENDED_ZONE,
   SANDBOX_REGION,
@@ -150,8 +151,10 @@ export function seedWorld(now: Date): SandboxWorld {
 }
 
 /**
- * The second subscription's world (issue 18.1): its own vault in eastus protecting one of its two
- * VMs, with a day-old completed backup, so lists across subscriptions have something to show.
+ * The second subscription's world: its own vault in eastus protecting one of its two VMs, with a
+ * day-old completed backup, so lists across subscriptions have something to show. Its vault keeps
+ * soft-deleted data 30 days, not the default 14, so every purge date the bot states is checked
+ * against the vault's own setting.
  */
 export function seedSecondWorld(now: Date): SandboxWorld {
   const s = SANDBOX_SECOND_SUBSCRIPTION;
@@ -187,7 +190,13 @@ export function seedSecondWorld(now: Date): SandboxWorld {
   );
   const net = SANDBOX_SECOND_RESTORE_SUBNET;
   w.addVnet(net.resourceGroup, net.vnet, s.region, [net.subnet]);
-  const vaultKey = addVaultWithPolicies(w, s.vaultResourceGroup, s.vaultName, s.region);
+  const vaultKey = addVaultWithPolicies(
+    w,
+    s.vaultResourceGroup,
+    s.vaultName,
+    s.region,
+    s.softDeleteRetentionDays,
+  );
   const item = protect(w, vaultKey, app, 'DefaultPolicy', '736482643132986882');
   const start = now.getTime() - DAY;
   w.jobs.push(shortJob(vaultKey, app, 'ConfigureBackup', start - 5 * DAY));
@@ -209,8 +218,14 @@ export function seedSecondWorld(now: Date): SandboxWorld {
 }
 
 /** A vault with the two policies a new vault has in the portal: DefaultPolicy and EnhancedPolicy. */
-function addVaultWithPolicies(w: SandboxWorld, resourceGroup: string, name: string, region: string): string {
-  const vault = w.addVault(resourceGroup, name, region);
+function addVaultWithPolicies(
+  w: SandboxWorld,
+  resourceGroup: string,
+  name: string,
+  region: string,
+  softDeleteRetentionDays?: number,
+): string {
+  const vault = w.addVault(resourceGroup, name, region, softDeleteRetentionDays);
   const vaultKey = w.vaultKey(vault.resourceGroup, vault.name);
   w.policies.set(w.policyKey(vaultKey, 'DefaultPolicy'), {
     vaultKey,
@@ -239,8 +254,8 @@ function protect(
     vmResourceId: vm.id,
     vmName: vm.name,
     resourceGroup: vm.resourceGroup,
-    containerName: `IaasVMContainer;iaasvmcontainerv2;${vm.resourceGroup};${vm.name}`,
-    itemName: `VM;iaasvmcontainerv2;${vm.resourceGroup};${vm.name}`,
+    containerName: containerNameOf(vm.resourceGroup, vm.name),
+    itemName: itemNameOf(vm.resourceGroup, vm.name),
     policyName,
     state: 'Protected',
     protectedItemDataId,

@@ -70,12 +70,16 @@ export interface SandboxVault {
   location: string;
   /** Soft delete of backup data: AlwaysON on the vaults of the recorded 2025–2026 sessions. */
   softDelete: boolean;
+  /** How long soft delete keeps deleted data: 14–180 days, a vault setting (14 in every recording). */
+  softDeleteRetentionDays: number;
   /** A new vault answers `Provisioning` until its creation completes. */
   provisioning?: boolean;
 }
 
-/** How long soft delete keeps deleted backup data (softDeleteRetentionPeriodInDays, as recorded). */
+/** A new vault's soft-delete retention (softDeleteRetentionPeriodInDays, 14 in every recording). */
 export const SOFT_DELETE_DAYS = 14;
+/** The range Azure allows a vault's soft-delete retention. */
+export const SOFT_DELETE_DAYS_RANGE = { min: 14, max: 180 } as const;
 
 /** An item that follows its policy: enabled, with or without a first backup. */
 export function followsPolicy(i: Pick<SandboxProtectedItem, 'state'>): boolean {
@@ -100,8 +104,10 @@ export interface SandboxProtectedItem {
   policyName: string;
   /** IRPending: protected, no backup yet (as Azure answers right after enabling). */
   state: 'IRPending' | 'Protected' | 'ProtectionStopped';
-  /** Soft delete: when the data was deleted; the item and its points stay 14 days (state ProtectionStopped). */
+  /** Soft delete: when the data was deleted; the item and its points stay for the vault's retention (state ProtectionStopped). */
   softDeletedAtMs?: number;
+  /** The vault's soft-delete retention when the data was deleted (`softDeleteRetentionPeriod`). */
+  softDeleteRetentionDays?: number;
   protectedItemDataId: string;
   lastBackupTime?: string;
   lastBackupStatus?: string;
@@ -244,13 +250,19 @@ export class SandboxWorld {
     return vnet;
   }
 
-  addVault(resourceGroup: string, name: string, location: string): SandboxVault {
+  addVault(
+    resourceGroup: string,
+    name: string,
+    location: string,
+    softDeleteRetentionDays: number = SOFT_DELETE_DAYS,
+  ): SandboxVault {
     const vault = {
       id: `/subscriptions/${this.subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.RecoveryServices/vaults/${name}`,
       name,
       resourceGroup,
       location,
       softDelete: true,
+      softDeleteRetentionDays,
     };
     this.vaults.set(this.vaultKey(resourceGroup, name), vault);
     return vault;
@@ -336,15 +348,14 @@ export class SandboxWorld {
     ).length;
   }
 
-  /** Soft-deleted items (and their points) whose 14 days are over are purged. */
+  /** Soft-deleted items (and their points) whose retention is over are purged. */
   purgeSoftDeleted(nowMs: number): void {
     // Called on every request: nothing new can expire while the clock stands still (the demo's
     // runs, the tests' and benchmarks' is stepped by hand).
     if (nowMs === this.purgedAtMs) return;
     this.purgedAtMs = nowMs;
     for (const [k, i] of this.protectedItems) {
-      if (i.softDeletedAtMs === undefined || nowMs < i.softDeletedAtMs + SOFT_DELETE_DAYS * 86_400_000)
-        continue;
+      if (i.softDeletedAtMs === undefined || nowMs < purgeTimeMs(i)) continue;
       this.removeItem(k, i);
     }
   }
@@ -362,6 +373,11 @@ export class SandboxWorld {
   private removeWhere<T>(list: T[], drop: (x: T) => boolean): void {
     for (let i = list.length - 1; i >= 0; i--) if (drop(list[i]!)) list.splice(i, 1);
   }
+}
+
+/** When a soft-deleted item's data goes: its deletion plus the retention its vault had then. */
+export function purgeTimeMs(i: SandboxProtectedItem): number {
+  return (i.softDeletedAtMs ?? 0) + (i.softDeleteRetentionDays ?? SOFT_DELETE_DAYS) * 86_400_000;
 }
 
 /** A job record with fresh ids; the job engine and the seeded history both build jobs with it. */

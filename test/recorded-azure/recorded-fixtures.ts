@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * Trimmed, anonymised facts from the az CLI's recorded live sessions against real Azure
- * (test/fixtures/recorded-azure/*.json, written from Azure/azure-cli's backup recordings): the
- * ground truth that both the backup service and the sandbox are held to.
+ * Trimmed, anonymised facts from recorded live sessions against real Azure: the az CLI's backup
+ * recordings (Azure/azure-cli) and Azure PowerShell's session records (Azure/azure-powershell,
+ * `powershell.*.json`), in test/fixtures/recorded-azure: the ground truth that both the backup
+ * service and the sandbox are held to. Each fixture names its source file, date and api-version.
  */
 export interface RecordedExchange {
   request: { method: string; path: string; query?: Record<string, string>; body: unknown };
@@ -90,4 +91,16 @@ export function actionableHeaders(headers: Record<string, unknown>): string[] {
     .map((h) => h.toLowerCase())
     .filter((h) => ['azure-asyncoperation', 'location', 'retry-after'].includes(h))
     .sort();
+}
+
+/**
+ * The headers a client acts on in a 202 of an item operation (enable, stop, delete, backup now).
+ * The az CLI's recordings drop Retry-After; PowerShell's keep `Retry-After: 60` on every one, and
+ * the newer record decides: the CLI's headers plus Retry-After.
+ */
+export function itemAcceptedHeaders(cliHeaders: Record<string, unknown>): string[] {
+  const ps = exchange(recorded('powershell.redo-protection-second-vault'), 'PUT', /protectedItems/);
+  if (ps.response.headers['retry-after'] !== '60')
+    throw new Error('the PowerShell record says Retry-After: 60');
+  return [...new Set([...actionableHeaders(cliHeaders), 'retry-after'])].sort();
 }

@@ -2,7 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SandboxClient } from '../sandbox/sandbox-client.js';
 import { VAULT, itemPath, openSandbox, vmId } from '../sandbox/sandbox-client.js';
 import type { Json, RecordedExchange } from './recorded-fixtures.js';
-import { actionableHeaders, exchange, recorded, shapeDifferences } from './recorded-fixtures.js';
+import {
+  actionableHeaders,
+  exchange,
+  itemAcceptedHeaders,
+  recorded,
+  shapeDifferences,
+} from './recorded-fixtures.js';
 
 /**
  * The sandbox answers as real Azure did in the recorded live sessions: every field name with its
@@ -13,10 +19,10 @@ import { actionableHeaders, exchange, recorded, shapeDifferences } from './recor
 /** Fields of newer or older api-versions than the sandbox serves, or that it has no model for. */
 const ITEM_FIELDS_NOT_MODELLED = [
   'properties.kpisHealths', // 2022 api-versions only
-  'properties.vaultId', // 2025 api-versions only
-  'properties.policyType', // 2025 api-versions only; the sandbox sends it while a policy is followed
   'properties.healthDetails', // pre-check results after a backup: not modelled
 ];
+/** Fields of the 2025 api-version (CLI 2026, PowerShell 2025) that older recordings lack. */
+const ITEM_FIELDS_SINCE_2025 = ['properties.vaultId', 'properties.policyType'];
 
 const first = (body: unknown) => (body as { value: Json[] }).value[0];
 
@@ -60,7 +66,8 @@ describe('the sandbox answers in the shapes recorded from real Azure', () => {
     const put = exchange(recorded('protection.enable-put'), 'PUT', /protectedItems/);
     const accepted = await c.enable('rg-workloads', 'web-linux-01', 'DefaultPolicy');
     expect(accepted.status).toBe(put.response.status);
-    expect(actionableHeaders(accepted.headers)).toEqual(actionableHeaders(put.response.headers));
+    expect(actionableHeaders(accepted.headers)).toEqual(itemAcceptedHeaders(put.response.headers));
+    expect(accepted.headers['retry-after']).toBe('60');
 
     const status = recorded('protection.enable-operation-status');
     const running = exchange(status, 'GET', /backupOperations/, 0).response.body;
@@ -87,7 +94,7 @@ describe('the sandbox answers in the shapes recorded from real Azure', () => {
     expect(
       shapeDifferences(await itemOf('web-linux-01'), irPending, {
         allowMissing: ITEM_FIELDS_NOT_MODELLED,
-        allowExtra: ['properties.softDeleteRetentionPeriod', 'properties.policyType'],
+        allowExtra: ['properties.softDeleteRetentionPeriod', ...ITEM_FIELDS_SINCE_2025],
       }),
     ).toEqual([]);
     expect((await itemOf('web-linux-01')).properties).toMatchObject({
@@ -101,7 +108,7 @@ describe('the sandbox answers in the shapes recorded from real Azure', () => {
     const trigger = exchange(recorded('backup.trigger'), 'POST', /\/backup$/);
     const accepted = await c.trigger('myVM');
     expect(accepted.status).toBe(202);
-    expect(actionableHeaders(accepted.headers)).toEqual(actionableHeaders(trigger.response.headers));
+    expect(actionableHeaders(accepted.headers)).toEqual(itemAcceptedHeaders(trigger.response.headers));
     const done = await c.finalStatus(accepted);
     const opDone = exchange(recorded('backup.operation-status'), 'GET', /backupOperations/, 0).response.body;
     expect(shapeDifferences(done, opDone)).toEqual([]);
@@ -149,7 +156,7 @@ describe('the sandbox answers in the shapes recorded from real Azure', () => {
       shapeDifferences(await itemOf('myVM'), after, {
         allowMissing: ITEM_FIELDS_NOT_MODELLED,
         allowExtra: [
-          'properties.policyType',
+          ...ITEM_FIELDS_SINCE_2025,
           'properties.softDeleteRetentionPeriod',
           'properties.kpisHealths',
         ],
@@ -162,13 +169,17 @@ describe('the sandbox answers in the shapes recorded from real Azure', () => {
     const stopPut = exchange(stopRec, 'PUT', /protectedItems/);
     // The recorded request, for this VM.
     const stop = await c.call('PUT', itemPath('rg-workloads', 'myVM'), recordedBodyFor(stopPut, 'myVM'));
-    expect(actionableHeaders(stop.headers)).toEqual(actionableHeaders(stopPut.response.headers));
+    expect(actionableHeaders(stop.headers)).toEqual(itemAcceptedHeaders(stopPut.response.headers));
     await c.finalStatus(stop);
     const stopped = first(exchange(stopRec, 'GET', /backupProtectedItems/).response.body);
     expect(
       shapeDifferences(await itemOf('myVM'), stopped, {
         allowMissing: ITEM_FIELDS_NOT_MODELLED,
-        allowExtra: ['properties.softDeleteRetentionPeriod', 'properties.lastRecoveryPoint'],
+        allowExtra: [
+          'properties.softDeleteRetentionPeriod',
+          'properties.lastRecoveryPoint',
+          ...ITEM_FIELDS_SINCE_2025,
+        ],
       }),
     ).toEqual([]);
 
@@ -176,7 +187,7 @@ describe('the sandbox answers in the shapes recorded from real Azure', () => {
     const del = await c.call('DELETE', itemPath('rg-workloads', 'myVM'));
     expect(del.status).toBe(202);
     expect(actionableHeaders(del.headers)).toEqual(
-      actionableHeaders(exchange(delRec, 'DELETE', /protectedItems/).response.headers),
+      itemAcceptedHeaders(exchange(delRec, 'DELETE', /protectedItems/).response.headers),
     );
     const deleted = await c.finalStatus(del);
     const delJob = exchange(delRec, 'GET', /backupJobs/).response.body;
@@ -356,8 +367,153 @@ describe('the sandbox answers in the shapes recorded from real Azure', () => {
       ).toEqual([]);
     });
   });
-});
 
+  describe('Azure PowerShell’s records (TestAzureVMRedoProtection.json, 2025-10-28)', () => {
+    const ps = () => recorded('powershell.redo-protection-second-vault');
+    const SECOND = VAULT.replace('rsv-westus', 'rsv-west2');
+    const IAAS = encodeURIComponent("backupManagementType eq 'AzureIaasVM'");
+    /** A second vault of the region with the first one's Enhanced policy. */
+    const secondVault = async () => {
+      expect((await c.call('PUT', SECOND, { location: 'westus' })).status).toBe(201);
+      const w = c.sb.world;
+      const key = w.vaultKey('rg-chatops', 'rsv-west2');
+      const enhanced = w.policies.get(w.policyKey(w.vaultKey('rg-chatops', 'rsv-westus'), 'EnhancedPolicy'))!;
+      w.policies.set(w.policyKey(key, 'EnhancedPolicy'), { ...structuredClone(enhanced), vaultKey: key });
+    };
+
+    it('the vault’s soft delete settings, as PowerShell read them', async () => {
+      const rec = exchange(ps(), 'GET', /vaults\/rsv-ps$/).response.body as Json;
+      const ours = (await c.call('GET', VAULT)).body as Json;
+      const settings = (b: Json) => ((b.properties as Json).securitySettings as Json).softDeleteSettings;
+      expect(shapeDifferences(settings(ours), settings(rec))).toEqual([]);
+    });
+
+    it('stop keeping data in one vault, then protect the VM in another: 202 with Retry-After, Succeeded, ConfigureBackup', async () => {
+      await secondVault();
+      const stopRec = exchange(ps(), 'PUT', /rsv-ps\/.*protectedItems/);
+      const stop = await c.call('PUT', itemPath('rg-workloads', 'myVM'), recordedBodyFor(stopRec, 'myVM'));
+      expect(actionableHeaders(stop.headers)).toEqual(actionableHeaders(stopRec.response.headers));
+      await c.finalStatus(stop);
+
+      const protectable = (await c.call('GET', `${SECOND}/backupProtectableItems?$filter=${IAAS}`)).body
+        .value as Json[];
+      const mine = protectable.find((p) => (p.properties as Json).friendlyName === 'myVM')!;
+      expect(
+        shapeDifferences(mine, first(exchange(ps(), 'GET', /backupProtectableItems/).response.body)),
+      ).toEqual([]);
+
+      const enableRec = exchange(ps(), 'PUT', /rsv-ps2\/.*protectedItems/);
+      const enable = await c.call('PUT', itemPath('rg-workloads', 'myVM', SECOND), {
+        properties: {
+          ...((enableRec.request.body as Json).properties as Json),
+          sourceResourceId: vmId('rg-workloads', 'myVM'),
+          policyId: `${SECOND}/backupPolicies/EnhancedPolicy`,
+        },
+      });
+      expect(enable.status).toBe(202);
+      expect(actionableHeaders(enable.headers)).toEqual(actionableHeaders(enableRec.response.headers));
+      const done = await c.finalStatus(enable);
+      expect(done.status).toBe('Succeeded');
+      const job = (await c.call('GET', `${SECOND}/backupJobs/${(done.properties as Json).jobId}`))
+        .body as Json;
+      const recJob = exchange(ps(), 'GET', /rsv-ps2\/backupJobs/).response.body as Json;
+      expect(shapeDifferences(job, recJob, { allowExtra: ['properties.actionsInfo'] })).toEqual([]);
+      expect((job.properties as Json).operation).toBe('ConfigureBackup');
+
+      const items = (await c.call('GET', `${SECOND}/backupProtectedItems`)).body.value as Json[];
+      const recItem = first(exchange(ps(), 'GET', /rsv-ps2\/backupProtectedItems/).response.body);
+      expect(
+        shapeDifferences(items[0], recItem, { allowMissing: ['properties.extendedProperties'] }),
+      ).toEqual([]);
+      expect(items[0]!.properties).toMatchObject({
+        protectionState: 'IRPending',
+        vaultId: `https://management.azure.com${SECOND}`,
+      });
+      // The first vault keeps the stopped item.
+      expect(((await itemOf('myVM')).properties as Json).protectionState).toBe('ProtectionStopped');
+    });
+
+    it('names a mixed-case VM and group in lower case, keeps their case in its ids; policyType as the policy says', async () => {
+      const vm = c.sb.world.addVm({
+        vmId: 'b3a4',
+        name: 'AppVM01',
+        resourceGroup: 'RG-Mixed',
+        location: 'westus',
+        osType: 'Linux',
+        osName: 'ubuntu',
+        osVersion: '22.04',
+        vmSize: 'Standard_B2s',
+        powerState: 'running',
+        agentVersion: '2.10.0.8',
+      });
+      c.sb.world.resourceGroups.set('rg-mixed', { name: 'RG-Mixed', location: 'westus' });
+      c.sb.world.discovered.add(vm.id.toLowerCase());
+      const protectable = (await c.call('GET', `${VAULT}/backupProtectableItems?$filter=${IAAS}`)).body
+        .value as Json[];
+      const p = protectable.find((x) => (x.properties as Json).friendlyName === 'AppVM01')!;
+      expect(p.name).toBe('iaasvmcontainerv2;rg-mixed;appvm01');
+      expect(String(p.id)).toMatch(
+        /IaasVMContainer;iaasvmcontainerv2;rg-mixed;appvm01\/protectableItems\/vm;iaasvmcontainerv2;rg-mixed;appvm01$/,
+      );
+      expect((p.properties as Json).virtualMachineId).toBe(vm.id);
+      // An older DefaultPolicy states no policyType: its items answer "" (PowerShell 2025).
+      const w = c.sb.world;
+      delete w.policies.get(w.policyKey(w.vaultKey('rg-chatops', 'rsv-westus'), 'DefaultPolicy'))!.properties
+        .policyType;
+      const id = String(p.id);
+      const container = id.split('/protectionContainers/')[1]!.split('/')[0]!;
+      const name = id.split('/protectableItems/')[1]!;
+      const put = await c.call(
+        'PUT',
+        `${VAULT}/backupFabrics/Azure/protectionContainers/${encodeURIComponent(container)}/protectedItems/${encodeURIComponent(name)}`,
+        {
+          properties: {
+            protectedItemType: 'Microsoft.Compute/virtualMachines',
+            sourceResourceId: vm.id,
+            policyId: `${VAULT}/backupPolicies/DefaultPolicy`,
+          },
+        },
+      );
+      await c.finalStatus(put);
+      const item = await itemOf('AppVM01');
+      expect(item.name).toBe('VM;iaasvmcontainerv2;rg-mixed;appvm01');
+      expect(item.properties).toMatchObject({
+        containerName: 'iaasvmcontainerv2;rg-mixed;appvm01',
+        sourceResourceId: vm.id,
+        policyType: '',
+      });
+      expect(vm.id).toContain('/resourceGroups/RG-Mixed/');
+    });
+
+    it('reads one recovery point by its id, in the shape az CLI read it', async () => {
+      const list = (await c.call('GET', `${itemPath('rg-workloads', 'myVM')}/recoveryPoints`)).body
+        .value as Json[];
+      const one = await c.call(
+        'GET',
+        `${itemPath('rg-workloads', 'myVM')}/recoveryPoints/${String(list[0]!.name)}`,
+      );
+      expect(one.status).toBe(200);
+      expect(one.body).toEqual(list[0]);
+      const rec = exchange(recorded('restore.recovery-point-get'), 'GET', /recoveryPoints\//).response.body;
+      expect(
+        shapeDifferences(one.body, rec, {
+          allowMissing: [
+            'properties.recoveryPointDiskConfiguration',
+            'properties.recoveryPointMoveReadinessInfo',
+            'properties.securityType',
+            'properties.isPrivateAccessEnabledOnAnyDisk',
+            'properties.createdWithPolicyType',
+            'properties.keyAndSecret',
+            'properties.zones',
+          ],
+          // myVM is in an Extended Zone; the recorded VM was not (its point had no extendedLocation).
+          allowExtra: ['properties.extendedLocation'],
+        }),
+      ).toEqual([]);
+      expect((await c.call('GET', `${itemPath('rg-workloads', 'myVM')}/recoveryPoints/1`)).status).toBe(404);
+    });
+  });
+});
 const VMS = VAULT.replace(
   /resourceGroups\/[^/]+\/providers\/Microsoft\.RecoveryServices\/vaults\/[^/]+$/,
   'resourceGroups/rg-workloads/providers/Microsoft.Compute/virtualMachines',

@@ -193,6 +193,39 @@ describe('the backup service against recorded Azure responses', () => {
     expect(request!.body).toEqual(put.request.body);
   });
 
+  it('dates the purge by the item’s softDeleteRetentionPeriod (an unmapped name), else the vault’s setting, never a fixed 14 days', async () => {
+    // The recorded soft-deleted item (CLI 2026) with the retention of a vault set to 30 days; the
+    // property name is the live one (PowerShell 2025 items carry it too, 0 while not deleted).
+    const soft = structuredClone(
+      firstOf(exchange(recorded('protection.soft-deleted-item'), 'GET', /backupProtectedItems/)),
+    );
+    const props = soft.properties as Json;
+    const deletedAt = Date.parse(props.deferredDeleteTimeInUTC as string);
+    arm.on('GET', /\/backupProtectedItems$/, [
+      listOf({ ...soft, properties: { ...props, softDeleteRetentionPeriod: 30 } }),
+    ]);
+    expect((await service.getVm('vm-rec')).protection.softDeleted?.purgeAt).toBe(
+      new Date(deletedAt + 30 * 86_400_000).toISOString(),
+    );
+    // Without it on the item, the vault's setting (the PowerShell vault's shape, set to 45 days) decides.
+    const vaultRec = structuredClone(
+      exchange(recorded('powershell.redo-protection-second-vault'), 'GET', /vaults\/rsv-ps$/).response
+        .body as Json,
+    );
+    (
+      (vaultRec.properties as Json).securitySettings as { softDeleteSettings: Json }
+    ).softDeleteSettings.softDeleteRetentionPeriodInDays = 45;
+    arm.on('GET', new RegExp(`${VAULT}$`), [
+      { status: 200, body: { ...vaultRec, id: VAULT, name: 'rsv-rec', location: 'centralus' } },
+    ]);
+    arm.on('GET', /\/backupProtectedItems$/, [
+      listOf({ ...soft, properties: { ...props, softDeleteRetentionPeriod: 0 } }),
+    ]);
+    expect((await service.getVm('vm-rec')).protection.softDeleted?.purgeAt).toBe(
+      new Date(deletedAt + 45 * 86_400_000).toISOString(),
+    );
+  });
+
   it('deletes data under soft delete and says until when it can be undeleted; then undeletes before enabling', async () => {
     const del = recorded('protection.delete-soft-delete-202');
     const soft = exchange(recorded('protection.soft-deleted-item'), 'GET', /backupProtectedItems/);

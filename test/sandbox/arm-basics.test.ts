@@ -87,7 +87,7 @@ describe('sandbox ARM basics', () => {
     const item = `${VAULT}/backupFabrics/azure/protectionContainers/iaasvmcontainer%3Biaasvmcontainerv2%3Brg-workloads%3Bmyvm/protectedItems/vm;iaasvmcontainerv2;rg-workloads;myvm`;
     const r = await c.call('GET', item);
     expect(r.status).toBe(200);
-    expect(r.body.name).toBe('VM;iaasvmcontainerv2;rg-workloads;myVM');
+    expect(r.body.name).toBe('VM;iaasvmcontainerv2;rg-workloads;myvm');
   });
 
   it('refuses a body that is not JSON with 400 InvalidRequestContent, and a wrong method with 405', async () => {

@@ -119,7 +119,8 @@ describe('sandbox discovery and protection', () => {
       expect(accepted.status).toBe(202);
       expect(String(accepted.headers['azure-asyncoperation'])).toContain('/operationsStatus/');
       expect(String(accepted.headers.location)).toContain('/operationResults/');
-      expect(accepted.headers['retry-after']).toBeUndefined();
+      // Retry-After: 60 as Azure PowerShell recorded it; retry-after-ms the same wait on this clock.
+      expect(accepted.headers['retry-after']).toBe('60');
       const status = () => timed.call('GET', String(accepted.headers['azure-asyncoperation']));
       expect((await status()).body).toEqual({
         id: expect.any(String),
@@ -189,7 +190,7 @@ describe('sandbox discovery and protection', () => {
   it('reads the protected item of the seeded VM, with its last backup and recovery point', async () => {
     const r = await c.call('GET', itemPath('rg-workloads', 'myVM'));
     expect(r.body).toMatchObject({
-      name: 'VM;iaasvmcontainerv2;rg-workloads;myVM',
+      name: 'VM;iaasvmcontainerv2;rg-workloads;myvm',
       type: 'Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems',
       properties: { policyType: 'V2', lastBackupStatus: 'Completed', healthStatus: 'Passed' },
     });
@@ -298,5 +299,51 @@ describe('sandbox discovery and protection', () => {
     );
     expect((await c.call('GET', itemPath('rg-workloads', 'myVM'))).status).toBe(404);
     expect(c.sb.world.recoveryPoints).toHaveLength(0);
+  });
+
+  it('keeps soft-deleted data for the vault’s retention (30 days here), as the item and the vault say', async () => {
+    const vault = c.sb.world.vaults.get('rg-chatops/rsv-westus')!;
+    vault.softDeleteRetentionDays = 30;
+    const settings = (await c.call('GET', VAULT)).body.properties.securitySettings.softDeleteSettings;
+    expect(settings.softDeleteRetentionPeriodInDays).toBe(30);
+    await c.finalStatus(await c.call('DELETE', itemPath('rg-workloads', 'myVM')));
+    const item = (await c.call('GET', itemPath('rg-workloads', 'myVM'))).body.properties;
+    expect(item).toMatchObject({
+      softDeleteRetentionPeriod: 30,
+      deferredDeleteTimeRemaining: '30.00:00:00.0000000',
+    });
+    c.sb.clock.advance(29 * 86_400_000);
+    expect((await c.call('GET', itemPath('rg-workloads', 'myVM'))).status).toBe(200);
+    c.sb.clock.advance(86_400_000);
+    expect((await c.call('GET', itemPath('rg-workloads', 'myVM'))).status).toBe(404);
+  });
+
+  it('sets a vault’s soft-delete retention within 14–180 days', async () => {
+    const put = (days: number) =>
+      c.call('PUT', VAULT, {
+        location: 'westus',
+        properties: { securitySettings: { softDeleteSettings: { softDeleteRetentionPeriodInDays: days } } },
+      });
+    expect((await put(180)).status).toBe(200);
+    expect(c.sb.world.vaults.get('rg-chatops/rsv-westus')!.softDeleteRetentionDays).toBe(180);
+    expect((await put(13)).status).toBe(400);
+    expect((await put(181)).status).toBe(400);
+  });
+});
+
+describe('Retry-After on item operations', () => {
+  it('says 60 s as recorded, and the same wait in real time on a running clock', async () => {
+    // 600 simulated seconds a second: Azure's 60 s are 100 ms here.
+    const fast = await openSandbox({ clockSpeed: 600, operationTimeScale: 1 });
+    try {
+      const accepted = await fast.enable('rg-workloads', 'web-linux-01', 'DefaultPolicy');
+      expect(accepted.headers).toMatchObject({ 'retry-after': '60', 'retry-after-ms': '100' });
+      const backup = await fast.trigger('myVM');
+      expect(backup.headers).toMatchObject({ 'retry-after': '60', 'retry-after-ms': '100' });
+      const del = await fast.call('DELETE', itemPath('rg-workloads', 'myVM'));
+      expect(del.headers).toMatchObject({ 'retry-after': '60', 'retry-after-ms': '100' });
+    } finally {
+      await fast.close();
+    }
   });
 });

@@ -51,7 +51,7 @@ export const deleteResourceGroupCommand = defineCommand<{ name: string; subscrip
           : []),
         ...softDeleted.map(
           (v) =>
-            `Vault ${v.name} goes with its soft-deleted backup data (${v.softDeletedItems.join(', ')}): Azure keeps it as a deleted vault until that data's 14 days are over.`,
+            `Vault ${v.name} goes with its soft-deleted backup data (${v.softDeletedItems.join(', ')}): Azure keeps it as a deleted vault until that data is purged${v.softDeletedUntil ? ` (${v.softDeletedUntil.slice(0, 10)})` : ''}.`,
         ),
         'This cannot be undone.',
       ],

@@ -170,7 +170,8 @@ function jobJson(
     properties: {
       jobType: 'AzureIaaSVMJob',
       ...(job.tasks || job.restore ? { actionsInfo: ['Cancellable'] } : {}),
-      containerName: `iaasvmcontainerv2;${rg};${job.vmName}`,
+      // Lower case, as Azure names containers (PowerShell 2025 jobs and items).
+      containerName: `iaasvmcontainerv2;${rg};${job.vmName}`.toLowerCase(),
       duration: formatIsoDuration((end ?? now) - job.startMs),
       virtualMachineVersion: 'Compute',
       ...(job.errors.length > 0

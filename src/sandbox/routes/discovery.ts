@@ -5,12 +5,13 @@ import { VAULT } from '../sandbox-context.js';
 import type { SandboxContext } from '../sandbox-context.js';
 import { requireFabric } from './item-requests.js';
 import { RECORDED_OPERATION_SECONDS } from '../async-operations.js';
+import { followsPolicy } from '../world.js';
 import { apiVersionOf, pathOf, requireVault } from './lookups.js';
 import { operationResult, operationStatus } from './operations.js';
 
 /**
  * What Azure Backup can see: protectable items are the discovered VMs of the vault's subscription
- * and region not yet protected by a vault; a container refresh discovers the others.
+ * and region that no vault protects; a container refresh discovers the others.
  */
 export function addDiscoveryRoutes(router: ArmRouter, ctx: SandboxContext): void {
   const { world } = ctx;
@@ -26,8 +27,14 @@ export function addDiscoveryRoutes(router: ArmRouter, ctx: SandboxContext): void
     if ((type !== undefined && type !== 'AzureIaasVM') || (workload !== undefined && workload !== 'VM')) {
       return { status: 200, body: { value: [] } };
     }
-    // A VM protected by any vault is no longer protectable (one vault per VM).
-    const taken = new Set([...world.protectedItems.values()].map((i) => i.vmResourceId.toLowerCase()));
+    // A VM a vault protects, or holds soft-deleted data of, is not protectable (one vault per VM).
+    // Stopped with its data kept, it is, in any vault of its region (PowerShell 2025,
+    // TestAzureVMRedoProtection.json); for soft-deleted data no record says, so it stays hidden.
+    const taken = new Set(
+      [...world.protectedItems.values()]
+        .filter((i) => followsPolicy(i) || i.softDeletedAtMs !== undefined)
+        .map((i) => i.vmResourceId.toLowerCase()),
+    );
     const value = [...world.vms.values()]
       .filter((vm) => world.discovered.has(vm.id.toLowerCase()) && !taken.has(vm.id.toLowerCase()))
       .filter((vm) => vm.location === vault.location)

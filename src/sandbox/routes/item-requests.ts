@@ -42,7 +42,8 @@ export function propertiesOf(body: unknown): Record<string, unknown> {
 
 /**
  * Starts an operation and answers 202 with the item's operation status and result URLs, as
- * recorded: empty body, no Retry-After.
+ * recorded: empty body; `Retry-After: 60` on enable, stop, undelete and backup now (PowerShell
+ * records), none on a restore (az CLI records; no PowerShell restore read says otherwise).
  */
 export function acceptedForItem(
   ctx: SandboxContext,
@@ -50,6 +51,7 @@ export function acceptedForItem(
   outcome: OperationOutcome,
   timing?: OperationTiming,
   operationId?: string,
+  retryAfter: 'item' | false = 'item',
 ): ArmResponse {
   const op = ctx.operations.start(outcome, timing, operationId);
   // A backup's and a restore's URLs are the item's (…/protectedItems/{item}/operationsStatus/{id}).
@@ -63,7 +65,7 @@ export function acceptedForItem(
         asyncOperation: `${itemPath}/operationsStatus/${op.id}`,
         location: `${itemPath}/operationResults/${op.id}`,
       },
-      { retryAfter: false },
+      { retryAfter },
     ),
   };
 }

@@ -46,23 +46,39 @@ export function apiVersionOf(req: ArmRequest): string {
   return encodeURIComponent(req.url.searchParams.get('api-version') ?? '2023-06-01');
 }
 
+/** `Retry-After` on every 202 of a protected item operation (PowerShell records, 2022–2025). */
+export const ITEM_RETRY_AFTER_SECONDS = 60;
+
 /**
- * Headers of a 202: absolute URLs on the sandbox itself, with the caller's api-version. Azure
- * Backup's own 202s carry no Retry-After in the recorded sessions (`retryAfter: false`); ARM's
- * resource group and vault operations do.
+ * Headers of a 202: absolute URLs on the sandbox itself, with the caller's api-version.
+ * `retryAfter`: `true` for ARM's own resource group and vault operations (the sandbox's setting);
+ * `'item'` for Azure Backup's item operations, which say 60 s as recorded, with `retry-after-ms`
+ * the same wait in real time on the sandbox's clock (its speed and operation time scale; a stopped
+ * clock is stepped by hand, so it says the ARM setting); `false` where the records carry none.
  */
 export function acceptedHeaders(
   ctx: SandboxContext,
   req: ArmRequest,
   paths: { asyncOperation?: string; location?: string },
-  o: { retryAfter: boolean } = { retryAfter: true },
+  o: { retryAfter: boolean | 'item' } = { retryAfter: true },
 ): Record<string, string> {
   const abs = (path: string) => `${req.baseUrl}${path}?api-version=${apiVersionOf(req)}`;
   return {
     ...(paths.asyncOperation ? { 'azure-asyncoperation': abs(paths.asyncOperation) } : {}),
     ...(paths.location ? { location: abs(paths.location) } : {}),
-    ...(o.retryAfter ? { 'retry-after': String(ctx.asyncRetryAfterSeconds) } : {}),
+    ...(o.retryAfter === 'item'
+      ? itemRetryAfter(ctx)
+      : o.retryAfter
+        ? { 'retry-after': String(ctx.asyncRetryAfterSeconds) }
+        : {}),
   };
+}
+
+function itemRetryAfter(ctx: SandboxContext): Record<string, string> {
+  const simulatedMs = ctx.operations.scaled(ITEM_RETRY_AFTER_SECONDS * 1000);
+  const realMs =
+    ctx.clock.speed > 0 ? Math.round(simulatedMs / ctx.clock.speed) : ctx.asyncRetryAfterSeconds * 1000;
+  return { 'retry-after': String(ITEM_RETRY_AFTER_SECONDS), 'retry-after-ms': String(realMs) };
 }
 
 /** The path a request came in on, without its query or a trailing slash. */

@@ -1,5 +1,5 @@
 import type { ArmError } from '../arm-errors.js';
-import { badRequest } from '../arm-errors.js';
+import { badRequest, notFound } from '../arm-errors.js';
 import type { ArmRequest, ArmResponse, ArmRouter } from '../arm-router.js';
 import { RECORDED_OPERATION_SECONDS } from '../async-operations.js';
 import { parseEqFilter } from '../odata-filter.js';
@@ -7,6 +7,7 @@ import { containerNameOf, itemJson, itemNameOf, recoveryPointJson } from '../pro
 import { ITEM, VAULT } from '../sandbox-context.js';
 import type { SandboxContext } from '../sandbox-context.js';
 import type { SandboxJob, SandboxPolicy, SandboxProtectedItem, SandboxVault, SandboxVm } from '../world.js';
+import { followsPolicy } from '../world.js';
 import { acceptedForItem, itemNotFound, propertiesOf, requireFabric, requireItem } from './item-requests.js';
 import { acceptedHeaders, requireVault } from './lookups.js';
 
@@ -51,6 +52,7 @@ export function addProtectionRoutes(router: ArmRouter, ctx: SandboxContext): voi
       if (!existing?.softDeletedAtMs) throw notSoftDeleted(req.params.protectedItemName!);
       return shortJobOperation(ctx, req, 'Undelete', key, vmOf(existing), { 'Undelete flag': 'True' }, () => {
         delete existing.softDeletedAtMs;
+        delete existing.softDeleteRetentionDays;
       });
     }
     if (existing?.softDeletedAtMs !== undefined) throw softDeleted(existing.vmName);
@@ -82,9 +84,9 @@ export function addProtectionRoutes(router: ArmRouter, ctx: SandboxContext): voi
     );
   });
 
-  // Stop protection and delete data. With soft delete (on by default) the item stays 14 days,
-  // ProtectionStopped, with its recovery points; without it, item and points go. Recorded: 202 with
-  // vault-level operation URLs, no Retry-After.
+  // Stop protection and delete data. With soft delete (on by default) the item stays for the vault's
+  // retention, ProtectionStopped, with its recovery points; without it, item and points go. Recorded:
+  // 202 with vault-level operation URLs and Retry-After: 60.
   router.add('DELETE', ITEM, (req) => {
     const { vault, key } = requireVault(ctx, req.params);
     const item = requireItem(ctx, key, req.params);
@@ -112,6 +114,7 @@ export function addProtectionRoutes(router: ArmRouter, ctx: SandboxContext): voi
           if (!vault.softDelete) return world.removeItem(world.itemKey(key, item.vmResourceId), item);
           item.state = 'ProtectionStopped';
           item.softDeletedAtMs = startedAt;
+          item.softDeleteRetentionDays = vault.softDeleteRetentionDays;
         },
       },
     );
@@ -124,9 +127,29 @@ export function addProtectionRoutes(router: ArmRouter, ctx: SandboxContext): voi
           asyncOperation: `${vault.id}/backupOperations/${op.id}`,
           location: `${vault.id}/backupOperationResults/${op.id}`,
         },
-        { retryAfter: false },
+        { retryAfter: 'item' },
       ),
     };
+  });
+
+  // One point by its id, as az CLI reads it before a restore (test_backup_restore.yaml, 2022 and 2026).
+  router.add('GET', `${ITEM}/recoveryPoints/{recoveryPointId}`, (req) => {
+    const { vault, key } = requireVault(ctx, req.params);
+    const item = requireItem(ctx, key, req.params);
+    const rp = world.recoveryPoints.find(
+      (p) =>
+        p.vaultKey === key &&
+        p.id === req.params.recoveryPointId &&
+        p.vmResourceId.toLowerCase() === item.vmResourceId.toLowerCase(),
+    );
+    if (!rp) {
+      // Not in any recording: the code is the one Azure Backup gives for an item it does not have.
+      throw notFound(
+        'BMSUserErrorObjectNotFound',
+        `Recovery point ${req.params.recoveryPointId} of ${item.vmName} was not found.`,
+      );
+    }
+    return { status: 200, body: recoveryPointJson(vault, item, rp, world.vmById(item.vmResourceId)) };
   });
 
   router.add('GET', `${ITEM}/recoveryPoints`, (req) => {
@@ -145,7 +168,8 @@ export function addProtectionRoutes(router: ArmRouter, ctx: SandboxContext): voi
 
 /**
  * Enabling protection or changing the policy: the VM must exist in the vault's subscription and
- * region (an Extended Zone VM's region is its parent), be discovered and not protected elsewhere;
+ * region (an Extended Zone VM's region is its parent), be discovered and not protected elsewhere
+ * (stopped elsewhere with its data kept is allowed);
  * the policy must exist, be Enhanced for an Extended Zone VM (rule 2) and not downgrade an Enhanced
  * item to a standard policy (rule 3).
  */
@@ -206,8 +230,13 @@ function checkEnable(
         `Azure Backup has not discovered ${vm.name} yet. Refresh the containers of the vault (backupFabrics/Azure/refreshContainers), then try again.`,
       );
     }
+    // Stopped with its data kept in another vault, the VM may be protected here (PowerShell 2025:
+    // 202 -> Succeeded); protected there, or its data soft-deleted there (no record), it may not.
     const other = [...world.protectedItems.values()].find(
-      (i) => i.vmResourceId.toLowerCase() === vm.id.toLowerCase() && i.vaultKey !== vaultKey,
+      (i) =>
+        i.vmResourceId.toLowerCase() === vm.id.toLowerCase() &&
+        i.vaultKey !== vaultKey &&
+        (followsPolicy(i) || i.softDeletedAtMs !== undefined),
     );
     if (other) {
       const otherVault = world.vaults.get(other.vaultKey);

@@ -70,6 +70,7 @@ export function addRestoreRoute(router: ArmRouter, ctx: SandboxContext): void {
       { jobId: job.id },
       { durationMs: RECORDED_OPERATION_SECONDS.restoreTrigger * 1000 },
       jobId,
+      false,
     );
   });
 }

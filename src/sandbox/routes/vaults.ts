@@ -5,7 +5,7 @@ import { isAzureRegion } from '../azure-regions.js';
 import { RG, SUB, VAULT } from '../sandbox-context.js';
 import type { SandboxContext } from '../sandbox-context.js';
 import type { SandboxVault } from '../world.js';
-import { SOFT_DELETE_DAYS } from '../world.js';
+import { SOFT_DELETE_DAYS_RANGE } from '../world.js';
 import { acceptedHeaders, requireResourceGroup, requireSubscription, requireVault } from './lookups.js';
 
 const VAULT_TYPE = 'Microsoft.RecoveryServices/vaults';
@@ -48,7 +48,9 @@ export function addVaultRoutes(router: ArmRouter, ctx: SandboxContext): void {
         `The resource '${name}' already exists in location '${existing.location}' in resource group '${rg.name}'. A resource with the same name cannot be created in location '${location}'.`,
       );
     }
+    const retentionDays = softDeleteRetentionOf(req.body);
     const vault = existing ?? world.addVault(rg.name, name, location);
+    if (retentionDays !== undefined) vault.softDeleteRetentionDays = retentionDays;
     // Recorded (test_backup_softdelete, 2026): 201 `Provisioning` with an Azure-AsyncOperation and no
     // Location or Retry-After; Succeeded about a minute later.
     if (!existing) vault.provisioning = true;
@@ -127,6 +129,31 @@ function vaultLocation(raw: string): string {
   return location;
 }
 
+/**
+ * `properties.securitySettings.softDeleteSettings.softDeleteRetentionPeriodInDays`, when the body
+ * sets it: 14–180 days. The error for another value is in no recording; the code is ARM's generic one.
+ */
+function softDeleteRetentionOf(body: unknown): number | undefined {
+  const days = (
+    body as
+      | {
+          properties?: {
+            securitySettings?: { softDeleteSettings?: { softDeleteRetentionPeriodInDays?: unknown } };
+          };
+        }
+      | undefined
+  )?.properties?.securitySettings?.softDeleteSettings?.softDeleteRetentionPeriodInDays;
+  if (days === undefined) return undefined;
+  const { min, max } = SOFT_DELETE_DAYS_RANGE;
+  if (typeof days !== 'number' || !Number.isInteger(days) || days < min || days > max) {
+    throw badRequest(
+      'BadRequest',
+      `softDeleteRetentionPeriodInDays must be a whole number of days from ${min} to ${max}; got ${String(days)}.`,
+    );
+  }
+  return days;
+}
+
 function vaultJson(v: SandboxVault): Record<string, unknown> {
   return {
     id: v.id,
@@ -141,7 +168,7 @@ function vaultJson(v: SandboxVault): Record<string, unknown> {
       // As recorded: the request says AlwaysOn, the answer AlwaysON.
       securitySettings: {
         softDeleteSettings: {
-          softDeleteRetentionPeriodInDays: SOFT_DELETE_DAYS,
+          softDeleteRetentionPeriodInDays: v.softDeleteRetentionDays,
           softDeleteState: v.softDelete ? 'AlwaysON' : 'Disabled',
           enhancedSecurityState: v.softDelete ? 'AlwaysON' : 'Disabled',
         },
