@@ -106,6 +106,11 @@ export interface ChatSettings {
   groupAssignments: { groupId: string; roles: Role[] }[];
   /** Microsoft Graph (GRAPH_URL, a local fake in tests) and how long a user's groups are reused. */
   graph: { url: string; cacheTtlMs: number };
+  /**
+   * Ids that are one person across platforms (IDENTITY_LINKS): nobody approves their own request
+   * from another platform or alias.
+   */
+  personLinks: string[][];
 }
 
 export interface TeamsSettings {
@@ -401,6 +406,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     url: read.url('GRAPH_URL', true) ?? 'https://graph.microsoft.com',
     cacheTtlMs: read.int('ROLE_GROUP_CACHE_SECONDS', 300, 0, 86_400) * 1000,
   };
+  const personLinks = readPersonLinks(read.list('IDENTITY_LINKS'), problems);
   const defaultRole = read.oneOf('ROLE_DEFAULT', [...ROLES, 'none'] as const, 'reader');
   const teamsAppId = read.string('TEAMS_APP_ID');
   const teamsLocalOnly = read.oneOf('TEAMS_LOCAL_ONLY', ['true', 'false'] as const, 'false') === 'true';
@@ -502,6 +508,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       defaultRoles: defaultRole === 'none' ? [] : [defaultRole],
       groupAssignments,
       graph,
+      personLinks,
     },
     http,
     databasePath: read.string('DATABASE_PATH') ?? 'data/backup-chatops.db',
@@ -621,6 +628,28 @@ function readAlertWebhook(
       `ALERT_WEBHOOK_ROLE must be an app role's value (letters, digits, . _ : -), got "${role}".`,
     );
   return { audiences, tenantId: tenantId ?? '', role, ...(openIdMetadataUrl ? { openIdMetadataUrl } : {}) };
+}
+
+/** A chat id as the role lists name people: web chat, Slack (organisation or workspace), Teams. */
+const CHAT_ID =
+  /^(web:[\w.-]+|[TE][A-Z0-9]+:[UW][A-Z0-9]+|teams:\S+|[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12})$/i;
+
+/**
+ * IDENTITY_LINKS: comma-separated people, each their ids joined by `=`
+ * (`web:bob=T0FAKE:UBOB=E0GRID:UBOB=<Entra object id>`).
+ */
+function readPersonLinks(entries: string[], problems: string[]): string[][] {
+  return entries.flatMap((entry) => {
+    const ids = entry.split('=').map((id) => id.trim());
+    const bad = ids.filter((id) => !CHAT_ID.test(id));
+    if (ids.length < 2 || bad.length > 0) {
+      problems.push(
+        `IDENTITY_LINKS: "${entry}" must be two or more chat ids joined by "=" (web:<name>, Slack T…:U… or E…:U…, an Entra object id)${bad.length ? `; not a chat id: ${bad.map((b) => `"${b}"`).join(', ')}` : ''}.`,
+      );
+      return [];
+    }
+    return [ids];
+  });
 }
 
 /** SANDBOX_REQUEST_BUDGET: `<capacity>/<refill per second>` (default 300/10, as Azure's), or `off`. */
