@@ -11,6 +11,7 @@ import {
   SANDBOX_VAULT_RESOURCE_GROUP,
 } from './sandbox/seed-ids.js';
 import { checkName } from './domain/azure-names.js';
+import { DEFAULT_MAX_CONNECTIONS } from './http/http-server.js';
 import { isLoopbackHost } from './http/loopback.js';
 import { ACTION_GROUP_ROLE } from './identity/app-role.js';
 
@@ -178,6 +179,8 @@ export interface AlertWebhookSettings {
 export interface HttpSettings {
   host: string;
   port: number;
+  /** Open connections at most; past it idle and slow ones make room (HTTP_MAX_CONNECTIONS). */
+  maxConnections: number;
 }
 
 export interface AppConfig {
@@ -475,7 +478,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     );
   }
   const webChatOn = webChat === 'on' || (webChat === 'auto' && sandbox && !teams && !slack);
-  const http = { host: read.string('HTTP_HOST') ?? '127.0.0.1', port: read.int('PORT', 3978, 0, 65_535) };
+  const http = {
+    host: read.string('HTTP_HOST') ?? '127.0.0.1',
+    port: read.int('PORT', 3978, 0, 65_535),
+    maxConnections: read.int('HTTP_MAX_CONNECTIONS', DEFAULT_MAX_CONNECTIONS, 16, 1_000_000),
+  };
   // The unauthenticated modes: whoever reaches the port acts as anyone, an approver included.
   if (webChatOn && !isLoopbackHost(http.host)) {
     problems.push(

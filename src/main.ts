@@ -207,6 +207,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
   const http = await startHttpServer({
     host: config.http.host,
     port: config.http.port,
+    maxConnections: config.http.maxConnections,
     handlers,
     logger,
     // Ready while the store answers: without it no watch, approval or audit can be kept.
