@@ -14,6 +14,8 @@ import { checkName } from './domain/azure-names.js';
 import { DEFAULT_MAX_CONNECTIONS } from './http/http-server.js';
 import { isLoopbackHost } from './http/loopback.js';
 import { ACTION_GROUP_ROLE } from './identity/app-role.js';
+import type { CloudService } from './identity/cloud-hosts.js';
+import { cloudHostProblem } from './identity/cloud-hosts.js';
 
 /**
  * The one place that reads the environment (STYLE.md principle 10). `loadConfig(env)` returns a
@@ -532,6 +534,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (alerts) config.alerts = alerts;
   const alertWebhook = readAlertWebhook(read, problems, config);
   if (alertWebhook) config.alertWebhook = alertWebhook;
+  // Settings that receive the bot's tokens, or decide which tokens it trusts: Microsoft's hosts
+  // only, and local fakes only beside the sandbox.
+  const tokenHosts: [string, string | undefined, CloudService][] = [
+    ['GRAPH_URL', read.string('GRAPH_URL') && graph.url, 'graph'],
+    ['TEAMS_AUTHORITY', teams?.authority, 'entra'],
+    ['TEAMS_OPENID_METADATA_URL', teams?.openIdMetadataUrl, 'botFramework'],
+    ['ALERT_WEBHOOK_OPENID_METADATA_URL', alertWebhook?.openIdMetadataUrl, 'entra'],
+  ];
+  for (const [name, url, service] of tokenHosts) {
+    const problem = url === undefined ? undefined : cloudHostProblem(name, url, service, sandbox);
+    if (problem) problems.push(problem);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
