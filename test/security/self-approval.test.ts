@@ -1,15 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { PersonLinks } from '../../src/identity/person-links.js';
-import { silentLogger } from '../../src/logger.js';
 import type { RunningBot } from '../../src/main.js';
-import { startBot } from '../../src/main.js';
 import type { FakeSlackApi } from '../fakes/fake-slack-api.js';
-import { startFakeSlackApi } from '../fakes/fake-slack-api.js';
-import { blocksOf, slackDriver } from '../support/slack-driver.js';
+import type { SlackDriver } from '../support/slack-driver.js';
+import { blocksOf, startSlackBot } from '../support/slack-driver.js';
 import { until } from '../support/until.js';
 
 /**
@@ -20,32 +15,19 @@ import { until } from '../support/until.js';
 const SECRET = 'slack-signing-secret-for-security-tests';
 let bot: RunningBot;
 let slack: FakeSlackApi;
-let driver: ReturnType<typeof slackDriver>;
+let driver: SlackDriver;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  slack = await startFakeSlackApi();
-  bot = await startBot(
-    loadConfig({
-      PORT: '0',
-      DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'self-approval-')), 'bot.db'),
-      SANDBOX_CLOCK_SPEED: '0',
-      WEB_CHAT: 'on',
-      ROLE_OPERATORS: 'T0FAKE:UBOB,T0FAKE:UERIN',
-      ROLE_APPROVERS: 'T0OTHER:UERIN,T0FAKE:UDAVE',
-      // Bob of the web chat (an approver there) is Bob of Slack.
-      IDENTITY_LINKS: 'web:bob=T0FAKE:UBOB',
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: slack.url,
-    }),
-    silentLogger,
-  );
-  driver = slackDriver({ eventsUrl: () => `${bot.url}/slack/events`, secret: SECRET, slack });
+  ({ bot, slack, driver, close } = await startSlackBot(SECRET, {
+    WEB_CHAT: 'on',
+    ROLE_OPERATORS: 'T0FAKE:UBOB,T0FAKE:UERIN',
+    ROLE_APPROVERS: 'T0OTHER:UERIN,T0FAKE:UDAVE',
+    // Bob of the web chat (an approver there) is Bob of Slack.
+    IDENTITY_LINKS: 'web:bob=T0FAKE:UBOB',
+  }));
 });
-afterAll(async () => {
-  await bot?.stop();
-  await slack?.close();
-});
+afterAll(() => close?.());
 
 function group(name: string): string {
   bot.sandbox!.world.resourceGroups.set(name, { name, location: 'eastus' });

@@ -1,5 +1,12 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config.js';
+import { silentLogger } from '../../src/logger.js';
+import type { RunningBot } from '../../src/main.js';
+import { startBot } from '../../src/main.js';
 import type { FakeSlackApi, SlackCall } from '../fakes/fake-slack-api.js';
-import { sendSigned } from '../fakes/fake-slack-api.js';
+import { sendSigned, startFakeSlackApi } from '../fakes/fake-slack-api.js';
 import { until } from './until.js';
 
 /** Who acts in a Slack payload: a user of a workspace, with the Grid organisation or without it. */
@@ -9,6 +16,8 @@ export interface SlackActor {
   /** The Enterprise Grid organisation, when the payload names it. */
   enterprise?: string;
 }
+
+export type SlackDriver = ReturnType<typeof slackDriver>;
 
 /** A destructive request's message as posted to Slack. */
 export interface SlackApprovalRequest {
@@ -104,6 +113,37 @@ export function slackDriver(o: { eventsUrl: () => string; secret: string; slack:
         }),
       );
       return r.status;
+    },
+  };
+}
+
+/**
+ * A bot on the sandbox (clock stopped) with its Slack channel in HTTP mode against a fake Slack
+ * Web API, plus `env`; and a driver of its Slack channel.
+ */
+export async function startSlackBot(secret: string, env: Record<string, string> = {}) {
+  const slack = await startFakeSlackApi();
+  const bot: RunningBot = await startBot(
+    loadConfig({
+      PORT: '0',
+      DATABASE_PATH: join(mkdtempSync(join(tmpdir(), 'slack-bot-')), 'bot.db'),
+      SANDBOX_CLOCK_SPEED: '0',
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_SIGNING_SECRET: secret,
+      SLACK_API_URL: slack.url,
+      ...env,
+    }),
+    silentLogger,
+  );
+  const eventsUrl = () => `${bot.url}/slack/events`;
+  return {
+    bot,
+    slack,
+    eventsUrl,
+    driver: slackDriver({ eventsUrl, secret, slack }),
+    async close(): Promise<void> {
+      await bot.stop();
+      await slack.close();
     },
   };
 }
