@@ -11,8 +11,11 @@ import {
   SANDBOX_VAULT_RESOURCE_GROUP,
 } from './sandbox/seed-ids.js';
 import { checkName } from './domain/azure-names.js';
+import { DEFAULT_MAX_CONNECTIONS } from './http/http-server.js';
 import { isLoopbackHost } from './http/loopback.js';
 import { ACTION_GROUP_ROLE } from './identity/app-role.js';
+import type { CloudService } from './identity/cloud-hosts.js';
+import { cloudHostProblem } from './identity/cloud-hosts.js';
 
 /**
  * The one place that reads the environment (STYLE.md principle 10). `loadConfig(env)` returns a
@@ -106,6 +109,11 @@ export interface ChatSettings {
   groupAssignments: { groupId: string; roles: Role[] }[];
   /** Microsoft Graph (GRAPH_URL, a local fake in tests) and how long a user's groups are reused. */
   graph: { url: string; cacheTtlMs: number };
+  /**
+   * Ids that are one person across platforms (IDENTITY_LINKS): nobody approves their own request
+   * from another platform or alias.
+   */
+  personLinks: string[][];
 }
 
 export interface TeamsSettings {
@@ -173,6 +181,8 @@ export interface AlertWebhookSettings {
 export interface HttpSettings {
   host: string;
   port: number;
+  /** Open connections at most; past it idle and slow ones make room (HTTP_MAX_CONNECTIONS). */
+  maxConnections: number;
 }
 
 export interface AppConfig {
@@ -401,6 +411,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     url: read.url('GRAPH_URL', true) ?? 'https://graph.microsoft.com',
     cacheTtlMs: read.int('ROLE_GROUP_CACHE_SECONDS', 300, 0, 86_400) * 1000,
   };
+  const personLinks = readPersonLinks(read.list('IDENTITY_LINKS'), problems);
   const defaultRole = read.oneOf('ROLE_DEFAULT', [...ROLES, 'none'] as const, 'reader');
   const teamsAppId = read.string('TEAMS_APP_ID');
   const teamsLocalOnly = read.oneOf('TEAMS_LOCAL_ONLY', ['true', 'false'] as const, 'false') === 'true';
@@ -465,7 +476,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     );
   }
   const webChatOn = webChat === 'on' || (webChat === 'auto' && sandbox && !teams && !slack);
-  const http = { host: read.string('HTTP_HOST') ?? '127.0.0.1', port: read.int('PORT', 3978, 0, 65_535) };
+  const http = {
+    host: read.string('HTTP_HOST') ?? '127.0.0.1',
+    port: read.int('PORT', 3978, 0, 65_535),
+    maxConnections: read.int('HTTP_MAX_CONNECTIONS', DEFAULT_MAX_CONNECTIONS, 16, 1_000_000),
+  };
   // The unauthenticated modes: whoever reaches the port acts as anyone, an approver included.
   if (webChatOn && !isLoopbackHost(http.host)) {
     problems.push(
@@ -498,6 +513,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       defaultRoles: defaultRole === 'none' ? [] : [defaultRole],
       groupAssignments,
       graph,
+      personLinks,
     },
     http,
     databasePath: read.string('DATABASE_PATH') ?? 'data/backup-chatops.db',
@@ -514,6 +530,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (alerts) config.alerts = alerts;
   const alertWebhook = readAlertWebhook(read, problems, config);
   if (alertWebhook) config.alertWebhook = alertWebhook;
+  // Settings that receive the bot's tokens, or decide which tokens it trusts: Microsoft's hosts
+  // only, and local fakes only beside the sandbox.
+  const tokenHosts: [string, string | undefined, CloudService][] = [
+    ['GRAPH_URL', read.string('GRAPH_URL') && graph.url, 'graph'],
+    ['TEAMS_AUTHORITY', teams?.authority, 'entra'],
+    ['TEAMS_OPENID_METADATA_URL', teams?.openIdMetadataUrl, 'botFramework'],
+    ['ALERT_WEBHOOK_OPENID_METADATA_URL', alertWebhook?.openIdMetadataUrl, 'entra'],
+  ];
+  for (const [name, url, service] of tokenHosts) {
+    const problem = url === undefined ? undefined : cloudHostProblem(name, url, service, sandbox);
+    if (problem) problems.push(problem);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
@@ -617,6 +645,28 @@ function readAlertWebhook(
       `ALERT_WEBHOOK_ROLE must be an app role's value (letters, digits, . _ : -), got "${role}".`,
     );
   return { audiences, tenantId: tenantId ?? '', role, ...(openIdMetadataUrl ? { openIdMetadataUrl } : {}) };
+}
+
+/** A chat id as the role lists name people: web chat, Slack (organisation or workspace), Teams. */
+const CHAT_ID =
+  /^(web:[\w.-]+|[TE][A-Z0-9]+:[UW][A-Z0-9]+|teams:\S+|[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12})$/i;
+
+/**
+ * IDENTITY_LINKS: comma-separated people, each their ids joined by `=`
+ * (`web:bob=T0FAKE:UBOB=E0GRID:UBOB=<Entra object id>`).
+ */
+function readPersonLinks(entries: string[], problems: string[]): string[][] {
+  return entries.flatMap((entry) => {
+    const ids = entry.split('=').map((id) => id.trim());
+    const bad = ids.filter((id) => !CHAT_ID.test(id));
+    if (ids.length < 2 || bad.length > 0) {
+      problems.push(
+        `IDENTITY_LINKS: "${entry}" must be two or more chat ids joined by "=" (web:<name>, Slack T…:U… or E…:U…, an Entra object id)${bad.length ? `; not a chat id: ${bad.map((b) => `"${b}"`).join(', ')}` : ''}.`,
+      );
+      return [];
+    }
+    return [ids];
+  });
 }
 
 /** SANDBOX_REQUEST_BUDGET: `<capacity>/<refill per second>` (default 300/10, as Azure's), or `off`. */

@@ -1,5 +1,6 @@
 import { ApprovalWorkflow } from './approvals/approval-workflow.js';
 import { AuditLog } from './approvals/audit-log.js';
+import { PersonLinks } from './identity/person-links.js';
 import { createBackupService } from './azure/create-backup-service.js';
 import { atBackgroundPriority } from './azure/request-budget-scheduler.js';
 import { startChannels } from './channels/start-channels.js';
@@ -106,6 +107,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     db,
     audit,
     ttlMs: config.approvalTtlMs,
+    people: new PersonLinks(config.chat.personLinks),
     now,
     run: (action, args, plan, operations) => registry.runApproved(action, args, plan, operations),
     follow: (op) => service.followAccepted(op),
@@ -205,6 +207,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
   const http = await startHttpServer({
     host: config.http.host,
     port: config.http.port,
+    maxConnections: config.http.maxConnections,
     handlers,
     logger,
     // Ready while the store answers: without it no watch, approval or audit can be kept.

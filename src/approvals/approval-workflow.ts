@@ -5,6 +5,7 @@ import type { ApprovalView } from '../cards/views.js';
 import type { AcceptedOperation, AcceptedOutcome, OperationWatch } from '../domain/index.js';
 import { AppError, isAppError } from '../domain/index.js';
 import type { ApprovalTable, Database } from '../store/schema.js';
+import { PersonLinks } from '../identity/person-links.js';
 import type { AuditLog } from './audit-log.js';
 
 /**
@@ -19,6 +20,8 @@ export type ApprovalState = ApprovalView['state'];
 export interface Requester {
   id: string;
   name: string;
+  /** Other ids the platform gave for this person (a Slack Grid user's `T…:U…`). */
+  roleIds?: readonly string[];
 }
 
 export interface NewApproval {
@@ -96,6 +99,8 @@ export interface ApprovalWorkflowOptions {
   onSettled?: (s: Settled) => Promise<void>;
   /** One look at an Azure operation an approved action started (after its process died). */
   follow?: (op: AcceptedOperation) => Promise<AcceptedOutcome>;
+  /** Which ids are one person: no one decides their own request under another id (default: none linked). */
+  people?: PersonLinks;
   /** How long a request can be decided (default 60 minutes). */
   ttlMs?: number;
   now?: () => Date;
@@ -139,12 +144,14 @@ const SYSTEM: Requester = { id: 'system', name: 'backup-chatops' };
 export class ApprovalWorkflow {
   private readonly now: () => Date;
   private readonly ttlMs: number;
+  private readonly people: PersonLinks;
   /** Approved actions running in the background in this process. */
   private readonly running = new Set<Promise<void>>();
 
   constructor(private readonly o: ApprovalWorkflowOptions) {
     this.now = o.now ?? (() => new Date());
     this.ttlMs = o.ttlMs ?? 60 * 60_000;
+    this.people = o.people ?? new PersonLinks();
   }
 
   async request(a: NewApproval): Promise<ApprovalRecord> {
@@ -200,7 +207,7 @@ export class ApprovalWorkflow {
       );
       return this.refused('approval.expired', id);
     }
-    if (row.requested_by_id === decider.id) {
+    if (this.isRequester(row, decider)) {
       await this.audit(decider, platform, `approval.${decision}`, row.target, `refused: own request ${id}`);
       return this.refused('approval.self', id);
     }
@@ -415,13 +422,18 @@ export class ApprovalWorkflow {
   /** The requester withdraws an open request. */
   async cancel(id: string, user: Requester, platform: string): Promise<Decision> {
     const row = await this.load(id);
-    if (row.requested_by_id !== user.id)
+    if (!this.isRequester(row, user))
       return { result: 'refused', reason: 'approval.not_requester', request: toRecord(row) };
     const tookEffect = await this.transition(id, 'requested', this.decided('cancelled', user));
     if (tookEffect) {
       await this.audit(user, platform, 'approval.cancelled', row.target, `request ${id} cancelled`);
     }
     return this.decidedNow(id, tookEffect);
+  }
+
+  /** Whether `who` is the person who asked, under whichever of their ids. */
+  private isRequester(row: Selectable<ApprovalTable>, who: Requester): boolean {
+    return this.people.samePerson({ id: row.requested_by_id }, { id: who.id, aliases: who.roleIds ?? [] });
   }
 
   /** The request as it is on record now. */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { plainTextCard } from './card-markdown.js';
 import { VIEW_KINDS, presentView } from './present-view.js';
 import type { View } from './views.js';
 
@@ -41,8 +42,8 @@ const TEMPLATES = new Map(
 export function renderAdaptiveCard(view: View): AdaptiveCard {
   const template = TEMPLATES.get(view.kind)!;
   // Data values are inserted as they are: the engine evaluates expressions in the template only, so a
-  // VM name like "${x}" stays text.
-  const card = template.expand({ $root: presentView(view) }) as Record<string, unknown>;
+  // VM name like "${x}" stays text. Text shown as Markdown is escaped: what people type stays text.
+  const card = plainTextCard(template.expand({ $root: presentView(view) }) as Record<string, unknown>);
   // A top-level property whose $when is false expands to null (the job card's `refresh` once the
   // job has ended): drop it rather than send a null the schema refuses.
   return Object.fromEntries(

@@ -17,11 +17,21 @@ export interface AzureMonitorWebhookOptions {
 }
 
 /**
+ * What a refused caller is told: a fixed text, the reason only in the log (a probe learns nothing
+ * about why its token failed).
+ */
+const REFUSED: Record<number, { code: string; message: string }> = {
+  401: { code: 'auth.unauthenticated', message: 'Authentication failed.' },
+  403: { code: 'auth.role', message: 'Not allowed.' },
+};
+
+/**
  * Azure Monitor alerts pushed in by an Action Group's secure webhook (common alert schema). The
- * token is checked before the body is read; there is no unauthenticated way in. The answer is 200
- * once the alert is handled (Action Groups retry on 5xx and timeouts: the alert store makes a
- * retried alert post nothing twice); an alert that is not about a backup job is acknowledged and
- * set aside.
+ * token is checked before the body is parsed (the server has read it within its limit); there is
+ * no unauthenticated way in. The answer is 200 once the alert is handled (Action Groups retry on
+ * 5xx and timeouts: the alert store makes a retried alert post nothing twice); an alert that is
+ * not about a backup job, or one the bot cannot act on (a vault it cannot read, a job that is not
+ * there), is acknowledged and set aside with a warning in the log: retrying would not change it.
  */
 export function azureMonitorWebhookRoute(o: AzureMonitorWebhookOptions): RouteHandler {
   return async (req, res, url) => {
@@ -33,12 +43,14 @@ export function azureMonitorWebhookRoute(o: AzureMonitorWebhookOptions): RouteHa
     try {
       await o.authenticate(req.headers.authorization);
     } catch (e) {
-      const status = isAppError(e) && e.statusCode ? e.statusCode : 401;
-      o.logger.warn('azure monitor alert refused', { reason: e instanceof Error ? e.message : String(e) });
-      res.setHeader('www-authenticate', 'Bearer');
-      sendJson(res, status, {
-        error: { code: isAppError(e) ? e.code : 'auth.token', message: String((e as Error).message) },
+      const status = isAppError(e) && e.statusCode === 403 ? 403 : 401;
+      o.logger.warn('azure monitor alert refused', {
+        status,
+        code: isAppError(e) ? e.code : undefined,
+        reason: e instanceof Error ? e.message : String(e),
       });
+      res.setHeader('www-authenticate', 'Bearer');
+      sendJson(res, status, { error: REFUSED[status] });
       return true;
     }
     let alert: MonitorAlert;
@@ -54,9 +66,31 @@ export function azureMonitorWebhookRoute(o: AzureMonitorWebhookOptions): RouteHa
       sendJson(res, 200, { status: 'ignored', reason: alert.reason });
       return true;
     }
-    const posted = await o.onBackupJobAlert(alert);
+    let posted: number;
+    try {
+      posted = await o.onBackupJobAlert(alert);
+    } catch (e) {
+      // A coded error is about this alert (its vault or job), and a retry would meet it again;
+      // anything else (the store, a crash) is answered 500 so that Azure Monitor tries again.
+      if (!isAppError(e) || isTransient(e)) throw e;
+      o.logger.warn('azure monitor alert set aside: the bot cannot act on it', {
+        alertId: alert.alertId,
+        vault: alert.vault,
+        jobId: alert.jobId,
+        code: e.code,
+        reason: e.message,
+      });
+      sendJson(res, 202, { status: 'ignored', reason: e.code });
+      return true;
+    }
     o.logger.info('azure monitor backup alert', { alertId: alert.alertId, jobId: alert.jobId, posted });
     sendJson(res, 200, { status: 'accepted', posted });
     return true;
   };
+}
+
+/** Throttling or an outage on Azure's side: worth Azure Monitor's retry. */
+function isTransient(e: AppError): boolean {
+  const status = e.statusCode ?? 0;
+  return status === 408 || status === 429 || status >= 500;
 }

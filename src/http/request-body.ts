@@ -37,12 +37,30 @@ export function tooLarge(): AppError {
   return new AppError('validation.body_too_large', 'The request is too large.', { statusCode: 413 });
 }
 
+/** Whether the request carries a body at all (HTTP/1.1: a length or a transfer coding). */
+export function hasBody(req: IncomingMessage): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) !== 0;
+}
+
+/** A body is read once: the server reads it before routing, and the route gets the same bytes. */
+const read = new WeakMap<IncomingMessage, Promise<Buffer>>();
+
 /**
  * The whole body, counted as it streams (a chunked body declares no length): past the route's
  * limit reading stops, the request is left paused and a 413 is thrown. Not `for await`, which
- * would destroy the socket and with it the 413 answer.
+ * would destroy the socket and with it the 413 answer. Read once per request; later calls get the
+ * same result.
  */
 export function readBody(req: IncomingMessage): Promise<Buffer> {
+  let body = read.get(req);
+  if (!body) {
+    body = readBounded(req);
+    read.set(req, body);
+  }
+  return body;
+}
+
+function readBounded(req: IncomingMessage): Promise<Buffer> {
   const { pathname } = new URL(req.url ?? '/', 'http://localhost');
   if (declaresTooMuch(req, pathname)) return Promise.reject(tooLarge());
   const limit = bodyLimitFor(pathname);

@@ -1,5 +1,4 @@
 import { mkdtempSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { startBot } from '../../src/main.js';
 import { bodyLimitFor } from '../../src/http/request-body.js';
 import type { FakeSlackApi } from '../fakes/fake-slack-api.js';
 import { startFakeSlackApi } from '../fakes/fake-slack-api.js';
+import { rawRequest as raw } from '../support/raw-http.js';
 
 /**
  * Every endpoint bounds its body before reading it: a declared length too large is answered 413
@@ -42,51 +42,7 @@ afterAll(async () => {
   await slack?.close();
 });
 
-/** The status line of the answer, read from a raw connection (the client may still be sending). */
-function rawRequest(
-  head: string,
-  send: (write: (chunk: string | Buffer) => Promise<boolean>, answered: () => boolean) => Promise<void>,
-): Promise<{ status: number; sent: number }> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    let sent = 0;
-    let answer = '';
-    let status = 0;
-    socket.on('data', (d: Buffer) => {
-      answer += d.toString('latin1');
-      const m = /^HTTP\/1\.1 (\d{3})/.exec(answer);
-      if (m && !status) status = Number(m[1]);
-    });
-    const finish = () => resolve({ status, sent });
-    socket.on('close', finish);
-    socket.on('error', () => undefined); // a reset once the server stops reading is expected
-    socket.once('connect', () => {
-      socket.write(head);
-      const write = (chunk: string | Buffer) =>
-        new Promise<boolean>((ok) => {
-          if (socket.destroyed) return ok(false);
-          sent += Buffer.byteLength(chunk);
-          if (socket.write(chunk)) return ok(true);
-          // Back-pressure: wait until the server reads on, or has answered.
-          const check = setInterval(() => {
-            if (status || socket.destroyed) {
-              clearInterval(check);
-              ok(false);
-            }
-          }, 10);
-          socket.once('drain', () => {
-            clearInterval(check);
-            ok(true);
-          });
-        });
-      send(write, () => status !== 0 || socket.destroyed)
-        .then(() => {
-          if (!status) socket.end();
-        })
-        .catch(reject);
-    });
-  });
-}
+const rawRequest = (head: string, send: Parameters<typeof raw>[2]) => raw(port, head, send);
 
 const ROUTES = ['/slack/events', '/api/messages', '/web/api/messages', '/web/api/actions'];
 

@@ -125,7 +125,10 @@ describe('Slack channel (HTTP mode)', () => {
     const url = new URL(new URLSearchParams(body).get('response_url')!).pathname;
     const before = slack.calls.length;
     for (let i = 0; i < 6; i++) {
-      await sendSigned(events(), SECRET, body, 'application/x-www-form-urlencoded');
+      // Each delivery signed anew (the same signature twice is a replay, answered once).
+      await sendSigned(events(), SECRET, body, 'application/x-www-form-urlencoded', {
+        timestamp: Math.floor(Date.now() / 1000) - i,
+      });
       await until(`answer ${i + 1}`, () => {
         const mine = slack.calls
           .slice(before)

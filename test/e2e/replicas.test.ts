@@ -158,7 +158,9 @@ describe.runIf(pgServer)('two replicas on PostgreSQL', () => {
     // Slack retries an event whose ack it missed; the retry reaches the other replica.
     const event = mentionEventBody('Ev0REPLICAS1', 'status of jobs');
     expect((await sendSigned(`${a.url}/slack/events`, SECRET, event, 'application/json')).status).toBe(200);
+    // A retry is signed anew (a later timestamp): the same signature twice would be a replay.
     const retry = await sendSigned(`${b.url}/slack/events`, SECRET, event, 'application/json', {
+      timestamp: Math.floor(Date.now() / 1000) + 1,
       headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
     });
     expect(retry.status).toBe(200);

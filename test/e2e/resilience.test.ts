@@ -237,7 +237,9 @@ describe('resilience under Azure and chat faults', () => {
     const first = await sendSigned(`${bot.url}/slack/events`, SECRET, body, 'application/json');
     expect(first.status).toBe(200);
     // Slack resends after 3 s without an ack; here the redelivery comes while the first still runs.
+    // Each retry is signed anew (a later timestamp): the same signature twice would be a replay.
     const again = await sendSigned(`${bot.url}/slack/events`, SECRET, body, 'application/json', {
+      timestamp: Math.floor(Date.now() / 1000) + 1,
       headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
     });
     expect(again.status).toBe(200);
@@ -251,6 +253,7 @@ describe('resilience under Azure and chat faults', () => {
     );
     // A third delivery once the first is done changes nothing either.
     await sendSigned(`${bot.url}/slack/events`, SECRET, body, 'application/json', {
+      timestamp: Math.floor(Date.now() / 1000) + 2,
       headers: { 'x-slack-retry-num': '2', 'x-slack-retry-reason': 'http_error' },
     });
     await new Promise((r) => setTimeout(r, 1_000));

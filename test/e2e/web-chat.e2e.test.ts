@@ -91,6 +91,17 @@ describe.runIf(run)('web chat in a browser', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'web-chat-backup-completed.png'), fullPage: true });
   });
 
+  it('shows a typed Markdown link as the characters typed, never as a link', async () => {
+    const typed = '[Verify your account](https://evil.example/login) **now**';
+    await send(typed);
+    const card = await lastCard(
+      (t) => /I don.t know how to/.test(t) || /didn.t understand/i.test(t),
+      'the answer',
+    );
+    expect(card).toContain(typed);
+    expect(await page.locator('.message.bot a[href*="evil.example"]').count()).toBe(0);
+  });
+
   it('answers a misspelt command with a did-you-mean button that works', async () => {
     await send('lsit vms');
     await lastCard((t) => /list vms/.test(t), 'the suggestion');

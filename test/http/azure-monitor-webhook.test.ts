@@ -1,24 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { JobAlertView, View } from '../../src/cards/views.js';
+import type { JobAlertView } from '../../src/cards/views.js';
 import { loadConfig } from '../../src/config.js';
 import { azureMonitorAlertRoute } from '../../src/fleet/azure-monitor-alerts.js';
 import { AZURE_MONITOR_WEBHOOK_PATH } from '../../src/http/azure-monitor-webhook.js';
 import type { RunningServer } from '../../src/http/http-server.js';
 import { startHttpServer } from '../../src/http/http-server.js';
+import { startAlertWebhook } from '../support/alert-webhook.js';
 import { EntraTokenValidator, entraIssuers } from '../../src/identity/entra-token-validator.js';
 import { parseMonitorAlert } from '../../src/jobs/monitor-alert-payload.js';
 import type { AlertedVault } from '../../src/jobs/scheduled-job-alerts.js';
 import { ScheduledJobAlerter } from '../../src/jobs/scheduled-job-alerts.js';
 import { silentLogger } from '../../src/logger.js';
 import { SANDBOX_SUBSCRIPTION_ID, SANDBOX_BOTH_SUBSCRIPTIONS } from '../../src/sandbox/seed-ids.js';
-import { AlertStore } from '../../src/store/alert-store.js';
-import { openDatabase } from '../../src/store/open-database.js';
-import { StartedJobStore } from '../../src/store/started-job-store.js';
 import { isAppError } from '../../src/domain/errors.js';
-import type { Harness } from '../azure/service-harness.js';
-import { startHarness } from '../azure/service-harness.js';
 import type { FakeOpenIdKeys } from '../fakes/fake-openid-keys.js';
 import { startFakeOpenIdKeys } from '../fakes/fake-openid-keys.js';
 import { ACTION_GROUP_ROLE } from '../../src/identity/app-role.js';
@@ -110,79 +106,22 @@ describe('the secure webhook token', () => {
 });
 
 describe('POST /api/azure-monitor/alerts', () => {
-  let h: Harness;
+  let w: Awaited<ReturnType<typeof startAlertWebhook>>;
   let keys: FakeOpenIdKeys;
-  let server: RunningServer;
   let alerter: ScheduledJobAlerter;
-  const views: JobAlertView[] = [];
-  const now = () => Math.floor(Date.now() / 1000);
-  const token = (claims: Record<string, unknown> = { roles: [ACTION_GROUP_ROLE] }) =>
-    keys.token({
-      iss: `https://sts.windows.net/${TENANT}/`,
-      aud: AUDIENCE,
-      exp: now() + 3600,
-      nbf: now() - 60,
-      ...claims,
-    });
+  let views: JobAlertView[];
+  const token = (claims?: Record<string, unknown>) => w.token(claims);
+  const post = (body: unknown, authorization?: string | null) => w.post(body, authorization);
+  const failScheduled = () => w.failScheduled();
 
   beforeAll(async () => {
-    h = await startHarness();
-    keys = await startFakeOpenIdKeys();
-    const db = await openDatabase(':memory:');
-    alerter = new ScheduledJobAlerter({
-      service: h.service,
-      store: new AlertStore(db),
-      startedJobs: new StartedJobStore(db),
-      vaults: [{ vault: 'rsv-westus', resourceGroup: 'rg-chatops' }],
-      targets: [
-        {
-          id: 'slack:C1',
-          post: async (view: View) => {
-            if (view.kind === 'job-alert') views.push(view);
-          },
-        },
-      ],
-      defaults: {
-        subscriptionId: SANDBOX_SUBSCRIPTION_ID,
-        vaultName: 'rsv-westus',
-        vaultResourceGroup: 'rg-chatops',
-        portalLinks: false,
-      },
-      intervalMs: 10,
-      now: () => h.sandbox.clock.now(),
-    });
-    const config = loadConfig({
-      ALERT_WEBHOOK_AUDIENCE: AUDIENCE,
-      ALERT_WEBHOOK_TENANT_ID: TENANT,
-      ALERT_WEBHOOK_OPENID_METADATA_URL: keys.url,
-    });
-    const route = azureMonitorAlertRoute(config, alerter, silentLogger)!;
-    server = await startHttpServer({ host: '127.0.0.1', port: 0, handlers: [route], logger: silentLogger });
+    w = await startAlertWebhook();
+    ({ keys, alerter, views } = w);
   });
-  afterAll(async () => {
-    await server.close();
-    await keys.close();
-    await h.close();
-  });
+  afterAll(() => w.close());
   beforeEach(() => {
     views.length = 0;
   });
-
-  const post = (body: unknown, authorization: string | null = `Bearer ${token()}`) =>
-    fetch(`${server.url}${AZURE_MONITOR_WEBHOOK_PATH}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    });
-
-  /** A scheduled backup of myVM whose snapshot fails, run to its end. */
-  function failScheduled(): string {
-    h.advanceMinutes(1);
-    h.sandbox.failNextBackup('myVM', 'snapshot');
-    const id = h.sandbox.startScheduledBackup('myVM');
-    h.advanceMinutes(9);
-    return id;
-  }
 
   it('turns a pushed Azure Backup job-failure alert into the alert card, once, and polling finds it done', async () => {
     const jobId = failScheduled();
@@ -222,7 +161,7 @@ describe('POST /api/azure-monitor/alerts', () => {
     expect(views).toEqual([]);
   });
 
-  it('refuses a request without a valid token before reading its body', async () => {
+  it('refuses a request without a valid token (401)', async () => {
     const jobId = failScheduled();
     for (const authorization of [null, 'Bearer not-a-token', `Bearer ${keys.token({ aud: AUDIENCE })}`]) {
       const r = await post(fixture('backup-job-failure.json', jobId), authorization);
@@ -232,7 +171,7 @@ describe('POST /api/azure-monitor/alerts', () => {
     expect(views).toEqual([]);
   });
 
-  it("refuses a valid token without the Action Groups' app role (403), before reading the body", async () => {
+  it("refuses a valid token without the Action Groups' app role (403)", async () => {
     const jobId = failScheduled();
     for (const claims of [{}, { roles: [] }, { roles: ['SomethingElse'] }, { roles: ACTION_GROUP_ROLE }]) {
       const r = await post(fixture('backup-job-failure.json', jobId), `Bearer ${token(claims)}`);

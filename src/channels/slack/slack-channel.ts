@@ -15,6 +15,7 @@ import type { DeliveryLog } from '../delivery-log.js';
 import { retryPost } from '../retry-post.js';
 import { SendRateLimiter } from '../send-rate-limiter.js';
 import { renderBlockKit } from './block-kit-renderer.js';
+import { SlackReplayGuard } from './slack-replay-guard.js';
 
 export interface SlackChannelOptions {
   settings: SlackSettings;
@@ -53,6 +54,7 @@ const CONFIRM_VIEW = 'approval.confirm';
 export class SlackChannel {
   readonly app: App;
   private readonly receiver: HTTPReceiver | undefined;
+  private readonly replays: SlackReplayGuard | undefined;
   // chat.update is a Tier 3 method: about 50 calls a minute per workspace (SLACK_UPDATES_PER_MINUTE).
   private readonly limiter: SendRateLimiter;
   private readonly talk: Conversation;
@@ -81,6 +83,7 @@ export class SlackChannel {
         logLevel: LogLevel.WARN,
       });
     } else {
+      this.replays = new SlackReplayGuard({ signingSecret: s.signingSecret ?? '', deliveries: o.deliveries });
       this.receiver = new HTTPReceiver({
         signingSecret: s.signingSecret ?? '',
         endpoints: EVENTS_PATH,
@@ -106,7 +109,24 @@ export class SlackChannel {
       return true;
     }
     // The body is read here, within its limit; Bolt uses a request's `rawBody` when it has one.
-    this.receiver.requestListener(Object.assign(req, { rawBody: await readBody(req) }), res);
+    const rawBody = await readBody(req);
+    const verdict = await this.replays!.check(req.headers, rawBody.toString('utf8'));
+    if (verdict === 'out-of-window') {
+      this.o.logger.warn('slack request refused: timestamp outside the 5-minute window', {
+        timestamp: String(req.headers['x-slack-request-timestamp'] ?? ''),
+      });
+      res.writeHead(401).end();
+      return true;
+    }
+    if (verdict === 'replayed') {
+      // Answered once already: this copy runs nothing (and a 200 keeps an honest duplicate quiet).
+      this.o.logger.warn('slack request replayed: ignored', {
+        timestamp: String(req.headers['x-slack-request-timestamp'] ?? ''),
+      });
+      res.writeHead(200).end();
+      return true;
+    }
+    this.receiver.requestListener(Object.assign(req, { rawBody }), res);
     return true;
   };
 

@@ -19,6 +19,15 @@
     return res.json();
   }
 
+  // The bot escapes Markdown in card text so that it is shown as typed (Teams honours the
+  // escapes); this page shows card text as text, without the escapes.
+  AdaptiveCards.AdaptiveCard.onProcessMarkdown = (text, result) => {
+    const shown = document.createElement('div');
+    shown.textContent = text.replace(/\\([\\`*_~[\]<>#&+=.)-])/g, '$1');
+    result.outputHtml = shown.innerHTML;
+    result.didProcess = true;
+  };
+
   function renderCard(card, messageId) {
     const ac = new AdaptiveCards.AdaptiveCard();
     ac.onExecuteAction = (action) => {
