@@ -54,46 +54,88 @@ export function installIsCurrent(markerText, target) {
 const say = (line) => console.error(`[node24] ${line}`);
 const seconds = (start) => `${((Date.now() - start) / 1000).toFixed(1)} s`;
 
-/** Node 24's binary, and the headers to compile against when it is not the machine's own. */
-function ensureNode() {
+const HOME = join(ROOT, '.node');
+const PACKAGE = `${nodePackageName()}@${NODE_VERSION}`;
+const NOT_ON_PATH = `Node ${NODE_MAJOR} not found on PATH (node is ${process.version})`;
+
+/** Node 24's binary, and its headers when it is not the machine's own; undefined until fetched. */
+function presentNode() {
   if (Number(process.versions.node.split('.')[0]) === NODE_MAJOR) {
     return { execPath: process.execPath, nodedir: undefined };
   }
-  const pkg = `${nodePackageName()}@${NODE_VERSION}`;
-  const home = join(ROOT, '.node');
-  const dir = join(home, NODE_VERSION);
-  const where = relative(ROOT, dir);
+  const dir = join(HOME, NODE_VERSION);
   const execPath = join(dir, 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
-  if (existsSync(execPath)) {
-    say(
-      `Node ${NODE_MAJOR} not found on PATH (node is ${process.version}); using the npm registry's ${pkg} in ${where}/`,
-    );
-    return { execPath, nodedir: dir };
-  }
-  say(
-    `Node ${NODE_MAJOR} not found on PATH (node is ${process.version}); fetching the npm registry's ${pkg} into ${where}/ …`,
-  );
+  return existsSync(execPath) ? { execPath, nodedir: dir } : undefined;
+}
+
+/** The npm registry's Node 24 package, unpacked into .node/<version>/. */
+function fetchNode() {
+  const where = relative(ROOT, join(HOME, NODE_VERSION));
+  say(`${NOT_ON_PATH}; fetching the npm registry's ${PACKAGE} into ${where}/ …`);
   const start = Date.now();
-  mkdirSync(home, { recursive: true });
   // Unpacked beside its final place and renamed into it, so an interrupted fetch leaves no half Node.
-  const tmp = mkdtempSync(join(home, '.fetch-'));
+  const tmp = mkdtempSync(join(HOME, '.fetch-'));
   try {
-    run(npmCommand(process.execPath), ['pack', '--silent', pkg, '--pack-destination', tmp], {
+    run(npmCommand(process.execPath), ['pack', '--silent', PACKAGE, '--pack-destination', tmp], {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const tarball = readdirSync(tmp).find((f) => f.endsWith('.tgz'));
-    if (!tarball) throw new Error(`npm pack ${pkg} wrote no tarball`);
+    if (!tarball) throw new Error(`npm pack ${PACKAGE} wrote no tarball`);
     const unpacked = join(tmp, 'node');
     mkdirSync(unpacked);
     run(['tar'], ['-xzf', join(tmp, tarball), '-C', unpacked, '--strip-components=1']);
-    if (!existsSync(dir)) renameSync(unpacked, dir);
+    renameSync(unpacked, join(HOME, NODE_VERSION));
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  for (const old of readdirSync(home))
-    if (old !== NODE_VERSION) rmSync(join(home, old), { recursive: true, force: true });
-  say(`${pkg} fetched and unpacked into ${where}/ in ${seconds(start)}`);
-  return { execPath, nodedir: dir };
+  // Releases pinned before this one; dot-entries are this launcher's own (the lock, fetches).
+  for (const old of readdirSync(HOME)) {
+    if (old !== NODE_VERSION && !old.startsWith('.'))
+      rmSync(join(HOME, old), { recursive: true, force: true });
+  }
+  say(`${PACKAGE} fetched and unpacked into ${where}/ in ${seconds(start)}`);
+  return presentNode();
+}
+
+const isAlive = (pid) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+};
+
+/**
+ * Runs fn while holding .node/.lock, so that two launchers started together (`npm start` beside
+ * `npm test` on a fresh clone) neither fetch nor `npm ci` over each other. A lock whose holder
+ * died is taken over.
+ */
+function withLock(fn) {
+  const lock = join(HOME, '.lock');
+  mkdirSync(HOME, { recursive: true });
+  for (let told = false; ;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+    }
+    const holder = Number(existsSync(join(lock, 'pid')) ? readFileSync(join(lock, 'pid'), 'utf8') : 0);
+    if (holder && !isAlive(holder)) {
+      rmSync(lock, { recursive: true, force: true });
+      continue;
+    }
+    if (!told) say('Another launcher is fetching Node or installing dependencies; waiting for it …');
+    told = true;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+  }
+  writeFileSync(join(lock, 'pid'), String(process.pid));
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /** npm itself, run by the given node (the npm that started this script when there is one). */
@@ -124,29 +166,52 @@ function run([command, ...prefix], args, options = {}) {
     );
 }
 
-/** `npm ci` for Node 24 unless node_modules already is; then the native module is proved to load. */
-function ensureInstalled(node, env) {
+/** What node_modules must have been installed for, run on the given Node. */
+function targetFor(node) {
   const abi =
     node.execPath === process.execPath
       ? process.versions.modules
       : execFileSync(node.execPath, ['-p', 'process.versions.modules'], { encoding: 'utf8' }).trim();
-  const target = installTarget(readFileSync(join(ROOT, 'package-lock.json')), abi);
-  const marker = existsSync(MARKER) ? readFileSync(MARKER, 'utf8') : undefined;
-  if (installIsCurrent(marker, target)) return;
+  return installTarget(readFileSync(join(ROOT, 'package-lock.json')), abi);
+}
+
+const isInstalled = (target) =>
+  installIsCurrent(existsSync(MARKER) ? readFileSync(MARKER, 'utf8') : undefined, target);
+
+/** `npm ci` on Node 24, then the native module is proved to load before the marker is written. */
+function install(node, target, env) {
   const start = Date.now();
-  say(
-    `Installing dependencies for Node ${NODE_MAJOR} (ABI ${abi}) with npm ci${node.nodedir ? `, native modules built against ${relative(ROOT, node.nodedir)}/include` : ''} …`,
-  );
+  const headers = node.nodedir
+    ? `, native modules built against ${relative(ROOT, node.nodedir)}/include`
+    : '';
+  say(`Installing dependencies for Node ${NODE_MAJOR} (ABI ${target.abi}) with npm ci${headers} …`);
   run(npmCommand(node.execPath), ['ci', '--no-audit', '--no-fund'], { cwd: ROOT, env });
   run([node.execPath], ['-e', "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()"], {
     cwd: ROOT,
     env,
   });
-  writeFileSync(
-    MARKER,
-    `${JSON.stringify({ ...target, node: execFileSync(node.execPath, ['--version'], { encoding: 'utf8' }).trim() })}\n`,
-  );
+  const version = execFileSync(node.execPath, ['--version'], { encoding: 'utf8' }).trim();
+  writeFileSync(MARKER, `${JSON.stringify({ ...target, node: version })}\n`);
   say(`Dependencies installed for Node ${NODE_MAJOR} in ${seconds(start)}; better-sqlite3 loads`);
+}
+
+/** Node 24, with node_modules installed for it: fetched and installed first when they are not. */
+function ensureNode() {
+  const present = presentNode();
+  if (present && isInstalled(targetFor(present))) {
+    if (present.nodedir)
+      say(`${NOT_ON_PATH}; using the npm registry's ${PACKAGE} in ${relative(ROOT, present.nodedir)}/`);
+    return present;
+  }
+  return withLock(() => {
+    const unpacked = presentNode();
+    if (unpacked?.nodedir)
+      say(`${NOT_ON_PATH}; using the npm registry's ${PACKAGE} in ${relative(ROOT, unpacked.nodedir)}/`);
+    const node = unpacked ?? fetchNode();
+    const target = targetFor(node);
+    if (!isInstalled(target)) install(node, target, node24Env(node));
+    return node;
+  });
 }
 
 function main([command, ...args]) {
@@ -156,7 +221,6 @@ function main([command, ...args]) {
   }
   const node = ensureNode();
   const env = node24Env(node);
-  ensureInstalled(node, env);
   const child = spawn(command === 'node' ? node.execPath : command, args, { stdio: 'inherit', env });
   // A signal to this launcher goes on to the command. Ctrl-C reaches it twice (from the terminal and
   // from npm) and the command once already, so a repeat within a second is not passed on again.
