@@ -31,7 +31,7 @@ const fence = (/** @type {string[]} */ allowed) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'coverage/'] },
+  { ignores: ['node_modules/', '.node/', 'dist/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   prettier,

@@ -1,6 +1,6 @@
 // Preloaded by `npm start` (node --import): reads ./.env when there is one, with Node's own
-// loader. `--env-file` fails when the file is missing and `--env-file-if-exists` is newer than
-// some Node 20 releases, so the file's presence is checked here. Variables already set in the
+// loader. `--env-file` fails when the file is missing, and a preloaded module works the same under
+// tsx (`npm start`) and plain node (`npm run start:built`), so the file's presence is checked here. Variables already set in the
 // environment win over the file (process.loadEnvFile never overwrites them).
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -4,9 +4,14 @@ import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
 
-/** The node flags of a package script (`node <flags> … file`), `--import` and its module aside. */
+/**
+ * The node flags of a package script run on Node 24 (`node scripts/node24.mjs node <flags> … file`),
+ * `--import` and its module aside.
+ */
 function nodeFlags(script: string): string[] {
-  const words = script.split(/\s+/);
+  const launcher = 'node scripts/node24.mjs ';
+  expect(script.startsWith(launcher)).toBe(true);
+  const words = script.slice(launcher.length).split(/\s+/);
   expect(words[0]).toBe('node');
   const flags: string[] = [];
   for (let i = 1; i < words.length && words[i]!.startsWith('--'); i++) {
