@@ -6,8 +6,10 @@
 # (NODE_EXTRA_CA_CERTS): npm reaches its registry through them.
 # Usage: scripts/image/make-base-image.sh IMAGE_NAME   (podman options from PODMAN_OPTS)
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-. "$here/versions.sh"
+cd "$(dirname "$0")/../.."
+# The Node the project runs on (one place: scripts/node24.mjs), and the npm the image carries.
+NODE_VERSION=$(node --input-type=module -e "import('./scripts/node24.mjs').then((m) => console.log(m.NODE_VERSION))")
+NPM_VERSION=11.21.3
 name="${1:?usage: make-base-image.sh IMAGE_NAME}"
 work="$(mktemp -d -t backup-chatops-base-XXXXXX)"
 trap 'rm -rf "$work"' EXIT
