@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SandboxClient } from '../sandbox/sandbox-client.js';
-import { VAULT, itemPath, openSandbox, vmId } from '../sandbox/sandbox-client.js';
+import { jobFilterTime } from '../../src/azure/job-mapping.js';
+import { DAY_MS, VAULT, itemPath, openSandbox, vmId } from '../sandbox/sandbox-client.js';
 import type { Json, RecordedExchange } from './recorded-fixtures.js';
 import {
   actionableHeaders,
@@ -23,6 +24,16 @@ const ITEM_FIELDS_NOT_MODELLED = [
 ];
 /** Fields of the 2025 api-version (CLI 2026, PowerShell 2025) that older recordings lack. */
 const ITEM_FIELDS_SINCE_2025 = ['properties.vaultId', 'properties.policyType'];
+
+/**
+ * How the sandbox's disk-restore job may differ from PowerShell's 2024 one: the CLI's newer (2026)
+ * jobs add "VM Subscription ID" to every restore's property bag, and the sandbox has no model of
+ * the copy's percentage or of Azure's dynamic error text.
+ */
+const PS_RESTORE_JOB_ALLOWANCES = {
+  allowMissing: ['properties.extendedInfo.progressPercentage', 'properties.extendedInfo.dynamicErrorMessage'],
+  allowExtra: ['properties.extendedInfo.propertyBag.VM Subscription ID'],
+};
 
 const first = (body: unknown) => (body as { value: Json[] }).value[0];
 
@@ -298,7 +309,8 @@ describe('the sandbox answers in the shapes recorded from real Azure', () => {
       });
       const trigger = exchange(rec, 'POST', /\/restore$/);
       expect(accepted.status).toBe(trigger.response.status);
-      expect(actionableHeaders(accepted.headers)).toEqual(actionableHeaders(trigger.response.headers));
+      // The CLI's recording dropped Retry-After; PowerShell's restore 202 (2024) says 60.
+      expect(actionableHeaders(accepted.headers)).toEqual(itemAcceptedHeaders(trigger.response.headers));
       const done = await c.finalStatus(accepted);
       expect(shapeDifferences(done, exchange(rec, 'GET', /backupOperations/).response.body)).toEqual([]);
       const path = await jobOf(accepted);
@@ -368,7 +380,7 @@ describe('the sandbox answers in the shapes recorded from real Azure', () => {
     });
   });
 
-  describe('Azure PowerShell’s records (TestAzureVMRedoProtection.json, 2025-10-28)', () => {
+  describe('Azure PowerShell’s records (TestAzureVMRedoProtection.json 2025 and others, each named)', () => {
     const ps = () => recorded('powershell.redo-protection-second-vault');
     const SECOND = VAULT.replace('rsv-westus', 'rsv-west2');
     const IAAS = encodeURIComponent("backupManagementType eq 'AzureIaasVM'");
@@ -483,6 +495,73 @@ describe('the sandbox answers in the shapes recorded from real Azure', () => {
         policyType: '',
       });
       expect(vm.id).toContain('/resourceGroups/RG-Mixed/');
+    });
+
+    it('lists jobs with PowerShell’s filter (TestAzureVMGetJobsTimeFilter.json): an empty operation asks for every operation', async () => {
+      const rec = exchange(recorded('powershell.jobs-time-filter'), 'GET', /backupJobs$/);
+      const recordedFilter = rec.request.query!.$filter!;
+      expect(recordedFilter).toMatch(/^operation eq '' and startTime eq '.+ AM' and endTime eq '.+ AM'$/);
+      await c.finalStatus(await c.trigger('myVM'));
+      await c.finalStatus(await c.enable('rg-workloads', 'web-linux-01', 'DefaultPolicy'));
+      // The recorded filter's form, over the last day of the sandbox's clock.
+      const now = c.sb.clock.now().getTime();
+      const filter = recordedFilter
+        .replace(/startTime eq '[^']+'/, `startTime eq '${jobFilterTime(new Date(now - DAY_MS))}'`)
+        .replace(/endTime eq '[^']+'/, `endTime eq '${jobFilterTime(new Date(now + 3_600_000))}'`);
+      const list = await c.call('GET', `${VAULT}/backupJobs?$filter=${encodeURIComponent(filter)}`);
+      expect(list.status).toBe(rec.response.status);
+      const jobs = list.body.value as Json[];
+      expect(new Set(jobs.map((j) => (j.properties as Json).operation))).toEqual(
+        new Set(['Backup', 'ConfigureBackup']),
+      );
+      const backup = jobs.find((j) => (j.properties as Json).operation === 'Backup')!;
+      const recordedBackup = (rec.response.body as { value: Json[] }).value.find(
+        (j) =>
+          (j.properties as Json).status === (backup.properties as Json).status &&
+          !(j.properties as Json).errorDetails,
+      )!;
+      expect(shapeDifferences(backup, recordedBackup)).toEqual([]);
+    });
+
+    it('restores disks with the vault’s identity as PowerShell did (TestAzureVMRestoreWithMSI.json, 2024): 202 with Retry-After, the job copying from the vault', async () => {
+      const rec = recorded('powershell.restore-disks-identity');
+      const post = exchange(rec, 'POST', /\/restore$/);
+      const point = (
+        (await c.call('GET', `${itemPath('rg-workloads', 'myVM')}/recoveryPoints`)).body.value as Json[]
+      )[0]!.name as string;
+      const staging = `${VAULT.split('/providers/')[0]}/providers/Microsoft.Storage/storageAccounts/stchatopsrestore`;
+      const recordedProps = (post.request.body as { properties: Json }).properties;
+      const accepted = await c.call(
+        'POST',
+        `${itemPath('rg-workloads', 'myVM')}/recoveryPoints/${point}/restore`,
+        {
+          properties: {
+            ...recordedProps,
+            recoveryPointId: point,
+            sourceResourceId: vmId('rg-workloads', 'myVM'),
+            targetResourceGroupId: VAULT.replace(/rg-chatops\/providers\/.*$/, 'rg-workloads'),
+            region: 'westus',
+            identityBasedRestoreDetails: { targetStorageAccountId: staging },
+          },
+        },
+      );
+      expect(recordedProps).not.toHaveProperty('storageAccountId');
+      expect(accepted.status).toBe(post.response.status);
+      expect(actionableHeaders(accepted.headers)).toEqual(actionableHeaders(post.response.headers));
+      expect(accepted.headers['retry-after']).toBe('60');
+      const done = await c.finalStatus(accepted);
+      expect(shapeDifferences(done, exchange(rec, 'GET', /backupOperations/).response.body)).toEqual([]);
+      const job = (await c.call('GET', `${VAULT}/backupJobs/${(done.properties as Json).jobId}`))
+        .body as Json;
+      const recJob = exchange(rec, 'GET', /backupJobs/).response.body as Json;
+      expect(shapeDifferences(job, recJob, PS_RESTORE_JOB_ALLOWANCES)).toEqual([]);
+      const bag = ((job.properties as Json).extendedInfo as Json).propertyBag as Json;
+      expect(bag).toMatchObject({
+        'Job Type': 'Recover disks',
+        'Target Storage Account Name': 'stchatopsrestore',
+        'Target resource group': 'rg-workloads',
+        'Target VM Name': 'vmName',
+      });
     });
 
     it('reads one recovery point by its id, in the shape az CLI read it', async () => {

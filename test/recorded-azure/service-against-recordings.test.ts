@@ -374,6 +374,27 @@ describe('the backup service against recorded Azure responses', () => {
     expect(request!.query.$filter).toBe("backupManagementType eq 'AzureIaasVM' and status eq 'InProgress'");
   });
 
+  it('reads the job list PowerShell filtered (TestAzureVMGetJobsTimeFilter.json): failed items keep their errors, a running one has no end', async () => {
+    const rec = exchange(recorded('powershell.jobs-time-filter'), 'GET', /backupJobs$/);
+    arm.on('GET', /\/backupJobs$/, [answer(rec)]);
+    const jobs = await service.listJobs({ since: new Date('2025-01-05T02:52:09Z') });
+    expect(jobs.map((j) => j.status)).toEqual(['Failed', 'InProgress', 'Failed']);
+    expect(jobs[0]!.errors).toEqual([
+      {
+        code: 'UserErrorBackupOperationInProgress',
+        message: 'Unable to initiate backup as another backup operation is currently in progress.',
+        recommendations: [expect.stringContaining('Please wait until the previous backup operation')],
+      },
+    ]);
+    expect(jobs[2]!.errors[0]!.code).toBe('VMCreationTimeOutStorageErrorV2');
+    expect(jobs[1]!.endTime).toBeUndefined();
+    // The bot's own form of the filter: no empty operation, the same 12-hour UTC times PowerShell sends.
+    const [request] = sent('GET', /\/backupJobs$/);
+    expect(request!.query.$filter).toBe(
+      "backupManagementType eq 'AzureIaasVM' and startTime eq '2025-01-05 02:52:09 AM' and endTime eq '2026-07-25 08:39:00 AM'",
+    );
+  });
+
   describe('restores (test_backup_restore.yaml)', () => {
     /** The restore's own reads and writes, answered as recorded; the vault in `region`. */
     const serveRestore = (trigger: RecordedExchange, region: string, pointIndex: number) => {
@@ -486,6 +507,42 @@ describe('the backup service against recorded Azure responses', () => {
         storageAccount: 'sarec',
       });
       expect(sent('GET', /\/virtualNetworks\//)).toEqual([]);
+    });
+
+    it('restore disks, answered as PowerShell’s 2024 record (TestAzureVMRestoreWithMSI.json): Retry-After 60 does not hold the bot up; one copy task without times', async () => {
+      const disks = recorded('restore.trigger-restore-disks');
+      serveRestore(exchange(disks, 'POST', /\/restore$/), 'southeastasia', 1);
+      const ps = recorded('powershell.restore-disks-identity');
+      const post = exchange(ps, 'POST', /\/restore$/);
+      expect(post.response.headers['retry-after']).toBe('60');
+      arm.on('POST', /\/restore$/, [answer(post)]);
+      const status = exchange(ps, 'GET', /backupOperations/);
+      arm.on('GET', /\/operationsStatus\//, [answer(status)]);
+      arm.on('GET', /\/backupOperations\//, [answer(status)]);
+      arm.on('GET', /\/backupJobs\/[^/]+$/, [answer(exchange(ps, 'GET', /backupJobs/))]);
+
+      const started = Date.now();
+      const r = await service.restore({
+        vm: 'vm-rec',
+        point: { latest: true },
+        kind: 'RestoreDisks',
+        targetResourceGroup: 'rg-rec-target',
+      });
+
+      expect(Date.now() - started).toBeLessThan(5_000);
+      // The bot stages through the account it names (az CLI's form), never the vault's identity.
+      const body = restoreSent()[0]!.body as { properties: Json };
+      expect(body.properties.storageAccountId).toMatch(/\/storageAccounts\/sarec$/);
+      expect(body.properties).not.toHaveProperty('identityInfo');
+      expect(r.job).toMatchObject({ operation: 'Restore', status: 'InProgress' });
+      expect(r.job.tasks).toEqual([{ name: 'Transfer data from vault', status: 'InProgress' }]);
+      expect(r.job.restore).toEqual({
+        kind: 'RestoreDisks',
+        jobType: 'Recover disks',
+        recoveryPointTime: '2024-04-22T10:46:07.000Z',
+        targetResourceGroup: 'rg-ps',
+        storageAccount: 'saps',
+      });
     });
 
     it('restore disks: the recorded RestoreDisks request with a target group (2022, instant restore)', async () => {

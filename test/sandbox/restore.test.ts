@@ -44,11 +44,11 @@ describe('sandbox restore (POST …/recoveryPoints/{rp}/restore)', () => {
   const restore = (point: string, b: Json) =>
     c.call('POST', `${itemPath('rg-workloads', 'myVM')}/recoveryPoints/${point}/restore`, b);
 
-  it('restores a new VM as recorded: 202 without Retry-After, the job id is the operation id, two tasks, then the VM exists', async () => {
+  it('restores a new VM as recorded: 202 with Retry-After: 60 (PowerShell’s 2024 record), the job id is the operation id, two tasks, then the VM exists', async () => {
     const point = await open(true);
     const accepted = await restore(point, body('AlternateLocation', point, newVm('myVM-restored')));
     expect(accepted.status).toBe(202);
-    expect(accepted.headers['retry-after']).toBeUndefined();
+    expect(accepted.headers['retry-after']).toBe('60');
     expect(decodeURIComponent(String(accepted.headers['azure-asyncoperation']))).toMatch(
       /\/protectedItems\/VM;iaasvmcontainerv2;rg-workloads;myVM\/operationsStatus\/[0-9a-f-]{36}\?/,
     );

@@ -74,7 +74,8 @@ type JobPredicate = (job: SandboxJob, status: JobStatus) => boolean;
 
 /**
  * `status eq 'X' and operation eq 'Y' and backupManagementType eq 'AzureIaasVM' and
- * startTime eq '2026-11-22 01:00:00 PM' and endTime eq '…'`: exactly these, anything else is a 400.
+ * startTime eq '2026-11-22 01:00:00 PM' and endTime eq '…'` (az CLI's and Azure PowerShell's forms,
+ * PowerShell's with `operation eq ''`): exactly these, anything else is a 400.
  * startTime/endTime bound the jobs' start time, as the portal's time range does.
  */
 export function parseJobFilter(text: string | null): JobPredicate {
@@ -86,7 +87,9 @@ export function parseJobFilter(text: string | null): JobPredicate {
     checks.push((_j, s) => s === status);
   }
   const operation = f.get('operation');
-  if (operation !== undefined) {
+  // Azure PowerShell sends `operation eq ''` when no operation is asked for, and Azure answers
+  // jobs of every operation (TestAzureVMGetJobsTimeFilter.json, 2025).
+  if (operation !== undefined && operation !== '') {
     if (!OPERATIONS.includes(operation)) throw invalid(`"${operation}" is not a job operation.`);
     checks.push((j) => j.operation === operation);
   }

@@ -24,7 +24,8 @@ type Props = Record<string, unknown>;
  * Restore of an Azure VM from a recovery point (`POST …/recoveryPoints/{rp}/restore`), as recorded
  * in test_backup_restore.yaml: an IaasVMRestoreRequest with recoveryType RestoreDisks,
  * AlternateLocation or OriginalLocation; 202 with the item's Azure-AsyncOperation and Location and
- * no Retry-After; the operation Succeeded almost at once, its id being the job's; then a Restore job
+ * `Retry-After: 60` (Azure PowerShell's 2024 record; the CLI's recordings drop Retry-After); the
+ * operation Succeeded almost at once, its id being the job's; then a Restore job
  * whose tasks and property bag are those recorded for the kind.
  *
  * No restore refusal was ever recorded, so every error code below is the sandbox's own (the
@@ -70,7 +71,6 @@ export function addRestoreRoute(router: ArmRouter, ctx: SandboxContext): void {
       { jobId: job.id },
       { durationMs: RECORDED_OPERATION_SECONDS.restoreTrigger * 1000 },
       jobId,
-      false,
     );
   });
 }
@@ -113,6 +113,17 @@ interface RestorePlan {
   source?: SandboxVm;
 }
 
+/**
+ * The staging account: `storageAccountId` (az CLI), or, in a restore with the vault's managed
+ * identity, `identityBasedRestoreDetails.targetStorageAccountId` with no `storageAccountId` at all
+ * (Azure PowerShell, TestAzureVMRestoreWithMSI.json, 2024). The identity itself is not modelled.
+ */
+function stagingAccountIdOf(props: Props): string {
+  if (props.storageAccountId !== undefined) return String(props.storageAccountId);
+  const identity = props.identityBasedRestoreDetails as Props | undefined;
+  return String(identity?.targetStorageAccountId ?? '');
+}
+
 /** The staging account, and the targets of the kind: they must exist, be free and be in the vault's region. */
 function checkTargets(
   ctx: SandboxContext,
@@ -122,11 +133,12 @@ function checkTargets(
   vault: SandboxVault,
 ): RestorePlan {
   const { world } = ctx;
-  const account = world.storageAccounts.get(String(props.storageAccountId ?? '').toLowerCase());
+  const accountId = stagingAccountIdOf(props);
+  const account = world.storageAccounts.get(accountId.toLowerCase());
   if (!account) {
     throw badRequest(
       'UserErrorStorageAccountNotFound',
-      `The staging storage account '${String(props.storageAccountId)}' was not found.`,
+      `The staging storage account '${accountId}' was not found.`,
     );
   }
   if (normalizeRegion(account.location) !== normalizeRegion(vault.location)) {
@@ -241,7 +253,9 @@ function restoreJob(
         }
       : kind === 'OriginalLocation'
         ? { 'Target VM Name': null } // recorded: null until the VM is updated
-        : {}),
+        : plan.targetResourceGroup
+          ? { 'Target VM Name': 'vmName' } // a placeholder, as recorded in 2022 (CLI) and 2024 (PowerShell)
+          : {}),
     'Target Storage Account Name': plan.storageAccount,
     'Recovery point time ': propertyBagTime(point.time),
     ...(plan.targetResourceGroup || kind === 'OriginalLocation'
