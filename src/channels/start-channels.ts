@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { renderAdaptiveCard } from '../cards/adaptive-card-renderer.js';
-import type { ChatRequest, ChatUser, Reply } from '../chat/chat-request.js';
+import type { ChatRequest, ChatUser } from '../domain/index.js';
+import type { Reply } from '../chat/reply.js';
 import type { AppConfig } from '../config.js';
 import { CommandJournal } from '../conversation/command-journal.js';
 import type { ConversationsOptions } from '../conversation/conversation.js';

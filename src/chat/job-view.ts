@@ -1,7 +1,6 @@
 import type { JobView } from '../cards/views.js';
-import type { BackupJob } from '../domain/index.js';
+import type { BackupJob, WatchRequest } from '../domain/index.js';
 import type { ChatDefaults } from './command.js';
-import type { WatchRequest } from './chat-request.js';
 
 /** The job card's view: shared by "backup now", "job <id>", the card's refresh button and the JobWatcher. */
 export function toJobView(

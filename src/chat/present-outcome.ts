@@ -2,7 +2,7 @@ import { presentDigest } from '../cards/present-digest.js';
 import { consistencyWords } from '../cards/protection-words.js';
 import type { ChatDefaults } from './command.js';
 import type { CommandOutcome, OutcomeKind } from './command-outcome.js';
-import type { Reply } from './chat-request.js';
+import type { Reply } from './reply.js';
 import { toJobView, watchOf } from './job-view.js';
 import { presentDecision, presentApprovalRequest, presentAuditEntries } from './present-approval-outcome.js';
 import {

@@ -1,6 +1,7 @@
 import { onBudgetHold } from '../azure/request-budget-scheduler.js';
 import type { View } from '../cards/views.js';
-import type { ChatRequest, Platform, Reply } from '../chat/chat-request.js';
+import type { ChatRequest, Platform, ConversationTarget, MessageRef } from '../domain/index.js';
+import type { Reply } from '../chat/reply.js';
 import { CoalescingUpdater } from '../channels/coalescing-updater.js';
 import type { JobWatcher, WatchSink } from '../jobs/job-watcher.js';
 import type { Logger } from '../logger.js';
@@ -10,8 +11,7 @@ import { sendingAs } from '../channels/send-priority.js';
 import { answersInPlace, needsItsMessage } from './answer-placement.js';
 import type { ChannelPort } from './channel-port.js';
 import type { CommandJournal, JournalEntry } from './command-journal.js';
-import type { ConversationTarget, MessageRef } from './message-ref.js';
-import { asMessageRef } from './message-ref.js';
+import { asMessageRef } from '../domain/index.js';
 import { showAndWatch } from './watch-reply.js';
 import { WORK_CONCURRENCY, WorkQueue } from './work-queue.js';
 import { answeredBelowView, queuedView, workingView } from './working-view.js';

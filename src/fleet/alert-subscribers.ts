@@ -2,7 +2,7 @@ import type { View } from '../cards/views.js';
 import type { AlertSubscribers, AlertTarget, AlertedVault } from '../jobs/scheduled-job-alerts.js';
 import { sameVault, vaultKey } from '../jobs/scheduled-job-alerts.js';
 import type { AlertSubscription, AlertSubscriptionStore } from '../store/alert-subscription-store.js';
-import type { ChannelAddress } from './channel-address.js';
+import type { ChannelAddress } from '../domain/index.js';
 
 /** How to post to an address; undefined when its platform is not running in this bot. */
 export type PosterFor = (address: ChannelAddress) => ((view: View) => Promise<void>) | undefined;

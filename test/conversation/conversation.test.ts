@@ -6,13 +6,13 @@ import type { PipelineRequest, PipelineResponse } from '@azure/core-rest-pipelin
 import { beforeEach, describe, expect, it } from 'vitest';
 import { RequestBudgetScheduler } from '../../src/azure/request-budget-scheduler.js';
 import type { View } from '../../src/cards/views.js';
-import type { ChatRequest, Reply } from '../../src/chat/chat-request.js';
+import type { ChatRequest, ConversationTarget, MessageRef } from '../../src/domain/index.js';
+import type { Reply } from '../../src/chat/reply.js';
 import type { ChannelPort } from '../../src/conversation/channel-port.js';
 import { CommandJournal } from '../../src/conversation/command-journal.js';
 import { sendPriority } from '../../src/channels/send-priority.js';
 import { WORK_CONCURRENCY } from '../../src/conversation/work-queue.js';
 import { Conversations, SHOWN_IN_ACK } from '../../src/conversation/conversation.js';
-import type { ConversationTarget, MessageRef } from '../../src/conversation/message-ref.js';
 import type { JobWatcher } from '../../src/jobs/job-watcher.js';
 import { silentLogger } from '../../src/logger.js';
 import { OpenCommandStore } from '../../src/store/open-command-store.js';
