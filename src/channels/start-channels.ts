@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { renderAdaptiveCard } from '../cards/adaptive-card-renderer.js';
 import type { ChatRequest, ChatUser } from '../domain/index.js';
+import type { ChatDefaults } from '../chat/command.js';
 import type { Reply } from '../chat/reply.js';
 import type { AppConfig } from '../config.js';
 import { CommandJournal } from '../conversation/command-journal.js';
@@ -26,6 +27,8 @@ export interface ChannelsOptions {
   recover: (request: ChatRequest, startedAt: Date) => Promise<Reply>;
   watcher: JobWatcher;
   watches: WatchStore;
+  /** What a watched job's card shows by default. */
+  defaults: ChatDefaults;
   /** Filled here: the watcher's way to each channel's cards. */
   sinks: Record<string, WatchSink>;
   /** The web chat's "who am I" picker (the sandbox's users). */
@@ -59,6 +62,7 @@ export function startChannels(o: ChannelsOptions): Channels {
     recover: o.recover,
     watcher: o.watcher,
     watches: o.watches,
+    defaults: o.defaults,
     // A command whose process dies is answered by the next one once its record lapses (the lease time).
     journal: new CommandJournal({
       store: new OpenCommandStore(o.db, config.watchLeaseMs, { commands: o.now }),

@@ -1,5 +1,6 @@
 import type { JobView } from '../cards/views.js';
 import type { BackupJob, WatchRequest } from '../domain/index.js';
+import type { Watch } from '../store/watch-store.js';
 import type { ChatDefaults } from './command.js';
 
 /** The job card's view: shared by "backup now", "job <id>", the card's refresh button and the JobWatcher. */
@@ -23,6 +24,16 @@ export function toJobView(
         }
       : {}),
   };
+}
+
+/** A watched job's card as of `asOf`: it keeps what the watch carries (retain-until, consistency). */
+export function watchedJobView(
+  watch: Pick<Watch, 'extras' | 'resourceGroup'>,
+  job: BackupJob,
+  defaults: ChatDefaults,
+  asOf: Date,
+): JobView {
+  return toJobView(job, defaults, asOf, { ...watch.extras, resourceGroup: watch.resourceGroup });
 }
 
 /** The watch of a job's card: in the job's own subscription, so its reads go back there. */

@@ -1,6 +1,8 @@
 import { onBudgetHold } from '../azure/request-budget-scheduler.js';
 import type { View } from '../cards/views.js';
 import type { ChatRequest, Platform, ConversationTarget, MessageRef } from '../domain/index.js';
+import type { ChatDefaults } from '../chat/command.js';
+import { watchedJobView } from '../chat/job-view.js';
 import type { Reply } from '../chat/reply.js';
 import { CoalescingUpdater } from '../channels/coalescing-updater.js';
 import type { JobWatcher, WatchSink } from '../jobs/job-watcher.js';
@@ -22,6 +24,8 @@ export interface ConversationsOptions {
   recover: (request: ChatRequest, startedAt: Date) => Promise<Reply>;
   watcher: JobWatcher;
   watches: WatchStore;
+  /** What a watched job's card shows by default (its vault's resource group, portal links). */
+  defaults: ChatDefaults;
   journal: CommandJournal;
   logger: Logger;
   /** Counts what goes out, per platform (metrics). */
@@ -106,9 +110,18 @@ export class Conversations {
     return this.lane(platform).show(ref, view);
   }
 
-  /** The JobWatcher's way to a card: the channel's updater. */
+  /**
+   * The JobWatcher's way to a card: the job's new state made into its card and shown through the
+   * channel's updater, marked as progress so that people's answers go first (send-priority.ts).
+   */
   sink(platform: string): WatchSink {
-    return (watch, view) => this.lane(platform).show(asMessageRef(watch.messageRef), view);
+    return (watch, job, asOf) =>
+      sendingAs('progress', () =>
+        this.lane(platform).show(
+          asMessageRef(watch.messageRef),
+          watchedJobView(watch, job, this.o.defaults, asOf),
+        ),
+      );
   }
 
   /**
