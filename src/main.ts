@@ -1,11 +1,13 @@
 import { ApprovalWorkflow } from './approvals/approval-workflow.js';
 import { AuditLog } from './approvals/audit-log.js';
 import { createBackupService } from './azure/create-backup-service.js';
+import type { View } from './cards/views.js';
 import { atBackgroundPriority } from './azure/request-budget-scheduler.js';
 import { startChannels } from './channels/start-channels.js';
 import { ApprovalCards } from './conversation/approval-cards.js';
 import { CommandRegistry } from './chat/command-registry.js';
 import type { ChatDefaults } from './chat/command.js';
+import { toJobAlertView } from './chat/job-view.js';
 import { RoleDirectory } from './chat/roles.js';
 import { groupRolesOf } from './identity/group-roles.js';
 import { azureMonitorAlertRoute } from './fleet/azure-monitor-alerts.js';
@@ -17,6 +19,7 @@ import { ConfigError, loadConfig, storeLocation } from './config.js';
 import type { RouteHandler } from './http/http-server.js';
 import { startHttpServer } from './http/http-server.js';
 import type { WatchSink } from './jobs/job-watcher.js';
+import type { JobAlert } from './jobs/scheduled-job-alerts.js';
 import { ScheduledJobAlerter } from './jobs/scheduled-job-alerts.js';
 import { rememberingStartedBackups } from './jobs/started-backups.js';
 import { JobWatcher } from './jobs/job-watcher.js';
@@ -155,7 +158,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     },
   ];
   const cards: ApprovalCards = new ApprovalCards(approvals, watcher, () => conversations);
-  const { conversations, journal, alertTargets, slack, ...channels } = startChannels({
+  const { conversations, journal, alertChannels, slack, ...channels } = startChannels({
     config,
     db,
     handle: (r) => registry.handle(r),
@@ -176,17 +179,24 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
   const posterFor = posterForChannels({
     slack,
     teams: channels.teams,
-    web: alertTargets.find((t) => t.id === 'web')?.post,
+    web: alertChannels.find((t) => t.id === 'web')?.post,
   });
+  // The alerter hands out alerts; each becomes its card on the way to a channel.
+  const alertCards =
+    (post: (view: View) => Promise<void>) =>
+    (alert: JobAlert): Promise<void> =>
+      post(toJobAlertView(alert, defaults));
   const alerter = alertSettings
     ? new ScheduledJobAlerter({
         service: background,
         store: new AlertStore(db),
         startedJobs,
         vaults: alertSettings.vaults,
-        targets: alertTargets,
-        subscribers: alertSubscribers(fleet.subscriptions, posterFor),
-        defaults,
+        targets: alertChannels.map((c) => ({ id: c.id, post: alertCards(c.post) })),
+        subscribers: alertSubscribers(fleet.subscriptions, (address) => {
+          const post = posterFor(address);
+          return post && alertCards(post);
+        }),
         intervalMs: alertSettings.intervalMs,
         now,
         logger,
@@ -240,7 +250,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     webChat: config.webChat,
     teams: config.teams ? (config.teams.appId ? 'authenticated' : 'local-only, unauthenticated') : 'off',
     slack: config.slack ? config.slack.mode : 'off',
-    alerts: alerter ? alertTargets.map((t) => t.id).join(', ') : 'off',
+    alerts: alerter ? alertChannels.map((t) => t.id).join(', ') : 'off',
     store: store.dialect === 'postgres' ? `postgres (replica ${config.replicaId})` : config.databasePath,
     ...(sandbox ? { sandbox: sandbox.url, clockSpeed: config.sandbox.clockSpeed } : {}),
   });

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { renderAdaptiveCard } from '../cards/adaptive-card-renderer.js';
+import type { View } from '../cards/views.js';
 import type { ChatRequest, ChatUser } from '../domain/index.js';
 import type { ChatDefaults } from '../chat/command.js';
 import type { Reply } from '../chat/reply.js';
@@ -9,7 +10,6 @@ import type { ConversationsOptions } from '../conversation/conversation.js';
 import { Conversations } from '../conversation/conversation.js';
 import type { RouteHandler } from '../http/http-server.js';
 import type { JobWatcher, WatchSink } from '../jobs/job-watcher.js';
-import type { AlertTarget } from '../jobs/scheduled-job-alerts.js';
 import type { Logger } from '../logger.js';
 import { DeliveryStore } from '../store/delivery-store.js';
 import { OpenCommandStore } from '../store/open-command-store.js';
@@ -43,9 +43,15 @@ export interface Channels {
   conversations: Conversations;
   journal: CommandJournal;
   handlers: RouteHandler[];
-  alertTargets: AlertTarget[];
+  /** Where the configured alerts go, by alert target id (`web`, `slack:C1`, `teams:<id>`): posters of views. */
+  alertChannels: AlertChannel[];
   slack?: SlackChannel;
   teams?: TeamsChannel;
+}
+
+export interface AlertChannel {
+  id: string;
+  post(view: View): Promise<void>;
 }
 
 /**
@@ -76,7 +82,7 @@ export function startChannels(o: ChannelsOptions): Channels {
     ...(o.onShown ? { onShown: o.onShown } : {}),
   });
   const handlers: RouteHandler[] = [];
-  const alertTargets: AlertTarget[] = [];
+  const alertChannels: AlertChannel[] = [];
   const deliveries = new DeliveryStore(o.db);
   if (config.webChat) {
     const web = new WebChat({
@@ -88,7 +94,7 @@ export function startChannels(o: ChannelsOptions): Channels {
       logger,
     });
     handlers.push(web.routes);
-    alertTargets.push({ id: 'web', post: (v) => web.announce(v) });
+    alertChannels.push({ id: 'web', post: (v) => web.announce(v) });
   }
   let teams: TeamsChannel | undefined;
   if (config.teams) {
@@ -104,15 +110,15 @@ export function startChannels(o: ChannelsOptions): Channels {
   // Alerts for failed scheduled backups: the configured Teams or Slack channel, and the web chat.
   const alertChannel = config.alerts?.channel;
   if (alertChannel?.platform === 'slack' && slack) {
-    alertTargets.push({ id: `slack:${alertChannel.channelId}`, post: slack.poster(alertChannel.channelId) });
+    alertChannels.push({ id: `slack:${alertChannel.channelId}`, post: slack.poster(alertChannel.channelId) });
   } else if (alertChannel?.platform === 'teams' && teams) {
-    alertTargets.push({ id: `teams:${alertChannel.conversationId}`, post: teams.poster(alertChannel) });
+    alertChannels.push({ id: `teams:${alertChannel.conversationId}`, post: teams.poster(alertChannel) });
   }
   return {
     conversations,
     journal: conversations.journal,
     handlers,
-    alertTargets,
+    alertChannels,
     ...(slack ? { slack } : {}),
     ...(teams ? { teams } : {}),
   };

@@ -1,5 +1,6 @@
-import type { JobView } from '../cards/views.js';
+import type { JobAlertView, JobView } from '../cards/views.js';
 import type { BackupJob, WatchRequest } from '../domain/index.js';
+import type { JobAlert } from '../jobs/scheduled-job-alerts.js';
 import type { Watch } from '../store/watch-store.js';
 import type { ChatDefaults } from './command.js';
 
@@ -34,6 +35,26 @@ export function watchedJobView(
   asOf: Date,
 ): JobView {
   return toJobView(job, defaults, asOf, { ...watch.extras, resourceGroup: watch.resourceGroup });
+}
+
+/** An alert's card: the job, and whether its vault is the default one (the one commands act on unnamed). */
+export function toJobAlertView(alert: JobAlert, defaults: ChatDefaults): JobAlertView {
+  const { job, vault: v, asOf } = alert;
+  // Same-named vaults of two subscriptions differ: the default is the first subscription's.
+  const subscription = (v.subscription ?? job.vaultSubscription)?.toLowerCase();
+  const inDefaultVault =
+    v.vault.toLowerCase() === defaults.vaultName.toLowerCase() &&
+    v.resourceGroup.toLowerCase() === defaults.vaultResourceGroup.toLowerCase() &&
+    (subscription === undefined || subscription === defaults.subscriptionId.toLowerCase());
+  const { portalUrl } = toJobView(job, defaults, asOf, { resourceGroup: v.resourceGroup });
+  return {
+    kind: 'job-alert',
+    job,
+    resourceGroup: v.resourceGroup,
+    inDefaultVault,
+    asOf: asOf.toISOString(),
+    ...(portalUrl ? { portalUrl } : {}),
+  };
 }
 
 /** The watch of a job's card: in the job's own subscription, so its reads go back there. */

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { JobAlertView, View } from '../../src/cards/views.js';
 import { loadConfig } from '../../src/config.js';
 import { azureMonitorAlertRoute } from '../../src/fleet/azure-monitor-alerts.js';
 import { AZURE_MONITOR_WEBHOOK_PATH } from '../../src/http/azure-monitor-webhook.js';
@@ -9,7 +8,7 @@ import type { RunningServer } from '../../src/http/http-server.js';
 import { startHttpServer } from '../../src/http/http-server.js';
 import { EntraTokenValidator, entraIssuers } from '../../src/identity/entra-token-validator.js';
 import { parseMonitorAlert } from '../../src/jobs/monitor-alert-payload.js';
-import type { AlertedVault } from '../../src/jobs/scheduled-job-alerts.js';
+import type { AlertedVault, JobAlert } from '../../src/jobs/scheduled-job-alerts.js';
 import { ScheduledJobAlerter } from '../../src/jobs/scheduled-job-alerts.js';
 import { silentLogger } from '../../src/logger.js';
 import { SANDBOX_SUBSCRIPTION_ID, SANDBOX_BOTH_SUBSCRIPTIONS } from '../../src/sandbox/seed-ids.js';
@@ -114,7 +113,7 @@ describe('POST /api/azure-monitor/alerts', () => {
   let keys: FakeOpenIdKeys;
   let server: RunningServer;
   let alerter: ScheduledJobAlerter;
-  const views: JobAlertView[] = [];
+  const alerts: JobAlert[] = [];
   const now = () => Math.floor(Date.now() / 1000);
   const token = (claims: Record<string, unknown> = { roles: [ACTION_GROUP_ROLE] }) =>
     keys.token({
@@ -137,17 +136,9 @@ describe('POST /api/azure-monitor/alerts', () => {
       targets: [
         {
           id: 'slack:C1',
-          post: async (view: View) => {
-            if (view.kind === 'job-alert') views.push(view);
-          },
+          post: async (alert) => void alerts.push(alert),
         },
       ],
-      defaults: {
-        subscriptionId: SANDBOX_SUBSCRIPTION_ID,
-        vaultName: 'rsv-westus',
-        vaultResourceGroup: 'rg-chatops',
-        portalLinks: false,
-      },
       intervalMs: 10,
       now: () => h.sandbox.clock.now(),
     });
@@ -165,7 +156,7 @@ describe('POST /api/azure-monitor/alerts', () => {
     await h.close();
   });
   beforeEach(() => {
-    views.length = 0;
+    alerts.length = 0;
   });
 
   const post = (body: unknown, authorization: string | null = `Bearer ${token()}`) =>
@@ -189,9 +180,9 @@ describe('POST /api/azure-monitor/alerts', () => {
     const r = await post(fixture('backup-job-failure.json', jobId));
     expect(r.status).toBe(200);
     expect(await r.json()).toEqual({ status: 'accepted', posted: 1 });
-    expect(views).toHaveLength(1);
-    expect(views[0]!.job).toMatchObject({ id: jobId, vmName: 'myVM', status: 'Failed' });
-    expect(views[0]!.job.phases?.snapshot.status).toBe('Failed');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.job).toMatchObject({ id: jobId, vmName: 'myVM', status: 'Failed' });
+    expect(alerts[0]!.job.phases?.snapshot.status).toBe('Failed');
     // Azure Monitor retries; the polling alerter runs as the backfill: neither posts it again.
     expect(await (await post(fixture('backup-job-failure.json', jobId))).json()).toEqual({
       status: 'accepted',
@@ -199,7 +190,7 @@ describe('POST /api/azure-monitor/alerts', () => {
     });
     await alerter.pollOnce();
     await alerter.pollOnce();
-    expect(views).toHaveLength(1);
+    expect(alerts).toHaveLength(1);
   });
 
   it('is the backfill the other way round: a job polling alerted first is not pushed twice', async () => {
@@ -212,14 +203,14 @@ describe('POST /api/azure-monitor/alerts', () => {
       status: 'accepted',
       posted: 0,
     });
-    expect(views).toHaveLength(1);
+    expect(alerts).toHaveLength(1);
   });
 
   it('acknowledges an alert that is not about a backup job and posts nothing', async () => {
     const r = await post(fixture('metric-alert.json'));
     expect(r.status).toBe(200);
     expect(await r.json()).toEqual({ status: 'ignored', reason: 'not an Azure Backup alert' });
-    expect(views).toEqual([]);
+    expect(alerts).toEqual([]);
   });
 
   it('refuses a request without a valid token before reading its body', async () => {
@@ -229,7 +220,7 @@ describe('POST /api/azure-monitor/alerts', () => {
       expect(r.status).toBe(401);
       expect(r.headers.get('www-authenticate')).toBe('Bearer');
     }
-    expect(views).toEqual([]);
+    expect(alerts).toEqual([]);
   });
 
   it("refuses a valid token without the Action Groups' app role (403), before reading the body", async () => {
@@ -239,11 +230,11 @@ describe('POST /api/azure-monitor/alerts', () => {
       expect(r.status, JSON.stringify(claims)).toBe(403);
       expect(((await r.json()) as { error: { code: string } }).error.code).toBe('auth.role');
     }
-    expect(views).toEqual([]);
+    expect(alerts).toEqual([]);
     // The same alert with the role is taken.
     const r = await post(fixture('backup-job-failure.json', jobId));
     expect(r.status).toBe(200);
-    expect(views.map((v) => v.job.id)).toEqual([jobId]);
+    expect(alerts.map((v) => v.job.id)).toEqual([jobId]);
   });
 
   it('bounds the body and answers malformed alerts with 400', async () => {
