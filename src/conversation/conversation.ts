@@ -4,12 +4,12 @@ import type { ChatRequest, Platform, ConversationTarget, MessageRef } from '../d
 import type { ChatDefaults } from '../chat/command.js';
 import { watchedJobView } from '../chat/job-view.js';
 import type { Reply } from '../chat/reply.js';
-import { CoalescingUpdater } from '../channels/coalescing-updater.js';
+import { CoalescingUpdater } from './coalescing-updater.js';
 import type { JobWatcher, WatchSink } from '../jobs/job-watcher.js';
 import type { Logger } from '../logger.js';
 import type { OpenCommand } from '../store/open-command-store.js';
 import type { WatchStore } from '../store/watch-store.js';
-import { sendingAs } from '../channels/send-priority.js';
+import { sendingAs } from './send-priority.js';
 import { answersInPlace, needsItsMessage } from './answer-placement.js';
 import type { ChannelPort } from './channel-port.js';
 import type { CommandJournal, JournalEntry } from './command-journal.js';

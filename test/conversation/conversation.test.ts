@@ -10,7 +10,7 @@ import type { BackupJob, ChatRequest, ConversationTarget, MessageRef } from '../
 import type { Reply } from '../../src/chat/reply.js';
 import type { ChannelPort } from '../../src/conversation/channel-port.js';
 import { CommandJournal } from '../../src/conversation/command-journal.js';
-import { sendPriority } from '../../src/channels/send-priority.js';
+import { sendPriority } from '../../src/conversation/send-priority.js';
 import { WORK_CONCURRENCY } from '../../src/conversation/work-queue.js';
 import { Conversations, SHOWN_IN_ACK } from '../../src/conversation/conversation.js';
 import type { JobWatcher } from '../../src/jobs/job-watcher.js';

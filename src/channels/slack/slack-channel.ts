@@ -11,8 +11,8 @@ import type { ChannelPort } from '../../conversation/channel-port.js';
 import type { Conversation, Conversations } from '../../conversation/conversation.js';
 import { SHOWN_IN_ACK } from '../../conversation/conversation.js';
 import type { DeliveryLog } from '../delivery-log.js';
-import { retryPost } from '../retry-post.js';
-import { SendRateLimiter } from '../send-rate-limiter.js';
+import { retryPost } from '../../conversation/retry-post.js';
+import { SendRateLimiter } from '../../conversation/send-rate-limiter.js';
 import { renderBlockKit } from './block-kit-renderer.js';
 
 export interface SlackChannelOptions {

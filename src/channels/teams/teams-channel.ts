@@ -9,7 +9,7 @@ import type { Logger } from '../../logger.js';
 import type { ChannelPort } from '../../conversation/channel-port.js';
 import type { Conversation, Conversations } from '../../conversation/conversation.js';
 import type { DeliveryLog } from '../delivery-log.js';
-import { SendRateLimiter, TEAMS_CONVERSATION_LIMITS } from '../send-rate-limiter.js';
+import { SendRateLimiter, TEAMS_CONVERSATION_LIMITS } from '../../conversation/send-rate-limiter.js';
 import { classifyConnectorError } from './connector-errors.js';
 import { createTeamsAdapter } from './create-teams-adapter.js';
 import { activityShapeProblem, asActivity } from './teams-activity-shape.js';
