@@ -2,7 +2,7 @@ import { ApprovalWorkflow } from './approvals/approval-workflow.js';
 import { AuditLog } from './approvals/audit-log.js';
 import { createBackupService } from './azure/create-backup-service.js';
 import type { View } from './cards/views.js';
-import { atBackgroundPriority } from './azure/request-budget-scheduler.js';
+import { atBackgroundPriority, onBudgetHold } from './azure/request-budget-scheduler.js';
 import { startChannels } from './channels/start-channels.js';
 import { ApprovalCards } from './conversation/approval-cards.js';
 import { CommandRegistry } from './chat/command-registry.js';
@@ -172,6 +172,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     logger,
     onSent: (platform, kind) => metrics.chatMessage(platform, kind),
     onShown: (platform, ref, view) => cards.shown(platform, ref, view),
+    onBudgetHold,
   });
   handlers.push(...channels.handlers);
   // Alert subscriptions from chat post through the running channels (fleet/alert-subscribers.ts).

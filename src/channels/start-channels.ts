@@ -37,6 +37,7 @@ export interface ChannelsOptions {
   logger: Logger;
   onSent: (platform: string, kind: 'post' | 'update') => void;
   onShown: ConversationsOptions['onShown'];
+  onBudgetHold: ConversationsOptions['onBudgetHold'];
 }
 
 export interface Channels {
@@ -80,6 +81,7 @@ export function startChannels(o: ChannelsOptions): Channels {
     logger,
     onSent: o.onSent,
     ...(o.onShown ? { onShown: o.onShown } : {}),
+    onBudgetHold: o.onBudgetHold,
   });
   const handlers: RouteHandler[] = [];
   const alertChannels: AlertChannel[] = [];

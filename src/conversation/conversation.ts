@@ -1,4 +1,3 @@
-import { onBudgetHold } from '../azure/request-budget-scheduler.js';
 import type { View } from '../cards/views.js';
 import type { ChatRequest, Platform, ConversationTarget, MessageRef } from '../domain/index.js';
 import type { ChatDefaults } from '../chat/command.js';
@@ -28,6 +27,11 @@ export interface ConversationsOptions {
   defaults: ChatDefaults;
   journal: CommandJournal;
   logger: Logger;
+  /**
+   * Runs a command's work and calls `notify` once, with the expected wait, if its Azure requests are
+   * held for the subscription's request budget (the backup service's scheduler, given by main.ts).
+   */
+  onBudgetHold: BudgetHoldHook;
   /** Counts what goes out, per platform (metrics). */
   onSent?: (platform: string, kind: 'post' | 'update') => void;
   /**
@@ -36,6 +40,8 @@ export interface ConversationsOptions {
    */
   onShown?: (platform: string, ref: MessageRef, view: View) => Promise<View | undefined>;
 }
+
+export type BudgetHoldHook = <T>(notify: (waitMs: number) => void, work: () => Promise<T>) => Promise<T>;
 
 /**
  * Given for a typed command whose working view the channel showed with its acknowledgement, where
@@ -364,7 +370,7 @@ export class Conversation {
       const inAck = placeholder !== undefined && !('key' in placeholder);
       const ref = inAck ? undefined : (placeholder ?? (await this.post(target, workingView(text))));
       if (ref && !placeholder) await entry.placed(ref);
-      const reply = await onBudgetHold(
+      const reply = await this.o.onBudgetHold(
         (waitMs) => this.sayQueued(target, ref, queuedView(text, waitMs)),
         () => this.o.handle(request),
       );

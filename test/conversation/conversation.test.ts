@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { RequestBudgetScheduler } from '../../src/azure/request-budget-scheduler.js';
+import { RequestBudgetScheduler, onBudgetHold } from '../../src/azure/request-budget-scheduler.js';
 import type { View } from '../../src/cards/views.js';
 import type { BackupJob, ChatRequest, ConversationTarget, MessageRef } from '../../src/domain/index.js';
 import type { Reply } from '../../src/chat/reply.js';
@@ -89,6 +89,7 @@ function core(
       logger: silentLogger,
     }),
     logger: silentLogger,
+    onBudgetHold,
     ...(o.onShown ? { onShown: o.onShown } : {}),
   });
   return { port, conversations, talk: conversations.attach(port) };
