@@ -125,11 +125,11 @@ const watcher = new JobWatcher({
   service: atBackgroundPriority(service),
   store: new WatchStore(db),
   durations: new LearntDurationStore(db),
-  defaults,
+  defaultSubscription: defaults.subscriptionId,
   sinks: {
-    bench: async (w, view) => {
-      if (view.kind === 'job' && watched.has(w.jobId))
-        updates.push({ jobId: w.jobId, fingerprint: fingerprintOf(view.job), atMs: simMs });
+    bench: async (w, job) => {
+      if (watched.has(w.jobId))
+        updates.push({ jobId: w.jobId, fingerprint: fingerprintOf(job), atMs: simMs });
     },
   },
   intervalMs: WATCH_EVERY_S * 1000,

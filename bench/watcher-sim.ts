@@ -89,10 +89,10 @@ const watcher = new JobWatcher({
   service,
   store: new WatchStore(db),
   durations: new LearntDurationStore(db),
-  defaults: { subscriptionId: 's', vaultName: 'v', vaultResourceGroup: 'rg', portalLinks: false },
+  defaultSubscription: 's',
   sinks: {
-    bench: async (w, v) => {
-      if (v.kind === 'job') updates.push({ jobId: w.jobId, fingerprint: fingerprintOf(v.job), atMs: simMs });
+    bench: async (w, job) => {
+      updates.push({ jobId: w.jobId, fingerprint: fingerprintOf(job), atMs: simMs });
     },
   },
   intervalMs: WATCH_EVERY_S * 1000,

@@ -2,11 +2,13 @@ import { ApprovalWorkflow } from './approvals/approval-workflow.js';
 import { AuditLog } from './approvals/audit-log.js';
 import { PersonLinks } from './identity/person-links.js';
 import { createBackupService } from './azure/create-backup-service.js';
-import { atBackgroundPriority } from './azure/request-budget-scheduler.js';
+import type { View } from './cards/views.js';
+import { atBackgroundPriority, onBudgetHold } from './azure/request-budget-scheduler.js';
 import { startChannels } from './channels/start-channels.js';
 import { ApprovalCards } from './conversation/approval-cards.js';
 import { CommandRegistry } from './chat/command-registry.js';
 import type { ChatDefaults } from './chat/command.js';
+import { toJobAlertView } from './chat/job-view.js';
 import { RoleDirectory } from './chat/roles.js';
 import { groupRolesOf } from './identity/group-roles.js';
 import { azureMonitorAlertRoute } from './fleet/azure-monitor-alerts.js';
@@ -18,6 +20,7 @@ import { ConfigError, loadConfig, storeLocation } from './config.js';
 import type { RouteHandler } from './http/http-server.js';
 import { startHttpServer } from './http/http-server.js';
 import type { WatchSink } from './jobs/job-watcher.js';
+import type { JobAlert } from './jobs/scheduled-job-alerts.js';
 import { ScheduledJobAlerter } from './jobs/scheduled-job-alerts.js';
 import { rememberingStartedBackups } from './jobs/started-backups.js';
 import { JobWatcher } from './jobs/job-watcher.js';
@@ -140,7 +143,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     service: background,
     store: watchStore,
     durations: new LearntDurationStore(db),
-    defaults,
+    defaultSubscription: defaults.subscriptionId,
     sinks,
     intervalMs: config.watchIntervalMs,
     now,
@@ -157,19 +160,21 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     },
   ];
   const cards: ApprovalCards = new ApprovalCards(approvals, watcher, () => conversations);
-  const { conversations, journal, alertTargets, slack, ...channels } = startChannels({
+  const { conversations, journal, alertChannels, slack, ...channels } = startChannels({
     config,
     db,
     handle: (r) => registry.handle(r),
     recover: (r, startedAt) => registry.recover(r, startedAt),
     watcher,
     watches: watchStore,
+    defaults,
     sinks,
     webUsers,
     now,
     logger,
     onSent: (platform, kind) => metrics.chatMessage(platform, kind),
     onShown: (platform, ref, view) => cards.shown(platform, ref, view),
+    onBudgetHold,
   });
   handlers.push(...channels.handlers);
   // Alert subscriptions from chat post through the running channels (fleet/alert-subscribers.ts).
@@ -177,17 +182,24 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
   const posterFor = posterForChannels({
     slack,
     teams: channels.teams,
-    web: alertTargets.find((t) => t.id === 'web')?.post,
+    web: alertChannels.find((t) => t.id === 'web')?.post,
   });
+  // The alerter hands out alerts; each becomes its card on the way to a channel.
+  const alertCards =
+    (post: (view: View) => Promise<void>) =>
+    (alert: JobAlert): Promise<void> =>
+      post(toJobAlertView(alert, defaults));
   const alerter = alertSettings
     ? new ScheduledJobAlerter({
         service: background,
         store: new AlertStore(db),
         startedJobs,
         vaults: alertSettings.vaults,
-        targets: alertTargets,
-        subscribers: alertSubscribers(fleet.subscriptions, posterFor),
-        defaults,
+        targets: alertChannels.map((c) => ({ id: c.id, post: alertCards(c.post) })),
+        subscribers: alertSubscribers(fleet.subscriptions, (address) => {
+          const post = posterFor(address);
+          return post && alertCards(post);
+        }),
         intervalMs: alertSettings.intervalMs,
         now,
         logger,
@@ -242,7 +254,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     webChat: config.webChat,
     teams: config.teams ? (config.teams.appId ? 'authenticated' : 'local-only, unauthenticated') : 'off',
     slack: config.slack ? config.slack.mode : 'off',
-    alerts: alerter ? alertTargets.map((t) => t.id).join(', ') : 'off',
+    alerts: alerter ? alertChannels.map((t) => t.id).join(', ') : 'off',
     store: store.dialect === 'postgres' ? `postgres (replica ${config.replicaId})` : config.databasePath,
     ...(sandbox ? { sandbox: sandbox.url, clockSpeed: config.sandbox.clockSpeed } : {}),
   });

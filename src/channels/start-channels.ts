@@ -1,13 +1,15 @@
 import type { Kysely } from 'kysely';
 import { renderAdaptiveCard } from '../cards/adaptive-card-renderer.js';
-import type { ChatRequest, ChatUser, Reply } from '../chat/chat-request.js';
+import type { View } from '../cards/views.js';
+import type { ChatRequest, ChatUser } from '../domain/index.js';
+import type { ChatDefaults } from '../chat/command.js';
+import type { Reply } from '../chat/reply.js';
 import type { AppConfig } from '../config.js';
 import { CommandJournal } from '../conversation/command-journal.js';
 import type { ConversationsOptions } from '../conversation/conversation.js';
 import { Conversations } from '../conversation/conversation.js';
 import type { RouteHandler } from '../http/http-server.js';
 import type { JobWatcher, WatchSink } from '../jobs/job-watcher.js';
-import type { AlertTarget } from '../jobs/scheduled-job-alerts.js';
 import type { Logger } from '../logger.js';
 import { DeliveryStore } from '../store/delivery-store.js';
 import { OpenCommandStore } from '../store/open-command-store.js';
@@ -25,6 +27,8 @@ export interface ChannelsOptions {
   recover: (request: ChatRequest, startedAt: Date) => Promise<Reply>;
   watcher: JobWatcher;
   watches: WatchStore;
+  /** What a watched job's card shows by default. */
+  defaults: ChatDefaults;
   /** Filled here: the watcher's way to each channel's cards. */
   sinks: Record<string, WatchSink>;
   /** The web chat's "who am I" picker (the sandbox's users). */
@@ -33,15 +37,22 @@ export interface ChannelsOptions {
   logger: Logger;
   onSent: (platform: string, kind: 'post' | 'update') => void;
   onShown: ConversationsOptions['onShown'];
+  onBudgetHold: ConversationsOptions['onBudgetHold'];
 }
 
 export interface Channels {
   conversations: Conversations;
   journal: CommandJournal;
   handlers: RouteHandler[];
-  alertTargets: AlertTarget[];
+  /** Where the configured alerts go, by alert target id (`web`, `slack:C1`, `teams:<id>`): posters of views. */
+  alertChannels: AlertChannel[];
   slack?: SlackChannel;
   teams?: TeamsChannel;
+}
+
+export interface AlertChannel {
+  id: string;
+  post(view: View): Promise<void>;
 }
 
 /**
@@ -58,6 +69,7 @@ export function startChannels(o: ChannelsOptions): Channels {
     recover: o.recover,
     watcher: o.watcher,
     watches: o.watches,
+    defaults: o.defaults,
     // A command whose process dies is answered by the next one once its record lapses (the lease time).
     journal: new CommandJournal({
       store: new OpenCommandStore(o.db, config.watchLeaseMs, { commands: o.now }),
@@ -69,9 +81,10 @@ export function startChannels(o: ChannelsOptions): Channels {
     logger,
     onSent: o.onSent,
     ...(o.onShown ? { onShown: o.onShown } : {}),
+    onBudgetHold: o.onBudgetHold,
   });
   const handlers: RouteHandler[] = [];
-  const alertTargets: AlertTarget[] = [];
+  const alertChannels: AlertChannel[] = [];
   const deliveries = new DeliveryStore(o.db);
   if (config.webChat) {
     const web = new WebChat({
@@ -83,7 +96,7 @@ export function startChannels(o: ChannelsOptions): Channels {
       logger,
     });
     handlers.push(web.routes);
-    alertTargets.push({ id: 'web', post: (v) => web.announce(v) });
+    alertChannels.push({ id: 'web', post: (v) => web.announce(v) });
   }
   let teams: TeamsChannel | undefined;
   if (config.teams) {
@@ -99,15 +112,15 @@ export function startChannels(o: ChannelsOptions): Channels {
   // Alerts for failed scheduled backups: the configured Teams or Slack channel, and the web chat.
   const alertChannel = config.alerts?.channel;
   if (alertChannel?.platform === 'slack' && slack) {
-    alertTargets.push({ id: `slack:${alertChannel.channelId}`, post: slack.poster(alertChannel.channelId) });
+    alertChannels.push({ id: `slack:${alertChannel.channelId}`, post: slack.poster(alertChannel.channelId) });
   } else if (alertChannel?.platform === 'teams' && teams) {
-    alertTargets.push({ id: `teams:${alertChannel.conversationId}`, post: teams.poster(alertChannel) });
+    alertChannels.push({ id: `teams:${alertChannel.conversationId}`, post: teams.poster(alertChannel) });
   }
   return {
     conversations,
     journal: conversations.journal,
     handlers,
-    alertTargets,
+    alertChannels,
     ...(slack ? { slack } : {}),
     ...(teams ? { teams } : {}),
   };

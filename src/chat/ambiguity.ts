@@ -1,23 +1,10 @@
 import type { Command } from './command.js';
+import type { Clarification } from './command-outcome.js';
 import { parseDeclared } from './parse-declared.js';
 import { sayWith } from './usage.js';
 import type { VaultChoice } from './phrases/vault-phrase.js';
 import { targetWords } from './vault-target.js';
 import { VM_NOUNS } from './phrases/vocabulary.js';
-
-/**
- * Text that could mean more than one thing gets a question, not a guess: "myVM" alone, "status of
- * myVM", "stop myVM", "delete rg-x". The choices come from the commands' declarations: those whose
- * one required argument is a VM, or whose keyword completes what was half-said. Destructive
- * commands are never offered as buttons: the question shows how to type them.
- */
-export interface Clarification {
-  question: string;
-  /** Buttons: each runs its text as a typed command. */
-  choices: { title: string; text: string }[];
-  /** Destructive readings, shown as words to type (never a button). */
-  typed: string[];
-}
 
 const NAME = /^[A-Za-z][\w.-]{0,63}(?:\/[A-Za-z][\w.-]{0,63})?$/;
 /** Words that are not a VM's name when alone: filler and command nouns a parser refused. */
@@ -30,6 +17,12 @@ const ABOUT_A_VM = new RegExp(
 );
 const MAX_CHOICES = 5;
 
+/**
+ * Text that could mean more than one thing gets a question, not a guess: "myVM" alone, "status of
+ * myVM", "stop myVM", "delete rg-x". The choices come from the commands' declarations: those whose
+ * one required argument is a VM, or whose keyword completes what was half-said. Destructive
+ * commands are never offered as buttons: the question shows how to type them (Clarification).
+ */
 export function findAmbiguity(
   text: string,
   commands: readonly Command[],

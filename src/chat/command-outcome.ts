@@ -14,9 +14,25 @@ import type {
 import type { DigestReport } from '../fleet/backup-digest.js';
 import type { AlertSubscription } from '../store/alert-subscription-store.js';
 import type { DigestSchedule } from '../store/digest-schedule-store.js';
-import type { Clarification } from './ambiguity.js';
-import type { Command } from './command.js';
 import type { Role } from './roles.js';
+
+/** A question for text that could mean more than one thing (ambiguity.ts finds them). */
+export interface Clarification {
+  question: string;
+  /** Buttons: each runs its text as a typed command. */
+  choices: { title: string; text: string }[];
+  /** Destructive readings, shown as words to type (never a button). */
+  typed: string[];
+}
+
+/** A command as help lists it: its declaration's words, and how it is typed (usage.ts helpEntryOf). */
+export interface CommandHelp {
+  id: string;
+  title: string;
+  summary: string;
+  usage: string;
+  examples: string[];
+}
 
 /** The vaults an alert subscription covers: one vault, or every vault the bot alerts for. */
 export type AlertScope = { vault: string; resourceGroup: string; subscription?: string } | 'all';
@@ -27,7 +43,7 @@ export type AlertScope = { vault: string; resourceGroup: string; subscription?: 
  * (its view, and the job to watch). No words for people here; facts only.
  */
 export type CommandOutcome =
-  | { kind: 'help'; roles: readonly Role[]; commands: readonly Command[] }
+  | { kind: 'help'; roles: readonly Role[]; commands: readonly CommandHelp[] }
   | { kind: 'clarification'; clarification: Clarification }
   | { kind: 'vms-listed'; vault: Pick<Vault, 'name' | 'location'>; vms: VmStatus[] }
   /** `list vms across all vaults`: the vaults read and every VM of their subscriptions. */

@@ -1,4 +1,4 @@
-import type { OperationWatch } from '../domain/index.js';
+import type { OperationWatch, ChatRequest } from '../domain/index.js';
 import type { ApprovalWorkflow, ApprovedRun } from '../approvals/approval-workflow.js';
 import type { AuditLog } from '../approvals/audit-log.js';
 import type { BackupService } from '../azure/backup-service.js';
@@ -8,7 +8,7 @@ import { AppError, isAppError } from '../domain/index.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { toActionData } from './action-data.js';
-import type { ChatRequest, Reply } from './chat-request.js';
+import type { Reply } from './reply.js';
 import type { ChatDefaults, Command, CommandContext } from './command.js';
 import type { CommandOutcome } from './command-outcome.js';
 import { COMMANDS } from './command-list.js';

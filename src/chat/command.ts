@@ -1,9 +1,8 @@
-import type { OperationWatch } from '../domain/index.js';
+import type { OperationWatch, ChatRequest } from '../domain/index.js';
 import type { ApprovalWorkflow } from '../approvals/approval-workflow.js';
 import type { AuditLog } from '../approvals/audit-log.js';
 import type { BackupService } from '../azure/backup-service.js';
 import type { Verb } from '../cards/views.js';
-import type { ChatRequest } from './chat-request.js';
 import type { CommandOutcome } from './command-outcome.js';
 import type { Role } from './roles.js';
 import type { FleetServices } from '../fleet/fleet-services.js';

@@ -3,8 +3,8 @@ import type { AuditEntry } from '../approvals/audit-log.js';
 import { toApprovalView } from '../cards/present-approval.js';
 import type { ApprovalView, MessageView } from '../cards/views.js';
 import { AppError } from '../domain/index.js';
-import type { Reply } from './chat-request.js';
-import { NO_EFFECT } from './chat-request.js';
+import type { Reply } from './reply.js';
+import { NO_EFFECT } from './reply.js';
 import type { CommandOutcome } from './command-outcome.js';
 import { toErrorView } from './error-view.js';
 

@@ -1,7 +1,7 @@
 import type { VaultTarget } from '../azure/backup-service.js';
 import { targetWords } from './vault-target.js';
 import type { MessageView } from '../cards/views.js';
-import type { Clarification } from './ambiguity.js';
+import type { Clarification } from './command-outcome.js';
 
 /** The words of the message cards some outcomes show (the question, a confirmation, a deletion). */
 

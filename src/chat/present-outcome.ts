@@ -2,7 +2,7 @@ import { presentDigest } from '../cards/present-digest.js';
 import { consistencyWords } from '../cards/protection-words.js';
 import type { ChatDefaults } from './command.js';
 import type { CommandOutcome, OutcomeKind } from './command-outcome.js';
-import type { Reply } from './chat-request.js';
+import type { Reply } from './reply.js';
 import { toJobView, watchOf } from './job-view.js';
 import { presentDecision, presentApprovalRequest, presentAuditEntries } from './present-approval-outcome.js';
 import {
@@ -13,7 +13,6 @@ import {
   presentUnsubscribed,
 } from './present-fleet-outcome.js';
 import { presentClarification, presentGroupDeleted, presentStopUnconfirmed } from './present-messages.js';
-import { usageLine } from './usage.js';
 
 /** What presenting needs besides the outcome: portal links and the time the view is made at. */
 export interface PresentContext {
@@ -36,13 +35,7 @@ const PRESENTERS: Presenters = {
     view: {
       kind: 'help',
       role: o.roles.join(', '),
-      commands: o.commands.map((c) => ({
-        id: c.id,
-        title: c.title,
-        summary: c.summary,
-        usage: usageLine(c),
-        examples: c.examples,
-      })),
+      commands: [...o.commands],
     },
   }),
   clarification: (o) => ({ view: presentClarification(o.clarification) }),

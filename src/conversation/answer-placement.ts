@@ -1,6 +1,6 @@
 import { answersInPlace as byVerbTable } from '../cards/verbs.js';
 import type { View } from '../cards/views.js';
-import type { Reply } from '../chat/chat-request.js';
+import type { Reply } from '../chat/reply.js';
 
 /**
  * Where a card button's answer goes. Refresh-like and decision buttons answer on the card they are

@@ -2,8 +2,8 @@ import type { ApprovalWorkflow, Settled, StartedJob } from '../approvals/approva
 import type { View } from '../cards/views.js';
 import type { JobWatcher } from '../jobs/job-watcher.js';
 import type { Conversations } from './conversation.js';
-import type { MessageRef } from './message-ref.js';
-import { asMessageRef } from './message-ref.js';
+import type { MessageRef } from '../domain/index.js';
+import { asMessageRef } from '../domain/index.js';
 
 /**
  * An approval's card follows its request to the end. The approved action runs in the background

@@ -1,7 +1,6 @@
 import type { View } from '../cards/views.js';
-import type { Platform } from '../chat/chat-request.js';
-import type { RetryableError } from '../channels/coalescing-updater.js';
-import type { ConversationTarget, MessageRef } from './message-ref.js';
+import type { Platform, ConversationTarget, MessageRef } from '../domain/index.js';
+import type { RetryableError } from './coalescing-updater.js';
 
 /**
  * What a channel gives the conversation core: the platform calls, and nothing of the lifecycle.

@@ -1,7 +1,6 @@
-import type { ChatRequest } from '../chat/chat-request.js';
+import type { ChatRequest, ConversationTarget, MessageRef } from '../domain/index.js';
 import type { Logger } from '../logger.js';
 import type { OpenCommand, OpenCommandStore } from '../store/open-command-store.js';
-import type { ConversationTarget, MessageRef } from './message-ref.js';
 
 /** A command on record, from its acknowledgement until its answer is delivered. */
 export interface JournalEntry {

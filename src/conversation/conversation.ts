@@ -1,17 +1,18 @@
-import { onBudgetHold } from '../azure/request-budget-scheduler.js';
 import type { View } from '../cards/views.js';
-import type { ChatRequest, Platform, Reply } from '../chat/chat-request.js';
-import { CoalescingUpdater } from '../channels/coalescing-updater.js';
+import type { ChatRequest, Platform, ConversationTarget, MessageRef } from '../domain/index.js';
+import type { ChatDefaults } from '../chat/command.js';
+import { watchedJobView } from '../chat/job-view.js';
+import type { Reply } from '../chat/reply.js';
+import { CoalescingUpdater } from './coalescing-updater.js';
 import type { JobWatcher, WatchSink } from '../jobs/job-watcher.js';
 import type { Logger } from '../logger.js';
 import type { OpenCommand } from '../store/open-command-store.js';
 import type { WatchStore } from '../store/watch-store.js';
-import { sendingAs } from '../channels/send-priority.js';
+import { sendingAs } from './send-priority.js';
 import { answersInPlace, needsItsMessage } from './answer-placement.js';
 import type { ChannelPort } from './channel-port.js';
 import type { CommandJournal, JournalEntry } from './command-journal.js';
-import type { ConversationTarget, MessageRef } from './message-ref.js';
-import { asMessageRef } from './message-ref.js';
+import { asMessageRef } from '../domain/index.js';
 import { showAndWatch } from './watch-reply.js';
 import { WORK_CONCURRENCY, WorkQueue } from './work-queue.js';
 import { answeredBelowView, queuedView, workingView } from './working-view.js';
@@ -22,8 +23,15 @@ export interface ConversationsOptions {
   recover: (request: ChatRequest, startedAt: Date) => Promise<Reply>;
   watcher: JobWatcher;
   watches: WatchStore;
+  /** What a watched job's card shows by default (its vault's resource group, portal links). */
+  defaults: ChatDefaults;
   journal: CommandJournal;
   logger: Logger;
+  /**
+   * Runs a command's work and calls `notify` once, with the expected wait, if its Azure requests are
+   * held for the subscription's request budget (the backup service's scheduler, given by main.ts).
+   */
+  onBudgetHold: BudgetHoldHook;
   /** Counts what goes out, per platform (metrics). */
   onSent?: (platform: string, kind: 'post' | 'update') => void;
   /**
@@ -32,6 +40,8 @@ export interface ConversationsOptions {
    */
   onShown?: (platform: string, ref: MessageRef, view: View) => Promise<View | undefined>;
 }
+
+export type BudgetHoldHook = <T>(notify: (waitMs: number) => void, work: () => Promise<T>) => Promise<T>;
 
 /**
  * Given for a typed command whose working view the channel showed with its acknowledgement, where
@@ -106,9 +116,18 @@ export class Conversations {
     return this.lane(platform).show(ref, view);
   }
 
-  /** The JobWatcher's way to a card: the channel's updater. */
+  /**
+   * The JobWatcher's way to a card: the job's new state made into its card and shown through the
+   * channel's updater, marked as progress so that people's answers go first (send-priority.ts).
+   */
   sink(platform: string): WatchSink {
-    return (watch, view) => this.lane(platform).show(asMessageRef(watch.messageRef), view);
+    return (watch, job, asOf) =>
+      sendingAs('progress', () =>
+        this.lane(platform).show(
+          asMessageRef(watch.messageRef),
+          watchedJobView(watch, job, this.o.defaults, asOf),
+        ),
+      );
   }
 
   /**
@@ -351,7 +370,7 @@ export class Conversation {
       const inAck = placeholder !== undefined && !('key' in placeholder);
       const ref = inAck ? undefined : (placeholder ?? (await this.post(target, workingView(text))));
       if (ref && !placeholder) await entry.placed(ref);
-      const reply = await onBudgetHold(
+      const reply = await this.o.onBudgetHold(
         (waitMs) => this.sayQueued(target, ref, queuedView(text, waitMs)),
         () => this.o.handle(request),
       );

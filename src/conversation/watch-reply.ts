@@ -1,4 +1,4 @@
-import type { Reply } from '../chat/chat-request.js';
+import type { Reply } from '../chat/reply.js';
 import type { JobWatcher } from '../jobs/job-watcher.js';
 
 /**

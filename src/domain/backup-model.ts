@@ -1,6 +1,6 @@
 import type { JobStatus, TaskStatus } from './job-status.js';
 import type { PolicyDefinition } from './policy.js';
-import type { RestoreJobFacts, RestoreKind } from './restore.js';
+import type { RecoveryPoint, RestoreJobFacts, RestoreKind } from './restore.js';
 import type { AgentCheck, Eligibility, ExpectedConsistency, VaultRef, VmFacts } from './vm.js';
 
 /**
@@ -87,14 +87,6 @@ export interface BackupJob {
   /** A Restore job: what its property bag says about what it restores, and where. */
   restore?: RestoreJobFacts;
   errors: JobError[];
-}
-
-export interface RecoveryPoint {
-  id: string;
-  time?: string;
-  consistency: string;
-  tiers: { type: string; status: string }[];
-  extendedZone?: string;
 }
 
 export interface EnableProtectionResult {

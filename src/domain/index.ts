@@ -14,3 +14,6 @@ export * from './vm.js';
 export * from './iso-duration.js';
 export * from './suggestions.js';
 export * from './restore.js';
+export * from './chat-request.js';
+export * from './message-ref.js';
+export * from './channel-address.js';

@@ -1,4 +1,3 @@
-import type { RecoveryPoint } from './backup-model.js';
 import { AppError } from './errors.js';
 import { command } from './suggestions.js';
 
@@ -52,6 +51,15 @@ export interface RestoreJobFacts {
   targetVnet?: string;
   /** RestoreDisks, once completed: the template that builds a VM from the restored disks. */
   templateBlobUri?: string;
+}
+
+/** A point a VM can be restored from, with the tiers (snapshot, vault, archive) that hold it. */
+export interface RecoveryPoint {
+  id: string;
+  time?: string;
+  consistency: string;
+  tiers: { type: string; status: string }[];
+  extendedZone?: string;
 }
 
 /** A recovery point can be restored from its snapshot (instant restore) or the vault tier. */

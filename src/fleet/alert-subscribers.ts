@@ -1,11 +1,14 @@
 import type { View } from '../cards/views.js';
-import type { AlertSubscribers, AlertTarget, AlertedVault } from '../jobs/scheduled-job-alerts.js';
+import type { AlertSubscribers, AlertTarget, AlertedVault, JobAlert } from '../jobs/scheduled-job-alerts.js';
 import { sameVault, vaultKey } from '../jobs/scheduled-job-alerts.js';
 import type { AlertSubscription, AlertSubscriptionStore } from '../store/alert-subscription-store.js';
-import type { ChannelAddress } from './channel-address.js';
+import type { ChannelAddress } from '../domain/index.js';
 
 /** How to post to an address; undefined when its platform is not running in this bot. */
 export type PosterFor = (address: ChannelAddress) => ((view: View) => Promise<void>) | undefined;
+
+/** How to post an alert to an address (as its card); undefined when its platform is not running. */
+export type AlertPosterFor = (address: ChannelAddress) => ((alert: JobAlert) => Promise<void>) | undefined;
 
 /**
  * The subscribed channels as alert targets, read from the store each round (so a subscription
@@ -13,7 +16,7 @@ export type PosterFor = (address: ChannelAddress) => ((view: View) => Promise<vo
  * subscriptions asks for. "All vaults" means every vault the bot alerts for: ALERT_VAULTS and the
  * vaults any channel subscribed to, and every vault whose alerts Azure Monitor pushes in.
  */
-export function alertSubscribers(store: AlertSubscriptionStore, posterFor: PosterFor): AlertSubscribers {
+export function alertSubscribers(store: AlertSubscriptionStore, posterFor: AlertPosterFor): AlertSubscribers {
   return async () => {
     const byTarget = new Map<string, AlertSubscription[]>();
     for (const s of await store.list()) byTarget.set(s.target, [...(byTarget.get(s.target) ?? []), s]);

@@ -1,8 +1,4 @@
 import type { BackupService } from '../azure/backup-service.js';
-import type { View } from '../cards/views.js';
-import { sendingAs } from '../channels/send-priority.js';
-import type { ChatDefaults } from '../chat/command.js';
-import { toJobView } from '../chat/job-view.js';
 import type { BackupJob } from '../domain/index.js';
 import { activePhase, isFinalJobStatus, isTaskStatus } from '../domain/index.js';
 import type { Logger } from '../logger.js';
@@ -12,13 +8,17 @@ import type { SnapshotSurvival } from './snapshot-survival.js';
 import type { Watch, WatchStore } from '../store/watch-store.js';
 import { vaultLeaseKey } from '../store/vault-leases.js';
 
-/** Where a new view for an existing message goes: the channel that posted it. */
-export type WatchSink = (watch: Watch, view: View) => Promise<void>;
+/**
+ * Where a watched job's new state goes, as of `asOf`: the channel that posted its card, which makes
+ * the card from it and sends it as progress (answers to people go first).
+ */
+export type WatchSink = (watch: Watch, job: BackupJob, asOf: Date) => Promise<void>;
 
 export interface JobWatcherOptions {
   service: BackupService;
   store: WatchStore;
-  defaults: ChatDefaults;
+  /** The subscription of watches stored without one: the first configured (see pollVault). */
+  defaultSubscription: string;
   /** Channel updaters by platform. */
   sinks: Record<string, WatchSink>;
   intervalMs: number;
@@ -216,7 +216,7 @@ export class JobWatcher {
     const target = {
       vault: vaultName,
       resourceGroup,
-      subscription: subscription ?? this.o.defaults.subscriptionId,
+      subscription: subscription ?? this.o.defaultSubscription,
     };
     // The list shows job ends (and failures); a snapshot's end only the details show. Listed at
     // most every 30 s, the naive watcher's pace: a list every 15 s round cost 7 % of the naive
@@ -283,13 +283,7 @@ export class JobWatcher {
         this.log.warn('no channel for watched job', { platform: w.platform, jobId: w.jobId });
       } else {
         try {
-          // Progress: the channels send people's answers first (send-priority.ts).
-          await sendingAs('progress', () =>
-            sink(
-              w,
-              toJobView(job, this.o.defaults, this.now(), { ...w.extras, resourceGroup: w.resourceGroup }),
-            ),
-          );
+          await sink(w, job, this.now());
           stats.updates++;
           this.unsent.delete(w.jobId);
         } catch (e) {

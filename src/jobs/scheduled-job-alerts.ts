@@ -1,7 +1,4 @@
 import type { BackupService } from '../azure/backup-service.js';
-import type { JobAlertView, View } from '../cards/views.js';
-import type { ChatDefaults } from '../chat/command.js';
-import { toJobView } from '../chat/job-view.js';
 import type { BackupJob, JobStatus } from '../domain/index.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
@@ -9,10 +6,18 @@ import type { AlertStore } from '../store/alert-store.js';
 import type { StartedJobStore } from '../store/started-job-store.js';
 import { vaultLeaseKey } from '../store/vault-leases.js';
 
+/** A scheduled backup that ended badly in a watched vault, as of `asOf`: what an alert tells. */
+export interface JobAlert {
+  job: BackupJob;
+  vault: AlertedVault;
+  asOf: Date;
+}
+
 /** A place alerts are posted to: `slack:C123`, `teams:<conversation id>`, `web`. */
 export interface AlertTarget {
   id: string;
-  post(view: View): Promise<void>;
+  /** Posts the alert (the caller that made the target turns it into a card). */
+  post(alert: JobAlert): Promise<void>;
   /** Whether this target wants alerts of this vault and status (a subscription's scope); all when absent. */
   wants?(vault: AlertedVault, status: JobStatus): boolean;
   /**
@@ -41,7 +46,6 @@ export interface ScheduledJobAlerterOptions {
   targets: AlertTarget[];
   /** Read every round: subscribed channels (a configured target's id wins over a subscription's) and their vaults. */
   subscribers?: AlertSubscribers;
-  defaults: ChatDefaults;
   intervalMs: number;
   now?: () => Date;
   logger?: Logger;
@@ -62,7 +66,7 @@ export const ALERT_JOB_SPAN_MS = 7 * 86_400_000;
 const MAX_LISTED = 200;
 
 /**
- * Posts one alert card per scheduled backup that ends Failed or CompletedWithWarnings in the
+ * Posts one alert per scheduled backup that ends Failed or CompletedWithWarnings in the
  * watched vaults. Recorded live job records carry no `isUserTriggered`, so "scheduled" means not
  * started by the bot's own commands (StartedJobStore); a job that does say `isUserTriggered: true`
  * is left out too. A round costs one `backupJobs.list` per vault,
@@ -132,7 +136,7 @@ export class ScheduledJobAlerter {
 
   /**
    * A job Azure Monitor pushed in (Azure Backup's built-in job-failure alert): one job-details
-   * read, then the same card as a polling round's, claimed in the same store per target, so
+   * read, then the same alert as a polling round's, claimed in the same store per target, so
    * whichever of the push and the poll sees the job first alerts it and the other finds it done.
    * Polling stays as the backfill for pushes lost on the way. Returns the alerts posted.
    */
@@ -140,11 +144,11 @@ export class ScheduledJobAlerter {
     if ((await this.o.startedJobs.known([jobId])).has(jobId)) return 0;
     const job = await this.o.service.getJob(jobId, targetOf(v));
     if (!isAlertable(job)) return 0;
-    const view = this.viewOf(job, v);
+    const alert: JobAlert = { job, vault: v, asOf: this.now() };
     let posted = 0;
     const { targets } = await this.current();
     for (const t of targets) {
-      if ((t.wants?.(v, job.status) ?? true) && (await this.alert(t, v, job, view))) posted++;
+      if ((t.wants?.(v, job.status) ?? true) && (await this.alert(t, alert))) posted++;
     }
     return posted;
   }
@@ -203,8 +207,8 @@ export class ScheduledJobAlerter {
       const targets = due.get(job.id);
       if (!targets) continue;
       const detailed = await this.details(job, target, stats);
-      const view = this.viewOf(detailed, v);
-      for (const t of targets) if (await this.alert(t, v, detailed, view)) stats.alerts++;
+      const alert: JobAlert = { job: detailed, vault: v, asOf: this.now() };
+      for (const t of targets) if (await this.alert(t, alert)) stats.alerts++;
     }
   }
 
@@ -226,7 +230,8 @@ export class ScheduledJobAlerter {
     }
   }
 
-  private async alert(t: AlertTarget, v: AlertedVault, job: BackupJob, view: View): Promise<boolean> {
+  private async alert(t: AlertTarget, alert: JobAlert): Promise<boolean> {
+    const { job, vault: v } = alert;
     const claimed = await this.o.store.claim(
       t.id,
       {
@@ -240,7 +245,7 @@ export class ScheduledJobAlerter {
     );
     if (!claimed) return false;
     try {
-      await t.post(view);
+      await t.post(alert);
     } catch (e) {
       await this.o.store.release(t.id, job.id);
       this.log.warn('alert not posted; retried next round', {
@@ -253,26 +258,6 @@ export class ScheduledJobAlerter {
     await this.o.store.markSent(t.id, job.id);
     this.log.info('alert posted', { target: t.id, jobId: job.id, status: job.status });
     return true;
-  }
-
-  private viewOf(job: BackupJob, v: AlertedVault): JobAlertView {
-    const d = this.o.defaults;
-    // Same-named vaults of two subscriptions differ: the default is the first subscription's.
-    const subscription = (v.subscription ?? job.vaultSubscription)?.toLowerCase();
-    const inDefaultVault =
-      v.vault.toLowerCase() === d.vaultName.toLowerCase() &&
-      v.resourceGroup.toLowerCase() === d.vaultResourceGroup.toLowerCase() &&
-      (subscription === undefined || subscription === d.subscriptionId.toLowerCase());
-    const asOf = this.now();
-    const { portalUrl } = toJobView(job, d, asOf, { resourceGroup: v.resourceGroup });
-    return {
-      kind: 'job-alert',
-      job,
-      resourceGroup: v.resourceGroup,
-      inDefaultVault,
-      asOf: asOf.toISOString(),
-      ...(portalUrl ? { portalUrl } : {}),
-    };
   }
 }
 

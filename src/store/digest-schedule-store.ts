@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { ChannelAddress } from '../fleet/channel-address.js';
-import { parseAddress, targetIdOf } from '../fleet/channel-address.js';
+import type { ChannelAddress } from '../domain/index.js';
+import { parseAddress, targetIdOf } from '../domain/index.js';
 import type { Database } from './schema.js';
 
 export interface DigestSchedule {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Insertable, Kysely } from 'kysely';
-import type { ChatRequest } from '../chat/chat-request.js';
+import type { ChatRequest } from '../domain/index.js';
 import type { Database, OpenCommandTable } from './schema.js';
 import { WriteBatch } from './write-batch.js';
 

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import { keyOf } from '../conversation/message-ref.js';
+import { keyOf } from '../domain/index.js';
 import type { Database, WatchTable } from './schema.js';
 
 /** A job whose card a channel keeps up to date. */
@@ -10,7 +10,7 @@ export interface Watch {
   /** The vault's subscription id (issue 18); absent on watches made before it was kept. */
   subscription?: string;
   platform: string;
-  /** Where the card lives (a MessageRef: its `key` identifies the message; see message-ref.ts). */
+  /** Where the card lives (a MessageRef: its `key` identifies the message; see domain/message-ref.ts). */
   messageRef: Record<string, unknown>;
   extras: { retainUntil?: string; consistency?: string };
   fingerprint: string;

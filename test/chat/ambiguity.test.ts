@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Clarification } from '../../src/chat/ambiguity.js';
+import type { Clarification } from '../../src/chat/command-outcome.js';
 import { COMMANDS } from '../../src/chat/command-list.js';
 import { clarifyCommand } from '../../src/chat/commands/clarify.js';
 import type { CommandContext } from '../../src/chat/command.js';

@@ -7,8 +7,8 @@ import { ApprovalWorkflow } from '../../src/approvals/approval-workflow.js';
 import { AuditLog } from '../../src/approvals/audit-log.js';
 import { renderAdaptiveCard } from '../../src/cards/adaptive-card-renderer.js';
 import { renderBlockKit } from '../../src/channels/slack/block-kit-renderer.js';
-import type { ChatRequest } from '../../src/chat/chat-request.js';
-import { NO_EFFECT } from '../../src/chat/chat-request.js';
+import type { ChatRequest } from '../../src/domain/index.js';
+import { NO_EFFECT } from '../../src/chat/reply.js';
 import { COMMANDS } from '../../src/chat/command-list.js';
 import type { CommandContext } from '../../src/chat/command.js';
 import type { CommandOutcome, OutcomeKind } from '../../src/chat/command-outcome.js';
@@ -18,6 +18,7 @@ import { showJobCommand } from '../../src/chat/commands/show-job.js';
 import { approvedOutcomeLine } from '../../src/chat/present-approval-outcome.js';
 import { OUTCOME_KINDS, presentOutcome } from '../../src/chat/present-outcome.js';
 import type { Role } from '../../src/chat/roles.js';
+import { helpEntryOf } from '../../src/chat/usage.js';
 import { expectedConsistency } from '../../src/domain/index.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import type { Harness } from '../azure/service-harness.js';
@@ -66,7 +67,7 @@ const DONE = job('Completed', 'Completed');
 
 /** One outcome of every kind: the map's type makes a new kind fail to compile until it has one. */
 const SAMPLES: { [K in OutcomeKind]: Extract<CommandOutcome, { kind: K }> } = {
-  help: { kind: 'help', roles: ['reader', 'operator'], commands: COMMANDS.slice(0, 3) },
+  help: { kind: 'help', roles: ['reader', 'operator'], commands: COMMANDS.slice(0, 3).map(helpEntryOf) },
   clarification: {
     kind: 'clarification',
     clarification: {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatRequest } from '../../src/chat/chat-request.js';
+import type { ChatRequest } from '../../src/domain/index.js';
 import type { CommandRegistry } from '../../src/chat/command-registry.js';
 import type { Harness } from '../azure/service-harness.js';
 import { startHarness } from '../azure/service-harness.js';

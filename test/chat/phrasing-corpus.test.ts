@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Clarification } from '../../src/chat/ambiguity.js';
+import type { Clarification } from '../../src/chat/command-outcome.js';
 import { COMMANDS } from '../../src/chat/command-list.js';
 import { interpretText } from '../../src/chat/interpret-text.js';
 import { isAppError } from '../../src/domain/index.js';

@@ -1,4 +1,5 @@
-import type { ChatRequest, Reply } from '../../src/chat/chat-request.js';
+import type { ChatRequest } from '../../src/domain/index.js';
+import type { Reply } from '../../src/chat/reply.js';
 import { CommandRegistry } from '../../src/chat/command-registry.js';
 import { RoleDirectory } from '../../src/chat/roles.js';
 import type { Harness } from '../azure/service-harness.js';

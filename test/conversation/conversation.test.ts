@@ -4,15 +4,15 @@ import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { RequestBudgetScheduler } from '../../src/azure/request-budget-scheduler.js';
+import { RequestBudgetScheduler, onBudgetHold } from '../../src/azure/request-budget-scheduler.js';
 import type { View } from '../../src/cards/views.js';
-import type { ChatRequest, Reply } from '../../src/chat/chat-request.js';
+import type { BackupJob, ChatRequest, ConversationTarget, MessageRef } from '../../src/domain/index.js';
+import type { Reply } from '../../src/chat/reply.js';
 import type { ChannelPort } from '../../src/conversation/channel-port.js';
 import { CommandJournal } from '../../src/conversation/command-journal.js';
-import { sendPriority } from '../../src/channels/send-priority.js';
+import { sendPriority } from '../../src/conversation/send-priority.js';
 import { WORK_CONCURRENCY } from '../../src/conversation/work-queue.js';
 import { Conversations, SHOWN_IN_ACK } from '../../src/conversation/conversation.js';
-import type { ConversationTarget, MessageRef } from '../../src/conversation/message-ref.js';
 import type { JobWatcher } from '../../src/jobs/job-watcher.js';
 import { silentLogger } from '../../src/logger.js';
 import { OpenCommandStore } from '../../src/store/open-command-store.js';
@@ -80,6 +80,7 @@ function core(
     // Nothing here is watched: the watcher is never reached.
     watcher: {} as JobWatcher,
     watches: new WatchStore(db),
+    defaults: { subscriptionId: 's1', vaultName: 'rsv', vaultResourceGroup: 'rg-vault', portalLinks: false },
     journal: new CommandJournal({
       store: new OpenCommandStore(db, HOLD_MS),
       answer: (c, placed) => conversations.answerAbandoned(c, placed),
@@ -88,6 +89,7 @@ function core(
       logger: silentLogger,
     }),
     logger: silentLogger,
+    onBudgetHold,
     ...(o.onShown ? { onShown: o.onShown } : {}),
   });
   return { port, conversations, talk: conversations.attach(port) };
@@ -329,5 +331,43 @@ describe('conversation core', () => {
       view: expect.objectContaining({ title: 'the VMs' }),
       priority: 'answer',
     });
+  });
+
+  it("shows a watched job's new state as its card on the watched message, at progress priority, keeping the watch's extras", async () => {
+    const c = core(db, { handle: never });
+    const job: BackupJob = {
+      id: 'j1',
+      vaultName: 'rsv',
+      vmName: 'myVM',
+      operation: 'Backup',
+      status: 'Completed',
+      azureStatus: 'Completed',
+      errors: [],
+    };
+    const watch = {
+      jobId: 'j1',
+      vaultName: 'rsv',
+      resourceGroup: 'rg-other',
+      platform: 'web',
+      messageRef: { key: 'm7', messageId: 'm7' },
+      extras: { retainUntil: '2027-01-01', consistency: 'ApplicationConsistent' },
+      fingerprint: '',
+      createdAt: '2026-12-01T00:00:00.000Z',
+    };
+    await c.conversations.sink('web')(watch, job, new Date('2026-12-01T01:00:00Z'));
+    expect(c.port.updated).toEqual([
+      {
+        key: 'm7',
+        view: {
+          kind: 'job',
+          job,
+          resourceGroup: 'rg-other',
+          asOf: '2026-12-01T01:00:00.000Z',
+          retainUntil: '2027-01-01',
+          consistency: 'ApplicationConsistent',
+        },
+        priority: 'progress',
+      },
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatRequest } from '../../src/chat/chat-request.js';
+import type { ChatRequest } from '../../src/domain/index.js';
 import { CommandRegistry } from '../../src/chat/command-registry.js';
 import { RoleDirectory } from '../../src/chat/roles.js';
 import { alertSubscribers } from '../../src/fleet/alert-subscribers.js';

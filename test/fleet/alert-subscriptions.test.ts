@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { AuditLog } from '../../src/approvals/audit-log.js';
-import type { JobAlertView, View } from '../../src/cards/views.js';
-import type { ChatRequest } from '../../src/chat/chat-request.js';
+import type { ChatRequest, ChannelAddress } from '../../src/domain/index.js';
 import { CommandRegistry } from '../../src/chat/command-registry.js';
 import { RoleDirectory } from '../../src/chat/roles.js';
 import { alertSubscribers } from '../../src/fleet/alert-subscribers.js';
-import type { ChannelAddress } from '../../src/fleet/channel-address.js';
 import { fleetServicesOf } from '../../src/fleet/fleet-wiring.js';
 import type { FleetServices } from '../../src/fleet/fleet-services.js';
+import type { JobAlert } from '../../src/jobs/scheduled-job-alerts.js';
 import { ScheduledJobAlerter } from '../../src/jobs/scheduled-job-alerts.js';
 import { AlertStore } from '../../src/store/alert-store.js';
 import { openDatabase } from '../../src/store/open-database.js';
@@ -169,12 +168,10 @@ describe('alert subscriptions from chat', () => {
 
   describe('the alerter posts to subscribed channels', () => {
     function recorderPosters() {
-      const posted: Record<string, JobAlertView[]> = {};
+      const posted: Record<string, JobAlert[]> = {};
       const posterFor = (a: ChannelAddress) =>
         a.platform === 'slack'
-          ? async (view: View) => {
-              if (view.kind === 'job-alert') (posted[a.channelId] ??= []).push(view);
-            }
+          ? async (alert: JobAlert) => void (posted[a.channelId] ??= []).push(alert)
           : undefined;
       return { posted, posterFor };
     }
@@ -187,7 +184,6 @@ describe('alert subscriptions from chat', () => {
         vaults: [],
         targets: [],
         subscribers: alertSubscribers(fleet.subscriptions, posterFor),
-        defaults,
         intervalMs: 10,
         now: () => h.sandbox.clock.now(),
       });

@@ -8,7 +8,7 @@ import { CommandRegistry } from '../../src/chat/command-registry.js';
 import { RoleDirectory } from '../../src/chat/roles.js';
 import type { DigestReport } from '../../src/fleet/backup-digest.js';
 import { collectDigest } from '../../src/fleet/backup-digest.js';
-import type { ChannelAddress } from '../../src/fleet/channel-address.js';
+import type { ChannelAddress } from '../../src/domain/index.js';
 import { DigestScheduler } from '../../src/fleet/digest-scheduler.js';
 import type { FleetServices } from '../../src/fleet/fleet-services.js';
 import { fleetServicesOf } from '../../src/fleet/fleet-wiring.js';

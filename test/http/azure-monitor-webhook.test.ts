@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { JobAlertView } from '../../src/cards/views.js';
 import { loadConfig } from '../../src/config.js';
 import { azureMonitorAlertRoute } from '../../src/fleet/azure-monitor-alerts.js';
 import { AZURE_MONITOR_WEBHOOK_PATH } from '../../src/http/azure-monitor-webhook.js';
@@ -10,7 +9,7 @@ import { startHttpServer } from '../../src/http/http-server.js';
 import { startAlertWebhook } from '../support/alert-webhook.js';
 import { EntraTokenValidator, entraIssuers } from '../../src/identity/entra-token-validator.js';
 import { parseMonitorAlert } from '../../src/jobs/monitor-alert-payload.js';
-import type { AlertedVault } from '../../src/jobs/scheduled-job-alerts.js';
+import type { AlertedVault, JobAlert } from '../../src/jobs/scheduled-job-alerts.js';
 import { ScheduledJobAlerter } from '../../src/jobs/scheduled-job-alerts.js';
 import { silentLogger } from '../../src/logger.js';
 import { SANDBOX_SUBSCRIPTION_ID, SANDBOX_BOTH_SUBSCRIPTIONS } from '../../src/sandbox/seed-ids.js';
@@ -109,18 +108,18 @@ describe('POST /api/azure-monitor/alerts', () => {
   let w: Awaited<ReturnType<typeof startAlertWebhook>>;
   let keys: FakeOpenIdKeys;
   let alerter: ScheduledJobAlerter;
-  let views: JobAlertView[];
+  let alerts: JobAlert[];
   const token = (claims?: Record<string, unknown>) => w.token(claims);
   const post = (body: unknown, authorization?: string | null) => w.post(body, authorization);
   const failScheduled = () => w.failScheduled();
 
   beforeAll(async () => {
     w = await startAlertWebhook();
-    ({ keys, alerter, views } = w);
+    ({ keys, alerter, alerts } = w);
   });
   afterAll(() => w.close());
   beforeEach(() => {
-    views.length = 0;
+    alerts.length = 0;
   });
 
   it('turns a pushed Azure Backup job-failure alert into the alert card, once, and polling finds it done', async () => {
@@ -128,9 +127,9 @@ describe('POST /api/azure-monitor/alerts', () => {
     const r = await post(fixture('backup-job-failure.json', jobId));
     expect(r.status).toBe(200);
     expect(await r.json()).toEqual({ status: 'accepted', posted: 1 });
-    expect(views).toHaveLength(1);
-    expect(views[0]!.job).toMatchObject({ id: jobId, vmName: 'myVM', status: 'Failed' });
-    expect(views[0]!.job.phases?.snapshot.status).toBe('Failed');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.job).toMatchObject({ id: jobId, vmName: 'myVM', status: 'Failed' });
+    expect(alerts[0]!.job.phases?.snapshot.status).toBe('Failed');
     // Azure Monitor retries; the polling alerter runs as the backfill: neither posts it again.
     expect(await (await post(fixture('backup-job-failure.json', jobId))).json()).toEqual({
       status: 'accepted',
@@ -138,7 +137,7 @@ describe('POST /api/azure-monitor/alerts', () => {
     });
     await alerter.pollOnce();
     await alerter.pollOnce();
-    expect(views).toHaveLength(1);
+    expect(alerts).toHaveLength(1);
   });
 
   it('is the backfill the other way round: a job polling alerted first is not pushed twice', async () => {
@@ -151,14 +150,14 @@ describe('POST /api/azure-monitor/alerts', () => {
       status: 'accepted',
       posted: 0,
     });
-    expect(views).toHaveLength(1);
+    expect(alerts).toHaveLength(1);
   });
 
   it('acknowledges an alert that is not about a backup job and posts nothing', async () => {
     const r = await post(fixture('metric-alert.json'));
     expect(r.status).toBe(200);
     expect(await r.json()).toEqual({ status: 'ignored', reason: 'not an Azure Backup alert' });
-    expect(views).toEqual([]);
+    expect(alerts).toEqual([]);
   });
 
   it('refuses a request without a valid token (401)', async () => {
@@ -168,7 +167,7 @@ describe('POST /api/azure-monitor/alerts', () => {
       expect(r.status).toBe(401);
       expect(r.headers.get('www-authenticate')).toBe('Bearer');
     }
-    expect(views).toEqual([]);
+    expect(alerts).toEqual([]);
   });
 
   it("refuses a valid token without the Action Groups' app role (403)", async () => {
@@ -178,11 +177,11 @@ describe('POST /api/azure-monitor/alerts', () => {
       expect(r.status, JSON.stringify(claims)).toBe(403);
       expect(((await r.json()) as { error: { code: string } }).error.code).toBe('auth.role');
     }
-    expect(views).toEqual([]);
+    expect(alerts).toEqual([]);
     // The same alert with the role is taken.
     const r = await post(fixture('backup-job-failure.json', jobId));
     expect(r.status).toBe(200);
-    expect(views.map((v) => v.job.id)).toEqual([jobId]);
+    expect(alerts.map((v) => v.job.id)).toEqual([jobId]);
   });
 
   it('bounds the body and answers malformed alerts with 400', async () => {

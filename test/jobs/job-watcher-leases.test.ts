@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BackupService } from '../../src/azure/backup-service.js';
-import type { View } from '../../src/cards/views.js';
-import type { ChatDefaults } from '../../src/chat/command.js';
+import type { BackupJob } from '../../src/domain/index.js';
 import { JobWatcher } from '../../src/jobs/job-watcher.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import { VaultLeases } from '../../src/store/vault-leases.js';
@@ -23,13 +22,6 @@ import { SANDBOX_SUBSCRIPTION_ID } from '../../src/sandbox/seed-ids.js';
  */
 const TTL_MS = 1_000;
 const VAULT = 'rg-chatops/rsv-westus';
-const defaults: ChatDefaults = {
-  subscriptionId: SANDBOX_SUBSCRIPTION_ID,
-  vaultName: 'rsv-westus',
-  vaultResourceGroup: 'rg-chatops',
-  portalLinks: false,
-};
-
 interface Sent {
   by: string;
   jobId: string;
@@ -75,12 +67,11 @@ describe('JobWatcher on leases (several replicas)', () => {
     const watcher = new JobWatcher({
       service: o.service ?? h.service,
       store: new WatchStore(db),
-      defaults,
+      defaultSubscription: SANDBOX_SUBSCRIPTION_ID,
       sinks: {
-        test: async (watch: Watch, view: View) => {
+        test: async (watch: Watch, job: BackupJob) => {
           await o.beforeSend?.();
-          const job = view.kind === 'job' ? view.job : undefined;
-          sent.push({ by: name, jobId: watch.jobId, stage: job?.phases?.transfer.status ?? '?' });
+          sent.push({ by: name, jobId: watch.jobId, stage: job.phases?.transfer.status ?? '?' });
         },
       },
       intervalMs: 10,

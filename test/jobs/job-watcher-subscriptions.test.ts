@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { View } from '../../src/cards/views.js';
+import type { BackupJob } from '../../src/domain/index.js';
 import { parsePolicyPhrase } from '../../src/chat/phrases/policy-phrase.js';
 import { JobWatcher } from '../../src/jobs/job-watcher.js';
 import { SANDBOX_SECOND_SUBSCRIPTION as EAST, SANDBOX_SUBSCRIPTION_ID } from '../../src/sandbox/seed-ids.js';
@@ -18,14 +18,6 @@ import { startHarness, TWO_SUBSCRIPTIONS } from '../azure/service-harness.js';
  * same name. Their watched jobs are two vaults to the JobWatcher — two leases, each polled in its own
  * subscription — on the real SDK clients against the sandbox's two subscriptions.
  */
-/** The watcher's defaults: the first subscription's vault, as the bot configures them. */
-const WATCHER_DEFAULTS = {
-  subscriptionId: SANDBOX_SUBSCRIPTION_ID,
-  vaultName: 'rsv-westus',
-  vaultResourceGroup: 'rg-chatops',
-  portalLinks: false,
-};
-
 describe('JobWatcher over same-named vaults of two subscriptions', () => {
   let h: Harness;
   const WEST = SANDBOX_SUBSCRIPTION_ID;
@@ -59,10 +51,11 @@ describe('JobWatcher over same-named vaults of two subscriptions', () => {
     const watcher = new JobWatcher({
       service: h.service,
       store: new WatchStore(db),
-      defaults: WATCHER_DEFAULTS,
+      // The subscription of watches stored without one: the first, as the bot configures it.
+      defaultSubscription: SANDBOX_SUBSCRIPTION_ID,
       sinks: {
-        test: async (w: Watch, view: View) => {
-          if (view.kind === 'job') sent.push({ jobId: w.jobId, vm: view.job.vmName });
+        test: async (w: Watch, job: BackupJob) => {
+          sent.push({ jobId: w.jobId, vm: job.vmName });
         },
       },
       intervalMs: 10,
@@ -104,7 +97,8 @@ describe('JobWatcher over same-named vaults of two subscriptions', () => {
     const watcher = new JobWatcher({
       service: h.service,
       store: new WatchStore(db),
-      defaults: WATCHER_DEFAULTS,
+      // The subscription of watches stored without one: the first, as the bot configures it.
+      defaultSubscription: SANDBOX_SUBSCRIPTION_ID,
       sinks: { test: async (w: Watch) => void sent.push(w.jobId) },
       intervalMs: 10,
       now: () => h.sandbox.clock.now(),

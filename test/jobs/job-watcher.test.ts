@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { View } from '../../src/cards/views.js';
+import { watchedJobView } from '../../src/chat/job-view.js';
+import type { BackupJob } from '../../src/domain/index.js';
 import type { ChatDefaults } from '../../src/chat/command.js';
 import type { JobWatcherOptions } from '../../src/jobs/job-watcher.js';
 import { JobWatcher } from '../../src/jobs/job-watcher.js';
@@ -32,6 +34,9 @@ function watchOf(jobId: string, id: number, platform = 'test', extras: Watch['ex
 describe('JobWatcher', () => {
   let h: Harness;
   const updates: { watch: Watch; view: View }[] = [];
+  /** Records the card the channel would show, made as the conversation makes it. */
+  const record = async (watch: Watch, job: BackupJob, asOf: Date) =>
+    void updates.push({ watch, view: watchedJobView(watch, job, defaults, asOf) });
   let store: WatchStore;
   let watcher: JobWatcher;
   let dbPath: string;
@@ -43,8 +48,8 @@ describe('JobWatcher', () => {
     watcher = new JobWatcher({
       service: h.service,
       store,
-      defaults,
-      sinks: { test: async (watch, view) => void updates.push({ watch, view }) },
+      defaultSubscription: defaults.subscriptionId,
+      sinks: { test: record },
       intervalMs: 10,
       now: () => h.sandbox.clock.now(),
     });
@@ -56,8 +61,8 @@ describe('JobWatcher', () => {
     new JobWatcher({
       service: h.service,
       store: new WatchStore(await openDatabase(':memory:')),
-      defaults,
-      sinks: { test: async (watch, view) => void updates.push({ watch, view }) },
+      defaultSubscription: defaults.subscriptionId,
+      sinks: { test: record },
       intervalMs: 10,
       now: () => h.sandbox.clock.now(),
       ...o,
@@ -190,8 +195,8 @@ describe('JobWatcher', () => {
     const restarted = new JobWatcher({
       service: h.service,
       store: new WatchStore(await openDatabase(dbPath)),
-      defaults,
-      sinks: { test: async (watch, view) => void updates.push({ watch, view }) },
+      defaultSubscription: defaults.subscriptionId,
+      sinks: { test: record },
       intervalMs: 10,
       now: () => h.sandbox.clock.now(),
     });
@@ -204,15 +209,15 @@ describe('JobWatcher', () => {
   it('sends an update the channel gave up again on the next round, so the final state arrives', async () => {
     const r = await h.service.backupNow({ vm: 'myVM' });
     let refuse = 2;
-    const shown: View[] = [];
+    const shown: BackupJob[] = [];
     const flaky = new JobWatcher({
       service: h.service,
       store,
-      defaults,
+      defaultSubscription: defaults.subscriptionId,
       sinks: {
-        flaky: async (_watch, view) => {
+        flaky: async (_watch, job) => {
           if (refuse-- > 0) throw new Error('the platform gave up');
-          shown.push(view);
+          shown.push(job);
         },
       },
       intervalMs: 10,
@@ -223,7 +228,7 @@ describe('JobWatcher', () => {
     expect(await flaky.pollOnce()).toMatchObject({ updates: 0, failedUpdates: 1, finished: 0 });
     expect(await flaky.pollOnce()).toMatchObject({ updates: 0, failedUpdates: 1, finished: 0 });
     expect(await flaky.pollOnce()).toMatchObject({ updates: 1, failedUpdates: 0, finished: 1 });
-    expect(shown.map((v) => v.kind === 'job' && v.job.status)).toEqual(['Completed']);
+    expect(shown.map((j) => j.status)).toEqual(['Completed']);
     expect(await flaky.pollOnce()).toMatchObject({ vaults: 0, updates: 0 });
   });
 

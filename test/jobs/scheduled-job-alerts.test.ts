@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { JobAlertView, View } from '../../src/cards/views.js';
+import type { JobAlertView } from '../../src/cards/views.js';
 import type { ChatDefaults } from '../../src/chat/command.js';
+import { toJobAlertView } from '../../src/chat/job-view.js';
 import type { AlertRoundStats, AlertTarget } from '../../src/jobs/scheduled-job-alerts.js';
 import { ScheduledJobAlerter } from '../../src/jobs/scheduled-job-alerts.js';
 import { rememberingStartedBackups } from '../../src/jobs/started-backups.js';
@@ -25,16 +26,16 @@ const defaults: ChatDefaults = {
 };
 const DEFAULT_VAULT = { vault: 'rsv-westus', resourceGroup: 'rg-chatops' };
 
-/** A target that records what it is sent; `failures` posts fail first. */
+/** A target that records the cards it is sent (made as main.ts makes them); `failures` posts fail first. */
 function recorder(id = 'test', failures = 0): AlertTarget & { views: JobAlertView[] } {
   const views: JobAlertView[] = [];
   let left = failures;
   return {
     id,
     views,
-    post: async (view: View) => {
+    post: async (alert) => {
       if (left-- > 0) throw new Error('the channel is down');
-      if (view.kind === 'job-alert') views.push(view);
+      views.push(toJobAlertView(alert, defaults));
     },
   };
 }
@@ -56,7 +57,6 @@ describe('ScheduledJobAlerter on the sandbox', () => {
       startedJobs: new StartedJobStore(db),
       vaults,
       targets,
-      defaults,
       intervalMs: 10,
       now: () => h.sandbox.clock.now(),
     });

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatDefaults } from '../../src/chat/command.js';
 import { JobWatcher } from '../../src/jobs/job-watcher.js';
 import type { JobWatcherOptions } from '../../src/jobs/job-watcher.js';
 import { LearntDurations } from '../../src/jobs/learnt-durations.js';
@@ -11,13 +10,6 @@ import { startHarness } from '../azure/service-harness.js';
 import { SANDBOX_SUBSCRIPTION_ID } from '../../src/sandbox/seed-ids.js';
 
 const MIN = 60_000;
-const defaults: ChatDefaults = {
-  subscriptionId: SANDBOX_SUBSCRIPTION_ID,
-  vaultName: 'rsv-westus',
-  vaultResourceGroup: 'rg-chatops',
-  portalLinks: false,
-};
-
 describe('LearntDurations', () => {
   it('gives, with no snapshot running, the empirical chance that a snapshot past one age has ended by another', () => {
     const d = new LearntDurations();
@@ -53,7 +45,7 @@ describe('the snapshot-phase schedule', () => {
       service: h.service,
       store: new WatchStore(db),
       durations: new LearntDurationStore(db),
-      defaults,
+      defaultSubscription: SANDBOX_SUBSCRIPTION_ID,
       sinks: { test: async () => undefined },
       intervalMs: 10,
       now: () => h.sandbox.clock.now(),

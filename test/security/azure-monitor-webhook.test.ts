@@ -25,7 +25,7 @@ beforeAll(async () => {
 afterAll(() => w.close());
 beforeEach(() => {
   warnings.length = 0;
-  w.views.length = 0;
+  w.alerts.length = 0;
 });
 
 /** The failure fixture, its vault's resource id replaced. */
@@ -62,7 +62,7 @@ describe('Azure Monitor webhook', () => {
     const r = await w.post(alert);
     expect(r.status).toBeGreaterThanOrEqual(200);
     expect(r.status).toBeLessThan(300);
-    expect(w.views).toEqual([]);
+    expect(w.alerts).toEqual([]);
     expect(warnings.map((x) => x.message)).toContain(
       'azure monitor alert set aside: the bot cannot act on it',
     );

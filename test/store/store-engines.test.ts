@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatRequest } from '../../src/chat/chat-request.js';
+import type { ChatRequest } from '../../src/domain/index.js';
 import { ApprovalWorkflow } from '../../src/approvals/approval-workflow.js';
 import { AuditLog } from '../../src/approvals/audit-log.js';
 import type { OpenStore } from '../../src/store/open-database.js';

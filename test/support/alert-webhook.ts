@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JobAlertView, View } from '../../src/cards/views.js';
 import { loadConfig } from '../../src/config.js';
 import { azureMonitorAlertRoute } from '../../src/fleet/azure-monitor-alerts.js';
 import { AZURE_MONITOR_WEBHOOK_PATH } from '../../src/http/azure-monitor-webhook.js';
 import type { RunningServer } from '../../src/http/http-server.js';
 import { startHttpServer } from '../../src/http/http-server.js';
 import { ACTION_GROUP_ROLE } from '../../src/identity/app-role.js';
+import type { JobAlert } from '../../src/jobs/scheduled-job-alerts.js';
 import { ScheduledJobAlerter } from '../../src/jobs/scheduled-job-alerts.js';
 import type { Logger } from '../../src/logger.js';
 import { silentLogger } from '../../src/logger.js';
@@ -34,12 +34,12 @@ export function alertFixture(name: string, jobId = 'none'): Record<string, unkno
 /**
  * The Azure Monitor webhook on the product's HTTP server, with its real token validator against
  * a fake Entra key set and the polling alerter against the sandbox; the alert cards it would post
- * are collected in `views`.
+ * are collected in `alerts` (the facts the alerter hands its targets).
  */
 export async function startAlertWebhook(logger: Logger = silentLogger) {
   const h: Harness = await startHarness();
   const keys: FakeOpenIdKeys = await startFakeOpenIdKeys();
-  const views: JobAlertView[] = [];
+  const alerts: JobAlert[] = [];
   const db = await openDatabase(':memory:');
   const alerter = new ScheduledJobAlerter({
     service: h.service,
@@ -49,17 +49,9 @@ export async function startAlertWebhook(logger: Logger = silentLogger) {
     targets: [
       {
         id: 'slack:C1',
-        post: async (view: View) => {
-          if (view.kind === 'job-alert') views.push(view);
-        },
+        post: async (alert: JobAlert) => void alerts.push(alert),
       },
     ],
-    defaults: {
-      subscriptionId: SANDBOX_SUBSCRIPTION_ID,
-      vaultName: 'rsv-westus',
-      vaultResourceGroup: 'rg-chatops',
-      portalLinks: false,
-    },
     intervalMs: 10,
     now: () => h.sandbox.clock.now(),
   });
@@ -90,7 +82,7 @@ export async function startAlertWebhook(logger: Logger = silentLogger) {
     keys,
     alerter,
     server,
-    views,
+    alerts,
     token,
     post: (body: unknown, authorization: string | null = `Bearer ${token()}`) =>
       fetch(`${server.url}${AZURE_MONITOR_WEBHOOK_PATH}`, {

@@ -4,7 +4,7 @@ import { CloudAdapter } from '@microsoft/agents-hosting';
 import type { AuthConfiguration, Request, TurnContext, WebResponse } from '@microsoft/agents-hosting';
 import type { TeamsSettings } from '../../config.js';
 import type { Logger } from '../../logger.js';
-import { retryPost } from '../retry-post.js';
+import { retryPost } from '../../conversation/retry-post.js';
 import { classifyConnectorError } from './connector-errors.js';
 import type { VerifiedBotFrameworkToken } from '../../identity/bot-framework-token.js';
 import type { ConversationReference, TeamsActivity } from './teams-activity.js';

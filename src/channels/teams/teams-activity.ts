@@ -1,4 +1,4 @@
-import type { ChatUser } from '../../chat/chat-request.js';
+import type { ChatUser } from '../../domain/index.js';
 
 /**
  * The parts of a Bot Framework activity this channel reads and writes, in the wire format both

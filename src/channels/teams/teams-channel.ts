@@ -1,5 +1,5 @@
 import type { View } from '../../cards/views.js';
-import type { ChatRequest } from '../../chat/chat-request.js';
+import type { ChatRequest, ConversationTarget, MessageRef } from '../../domain/index.js';
 import type { TeamsSettings } from '../../config.js';
 import { readJson, sendJson } from '../../http/http-helpers.js';
 import type { RouteHandler } from '../../http/http-server.js';
@@ -8,9 +8,8 @@ import type { BotFrameworkTokenValidator } from '../../identity/bot-framework-to
 import type { Logger } from '../../logger.js';
 import type { ChannelPort } from '../../conversation/channel-port.js';
 import type { Conversation, Conversations } from '../../conversation/conversation.js';
-import type { ConversationTarget, MessageRef } from '../../conversation/message-ref.js';
 import type { DeliveryLog } from '../delivery-log.js';
-import { SendRateLimiter, TEAMS_CONVERSATION_LIMITS } from '../send-rate-limiter.js';
+import { SendRateLimiter, TEAMS_CONVERSATION_LIMITS } from '../../conversation/send-rate-limiter.js';
 import { classifyConnectorError } from './connector-errors.js';
 import { createTeamsAdapter } from './create-teams-adapter.js';
 import { activityShapeProblem, asActivity } from './teams-activity-shape.js';

@@ -1,6 +1,5 @@
-import { AppError, assertName } from '../../domain/index.js';
-import type { ChannelAddress } from '../../fleet/channel-address.js';
-import { addressOf, targetIdOf } from '../../fleet/channel-address.js';
+import { AppError, assertName, addressOf, targetIdOf } from '../../domain/index.js';
+import type { ChannelAddress } from '../../domain/index.js';
 import type { FleetServices } from '../../fleet/fleet-services.js';
 import type { AlertScope } from '../command-outcome.js';
 import type { CommandContext } from '../command.js';

@@ -1,4 +1,4 @@
-import type { Clarification } from '../ambiguity.js';
+import type { Clarification } from '../command-outcome.js';
 import { defineCommand } from '../command.js';
 
 /**

@@ -1,6 +1,5 @@
-import { AppError, assertName } from '../../domain/index.js';
+import { AppError, assertName, addressOf, targetIdOf } from '../../domain/index.js';
 import { collectDigest } from '../../fleet/backup-digest.js';
-import { addressOf, targetIdOf } from '../../fleet/channel-address.js';
 import type { FleetServices } from '../../fleet/fleet-services.js';
 import type { CommandContext } from '../command.js';
 import { defineCommand } from '../command.js';

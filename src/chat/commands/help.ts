@@ -1,4 +1,5 @@
 import { defineCommand } from '../command.js';
+import { helpEntryOf } from '../usage.js';
 
 export const helpCommand = defineCommand<{ topic?: string }>({
   id: 'help',
@@ -25,6 +26,6 @@ export const helpCommand = defineCommand<{ topic?: string }>({
         )
       : [];
     const shown = matching.length > 0 ? matching : visible;
-    return { kind: 'help', roles: [...ctx.roles], commands: shown };
+    return { kind: 'help', roles: [...ctx.roles], commands: shown.map(helpEntryOf) };
   },
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CoalescingUpdater } from '../../src/channels/coalescing-updater.js';
-import { sendPriority, sendingAs } from '../../src/channels/send-priority.js';
-import { SendRateLimiter, TEAMS_CONVERSATION_LIMITS } from '../../src/channels/send-rate-limiter.js';
+import { CoalescingUpdater } from '../../src/conversation/coalescing-updater.js';
+import { sendPriority, sendingAs } from '../../src/conversation/send-priority.js';
+import { SendRateLimiter, TEAMS_CONVERSATION_LIMITS } from '../../src/conversation/send-rate-limiter.js';
 
 describe('SendRateLimiter', () => {
   it('keeps a conversation within 7 sends a second and 60 per 30 seconds, on a virtual clock', async () => {

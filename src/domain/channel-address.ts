@@ -1,4 +1,4 @@
-import type { ChatRequest } from '../chat/chat-request.js';
+import type { ChatRequest } from './chat-request.js';
 
 /**
  * Where a message nobody asked for (an alert, a digest) can be posted in the conversation a

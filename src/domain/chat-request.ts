@@ -1,5 +1,3 @@
-import type { View } from '../cards/views.js';
-
 /** Where a request came from. Channels translate platform events into ChatRequests. */
 export type Platform = 'web' | 'teams' | 'slack';
 
@@ -33,15 +31,4 @@ export interface WatchRequest {
   resourceGroup: string;
   /** The vault's subscription id; absent, the vault is found by name (one subscription, or older rows). */
   subscription?: string;
-}
-
-/** The audit outcome of a command that was valid but changed nothing (a decision after the decision). */
-export const NO_EFFECT = 'no effect';
-
-/** What the core answers: a view to show, and maybe a job to watch (STYLE.md principle 4). */
-export interface Reply {
-  view: View;
-  watch?: WatchRequest;
-  /** How the audit log records the command when not plain "ok": `NO_EFFECT`, or a refusal's code. */
-  outcome?: string;
 }
