@@ -128,9 +128,12 @@ const TIER: Record<string, string> = { InstantRP: 'Snapshot', HardenedRP: 'Vault
 
 export function pointDetail(p: RecoveryPoint): string {
   const tiers = p.tiers.filter((t) => t.status === 'Valid').map((t) => TIER[t.type] ?? t.type);
+  // An Enhanced policy's point may stay a snapshot alone for a day or more (recorded, 2026): it
+  // restores from the snapshot, and is gone when the snapshot expires.
+  const where = tiers.length === 1 && tiers[0] === TIER.InstantRP ? 'Snapshot only' : tiers.join(' + ');
   return [
     CONSISTENCY[p.consistency] ?? p.consistency,
-    tiers.length ? tiers.join(' + ') : '',
+    where,
     p.extendedZone ? `Extended Zone ${p.extendedZone}` : '',
   ]
     .filter(Boolean)

@@ -225,7 +225,10 @@ export class JobEngine {
     transfer.status = 'Completed';
     // The point is as of the snapshot; it lands in the vault only if the item still has its data there.
     const time = new Date(snapshot.endMs ?? at).toISOString();
-    if (this.itemOf(job)) {
+    const item = this.itemOf(job);
+    if (item) {
+      const policyType = this.world.policies.get(this.world.policyKey(item.vaultKey, item.policyName))
+        ?.properties.policyType;
       this.world.recoveryPoints.push({
         id: this.world.nextRecoveryPointId(snapshot.endMs ?? at),
         vaultKey: job.vaultKey,
@@ -233,6 +236,9 @@ export class JobEngine {
         time,
         type: job.vmWasRunning ? 'AppConsistent' : 'CrashConsistent',
         ...(job.recoveryPointExpiry ? { expiry: job.recoveryPointExpiry } : {}),
+        ...(typeof policyType === 'string' ? { policyType } : {}),
+        // A scheduled point is kept by the policy's daily rule (recorded); on-demand ones by none.
+        ...(job.isUserTriggered ? {} : { ruleName: 'Daily' }),
       });
     }
     this.finish(job, at, time);

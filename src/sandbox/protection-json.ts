@@ -4,7 +4,8 @@ import { followsPolicy, purgeTimeMs } from './world.js';
 
 /**
  * Azure Backup's JSON for Azure VMs: protectable items (BackupProtectableItems_List_IaasVM.json),
- * protected items (ProtectedItems_Get_IaasVM.json) and recovery points (RecoveryPoints_List_IaasVM.json).
+ * protected items (ProtectedItems_Get_IaasVM.json) and recovery points (RecoveryPoints_List_IaasVM.json;
+ * `recoveryPointProperties` and `createdWithPolicyType` as PowerShell's 2026 record reads them).
  */
 // Azure names containers and items with the resource group and VM in lower case, whatever their
 // case (PowerShell 2025: VM `psNewVM2` -> `…;psnewvm2`), while ids of the VM keep theirs.
@@ -127,15 +128,25 @@ export function recoveryPointJson(
       sourceVMStorageType: 'NormalStorage',
       isSourceVMEncrypted: false,
       isInstantIlrSessionActive: false,
+      // A point still held only as its snapshot lists the InstantRP tier alone (PowerShell 2026).
       recoveryPointTierDetails: [
         { type: 'InstantRP', status: 'Valid' },
-        { type: 'HardenedRP', status: 'Valid' },
+        ...(rp.snapshotOnly ? [] : [{ type: 'HardenedRP', status: 'Valid' }]),
       ],
       isManagedVirtualMachine: true,
       virtualMachineSize: vm?.vmSize ?? 'Standard_D2s_v3',
       originalStorageAccountOption: false,
       ...(vm ? { osType: vm.osType } : {}),
       ...(vm?.extendedZone ? { extendedLocation: { type: 'EdgeZone', name: vm.extendedZone } } : {}),
+      ...(rp.expiry
+        ? {
+            recoveryPointProperties: {
+              expiryTime: rp.expiry,
+              ...(rp.ruleName ? { ruleName: rp.ruleName } : {}),
+            },
+          }
+        : {}),
+      ...(rp.policyType ? { createdWithPolicyType: rp.policyType } : {}),
     },
   };
 }

@@ -143,6 +143,7 @@ export function seedWorld(now: Date): SandboxWorld {
         vmResourceId: myVm.id,
         time,
         type: 'AppConsistent',
+        ...scheduledPoint(start + SNAPSHOT, 'V2'),
       });
       item.lastRecoveryPoint = time;
     }
@@ -208,6 +209,7 @@ export function seedSecondWorld(now: Date): SandboxWorld {
     vmResourceId: app.id,
     time,
     type: 'AppConsistent',
+    ...scheduledPoint(start + SNAPSHOT, 'V1'),
   });
   Object.assign(item, {
     lastBackupTime: new Date(start).toISOString(),
@@ -215,6 +217,11 @@ export function seedSecondWorld(now: Date): SandboxWorld {
     lastRecoveryPoint: time,
   });
   return w;
+}
+
+/** A scheduled point's retention facts: kept 30 days by the daily rule of the policy (of its type). */
+function scheduledPoint(atMs: number, policyType: 'V1' | 'V2') {
+  return { expiry: new Date(atMs + 30 * DAY).toISOString(), ruleName: 'Daily', policyType };
 }
 
 /** A vault with the two policies a new vault has in the portal: DefaultPolicy and EnhancedPolicy. */

@@ -120,7 +120,17 @@ export interface SandboxRecoveryPoint {
   vmResourceId: string;
   time: string;
   type: 'AppConsistent' | 'CrashConsistent';
+  /** When the point expires (`recoveryPointProperties.expiryTime`). */
   expiry?: string;
+  /** The policy's `policyType` when the point was taken (`createdWithPolicyType`). */
+  policyType?: string;
+  /** The policy rule that kept it ("Daily" for scheduled points, as recorded); none for on-demand. */
+  ruleName?: string;
+  /**
+   * Held only as the snapshot (InstantRP), no vault copy (HardenedRP) yet: recorded for an Enhanced
+   * (V2) point ~27.5 h old (PowerShell, TestAzureVMSourceScanRecoveryPoints.json, 2026).
+   */
+  snapshotOnly?: boolean;
 }
 
 export interface SandboxTask {

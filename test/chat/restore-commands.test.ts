@@ -9,6 +9,7 @@ import { startHarness } from '../azure/service-harness.js';
 import { executeActions, visibleText } from '../cards/card-actions.js';
 import type { RegistryOn } from './registry-on.js';
 import { alice, carol, registryOn } from './registry-on.js';
+import { makeNewestPointSnapshotOnly } from '../../src/sandbox/snapshot-only-points.js';
 
 const now = new Date('2026-11-22T10:00:00Z');
 const interpret = (text: string) => {
@@ -167,5 +168,38 @@ describe('restore through the registry', () => {
     const options = reader.commands.find((c) => c.id === 'restore.options')!;
     expect(options.summary).toMatch(/new VM.*disks.*replacing its disks/);
     expect(reader.commands.map((c) => c.id)).not.toContain('restore.new-vm');
+  });
+});
+
+describe('restore from an Enhanced point held only as its snapshot', () => {
+  let h: Harness;
+  let say: RegistryOn['say'];
+
+  beforeAll(async () => {
+    h = await startHarness();
+    ({ say } = registryOn(h));
+  });
+  afterAll(() => h.close());
+
+  it('says the newest point is snapshot-only on both cards, and restores disks from it', async () => {
+    // As PowerShell's 2026 record shows an Enhanced (V2) point a day after it was taken.
+    const point = makeNewestPointSnapshotOnly(h.sandbox.world, 'myVM');
+    const listed = visibleText(renderAdaptiveCard((await say(carol, 'recovery points for myVM')).view));
+    expect(listed).toContain('Application-consistent · Snapshot only · Extended Zone losangeles');
+    expect(listed).toContain('Application-consistent · Snapshot + Vault · Extended Zone losangeles');
+
+    const options = visibleText(renderAdaptiveCard((await say(carol, 'restore myVM')).view));
+    expect(options).toContain(
+      `Application-consistent · Snapshot only · Extended Zone losangeles · id ${point.id}`,
+    );
+
+    const reply = await say(alice, 'restore myVM from latest restore disks');
+    const view = reply.view as Extract<View, { kind: 'job' }>;
+    expect(view.kind).toBe('job');
+    expect(view.job.restore).toMatchObject({
+      kind: 'RestoreDisks',
+      targetResourceGroup: 'rg-workloads',
+      recoveryPointTime: point.time.slice(0, 19) + '.000Z',
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SandboxClient } from '../sandbox/sandbox-client.js';
 import { jobFilterTime } from '../../src/azure/job-mapping.js';
+import { makeNewestPointSnapshotOnly } from '../../src/sandbox/snapshot-only-points.js';
 import { DAY_MS, VAULT, itemPath, openSandbox, vmId } from '../sandbox/sandbox-client.js';
 import type { Json, RecordedExchange } from './recorded-fixtures.js';
 import {
@@ -155,8 +156,9 @@ describe('the sandbox answers in the shapes recorded from real Azure', () => {
           'properties.isPrivateAccessEnabledOnAnyDisk',
           'properties.createdWithPolicyType',
         ],
-        // An Extended Zone VM's point names its zone (REST spec; no recording of one).
-        allowExtra: ['properties.extendedLocation'],
+        // An Extended Zone VM's point names its zone (REST spec; no recording of one); expiry and
+        // rule are in PowerShell's 2026 read of a point (api-version 2026-07-01), not in this list.
+        allowExtra: ['properties.extendedLocation', 'properties.recoveryPointProperties'],
       }),
     ).toEqual([]);
 
@@ -586,10 +588,75 @@ describe('the sandbox answers in the shapes recorded from real Azure', () => {
             'properties.zones',
           ],
           // myVM is in an Extended Zone; the recorded VM was not (its point had no extendedLocation).
-          allowExtra: ['properties.extendedLocation'],
+          // Expiry and rule: in PowerShell's 2026 read (below), not in the CLI's.
+          allowExtra: ['properties.extendedLocation', 'properties.recoveryPointProperties'],
         }),
       ).toEqual([]);
       expect((await c.call('GET', `${itemPath('rg-workloads', 'myVM')}/recoveryPoints/1`)).status).toBe(404);
+    });
+
+    it('reads an Enhanced point by its id as PowerShell did (TestAzureVMSourceScanRecoveryPoints.json, 2026): snapshot only, V2, its expiry and rule', async () => {
+      const rec = exchange(
+        recorded('powershell.recovery-point-by-id-instant-only'),
+        'GET',
+        /recoveryPoints\//,
+      ).response.body as Json;
+      const point = makeNewestPointSnapshotOnly(c.sb.world, 'myVM');
+      const one = await c.call('GET', `${itemPath('rg-workloads', 'myVM')}/recoveryPoints/${point.id}`);
+      expect(one.status).toBe(200);
+      expect(
+        shapeDifferences(one.body, rec, {
+          // Fields the bot and the SDK's mapping never read, which the sandbox has no model for.
+          allowMissing: [
+            'properties.recoveryPointMoveReadinessInfo',
+            'properties.securityType',
+            'properties.isPrivateAccessEnabledOnAnyDisk',
+          ],
+          // myVM is in an Extended Zone; the recorded VM was not.
+          allowExtra: ['properties.extendedLocation'],
+        }),
+      ).toEqual([]);
+      const props = (one.body as Json).properties as Json;
+      const recProps = rec.properties as Json;
+      expect((one.body as Json).name).toBe(
+        String((one.body as Json).id)
+          .split('/')
+          .pop(),
+      );
+      expect((one.body as Json).type).toBe(rec.type);
+      expect(props.recoveryPointTierDetails).toEqual(recProps.recoveryPointTierDetails);
+      expect(props).toMatchObject({
+        objectType: recProps.objectType,
+        recoveryPointType: recProps.recoveryPointType,
+        createdWithPolicyType: recProps.createdWithPolicyType,
+        recoveryPointProperties: { ruleName: 'Daily' },
+      });
+      // The snapshot's retention: the Enhanced policy's 7 instant-restore days (the record's: 2).
+      const expiry = (props.recoveryPointProperties as Json).expiryTime as string;
+      expect(Date.parse(expiry) - Date.parse(props.recoveryPointTime as string)).toBe(7 * DAY_MS);
+      // The list says the same.
+      const list = (await c.call('GET', `${itemPath('rg-workloads', 'myVM')}/recoveryPoints`)).body
+        .value as Json[];
+      expect(list[0]).toEqual(one.body);
+    });
+
+    it('lists an Enhanced item in the shape PowerShell listed it (2026): policyType V2, vaultId absolute, softDeleteRetentionPeriod 0', async () => {
+      const recItem = first(
+        exchange(recorded('powershell.recovery-point-by-id-instant-only'), 'GET', /backupProtectedItems/)
+          .response.body,
+      );
+      const item = await itemOf('myVM');
+      expect(
+        shapeDifferences(item, recItem, {
+          allowMissing: ['properties.extendedProperties', 'properties.sourceLocation'],
+        }),
+      ).toEqual([]);
+      expect(recItem!.properties).toMatchObject({ policyType: 'V2' });
+      expect(item.properties).toMatchObject({
+        policyType: 'V2',
+        softDeleteRetentionPeriod: 0,
+        vaultId: `https://management.azure.com${VAULT}`,
+      });
     });
   });
 });

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SubscriptionFleet } from '../../src/azure/subscription-fleet.js';
 import { createBackupService } from '../../src/azure/create-backup-service.js';
 import { renderAdaptiveCard } from '../../src/cards/adaptive-card-renderer.js';
+import { pointDetail } from '../../src/cards/present-protection.js';
 import { toJobView } from '../../src/chat/job-view.js';
 import { loadConfig } from '../../src/config.js';
 import { visibleText } from '../cards/card-actions.js';
@@ -566,6 +567,85 @@ describe('the backup service against recorded Azure responses', () => {
         /^https:\/\/sarec\.blob\.core\.windows\.net\/.+\/azuredeploy/,
       );
       expect(r.job.status).toBe('Completed');
+    });
+
+    describe('an Enhanced point held only as its snapshot (PowerShell, TestAzureVMSourceScanRecoveryPoints.json, 2026)', () => {
+      const ps = () => recorded('powershell.recovery-point-by-id-instant-only');
+      const PS_CONTAINER = 'IaasVMContainer;iaasvmcontainerv2;sample-rg;Sample-VM';
+      const PS_ITEM = 'VM;iaasvmcontainerv2;sample-rg;Sample-VM';
+      /** The record's item (the VM's case in its id, the group lower-cased) and its snapshot-only point. */
+      const serveRecord = () => {
+        arm.on('GET', /\/backupProtectedItems$/, [answer(exchange(ps(), 'GET', /backupProtectedItems/))]);
+        arm.on('GET', /\/recoveryPoints$/, [listOf(exchange(ps(), 'GET', /recoveryPoints\//).response.body)]);
+        const vm = structuredClone(
+          exchange(recorded('compute.vm-instance-view'), 'GET', /virtualMachines\/vm-rec$/).response
+            .body as Json,
+        );
+        const { instanceView, ...properties } = vm.properties as Json;
+        const item = firstOf(exchange(ps(), 'GET', /backupProtectedItems/));
+        arm.on('GET', /\/providers\/Microsoft\.Compute\/virtualMachines$/, [
+          listOf({
+            ...vm,
+            name: 'Sample-VM',
+            id: (item.properties as Json).sourceResourceId,
+            properties: { ...properties, instanceView: { statuses: (instanceView as Json).statuses } },
+          }),
+        ]);
+      };
+
+      it('finds Sample-VM by name in any case and reads the point from the item the record names', async () => {
+        serveRecord();
+        for (const name of ['Sample-VM', 'sample-vm', 'SAMPLE-VM']) {
+          const [point] = await service.listRecoveryPoints(name);
+          expect(point).toEqual({
+            id: '1131169477306229',
+            time: '2026-08-31T08:11:12.565Z',
+            consistency: 'AppConsistent',
+            tiers: [{ type: 'InstantRP', status: 'Valid' }],
+          });
+          expect(pointDetail(point!)).toBe('Application-consistent · Snapshot only');
+        }
+        // The points are read under the item's own names, its casing kept.
+        expect(new Set(sent('GET', /\/recoveryPoints$/).map((r) => r.path))).toEqual(
+          new Set([
+            `${VAULT}/backupFabrics/Azure/protectionContainers/${PS_CONTAINER}/protectedItems/${PS_ITEM}/recoveryPoints`,
+          ]),
+        );
+      });
+
+      it('restores disks from the snapshot-only point: the request names the point and a target group, no tier', async () => {
+        const disks = recorded('restore.trigger-restore-disks');
+        const trigger = exchange(disks, 'POST', /\/restore$/);
+        serveRestore(trigger, 'southeastasia', 1);
+        serveRecord();
+        arm.on('GET', /\/backupJobs\/[^/]+$/, [answer(exchange(disks, 'GET', /backupJobs/, 3))]);
+
+        const r = await service.restore({
+          vm: 'sample-vm',
+          point: { latest: true },
+          kind: 'RestoreDisks',
+          targetResourceGroup: 'rg-rec-target',
+        });
+
+        expect(r.point.tiers).toEqual([{ type: 'InstantRP', status: 'Valid' }]);
+        const [request] = restoreSent();
+        expect(request!.path).toBe(
+          `${VAULT}/backupFabrics/Azure/protectionContainers/${PS_CONTAINER}/protectedItems/${PS_ITEM}/recoveryPoints/1131169477306229/restore`,
+        );
+        const props = (request!.body as { properties: Json }).properties;
+        // Azure restores from the snapshot when it is the point's only tier: the body names no tier,
+        // the same fields as the CLI's instant restore to a target group.
+        expect(Object.keys(props).sort()).toEqual(
+          Object.keys((trigger.request.body as { properties: Json }).properties).sort(),
+        );
+        expect(props).toMatchObject({
+          objectType: 'IaasVMRestoreRequest',
+          recoveryPointId: '1131169477306229',
+          recoveryType: 'RestoreDisks',
+          sourceResourceId: `/subscriptions/${SUB}/resourceGroups/Sample-RG/providers/Microsoft.Compute/virtualMachines/Sample-VM`,
+          targetResourceGroupId: `/subscriptions/${SUB}/resourceGroups/rg-rec-target`,
+        });
+      });
     });
   });
 

@@ -6,10 +6,12 @@ import { sendJson } from '../http-io.js';
 import type { SandboxContext } from '../sandbox-context.js';
 import { addFleet } from '../fleet.js';
 import { startScheduledBackup } from '../scheduled-backup.js';
+import { makeNewestPointSnapshotOnly } from '../snapshot-only-points.js';
 
 /**
  * Control routes for demos and end-to-end tests (no auth, never faulted): health, the clock, faults,
- * planned job failures, scheduled backups and fleets of protected VMs for load tests.
+ * planned job failures, scheduled backups, an Enhanced VM's newest point left snapshot-only, and
+ * fleets of protected VMs for load tests.
  */
 export function handleControl(
   ctx: SandboxContext,
@@ -68,6 +70,16 @@ export function handleControl(
     try {
       const job = startScheduledBackup(ctx, decodeURIComponent(scheduled[1]!));
       return send(202, { jobId: job.id, vm: job.vmName, isUserTriggered: job.isUserTriggered });
+    } catch (e) {
+      if (e instanceof ArmError) return send(e.status, e.body());
+      throw e;
+    }
+  }
+  const snapshotOnly = /^\/_sandbox\/vms\/([^/]+)\/newest-point-snapshot-only$/i.exec(path);
+  if (method === 'POST' && snapshotOnly) {
+    try {
+      const point = makeNewestPointSnapshotOnly(ctx.world, decodeURIComponent(snapshotOnly[1]!));
+      return send(200, { recoveryPoint: point.id, time: point.time, expiry: point.expiry });
     } catch (e) {
       if (e instanceof ArmError) return send(e.status, e.body());
       throw e;
