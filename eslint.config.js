@@ -62,6 +62,8 @@ export default tseslint.config(
     files: [
       'src/config.ts',
       'src/main.ts',
+      // The sandbox's own entry point: its composition root.
+      'src/sandbox/cli.ts',
       'test/**/*.ts',
       'bench/**/*.ts',
       'scripts/**/*.mjs',

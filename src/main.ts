@@ -11,7 +11,8 @@ import type { ChatDefaults } from './chat/command.js';
 import { toJobAlertView } from './chat/job-view.js';
 import { RoleDirectory } from './chat/roles.js';
 import { groupRolesOf } from './identity/group-roles.js';
-import { azureMonitorAlertRoute } from './fleet/azure-monitor-alerts.js';
+import { graphTokenSource } from './azure/graph-token.js';
+import { azureMonitorAlertRoute } from './http/azure-monitor-alerts.js';
 import { alertSubscribers } from './fleet/alert-subscribers.js';
 import { DigestScheduler } from './fleet/digest-scheduler.js';
 import { fleetServicesOf, posterForChannels } from './fleet/fleet-wiring.js';
@@ -100,7 +101,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
   const roles = new RoleDirectory(
     [...config.chat.roleAssignments, ...webUsers.map((u) => ({ userId: u.id, roles: u.roles }))],
     config.chat.defaultRoles,
-    groupRolesOf(config.chat),
+    groupRolesOf(config.chat, graphTokenSource),
   );
   const audit = new AuditLog(db, now);
   const fleet = fleetServicesOf(db, config.alerts?.vaults ?? []);

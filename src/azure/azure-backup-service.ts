@@ -30,7 +30,8 @@ import type { FollowSettings } from './operation-follower.js';
 import { readPermissions } from './permissions-reader.js';
 import { ProtectionCatalogue, statusOf } from './protection-catalogue.js';
 import { ResourceGroupOperations } from './resource-group-operations.js';
-import type { RestoreSettings, RestoreTargets } from './restore-operations.js';
+import type { RestoreSettings } from './azure-settings.js';
+import type { RestoreTargets } from './backup-service.js';
 import { RestoreOperations } from './restore-operations.js';
 import { VmDirectory } from './vm-directory.js';
 

@@ -5,7 +5,7 @@ import type { RecoveryServicesBackupClient } from '@azure/arm-recoveryservicesba
 import type { ResourceManagementClient } from '@azure/arm-resources';
 import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
-import type { RetrySettings } from '../config.js';
+import type { RetrySettings } from './azure-settings.js';
 import { azureSdk } from './azure-sdk.js';
 
 /**

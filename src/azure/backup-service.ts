@@ -1,6 +1,6 @@
-import type { RestoreTargets } from './restore-operations.js';
 import type {
   AcceptedOperation,
+  AppError,
   AcceptedOutcome,
   BackupJob,
   BackupNowResult,
@@ -18,6 +18,12 @@ import type {
   Vault,
   VmStatus,
 } from '../domain/index.js';
+
+/** A vault's default restore targets (as ids), or the AppError a restore would answer with. */
+export interface RestoreTargets {
+  stagingAccount: string | AppError;
+  subnet: string | AppError;
+}
 
 /** Which vault a call is about; omitted parts come from configuration. */
 export interface VaultTarget {

@@ -1,6 +1,6 @@
 import { Agent } from 'node:https';
 import { createSecureContext } from 'node:tls';
-import type { AzureSettings } from '../config.js';
+import type { AzureSettings } from './azure-settings.js';
 import { AzureBackupService } from './azure-backup-service.js';
 import { createAzureClients } from './azure-clients.js';
 import { azureSdk } from './azure-sdk.js';

@@ -1,4 +1,4 @@
-import { isLoopbackHost } from '../http/loopback.js';
+import { isLoopbackHost } from '../domain/loopback.js';
 import { azureSdk } from './azure-sdk.js';
 
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';

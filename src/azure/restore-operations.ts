@@ -9,7 +9,7 @@ import {
   normalizeRegion,
 } from '../domain/index.js';
 import type { BackupOperations } from './backup-operations.js';
-import type { VaultTarget } from './backup-service.js';
+import type { RestoreTargets, VaultTarget } from './backup-service.js';
 import { translateAzureError } from './azure-error-translation.js';
 import type { AzureScope } from './azure-scope.js';
 import type { ItemRef } from './item-mapping.js';
@@ -26,28 +26,12 @@ import {
   subnetIdOf,
   virtualNetworkIdOf,
 } from './restore-request.js';
+import type { RestoreSettings } from './azure-settings.js';
 import type { VmDirectory } from './vm-directory.js';
 
 /** api-versions of the generic resources API reads of restore targets (az CLI uses older ones). */
 const STORAGE_API_VERSION = '2023-01-01';
 const NETWORK_API_VERSION = '2023-09-01';
-
-/** A vault's default restore targets (as ids), or the AppError a restore would answer with. */
-export interface RestoreTargets {
-  stagingAccount: string | AppError;
-  subnet: string | AppError;
-}
-
-export interface RestoreSettings {
-  /**
-   * Staging storage accounts and default subnets of new VMs (RESTORE_STAGING_STORAGE_ACCOUNT,
-   * RESTORE_SUBNET), each `<rg>/<name…>` or a full id. A restore takes the first that exists in its
-   * vault's subscription and region: a short form names one in whichever subscription the restore
-   * runs, an id only in its own. So one setting serves every subscription and region of a fleet.
-   */
-  stagingStorageAccounts: readonly string[];
-  subnets: readonly string[];
-}
 
 /** A restore target read by id: absent when it does not exist. */
 interface TargetResource {

@@ -1,4 +1,4 @@
-import type { RestoreTargets } from './restore-operations.js';
+import type { RestoreTargets } from './backup-service.js';
 import type {
   AcceptedOperation,
   AcceptedOutcome,

@@ -4,10 +4,10 @@ import type { View } from '../cards/views.js';
 import type { ChatRequest, ChatUser } from '../domain/index.js';
 import type { ChatDefaults } from '../chat/command.js';
 import type { Reply } from '../chat/reply.js';
-import type { AppConfig } from '../config.js';
 import { CommandJournal } from '../conversation/command-journal.js';
 import type { ConversationsOptions } from '../conversation/conversation.js';
 import { Conversations } from '../conversation/conversation.js';
+import type { AlertSettings } from '../fleet/alert-settings.js';
 import type { RouteHandler } from '../http/http-server.js';
 import type { JobWatcher, WatchSink } from '../jobs/job-watcher.js';
 import type { Logger } from '../logger.js';
@@ -17,11 +17,23 @@ import type { Database } from '../store/schema.js';
 import type { WatchStore } from '../store/watch-store.js';
 import { WebMessageStore } from '../store/web-message-store.js';
 import { SlackChannel } from './slack/slack-channel.js';
+import type { SlackSettings } from './slack/slack-settings.js';
 import { TeamsChannel } from './teams/teams-channel.js';
+import type { TeamsSettings } from './teams/teams-settings.js';
 import { WebChat } from './web/web-chat.js';
 
+/** The settings the channels run with (the composed config's, in the bot). */
+export interface ChannelsSettings {
+  /** Leases of open commands, renewed a third of the way through. */
+  watchLeaseMs: number;
+  webChat: boolean;
+  teams?: TeamsSettings;
+  slack?: SlackSettings;
+  alerts?: Pick<AlertSettings, 'channel'>;
+}
+
 export interface ChannelsOptions {
-  config: AppConfig;
+  config: ChannelsSettings;
   db: Kysely<Database>;
   handle: (request: ChatRequest) => Promise<Reply>;
   recover: (request: ChatRequest, startedAt: Date) => Promise<Reply>;

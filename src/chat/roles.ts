@@ -3,8 +3,11 @@
  * check is what stands between a chat user and Azure. Users are keyed by immutable platform ids;
  * roles may also be given to Entra ID groups, resolved for users whose id is an Entra object id.
  */
-export const ROLES = ['reader', 'operator', 'approver'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../domain/roles.js';
+import type { GroupRoles } from '../identity/group-membership.js';
+
+export { ROLES } from '../domain/roles.js';
+export type { Role } from '../domain/roles.js';
 
 /** What each role may run: operators and approvers also read. */
 const GRANTS: Record<Role, readonly Role[]> = {
@@ -15,17 +18,6 @@ const GRANTS: Record<Role, readonly Role[]> = {
 
 /** An Entra ID (Azure AD) object id: a GUID. Teams users carry one; Slack and web users don't. */
 const ENTRA_OBJECT_ID = /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
-
-/** Transitive group membership (Microsoft Graph in production, a local fake in tests). */
-export interface GroupMembership {
-  /** Which of `groupIds` the user is a member of, directly or through nested groups. */
-  memberOf(userObjectId: string, groupIds: readonly string[]): Promise<ReadonlySet<string>>;
-}
-
-export interface GroupRoles {
-  assignments: readonly { groupId: string; roles: readonly Role[] }[];
-  membership: GroupMembership;
-}
 
 type RoleUser = string | { id: string; roleIds?: readonly string[] };
 

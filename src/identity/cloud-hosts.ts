@@ -1,4 +1,4 @@
-import { isLoopbackHost } from '../http/loopback.js';
+import { isLoopbackHost } from '../domain/loopback.js';
 
 /**
  * The hosts that may receive the bot's tokens or decide which tokens it accepts: Microsoft's own,

@@ -1,5 +1,5 @@
 import { AppError } from '../domain/errors.js';
-import type { GroupMembership } from '../chat/roles.js';
+import type { GroupMembership } from './group-membership.js';
 
 /** Microsoft Graph answers checkMemberGroups for at most 20 groups a request. */
 const GROUPS_PER_REQUEST = 20;

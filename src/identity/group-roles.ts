@@ -1,17 +1,22 @@
-import type { GroupRoles } from '../chat/roles.js';
-import type { ChatSettings } from '../config.js';
+import type { GroupRoles } from './group-membership.js';
 import { GraphGroupMembership } from './graph-group-membership.js';
-import { graphTokenSource } from '../azure/graph-token.js';
+import type { GroupRoleSettings } from './identity-settings.js';
 
-/** Roles given to Entra ID groups, resolved with Microsoft Graph; undefined when none is given. */
-export function groupRolesOf(chat: ChatSettings): GroupRoles | undefined {
-  if (chat.groupAssignments.length === 0) return undefined;
+/**
+ * Roles given to Entra ID groups, resolved with Microsoft Graph; undefined when none is given.
+ * `graphToken` makes the bearer token source for a Graph base URL (the bot's Azure identity's).
+ */
+export function groupRolesOf(
+  settings: GroupRoleSettings,
+  graphToken: (graphUrl: string) => () => Promise<string>,
+): GroupRoles | undefined {
+  if (settings.groupAssignments.length === 0) return undefined;
   return {
-    assignments: chat.groupAssignments,
+    assignments: settings.groupAssignments,
     membership: new GraphGroupMembership({
-      baseUrl: chat.graph.url,
-      token: graphTokenSource(chat.graph.url),
-      ttlMs: chat.graph.cacheTtlMs,
+      baseUrl: settings.graph.url,
+      token: graphToken(settings.graph.url),
+      ttlMs: settings.graph.cacheTtlMs,
     }),
   };
 }

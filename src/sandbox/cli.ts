@@ -1,17 +1,18 @@
 import { writeFileSync } from 'node:fs';
-import { ConfigError, loadConfig } from '../config.js';
-import type { SandboxSettings } from '../config.js';
+import { EnvReader } from '../domain/env-reader.js';
 import { SANDBOX_SUBSCRIPTION_ID, SANDBOX_VAULT_NAME, SANDBOX_VAULT_RESOURCE_GROUP } from './seed-ids.js';
 import { sandboxOptionsOf } from './sandbox-options.js';
+import { readSandboxSettings } from './sandbox-settings.js';
 import { startSandbox } from './server.js';
 
-/** `npm run sandbox`: the local Azure alone, for trying the SDKs, curl or the bot against it. */
-let settings: SandboxSettings;
-try {
-  settings = loadConfig().sandbox;
-} catch (e) {
-  if (!(e instanceof ConfigError)) throw e;
-  process.stderr.write(`${e.message}\n`);
+/**
+ * `npm run sandbox`: the local Azure alone, for trying the SDKs, curl or the bot against it. A
+ * program of its own, so it reads its own settings (SANDBOX_*), not the bot's.
+ */
+const read = new EnvReader(process.env);
+const settings = readSandboxSettings(read, false);
+if (read.problems.length > 0) {
+  process.stderr.write(`Configuration is not valid:\n${read.problems.map((p) => `  - ${p}`).join('\n')}\n`);
   process.exit(1);
 }
 const sandbox = await startSandbox(sandboxOptionsOf(settings));

@@ -1,4 +1,4 @@
-import type { SandboxSettings } from '../config.js';
+import type { SandboxSettings } from './sandbox-settings.js';
 import type { SandboxOptions } from './server.js';
 
 /** The sandbox as configured (SANDBOX_*): the same for the embedded one and `npm run sandbox`. */

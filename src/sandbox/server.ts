@@ -1,7 +1,8 @@
 import { createServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../config.js';
+import { EnvReader } from '../domain/env-reader.js';
+import { readSandboxSettings } from './sandbox-settings.js';
 import { ArmError } from './arm-errors.js';
 import { createArmPipeline } from './arm-pipeline.js';
 import { ArmRouter } from './arm-router.js';
@@ -102,7 +103,7 @@ const LOG_CAP = 10_000;
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   // One source of defaults: the sandbox settings of an empty environment.
-  const defaults = loadConfig({}).sandbox;
+  const defaults = readSandboxSettings(new EnvReader({}), false);
   const clockSpeed = options.clockSpeed ?? defaults.clockSpeed;
   const clock = new SimulatedClock(options.startTime ?? new Date(), clockSpeed);
   const faults = new FaultInjector({ ...defaults.faults, ...options.faults }, options.seed ?? defaults.seed);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CommandRegistry } from '../../src/chat/command-registry.js';
 import { RoleDirectory } from '../../src/chat/roles.js';
+import { graphTokenSource } from '../../src/azure/graph-token.js';
 import { loadConfig } from '../../src/config.js';
 import { GraphGroupMembership } from '../../src/identity/graph-group-membership.js';
 import { groupRolesOf } from '../../src/identity/group-roles.js';
@@ -155,8 +156,8 @@ describe('configuration of group roles', () => {
       { groupId: APPROVERS, roles: ['approver'] },
     ]);
     expect(c.chat.graph).toEqual({ url: graph.url, cacheTtlMs: 60_000 });
-    expect(groupRolesOf(c.chat)?.assignments).toEqual(c.chat.groupAssignments);
-    expect(groupRolesOf(loadConfig({}).chat)).toBeUndefined();
+    expect(groupRolesOf(c.chat, graphTokenSource)?.assignments).toEqual(c.chat.groupAssignments);
+    expect(groupRolesOf(loadConfig({}).chat, graphTokenSource)).toBeUndefined();
     expect(() => loadConfig({ ROLE_OPERATORS: 'group:ops-team' })).toThrow(
       /ROLE_OPERATORS: "group:ops-team"/,
     );

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
-import { azureMonitorAlertRoute } from '../../src/fleet/azure-monitor-alerts.js';
+import { azureMonitorAlertRoute } from '../../src/http/azure-monitor-alerts.js';
 import { AZURE_MONITOR_WEBHOOK_PATH } from '../../src/http/azure-monitor-webhook.js';
 import type { RunningServer } from '../../src/http/http-server.js';
 import { startHttpServer } from '../../src/http/http-server.js';

@@ -3,7 +3,7 @@ import type { Logger as BoltLogger } from '@slack/bolt';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { View } from '../../cards/views.js';
 import type { ChatUser, MessageRef } from '../../domain/index.js';
-import type { SlackSettings } from '../../config.js';
+import type { SlackSettings } from './slack-settings.js';
 import type { RouteHandler } from '../../http/http-server.js';
 import { readBody } from '../../http/request-body.js';
 import type { Logger } from '../../logger.js';

@@ -2,7 +2,7 @@ import { Activity } from '@microsoft/agents-activity';
 import type { ConversationReference as AgentsReference } from '@microsoft/agents-activity';
 import { CloudAdapter } from '@microsoft/agents-hosting';
 import type { AuthConfiguration, Request, TurnContext, WebResponse } from '@microsoft/agents-hosting';
-import type { TeamsSettings } from '../../config.js';
+import type { TeamsSettings } from './teams-settings.js';
 import type { Logger } from '../../logger.js';
 import { retryPost } from '../../conversation/retry-post.js';
 import { classifyConnectorError } from './connector-errors.js';

@@ -5,7 +5,7 @@ import type {
   TurnContext,
 } from 'botbuilder';
 import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
-import type { TeamsSettings } from '../../config.js';
+import type { TeamsSettings } from './teams-settings.js';
 import type { Logger } from '../../logger.js';
 import type { VerifiedBotFrameworkToken } from '../../identity/bot-framework-token.js';
 import type { ConversationReference, TeamsActivity } from './teams-activity.js';

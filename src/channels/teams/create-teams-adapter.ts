@@ -1,4 +1,4 @@
-import type { TeamsSettings } from '../../config.js';
+import type { TeamsSettings } from './teams-settings.js';
 import type { Logger } from '../../logger.js';
 import { AgentsTeamsAdapter } from './agents-adapter.js';
 import { BotbuilderTeamsAdapter } from './botbuilder-adapter.js';

@@ -1,9 +1,9 @@
 import type { View } from '../../cards/views.js';
 import type { ChatRequest, ConversationTarget, MessageRef } from '../../domain/index.js';
-import type { TeamsSettings } from '../../config.js';
+import type { TeamsSettings } from './teams-settings.js';
 import { readJson, sendJson } from '../../http/http-helpers.js';
 import type { RouteHandler } from '../../http/http-server.js';
-import { isLoopbackUrl } from '../../http/loopback.js';
+import { isLoopbackUrl } from '../../domain/loopback.js';
 import type { BotFrameworkTokenValidator } from '../../identity/bot-framework-token.js';
 import type { Logger } from '../../logger.js';
 import type { ChannelPort } from '../../conversation/channel-port.js';

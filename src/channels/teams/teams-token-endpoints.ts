@@ -1,4 +1,4 @@
-import type { TeamsSettings } from '../../config.js';
+import type { TeamsSettings } from './teams-settings.js';
 import {
   BOT_FRAMEWORK_CHANNEL_METADATA_URL,
   BotFrameworkTokenValidator,

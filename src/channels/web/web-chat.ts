@@ -7,7 +7,7 @@ import type { View } from '../../cards/views.js';
 import type { ChatRequest, ChatUser, MessageRef } from '../../domain/index.js';
 import { AppError } from '../../domain/index.js';
 import { readJson, sendJson, stringField } from '../../http/http-helpers.js';
-import { isLoopbackHost } from '../../http/loopback.js';
+import { isLoopbackHost } from '../../domain/loopback.js';
 import { answersInPlace } from '../../conversation/answer-placement.js';
 import type { ChannelPort } from '../../conversation/channel-port.js';
 import type { Conversation, Conversations } from '../../conversation/conversation.js';

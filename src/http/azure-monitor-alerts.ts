@@ -1,6 +1,7 @@
-import type { AppConfig } from '../config.js';
-import { azureMonitorWebhookRoute } from '../http/azure-monitor-webhook.js';
-import type { RouteHandler } from '../http/http-server.js';
+import type { AzureSettings } from '../azure/azure-settings.js';
+import type { AlertWebhookSettings } from '../fleet/alert-settings.js';
+import { azureMonitorWebhookRoute } from './azure-monitor-webhook.js';
+import type { RouteHandler } from './http-server.js';
 import { EntraTokenValidator, entraIssuers, entraMetadataUrl } from '../identity/entra-token-validator.js';
 import { requireAppRole } from '../identity/app-role.js';
 import type { ScheduledJobAlerter } from '../jobs/scheduled-job-alerts.js';
@@ -11,7 +12,10 @@ import type { Logger } from '../logger.js';
  * Backup job alerts of this subscription's vaults turned into the polling alerter's cards.
  */
 export function azureMonitorAlertRoute(
-  config: AppConfig,
+  config: {
+    alertWebhook?: AlertWebhookSettings;
+    azure: Pick<AzureSettings, 'subscriptionId' | 'subscriptions'>;
+  },
   alerter: ScheduledJobAlerter | undefined,
   logger: Logger,
 ): RouteHandler | undefined {
