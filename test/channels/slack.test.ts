@@ -129,16 +129,21 @@ describe('Slack channel (HTTP mode)', () => {
       await sendSigned(events(), SECRET, body, 'application/x-www-form-urlencoded', {
         timestamp: Math.floor(Date.now() / 1000) - i,
       });
-      await until(`answer ${i + 1}`, () => {
-        const mine = slack.calls
-          .slice(before)
-          .filter(
-            (c) =>
-              (c.method === 'response_url' && c.responseUrl === url) ||
-              (c.method === 'chat.postMessage' && /EnhancedPolicy/.test(blocksOf(c))),
-          );
-        return mine.length > i ? true : undefined;
-      });
+      await until(
+        `answer ${i + 1}`,
+        () => {
+          const mine = slack.calls
+            .slice(before)
+            .filter(
+              (c) =>
+                (c.method === 'response_url' && c.responseUrl === url) ||
+                (c.method === 'chat.postMessage' && /EnhancedPolicy/.test(blocksOf(c))),
+            );
+          return mine.length > i ? true : undefined;
+          // A loaded 2-core machine can take longer than the default 10 s for one answer.
+        },
+        20_000,
+      );
     }
     const answers = slack.calls.slice(before).filter((c) => c.method !== 'auth.test');
     expect(answers.map((c) => c.method)).toEqual([...Array(5).fill('response_url'), 'chat.postMessage']);
