@@ -1,6 +1,6 @@
 import { isLoopbackHost } from './loopback.js';
 
-/** Environment variables as given to `loadConfig(env)`: the only place that holds `process.env`. */
+/** Environment variables as given to `loadConfig(env)` (or a program's own entry point): names to strings. */
 export type Env = Record<string, string | undefined>;
 
 /** An Entra ID object, tenant or subscription id. */
