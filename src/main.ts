@@ -109,6 +109,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
   const approvals: ApprovalWorkflow = new ApprovalWorkflow({
     db,
     audit,
+    logger,
     ttlMs: config.approvalTtlMs,
     people: new PersonLinks(config.chat.personLinks),
     now,

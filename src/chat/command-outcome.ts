@@ -1,4 +1,4 @@
-import type { ApprovalRecord, Decision } from '../approvals/approval-workflow.js';
+import type { ApprovalRecord, Decision } from '../domain/index.js';
 import type { AuditEntry } from '../approvals/audit-log.js';
 import type { VaultTarget } from '../azure/backup-service.js';
 import type {

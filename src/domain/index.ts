@@ -17,3 +17,4 @@ export * from './restore.js';
 export * from './chat-request.js';
 export * from './message-ref.js';
 export * from './channel-address.js';
+export * from './approval.js';
