@@ -11,7 +11,7 @@ import type {
   Vault,
   VmStatus,
 } from '../domain/index.js';
-import type { DigestReport } from '../fleet/backup-digest.js';
+import type { DigestReport } from '../domain/index.js';
 import type { AlertSubscription } from '../store/alert-subscription-store.js';
 import type { DigestSchedule } from '../store/digest-schedule-store.js';
 import type { Role } from './roles.js';

@@ -18,3 +18,4 @@ export * from './chat-request.js';
 export * from './message-ref.js';
 export * from './channel-address.js';
 export * from './approval.js';
+export * from './backup-health.js';
