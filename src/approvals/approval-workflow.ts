@@ -348,7 +348,14 @@ export class ApprovalWorkflow {
     op: AcceptedOperation,
     follow: (op: AcceptedOperation) => Promise<AcceptedOutcome>,
   ): Promise<ApprovalStep | undefined> {
-    const now = await follow(op).catch((): AcceptedOutcome => ({ state: 'running' }));
+    // Not read now is not known: the request is left for the next sweep.
+    const now = await follow(op).catch((e: unknown): AcceptedOutcome => {
+      this.o.logger.warn('Azure operation of an approved action not read; the next sweep tries again', {
+        operation: op.kind,
+        error: e instanceof Error ? e.message : String(e),
+      });
+      return { state: 'running' };
+    });
     if (now.state === 'running') return undefined;
     // An operation that started a job (a restore) has only begun: its job is followed on the card.
     const job: StartedJob | undefined =

@@ -41,7 +41,15 @@ export class DigestScheduler {
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => void this.runOnce().catch(() => undefined), this.o.intervalMs);
+    this.timer = setInterval(
+      () =>
+        void this.runOnce().catch((e: unknown) =>
+          this.log.warn('digest round failed; the next one tries again', {
+            error: e instanceof Error ? e.message : String(e),
+          }),
+        ),
+      this.o.intervalMs,
+    );
     this.timer.unref();
   }
 
