@@ -2,6 +2,7 @@ import { ApprovalWorkflow } from './approvals/approval-workflow.js';
 import { AuditLog } from './approvals/audit-log.js';
 import { PersonLinks } from './identity/person-links.js';
 import { createBackupService } from './azure/create-backup-service.js';
+import { presentDigest } from './cards/present-digest.js';
 import type { View } from './cards/views.js';
 import { atBackgroundPriority, onBudgetHold } from './azure/request-budget-scheduler.js';
 import { startChannels } from './channels/start-channels.js';
@@ -110,6 +111,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
   const approvals: ApprovalWorkflow = new ApprovalWorkflow({
     db,
     audit,
+    logger,
     ttlMs: config.approvalTtlMs,
     people: new PersonLinks(config.chat.personLinks),
     now,
@@ -210,7 +212,10 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     store: fleet.digests,
     service: background,
     vaultsFor: (target) => fleet.vaultsFor(target),
-    posterFor,
+    posterFor: (address) => {
+      const post = posterFor(address);
+      return post && ((report) => post(presentDigest(report, 'Daily backup digest')));
+    },
     intervalMs: sandbox ? 1_000 : 60_000,
     now,
     logger,

@@ -1,21 +1,29 @@
 import { randomBytes } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
-import { toApprovalView } from '../cards/present-approval.js';
-import type { ApprovalView } from '../cards/views.js';
-import type { AcceptedOperation, AcceptedOutcome, OperationWatch } from '../domain/index.js';
-import { AppError, isAppError } from '../domain/index.js';
-import type { ApprovalTable, Database } from '../store/schema.js';
+import type { Kysely } from 'kysely';
+import type {
+  AcceptedOperation,
+  AcceptedOutcome,
+  ApprovalRecord,
+  ApprovalState,
+  Decider,
+  Decision,
+  OperationWatch,
+  RefusalReason,
+  StartedJob,
+} from '../domain/index.js';
+import { AppError, failureOutcome, isAppError, judgeCancel, judgeDecision } from '../domain/index.js';
 import { PersonLinks } from '../identity/person-links.js';
+import type { Logger } from '../logger.js';
+import type { ApprovalCard, ApprovalStep, StoredApproval } from '../store/approval-store.js';
+import { ApprovalStore } from '../store/approval-store.js';
+import type { Database } from '../store/schema.js';
 import type { AuditLog } from './audit-log.js';
 
 /**
- * Destructive actions never run on one person's word (DESIGN.md section 5, Azure's Multi-User
- * Authorization as the standard): a persisted state machine
- *   requested → approved | rejected | expired | cancelled;  approved → executing → executed | failed
- * whose transitions are compare-and-set updates, so a double click or two approvers at once run
- * the action once. Every step is audited.
+ * The approval workflow (DESIGN.md section 5): asks, decides by the rules of domain/approval.ts,
+ * runs an approved action in the background and tells how it ended, keeping every step in the
+ * store (ApprovalStore, compare-and-set) and the audit log.
  */
-export type ApprovalState = ApprovalView['state'];
 
 export interface Requester {
   id: string;
@@ -37,13 +45,6 @@ export interface NewApproval {
   plan: string[];
   requester: Requester;
   platform: string;
-}
-
-/** An Azure job an approved action started, to follow on the approval's card (a restore's). */
-export interface StartedJob {
-  jobId: string;
-  vaultName: string;
-  resourceGroup: string;
 }
 
 /** What an approved action did: in plain words, and the job it started, if any. */
@@ -85,15 +86,11 @@ export interface Settled {
   job?: StartedJob;
 }
 
-/** Where an approval's card lives, so its outcome can be shown there. */
-export interface ApprovalCard {
-  platform: string;
-  ref: Record<string, unknown>;
-}
-
 export interface ApprovalWorkflowOptions {
   db: Kysely<Database>;
   audit: AuditLog;
+  /** Where an approved action that failed, or whose end could not be told, is logged. */
+  logger: Logger;
   run: ApprovedActionRunner;
   /** Told when an approved action ended, here or (after a crash) in a later process's sweep. */
   onSettled?: (s: Settled) => Promise<void>;
@@ -106,38 +103,6 @@ export interface ApprovalWorkflowOptions {
   now?: () => Date;
 }
 
-/** A request as it is on record: what was asked, by whom, until when, and how it stands. */
-export interface ApprovalRecord {
-  id: string;
-  state: ApprovalState;
-  /** The command's id, and its title as the request shows it. */
-  action: string;
-  title: string;
-  target: string;
-  requestedBy: string;
-  requestedAt: string;
-  expiresAt: string;
-  consequences: string[];
-  confirmName: string;
-  decidedBy?: string;
-  decidedAt?: string;
-  outcome?: string;
-}
-
-/** Why a decision was refused: the stable codes its error card shows. */
-export type RefusalReason =
-  'approval.expired' | 'approval.self' | 'approval.name_mismatch' | 'approval.not_requester';
-
-/**
- * What a decision (approve, reject, cancel) did, with the request as it now stands. `decided`:
- * `tookEffect` says whether this decision moved the request on — one that lost a race or came after
- * the request was decided changes nothing (the card just shows its state), and the audit log must
- * not record it as done. `refused`: the request could not be decided this way, and why.
- */
-export type Decision =
-  | { result: 'decided'; request: ApprovalRecord; tookEffect: boolean }
-  | { result: 'refused'; reason: RefusalReason; request: ApprovalRecord };
-
 /** Who the audit names for steps the bot takes by itself. */
 const SYSTEM: Requester = { id: 'system', name: 'backup-chatops' };
 
@@ -145,6 +110,7 @@ export class ApprovalWorkflow {
   private readonly now: () => Date;
   private readonly ttlMs: number;
   private readonly people: PersonLinks;
+  private readonly store: ApprovalStore;
   /** Approved actions running in the background in this process. */
   private readonly running = new Set<Promise<void>>();
 
@@ -152,33 +118,25 @@ export class ApprovalWorkflow {
     this.now = o.now ?? (() => new Date());
     this.ttlMs = o.ttlMs ?? 60 * 60_000;
     this.people = o.people ?? new PersonLinks();
+    this.store = new ApprovalStore(o.db);
   }
 
   async request(a: NewApproval): Promise<ApprovalRecord> {
     const id = randomBytes(4).toString('hex');
     const at = this.now();
-    await this.o.db
-      .insertInto('approvals')
-      .values({
-        id,
-        action: a.action,
-        args: JSON.stringify({ ...a.args, title: a.title }),
-        target: a.target,
-        confirm_name: a.confirmName,
-        consequences: JSON.stringify(a.consequences),
-        plan: JSON.stringify(a.plan),
-        requested_by_id: a.requester.id,
-        requested_by_name: a.requester.name,
-        platform: a.platform,
-        state: 'requested',
-        created_at: at.toISOString(),
-        expires_at: new Date(at.getTime() + this.ttlMs).toISOString(),
-        decided_by_id: null,
-        decided_by_name: null,
-        decided_at: null,
-        outcome: null,
-      })
-      .execute();
+    await this.store.insert({
+      id,
+      action: a.action,
+      args: { ...a.args, title: a.title },
+      target: a.target,
+      confirmName: a.confirmName,
+      consequences: a.consequences,
+      plan: a.plan,
+      requester: a.requester,
+      platform: a.platform,
+      requestedAt: at,
+      expiresAt: new Date(at.getTime() + this.ttlMs),
+    });
     await this.audit(a.requester, a.platform, 'approval.requested', a.target, `request ${id}: ${a.title}`);
     return this.record(id);
   }
@@ -194,50 +152,41 @@ export class ApprovalWorkflow {
     decision: 'approve' | 'reject',
     confirmName?: string,
   ): Promise<Decision> {
-    const row = await this.load(id);
-    if (row.state !== 'requested') return { result: 'decided', request: toRecord(row), tookEffect: false };
-    if (Date.parse(row.expires_at) <= this.now().getTime()) {
-      await this.transition(id, 'requested', { state: 'expired' });
-      await this.audit(
-        decider,
-        platform,
-        `approval.${decision}`,
-        row.target,
-        `refused: request ${id} expired`,
-      );
-      return this.refused('approval.expired', id);
+    const stored = await this.load(id);
+    const { record } = stored;
+    const verdict = judgeDecision(
+      { ...record, requesterId: stored.requesterId },
+      {
+        decision,
+        decider: asDecider(decider),
+        ...(confirmName !== undefined ? { confirmName } : {}),
+        now: this.now(),
+        samePerson: (a, b) => this.people.samePerson(a, b),
+      },
+    );
+    if (verdict.verdict === 'closed') return { result: 'decided', request: record, tookEffect: false };
+    if (verdict.verdict === 'refuse') {
+      if (verdict.reason === 'approval.expired') await this.store.move(id, 'requested', { state: 'expired' });
+      await this.audit(decider, platform, `approval.${decision}`, record.target, REFUSED[verdict.reason](id));
+      return this.refused(verdict.reason, id);
     }
-    if (this.isRequester(row, decider)) {
-      await this.audit(decider, platform, `approval.${decision}`, row.target, `refused: own request ${id}`);
-      return this.refused('approval.self', id);
-    }
-    if (decision === 'reject') {
-      const tookEffect = await this.transition(id, 'requested', this.decided('rejected', decider));
-      if (tookEffect) {
-        await this.audit(decider, platform, 'approval.rejected', row.target, `request ${id} rejected`);
-      }
-      return this.decidedNow(id, tookEffect);
-    }
-    if ((confirmName ?? '').trim() !== row.confirm_name) {
-      await this.audit(
-        decider,
-        platform,
-        'approval.approve',
-        row.target,
-        `refused: typed name did not match (request ${id})`,
-      );
-      return this.refused('approval.name_mismatch', id);
-    }
-    // Compare-and-set: of concurrent approvals exactly one moves the request on.
-    if (!(await this.transition(id, 'requested', this.decided('approved', decider))))
-      return this.decidedNow(id, false);
-    await this.audit(decider, platform, 'approval.approved', row.target, `request ${id} approved`);
-    if (!(await this.transition(id, 'approved', { state: 'executing' }))) return this.decidedNow(id, true);
+    // Compare-and-set: of concurrent decisions exactly one moves the request on.
+    const tookEffect = await this.store.move(id, 'requested', this.decided(verdict.to, decider));
+    if (!tookEffect) return this.decidedNow(id, false);
+    await this.audit(
+      decider,
+      platform,
+      `approval.${verdict.to}`,
+      record.target,
+      `request ${id} ${verdict.to}`,
+    );
+    if (verdict.to === 'rejected') return this.decidedNow(id, true);
+    if (!(await this.store.move(id, 'approved', { state: 'executing' }))) return this.decidedNow(id, true);
     // The approver's click returns now; the action runs in the background and its end is told to
     // onSettled, which shows it on the card. A crash meanwhile leaves `executing` for the sweep.
-    const run = this.execute(row, decider, platform)
-      .then((settled) => this.o.onSettled?.(settled))
-      .catch(() => undefined)
+    const run = this.execute(stored, decider, platform)
+      .catch((e: unknown) => this.settleBroken(stored, decider, platform, e))
+      .then((settled) => settled && this.tell(settled))
       .finally(() => this.running.delete(run));
     this.running.add(run);
     return this.decidedNow(id, true);
@@ -257,81 +206,99 @@ export class ApprovalWorkflow {
   }
 
   /** Runs an approved (now `executing`) request's action and records how it ended. */
-  private async execute(
-    row: Selectable<ApprovalTable>,
-    decider: Requester,
-    platform: string,
-  ): Promise<Settled> {
-    const { id } = row;
+  private async execute(stored: StoredApproval, decider: Requester, platform: string): Promise<Settled> {
+    const { record, args } = stored;
+    const { id } = record;
     let state: Settled['state'] = 'executed';
     let outcome: string;
     let job: StartedJob | undefined;
-    const args = JSON.parse(row.args) as Record<string, unknown> & { title?: string };
     try {
-      ({ outcome, job } = await this.o.run(row.action, args, JSON.parse(row.plan) as string[], {
+      ({ outcome, job } = await this.o.run(record.action, args, stored.plan, {
         // Recorded before it is followed: a process that dies now leaves the next one a trail.
-        onAccepted: (op) => this.recordOperation(id, op),
+        onAccepted: (op) => this.store.recordOperation(id, op),
       }));
     } catch (e) {
       state = 'failed';
-      outcome = isAppError(e) ? `${e.message} (${e.code})` : 'The action failed unexpectedly.';
-      if (isAppError(e) && e.code === 'approval.plan_changed') {
+      outcome = failureOutcome(id, isAppError(e) ? e : undefined);
+      if (!isAppError(e)) {
+        this.o.logger.error('approved action failed unexpectedly', {
+          approvalId: id,
+          action: record.action,
+          error: e instanceof Error ? e.message : String(e),
+        });
+      } else if (e.code !== 'approval.plan_changed') {
+        this.o.logger.warn('approved action failed', { approvalId: id, action: record.action, code: e.code });
+      } else {
         // What was approved is not what would run: nothing ran, and the new plan is proposed for a
         // new approval on the same card, by the same requester.
-        await this.transition(id, 'executing', { state, outcome });
-        await this.audit(decider, platform, 'approval.failed', row.target, `request ${id}: ${outcome}`);
+        await this.store.move(id, 'executing', { state, outcome });
+        await this.audit(decider, platform, 'approval.failed', record.target, `request ${id}: ${outcome}`);
         const changed = e.details.description as ChangedPlan;
         const next = await this.request({
-          action: row.action,
+          action: record.action,
           args,
-          title: args.title ?? row.action,
+          title: record.title,
           ...changed,
           consequences: [
             `⚠️ ${e.message} This is a new request (the one approved was ${id}).`,
             ...changed.consequences,
           ],
-          requester: { id: row.requested_by_id, name: row.requested_by_name },
-          platform: row.platform,
+          requester: { id: stored.requesterId, name: record.requestedBy },
+          platform: stored.platform,
         });
         return { id, state, outcome, reproposed: next.id };
       }
     }
-    await this.transition(id, 'executing', {
-      state,
-      outcome,
-      ...(job ? { started_job: JSON.stringify(job) } : {}),
-    });
-    await this.audit(decider, platform, `approval.${state}`, row.target, `request ${id}: ${outcome}`);
+    await this.store.move(id, 'executing', { state, outcome, ...(job ? { startedJob: job } : {}) });
+    await this.audit(decider, platform, `approval.${state}`, record.target, `request ${id}: ${outcome}`);
     return { id, state, outcome, ...(job ? { job } : {}) };
   }
 
+  /**
+   * The background run broke outside the action (its end could not be recorded or audited, or a
+   * changed plan not re-proposed): logged, and a request still `executing` is marked failed so its
+   * card does not say "running" until the sweep. Undefined when nothing could be recorded.
+   */
+  private async settleBroken(
+    stored: StoredApproval,
+    decider: Requester,
+    platform: string,
+    e: unknown,
+  ): Promise<Settled | undefined> {
+    const { id, target } = stored.record;
+    const error = e instanceof Error ? e.message : String(e);
+    this.o.logger.error('approved action broke before its end was recorded', { approvalId: id, error });
+    const outcome = `${failureOutcome(id)} Check in Azure whether it ran.`;
+    try {
+      if (!(await this.store.move(id, 'executing', { state: 'failed', outcome }))) {
+        const now = await this.record(id);
+        return now.state === 'executed' || now.state === 'failed'
+          ? { id, state: now.state, outcome: now.outcome ?? '' }
+          : undefined;
+      }
+      await this.audit(decider, platform, 'approval.failed', target, `request ${id}: ${outcome}`);
+      return { id, state: 'failed', outcome };
+    } catch (again) {
+      this.o.logger.error('approval could not be marked failed; the sweep closes it', {
+        approvalId: id,
+        error: again instanceof Error ? again.message : String(again),
+      });
+      return undefined;
+    }
+  }
+
   /** Records where the approval's card is (the newest one shown); its outcome is shown there. */
-  async attachCard(id: string, card: ApprovalCard): Promise<void> {
-    await this.o.db
-      .updateTable('approvals')
-      .set({ card_platform: card.platform, card_ref: JSON.stringify(card.ref) })
-      .where('id', '=', id)
-      .execute();
+  attachCard(id: string, card: ApprovalCard): Promise<void> {
+    return this.store.attachCard(id, card);
   }
 
   /** The job the approved action started, once it ran. */
-  async startedJob(id: string): Promise<StartedJob | undefined> {
-    const row = await this.o.db
-      .selectFrom('approvals')
-      .select('started_job')
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return row?.started_job ? (JSON.parse(row.started_job) as StartedJob) : undefined;
+  startedJob(id: string): Promise<StartedJob | undefined> {
+    return this.store.startedJob(id);
   }
 
-  async cardOf(id: string): Promise<ApprovalCard | undefined> {
-    const row = await this.o.db
-      .selectFrom('approvals')
-      .select(['card_platform', 'card_ref'])
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!row?.card_platform || !row.card_ref) return undefined;
-    return { platform: row.card_platform, ref: JSON.parse(row.card_ref) as Record<string, unknown> };
+  cardOf(id: string): Promise<ApprovalCard | undefined> {
+    return this.store.cardOf(id);
   }
 
   /**
@@ -344,135 +311,115 @@ export class ApprovalWorkflow {
    */
   async sweep(staleMs: number): Promise<{ interrupted: number; expired: number }> {
     const now = this.now();
-    const cutoff = new Date(now.getTime() - staleMs).toISOString();
-    const stale = await this.o.db
-      .selectFrom('approvals')
-      .selectAll()
-      .where('state', 'in', ['approved', 'executing'])
-      .where('decided_at', '<', cutoff)
-      .execute();
+    const stale = await this.store.staleRuns(new Date(now.getTime() - staleMs));
     let interrupted = 0;
-    for (const row of stale) {
-      const op = row.azure_operation ? (JSON.parse(row.azure_operation) as AcceptedOperation) : undefined;
-      if (op && this.o.follow) {
-        const now = await this.o.follow(op).catch((): AcceptedOutcome => ({ state: 'running' }));
-        if (now.state === 'running') continue;
-        const state: ApprovalState = now.state === 'succeeded' ? 'executed' : 'failed';
-        // An operation that started a job (a restore) has only begun: its job is followed on the card.
-        const job: StartedJob | undefined =
-          now.state === 'succeeded' && now.jobId && op.kind === 'backup-operation' && op.startsJob
-            ? { jobId: now.jobId, vaultName: op.vault, resourceGroup: op.resourceGroup }
-            : undefined;
-        const outcome =
-          now.state === 'failed'
-            ? `Failed in Azure after the bot that started it stopped: ${now.message} (${now.code})`
-            : job
-              ? `Started: Azure accepted it before the bot that started it stopped; job ${job.jobId} is followed here by the next one.`
-              : 'Done: Azure finished it after the bot that started it stopped; followed to its end by the next one.';
-        const set = { state, outcome, ...(job ? { started_job: JSON.stringify(job) } : {}) };
-        if (!(await this.transition(row.id, row.state as ApprovalState, set))) continue;
-        interrupted++;
-        await this.audit(
-          SYSTEM,
-          row.platform,
-          `approval.${state}`,
-          row.target,
-          `request ${row.id}: ${outcome}`,
-        );
-        await this.tell({ id: row.id, state, outcome, ...(job ? { job } : {}) });
-        continue;
-      }
-      const outcome =
-        'Interrupted: the bot stopped while this ran, and it was not run again. Check in Azure whether it finished.';
-      if (!(await this.transition(row.id, row.state as ApprovalState, { state: 'failed', outcome })))
-        continue;
+    for (const { record, platform, operation: op } of stale) {
+      const step = op && this.o.follow ? await this.followed(op, this.o.follow) : interruptedStep();
+      if (!step) continue;
+      if (!(await this.store.move(record.id, record.state, step))) continue;
       interrupted++;
-      await this.audit(SYSTEM, row.platform, 'approval.failed', row.target, `request ${row.id}: ${outcome}`);
-      await this.tell({ id: row.id, state: 'failed', outcome });
+      const outcome = step.outcome ?? '';
+      await this.audit(
+        SYSTEM,
+        platform,
+        `approval.${step.state}`,
+        record.target,
+        `request ${record.id}: ${outcome}`,
+      );
+      const job = step.startedJob;
+      await this.tell({
+        id: record.id,
+        state: step.state as Settled['state'],
+        outcome,
+        ...(job ? { job } : {}),
+      });
     }
-    const lapsed = await this.o.db
-      .selectFrom('approvals')
-      .selectAll()
-      .where('state', '=', 'requested')
-      .where('expires_at', '<=', now.toISOString())
-      .execute();
     let expired = 0;
-    for (const row of lapsed) {
-      if (!(await this.transition(row.id, 'requested', { state: 'expired' }))) continue;
+    for (const { record, platform } of await this.store.lapsed(now)) {
+      if (!(await this.store.move(record.id, 'requested', { state: 'expired' }))) continue;
       expired++;
-      await this.audit(SYSTEM, row.platform, 'approval.expired', row.target, `request ${row.id} expired`);
+      await this.audit(SYSTEM, platform, 'approval.expired', record.target, `request ${record.id} expired`);
     }
     return { interrupted, expired };
   }
 
-  /** A card not updated now is still right on its next look: the state is on record. */
-  private async tell(settled: Settled): Promise<void> {
-    await this.o.onSettled?.(settled).catch(() => undefined);
+  /** How a recorded Azure operation ended, as the step that closes its request; undefined while it runs. */
+  private async followed(
+    op: AcceptedOperation,
+    follow: (op: AcceptedOperation) => Promise<AcceptedOutcome>,
+  ): Promise<ApprovalStep | undefined> {
+    // Not read now is not known: the request is left for the next sweep.
+    const now = await follow(op).catch((e: unknown): AcceptedOutcome => {
+      this.o.logger.warn('Azure operation of an approved action not read; the next sweep tries again', {
+        operation: op.kind,
+        error: e instanceof Error ? e.message : String(e),
+      });
+      return { state: 'running' };
+    });
+    if (now.state === 'running') return undefined;
+    // An operation that started a job (a restore) has only begun: its job is followed on the card.
+    const job: StartedJob | undefined =
+      now.state === 'succeeded' && now.jobId && op.kind === 'backup-operation' && op.startsJob
+        ? { jobId: now.jobId, vaultName: op.vault, resourceGroup: op.resourceGroup }
+        : undefined;
+    const outcome =
+      now.state === 'failed'
+        ? `Failed in Azure after the bot that started it stopped: ${now.message} (${now.code})`
+        : job
+          ? `Started: Azure accepted it before the bot that started it stopped; job ${job.jobId} is followed here by the next one.`
+          : 'Done: Azure finished it after the bot that started it stopped; followed to its end by the next one.';
+    return {
+      state: now.state === 'succeeded' ? 'executed' : 'failed',
+      outcome,
+      ...(job ? { startedJob: job } : {}),
+    };
   }
 
-  private async recordOperation(id: string, op: AcceptedOperation): Promise<void> {
-    await this.o.db
-      .updateTable('approvals')
-      .set({ azure_operation: JSON.stringify(op) })
-      .where('id', '=', id)
-      .where('state', '=', 'executing')
-      .execute();
+  /** Tells how a request ended. A card not updated now is still right on its next look: the state is on record. */
+  private async tell(settled: Settled): Promise<void> {
+    await this.o.onSettled?.(settled).catch((e: unknown) =>
+      this.o.logger.warn('approval outcome not shown on its card', {
+        approvalId: settled.id,
+        state: settled.state,
+        error: e instanceof Error ? e.message : String(e),
+      }),
+    );
   }
 
   /** The requester withdraws an open request. */
   async cancel(id: string, user: Requester, platform: string): Promise<Decision> {
-    const row = await this.load(id);
-    if (!this.isRequester(row, user))
-      return { result: 'refused', reason: 'approval.not_requester', request: toRecord(row) };
-    const tookEffect = await this.transition(id, 'requested', this.decided('cancelled', user));
+    const stored = await this.load(id);
+    const verdict = judgeCancel(
+      { ...stored.record, requesterId: stored.requesterId },
+      asDecider(user),
+      (a, b) => this.people.samePerson(a, b),
+    );
+    if (verdict.verdict === 'refuse')
+      return { result: 'refused', reason: verdict.reason, request: stored.record };
+    const tookEffect = await this.store.move(id, 'requested', this.decided('cancelled', user));
     if (tookEffect) {
-      await this.audit(user, platform, 'approval.cancelled', row.target, `request ${id} cancelled`);
+      await this.audit(user, platform, 'approval.cancelled', stored.record.target, `request ${id} cancelled`);
     }
     return this.decidedNow(id, tookEffect);
   }
 
-  /** Whether `who` is the person who asked, under whichever of their ids. */
-  private isRequester(row: Selectable<ApprovalTable>, who: Requester): boolean {
-    return this.people.samePerson({ id: row.requested_by_id }, { id: who.id, aliases: who.roleIds ?? [] });
-  }
-
-  /** The request as it is on record now. */
+  /** The request as it is on record now (its card: `toApprovalView` in cards/). */
   async record(id: string): Promise<ApprovalRecord> {
-    return toRecord(await this.load(id));
+    return (await this.load(id)).record;
   }
 
-  /** The request's card as it stands now, for the conversation core (presented by `toApprovalView`). */
-  async view(id: string): Promise<ApprovalView> {
-    return toApprovalView(await this.record(id));
+  private decided(state: ApprovalState, who: Requester): ApprovalStep {
+    return { state, decidedBy: who, decidedAt: this.now() };
   }
 
-  private decided(state: ApprovalState, who: Requester) {
-    return { state, decided_by_id: who.id, decided_by_name: who.name, decided_at: this.now().toISOString() };
-  }
-
-  /** One compare-and-set step; false when another decision got there first. */
-  private async transition(
-    id: string,
-    from: ApprovalState,
-    set: Partial<Selectable<ApprovalTable>>,
-  ): Promise<boolean> {
-    const r = await this.o.db
-      .updateTable('approvals')
-      .set(set)
-      .where('id', '=', id)
-      .where('state', '=', from)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
-  }
-
-  private async load(id: string): Promise<Selectable<ApprovalTable>> {
-    const row = await this.o.db.selectFrom('approvals').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) {
+  private async load(id: string): Promise<StoredApproval> {
+    const stored = await this.store.find(id);
+    if (!stored) {
       throw new AppError('approval.not_found', `There is no approval request ${id}.`, {
         hint: 'Request ids are on the approval card.',
       });
     }
-    return row;
+    return stored;
   }
 
   private audit(
@@ -486,21 +433,22 @@ export class ApprovalWorkflow {
   }
 }
 
-function toRecord(r: Selectable<ApprovalTable>): ApprovalRecord {
-  const args = JSON.parse(r.args) as { title?: string };
+/** What the audit says of a refused decision. */
+const REFUSED: Record<RefusalReason, (id: string) => string> = {
+  'approval.expired': (id) => `refused: request ${id} expired`,
+  'approval.self': (id) => `refused: own request ${id}`,
+  'approval.name_mismatch': (id) => `refused: typed name did not match (request ${id})`,
+  'approval.not_requester': (id) => `refused: not the requester of ${id}`,
+};
+
+function asDecider(who: Requester): Decider {
+  return { id: who.id, aliases: who.roleIds ?? [] };
+}
+
+function interruptedStep(): ApprovalStep {
   return {
-    id: r.id,
-    state: r.state as ApprovalState,
-    action: r.action,
-    title: args.title ?? r.action,
-    target: r.target,
-    requestedBy: r.requested_by_name,
-    requestedAt: r.created_at,
-    expiresAt: r.expires_at,
-    consequences: JSON.parse(r.consequences) as string[],
-    confirmName: r.confirm_name,
-    ...(r.decided_by_name ? { decidedBy: r.decided_by_name } : {}),
-    ...(r.decided_at ? { decidedAt: r.decided_at } : {}),
-    ...(r.outcome ? { outcome: r.outcome } : {}),
+    state: 'failed',
+    outcome:
+      'Interrupted: the bot stopped while this ran, and it was not run again. Check in Azure whether it finished.',
   };
 }

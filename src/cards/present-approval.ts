@@ -1,9 +1,9 @@
-import type { ApprovalRecord } from '../approvals/approval-workflow.js';
+import type { ApprovalRecord } from '../domain/index.js';
 import { formatTime } from './card-format.js';
 import { presentActions } from './card-actions.js';
 import type { ApprovalView } from './views.js';
 
-/** A request as the workflow has it on record → its card's view (the card names the command by its title). */
+/** A request as it is on record → its card's view (the card names the command by its title). */
 export function toApprovalView(r: ApprovalRecord): ApprovalView {
   const { title, action: _id, ...rest } = r;
   return { kind: 'approval', ...rest, action: title };

@@ -1,4 +1,5 @@
-import type { DigestReport, VaultHealth } from '../fleet/backup-digest.js';
+import type { DigestReport, VaultHealth } from '../domain/index.js';
+import { agentFindingWords } from './protection-words.js';
 import type { MessageView } from './views.js';
 
 /** Lines a vault may take in the card before the rest is summed up (phones, and Slack's limits). */
@@ -79,7 +80,7 @@ function vaultLines(v: VaultHealth, now: number): { title: string; value: string
       title: `🗑️ ${s.vm}`,
       value: s.purgeAt ? `soft-deleted, purged ${s.purgeAt.slice(0, 10)}` : 'soft-deleted',
     });
-  for (const a of v.oldAgents) lines.push({ title: `🧩 ${a.vm}`, value: a.problem });
+  for (const a of v.oldAgents) lines.push({ title: `🧩 ${a.vm}`, value: agentFindingWords(a) });
   for (const p of v.problems) lines.push({ title: '❔', value: p });
   return lines;
 }

@@ -1,4 +1,11 @@
-import type { AgentCheck, Eligibility, ExpectedConsistency, OsType, VmFacts } from '../domain/index.js';
+import type {
+  AgentCheck,
+  AgentFinding,
+  Eligibility,
+  ExpectedConsistency,
+  OsType,
+  VmFacts,
+} from '../domain/index.js';
 import { MIN_WINDOWS_AGENT } from '../domain/index.js';
 
 /**
@@ -20,15 +27,24 @@ type AgentFacts = Pick<VmFacts, 'name' | 'osType' | 'agentVersion'> & { agent: A
 
 /** What is wrong with the VM's agent, or undefined when nothing is. */
 export function agentProblemWords(vm: AgentFacts): string | undefined {
-  switch (vm.agent.issue) {
+  const { issue } = vm.agent;
+  if (!issue) return undefined;
+  return agentFindingWords({
+    vm: vm.name,
+    issue,
+    ...(vm.agentVersion ? { agentVersion: vm.agentVersion } : {}),
+  });
+}
+
+/** What the agent check found, in words. */
+export function agentFindingWords(f: AgentFinding): string {
+  switch (f.issue) {
     case 'not-running':
-      return `${vm.name} is not running, so its VM agent cannot be checked.`;
+      return `${f.vm} is not running, so its VM agent cannot be checked.`;
     case 'missing':
-      return `${vm.name} has no VM agent reporting.`;
+      return `${f.vm} has no VM agent reporting.`;
     case 'outdated':
-      return `${vm.name} runs Windows VM agent ${vm.agentVersion ?? 'unknown'}; Azure Backup needs ${MIN_WINDOWS_AGENT} or later.`;
-    case undefined:
-      return undefined;
+      return `${f.vm} runs Windows VM agent ${f.agentVersion ?? 'unknown'}; Azure Backup needs ${MIN_WINDOWS_AGENT} or later.`;
   }
 }
 

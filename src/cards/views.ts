@@ -1,4 +1,5 @@
 import type {
+  ApprovalState,
   BackupJob,
   EnableProtectionResult,
   Policy,
@@ -151,8 +152,7 @@ export interface StopBackupView {
 export interface ApprovalView {
   kind: 'approval';
   id: string;
-  state:
-    'requested' | 'approved' | 'rejected' | 'expired' | 'cancelled' | 'executing' | 'executed' | 'failed';
+  state: ApprovalState;
   action: string;
   target: string;
   requestedBy: string;

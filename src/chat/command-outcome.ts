@@ -1,4 +1,4 @@
-import type { ApprovalRecord, Decision } from '../approvals/approval-workflow.js';
+import type { ApprovalRecord, Decision } from '../domain/index.js';
 import type { AuditEntry } from '../approvals/audit-log.js';
 import type { VaultTarget } from '../azure/backup-service.js';
 import type {
@@ -11,7 +11,7 @@ import type {
   Vault,
   VmStatus,
 } from '../domain/index.js';
-import type { DigestReport } from '../fleet/backup-digest.js';
+import type { DigestReport } from '../domain/index.js';
 import type { AlertSubscription } from '../store/alert-subscription-store.js';
 import type { DigestSchedule } from '../store/digest-schedule-store.js';
 import type { Role } from './roles.js';

@@ -1,4 +1,4 @@
-import type { ApprovalRecord, Decision, RefusalReason } from '../approvals/approval-workflow.js';
+import type { ApprovalRecord, Decision, RefusalReason } from '../domain/index.js';
 import type { AuditEntry } from '../approvals/audit-log.js';
 import { toApprovalView } from '../cards/present-approval.js';
 import type { ApprovalView, MessageView } from '../cards/views.js';

@@ -1,8 +1,9 @@
-import type { ApprovalWorkflow, Settled, StartedJob } from '../approvals/approval-workflow.js';
+import type { ApprovalWorkflow, Settled } from '../approvals/approval-workflow.js';
+import { toApprovalView } from '../cards/present-approval.js';
 import type { View } from '../cards/views.js';
 import type { JobWatcher } from '../jobs/job-watcher.js';
 import type { Conversations } from './conversation.js';
-import type { MessageRef } from '../domain/index.js';
+import type { MessageRef, StartedJob } from '../domain/index.js';
 import { asMessageRef } from '../domain/index.js';
 
 /**
@@ -28,7 +29,7 @@ export class ApprovalCards {
   async shown(platform: string, ref: MessageRef, view: View): Promise<View | undefined> {
     if (view.kind !== 'approval') return undefined;
     await this.approvals.attachCard(view.id, { platform, ref: { ...ref } });
-    const now = await this.approvals.view(view.id);
+    const now = toApprovalView(await this.approvals.record(view.id));
     if (now.state === view.state) return undefined;
     const job = now.state === 'executed' ? await this.approvals.startedJob(view.id) : undefined;
     if (job) await this.follow(job, platform, ref);
@@ -40,7 +41,7 @@ export class ApprovalCards {
     const card = await this.approvals.cardOf(s.id);
     if (!card) return;
     const ref = asMessageRef(card.ref);
-    const view = await this.approvals.view(s.reproposed ?? s.id);
+    const view = toApprovalView(await this.approvals.record(s.reproposed ?? s.id));
     if (s.reproposed) await this.approvals.attachCard(s.reproposed, card);
     await this.conversations().show(card.platform, ref, view);
     if (s.job) await this.follow(s.job, card.platform, ref);

@@ -17,3 +17,5 @@ export * from './restore.js';
 export * from './chat-request.js';
 export * from './message-ref.js';
 export * from './channel-address.js';
+export * from './approval.js';
+export * from './backup-health.js';

@@ -1,33 +1,10 @@
 import type { BackupService } from '../azure/backup-service.js';
-import { agentProblemWords } from '../cards/protection-words.js';
+import type { DigestReport, VaultHealth } from '../domain/index.js';
 import type { AlertedVault } from '../jobs/scheduled-job-alerts.js';
 
 /** The most VMs whose agent a digest reads (one instance-view read each) per vault. */
 const MAX_AGENT_CHECKS = 20;
 const DAY_MS = 86_400_000;
-
-/** One vault's health, as the daily digest and `backup health` show it. */
-export interface VaultHealth {
-  vault: string;
-  resourceGroup: string;
-  /** The vault's subscription id, when known: same-named vaults of two subscriptions differ by it. */
-  subscription?: string;
-  /** Protected VMs with their last backup: status as Azure gives it, and when. */
-  protectedVms: { name: string; lastStatus?: string; lastTime?: string }[];
-  failures24h: { vm: string; jobId: string; status: string; error?: string }[];
-  /** Eligible for this vault but not protected. */
-  unprotected: string[];
-  softDeleted: { vm: string; purgeAt?: string }[];
-  /** VMs whose VM agent is missing or too old to back up. */
-  oldAgents: { vm: string; problem: string }[];
-  /** What could not be read (the rest of the vault is still shown). */
-  problems: string[];
-}
-
-export interface DigestReport {
-  asOf: string;
-  vaults: VaultHealth[];
-}
 
 /**
  * Reads each vault's health: one VM listing and one job list (last 24 h) per vault, plus an
@@ -85,8 +62,13 @@ async function vaultHealth(service: BackupService, v: AlertedVault, now: Date): 
     }
     for (const name of agentChecks.slice(0, MAX_AGENT_CHECKS)) {
       const vm = await service.getVm(name, target).catch(() => undefined);
-      if (vm && vm.agent.checked && !vm.agent.ok)
-        health.oldAgents.push({ vm: name, problem: agentProblemWords(vm) ?? 'VM agent problem' });
+      if (vm?.agent.checked && !vm.agent.ok && vm.agent.issue)
+        health.oldAgents.push({
+          vm: name,
+          issue: vm.agent.issue,
+          osType: vm.osType,
+          ...(vm.agentVersion ? { agentVersion: vm.agentVersion } : {}),
+        });
     }
     if (agentChecks.length > MAX_AGENT_CHECKS)
       health.problems.push(`VM agents checked for the first ${MAX_AGENT_CHECKS} VMs only.`);

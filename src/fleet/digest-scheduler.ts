@@ -1,17 +1,21 @@
 import type { BackupService } from '../azure/backup-service.js';
-import { presentDigest } from '../cards/present-digest.js';
+import type { ChannelAddress, DigestReport } from '../domain/index.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import type { DigestScheduleStore } from '../store/digest-schedule-store.js';
-import type { PosterFor } from './alert-subscribers.js';
 import { collectDigest } from './backup-digest.js';
 import type { FleetServices } from './fleet-services.js';
+
+/** How to post a digest (a report: the composition root makes it a card) to an address; undefined when its platform is not running. */
+export type DigestPosterFor = (
+  address: ChannelAddress,
+) => ((report: DigestReport) => Promise<void>) | undefined;
 
 export interface DigestSchedulerOptions {
   store: DigestScheduleStore;
   service: BackupService;
   vaultsFor: FleetServices['vaultsFor'];
-  posterFor: PosterFor;
+  posterFor: DigestPosterFor;
   /** How often schedules are looked at (a minute in production). */
   intervalMs: number;
   now?: () => Date;
@@ -37,7 +41,15 @@ export class DigestScheduler {
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => void this.runOnce().catch(() => undefined), this.o.intervalMs);
+    this.timer = setInterval(
+      () =>
+        void this.runOnce().catch((e: unknown) =>
+          this.log.warn('digest round failed; the next one tries again', {
+            error: e instanceof Error ? e.message : String(e),
+          }),
+        ),
+      this.o.intervalMs,
+    );
     this.timer.unref();
   }
 
@@ -61,7 +73,7 @@ export class DigestScheduler {
         if (!post || !(await this.o.store.claim(s.target, today))) continue;
         try {
           const report = await collectDigest(this.o.service, await this.o.vaultsFor(s.target), now);
-          await post(presentDigest(report, 'Daily backup digest'));
+          await post(report);
           posted++;
           this.log.info('digest posted', { target: s.target });
         } catch (e) {

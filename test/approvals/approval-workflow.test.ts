@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { startHarness } from '../azure/service-harness.js';
 import { describe, expect, it } from 'vitest';
+import { toApprovalView } from '../../src/cards/present-approval.js';
 import { alice, approval, approvalHarness, bob, dave, operationOnRecord } from '../support/approval-bot.js';
 /**
  * The approval workflow through the real command registry, backup service and sandbox, with its
@@ -75,7 +76,7 @@ describe('approval workflow', () => {
     // The card is told of a new request with the new plan; the approved one never ran.
     const reproposed = b.settled.find((s) => s.id === asked.id)?.reproposed;
     expect(reproposed).toBeDefined();
-    const answer = approval(await b.approvals.view(reproposed!));
+    const answer = toApprovalView(await b.approvals.record(reproposed!));
     expect(answer.id).not.toBe(asked.id);
     expect(answer).toMatchObject({ state: 'requested', requestedBy: 'Alice', target: 'rg-eastus' });
     expect(answer.consequences[0]).toMatch(
@@ -193,7 +194,7 @@ describe('approval workflow', () => {
       expect(await next.approvals.sweep(60_000)).toMatchObject({ interrupted: 1 });
       const [restoreJob] = t.h.sandbox.world.jobs.filter((j) => j.restore?.kind === 'OriginalLocation');
       expect(restoreJob).toBeDefined();
-      const after = approval(await next.approvals.view(id));
+      const after = toApprovalView(await next.approvals.record(id));
       expect(after.state).toBe('executed');
       expect(after.outcome).toContain(`job ${restoreJob!.id} is followed here`);
       // The card is told of the job, and the job is on record for a later process's card.
@@ -210,12 +211,44 @@ describe('approval workflow', () => {
       t.h.advanceMinutes(45); // a newer point lands in the vault
       await b.say(dave, `approve ${asked.id} myVM`);
       await b.approvals.idle();
-      const answer = approval(await b.approvals.view(b.settled.find((s) => s.id === asked.id)!.reproposed!));
+      const answer = toApprovalView(
+        await b.approvals.record(b.settled.find((s) => s.id === asked.id)!.reproposed!),
+      );
       expect(answer.id).not.toBe(asked.id);
       expect(answer.consequences[0]).toMatch(
         /Not run: myVM changed since the request was made; now also recovery point \d+; no longer recovery point \d+/,
       );
       expect(replaces()).toBe(0);
+    });
+  });
+
+  it('logs an approved action that throws, and its card shows it failed and where the error is', async () => {
+    const b = await t.bot({ runInstead: () => Promise.reject(new Error('socket hang up')) });
+    const { id } = approval(await b.say(alice, 'stop backup for myVM and delete data'));
+    await b.click(dave, 'approval.approve', { approvalId: id, confirmName: 'myVM' });
+    const card = await b.ended(id);
+    expect(card.state).toBe('failed');
+    // The error's own text goes to the log only: it may carry what chat must not show.
+    expect(card.outcome).toBe(
+      `The action failed unexpectedly; the error is in the bot's log under approval ${id}.`,
+    );
+    expect(b.settled).toEqual([{ id, state: 'failed', outcome: card.outcome }]);
+    expect(b.logged).toContainEqual({
+      level: 'error',
+      msg: 'approved action failed unexpectedly',
+      fields: { approvalId: id, action: 'backup.delete-data', error: 'socket hang up' },
+    });
+  });
+
+  it('logs an outcome its card could not be told of; the outcome stays on record', async () => {
+    const b = await t.bot({ onSettled: () => Promise.reject(new Error('chat is down')) });
+    const { id } = approval(await b.say(alice, 'stop backup for myVM and delete data'));
+    await b.click(dave, 'approval.approve', { approvalId: id, confirmName: 'myVM' });
+    expect((await b.ended(id)).state).toBe('executed');
+    expect(b.logged).toContainEqual({
+      level: 'warn',
+      msg: 'approval outcome not shown on its card',
+      fields: { approvalId: id, state: 'executed', error: 'chat is down' },
     });
   });
 
@@ -265,7 +298,7 @@ describe('audit export', () => {
     await b.say(alice, 'backup myVM now');
     await b.db.destroy();
     const { execFileSync } = await import('node:child_process');
-    const out = execFileSync(process.execPath, ['--import', 'tsx', 'src/approvals/audit-export-cli.ts'], {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'src/audit-export-cli.ts'], {
       cwd: join(import.meta.dirname, '../..'),
       env: { PATH: process.env.PATH, DATABASE_PATH: t.dbPath },
       encoding: 'utf8',

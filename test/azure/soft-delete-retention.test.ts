@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApprovalWorkflow } from '../../src/approvals/approval-workflow.js';
 import { AuditLog } from '../../src/approvals/audit-log.js';
+import { silentLogger } from '../../src/logger.js';
 import { renderAdaptiveCard } from '../../src/cards/adaptive-card-renderer.js';
 import { presentDigest } from '../../src/cards/present-digest.js';
 import { formatTime } from '../../src/cards/card-format.js';
@@ -41,6 +42,7 @@ describe('purge dates on a vault that keeps soft-deleted data 30 days', () => {
     const now = () => h.sandbox.clock.now();
     const audit = new AuditLog(db, now);
     const approvals = new ApprovalWorkflow({
+      logger: silentLogger,
       onSettled: async () => undefined,
       db,
       audit,

@@ -2,9 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApprovalRecord } from '../../src/approvals/approval-workflow.js';
+import type { ApprovalRecord } from '../../src/domain/index.js';
 import { ApprovalWorkflow } from '../../src/approvals/approval-workflow.js';
 import { AuditLog } from '../../src/approvals/audit-log.js';
+import { silentLogger } from '../../src/logger.js';
 import { renderAdaptiveCard } from '../../src/cards/adaptive-card-renderer.js';
 import { renderBlockKit } from '../../src/channels/slack/block-kit-renderer.js';
 import type { ChatRequest } from '../../src/domain/index.js';
@@ -263,6 +264,7 @@ describe('decisions execute to outcomes', () => {
   beforeAll(async () => {
     const db = await openDatabase(join(mkdtempSync(join(tmpdir(), 'outcomes-')), 'bot.db'));
     approvals = new ApprovalWorkflow({
+      logger: silentLogger,
       db,
       audit: new AuditLog(db, () => now),
       now: () => now,

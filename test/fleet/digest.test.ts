@@ -2,13 +2,12 @@ import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { renderAdaptiveCard } from '../../src/cards/adaptive-card-renderer.js';
 import { presentDigest } from '../../src/cards/present-digest.js';
-import type { MessageView, View } from '../../src/cards/views.js';
+import type { MessageView } from '../../src/cards/views.js';
 import { renderBlockKit } from '../../src/channels/slack/block-kit-renderer.js';
 import { CommandRegistry } from '../../src/chat/command-registry.js';
 import { RoleDirectory } from '../../src/chat/roles.js';
-import type { DigestReport } from '../../src/fleet/backup-digest.js';
 import { collectDigest } from '../../src/fleet/backup-digest.js';
-import type { ChannelAddress } from '../../src/domain/index.js';
+import type { ChannelAddress, DigestReport } from '../../src/domain/index.js';
 import { DigestScheduler } from '../../src/fleet/digest-scheduler.js';
 import type { FleetServices } from '../../src/fleet/fleet-services.js';
 import { fleetServicesOf } from '../../src/fleet/fleet-wiring.js';
@@ -59,7 +58,11 @@ describe('the backup health digest', () => {
     );
     expect(v.unprotected).toContain('web-linux-01');
     expect(v.unprotected).not.toContain('db-eastus-01');
-    expect(v.oldAgents.map((a) => a.vm)).toContain('legacy-win-01');
+    expect(v.oldAgents).toContainEqual(expect.objectContaining({ vm: 'legacy-win-01', issue: 'outdated' }));
+    // The card says the finding in the words every agent warning uses.
+    expect(JSON.stringify(presentDigest(report))).toMatch(
+      /legacy-win-01 runs Windows VM agent [\d.]+; Azure Backup needs [\d.]+ or later\./,
+    );
     expect(v.problems).toEqual([]);
   });
 
@@ -173,8 +176,8 @@ describe('the backup health digest', () => {
       const posted: string[] = [];
       const posterFor = (a: ChannelAddress) =>
         a.platform === 'slack'
-          ? async (view: View) => {
-              posted.push(`${a.channelId}: ${view.kind === 'message' ? view.title : view.kind}`);
+          ? async (report: DigestReport) => {
+              posted.push(`${a.channelId}: ${report.asOf} (${report.vaults.map((v) => v.vault).join(', ')})`);
             }
           : undefined;
       // Two replicas on one database.
@@ -192,7 +195,7 @@ describe('the backup health digest', () => {
       clock = new Date('2026-12-02T08:00:30Z');
       const sent = await Promise.all([a.runOnce(), b.runOnce()]);
       expect(sent.sort()).toEqual([0, 1]);
-      expect(posted).toEqual(['C0OPS: Daily backup digest · 2026-12-02 08:00 UTC']);
+      expect(posted).toEqual(['C0OPS: 2026-12-02T08:00:30.000Z (rsv-westus)']);
       // A restart later that day sends nothing more; the next day it is due again.
       clock = new Date('2026-12-02T15:00:00Z');
       expect(await replica().runOnce()).toBe(0);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../../src/domain/index.js';
 import { ApprovalWorkflow } from '../../src/approvals/approval-workflow.js';
 import { AuditLog } from '../../src/approvals/audit-log.js';
+import { silentLogger } from '../../src/logger.js';
 import type { OpenStore } from '../../src/store/open-database.js';
 import { openStore, storeAnswers } from '../../src/store/open-database.js';
 import { AlertStore } from '../../src/store/alert-store.js';
@@ -134,6 +135,7 @@ describe.each(engines)('store on $name', ({ name, location }) => {
     const workflows = stores.map(
       (s) =>
         new ApprovalWorkflow({
+          logger: silentLogger,
           db: s.db,
           audit,
           run: async () => {
@@ -171,7 +173,7 @@ describe.each(engines)('store on $name', ({ name, location }) => {
     for (const d of decisions) expect(['approved', 'executing', 'executed']).toContain(d.request.state);
     // Exactly one decision moved the request on; the others lost the race and changed nothing.
     expect(decisions.filter((d) => d.result === 'decided' && d.tookEffect)).toHaveLength(1);
-    expect((await workflows[0]!.view(request.id)).state).toBe('executed');
+    expect((await workflows[0]!.record(request.id)).state).toBe('executed');
     const steps = (await audit.list({ target: 'myVM', limit: 100 })).map((e) => e.action);
     expect(steps.filter((s) => s === 'approval.approved')).toHaveLength(1);
     expect(steps.filter((s) => s === 'approval.executed')).toHaveLength(1);
@@ -182,6 +184,7 @@ describe.each(engines)('store on $name', ({ name, location }) => {
     const audit = new AuditLog(store.db, () => t);
     let runs = 0;
     const workflow = new ApprovalWorkflow({
+      logger: silentLogger,
       db: store.db,
       audit,
       now: () => t,
@@ -215,10 +218,10 @@ describe.each(engines)('store on $name', ({ name, location }) => {
     t = new Date(t.getTime() + 61 * 60_000);
     expect(await workflow.sweep(20 * 60_000)).toEqual({ interrupted: 1, expired: 1 });
     expect(await workflow.sweep(20 * 60_000)).toEqual({ interrupted: 0, expired: 0 });
-    const closed = await workflow.view(halfRun.id);
+    const closed = await workflow.record(halfRun.id);
     expect(closed).toMatchObject({ state: 'failed' });
     expect(closed.outcome).toMatch(/not run again/);
-    expect((await workflow.view(open.id)).state).toBe('expired');
+    expect((await workflow.record(open.id)).state).toBe('expired');
     expect(runs).toBe(0);
     const steps = (await audit.list({ limit: 10 })).map((e) => `${e.action} ${e.target}`);
     expect(steps).toEqual(expect.arrayContaining(['approval.failed rg-half', 'approval.expired rg-open']));

@@ -5,7 +5,9 @@ import { afterEach, beforeEach } from 'vitest';
 import type { Settled } from '../../src/approvals/approval-workflow.js';
 import { ApprovalWorkflow } from '../../src/approvals/approval-workflow.js';
 import { AuditLog } from '../../src/approvals/audit-log.js';
+import { toApprovalView } from '../../src/cards/present-approval.js';
 import type { ApprovalView, View } from '../../src/cards/views.js';
+import type { Logger } from '../../src/logger.js';
 import { CommandRegistry } from '../../src/chat/command-registry.js';
 import { RoleDirectory } from '../../src/chat/roles.js';
 import { openDatabase } from '../../src/store/open-database.js';
@@ -22,18 +24,25 @@ export const alice = { id: 'web:alice', name: 'Alice' }; // operator
 export const bob = { id: 'web:bob', name: 'Bob' }; // operator + approver
 export const dave = { id: 'web:dave', name: 'Dave' }; // approver
 
+/** A line the workflow logged. */
+export interface LoggedLine {
+  level: keyof Logger;
+  msg: string;
+  fields: Record<string, unknown>;
+}
+
 export interface ApprovalHarness {
   h: Harness;
   dbPath: string;
   clockOffset: number;
-  bot(o?: { stallAfterAccepted?: boolean }): ReturnType<typeof startBot>;
+  bot(o?: BotOptions): ReturnType<typeof startBot>;
   deleteJobs(): number;
 }
 
 export function approvalHarness(): ApprovalHarness {
   const t = {
     clockOffset: 0,
-    bot: (o: { stallAfterAccepted?: boolean } = {}) => startBot(t as ApprovalHarness, o),
+    bot: (o: BotOptions = {}) => startBot(t as ApprovalHarness, o),
     deleteJobs: () => t.h.sandbox.world.jobs.filter((j) => j.operation === 'DeleteBackupData').length,
   } as ApprovalHarness;
   beforeEach(async () => {
@@ -45,20 +54,36 @@ export function approvalHarness(): ApprovalHarness {
   return t;
 }
 
-/** `stallAfterAccepted`: the bot "dies" once Azure accepted the approved action (its run never ends). */
-async function startBot(t: ApprovalHarness, o: { stallAfterAccepted?: boolean }) {
+interface BotOptions {
+  /** The bot "dies" once Azure accepted the approved action (its run never ends). */
+  stallAfterAccepted?: boolean;
+  /** Runs instead of the approved action (to make it throw). */
+  runInstead?: () => Promise<never>;
+  /** Replaces how the card is told an approved action ended. */
+  onSettled?: (s: Settled) => Promise<void>;
+}
+
+async function startBot(t: ApprovalHarness, o: BotOptions) {
   const { h } = t;
   const db = await openDatabase(t.dbPath);
   const now = () => new Date(h.sandbox.clock.now().getTime() + t.clockOffset);
   const audit = new AuditLog(db, now);
   const settled: Settled[] = [];
+  const logged: LoggedLine[] = [];
+  const logger: Logger = {
+    info: (msg, fields = {}) => void logged.push({ level: 'info', msg, fields }),
+    warn: (msg, fields = {}) => void logged.push({ level: 'warn', msg, fields }),
+    error: (msg, fields = {}) => void logged.push({ level: 'error', msg, fields }),
+  };
   const approvals: ApprovalWorkflow = new ApprovalWorkflow({
-    onSettled: async (s) => void settled.push(s),
+    onSettled: o.onSettled ?? (async (s) => void settled.push(s)),
     db,
     audit,
+    logger,
     now,
     ttlMs: 60 * 60_000,
     run: (action, args, plan, operations) =>
+      o.runInstead?.() ??
       registry.runApproved(
         action,
         args,
@@ -101,9 +126,9 @@ async function startBot(t: ApprovalHarness, o: { stallAfterAccepted?: boolean })
   /** The request once its approved action, running in the background, has ended. */
   const ended = async (id: string): Promise<ApprovalView> => {
     await approvals.idle();
-    return approval(await approvals.view(id));
+    return toApprovalView(await approvals.record(id));
   };
-  return { say, click, audit, db, approvals, settled, ended };
+  return { say, click, audit, db, approvals, settled, logged, ended };
 }
 
 /** Waits until the approved action's Azure operation is on record (Azure has accepted it). */

@@ -1,4 +1,5 @@
-import type { ApprovalWorkflow, Decision } from '../../approvals/approval-workflow.js';
+import type { ApprovalWorkflow } from '../../approvals/approval-workflow.js';
+import type { Decision } from '../../domain/index.js';
 import type { CommandOutcome } from '../command-outcome.js';
 import { AppError } from '../../domain/index.js';
 import { requiredField } from '../action-data.js';
