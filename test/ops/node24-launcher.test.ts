@@ -33,8 +33,9 @@ describe('the Node 24 launcher', () => {
   });
 
   it('starts every command of every npm script that runs on Node', () => {
-    // test:all runs only inside `npm test`, already on Node 24; package:teams needs no dependency.
-    const direct = new Set(['test:all', 'package:teams']);
+    // test:all and build:dist run only inside `npm test` and `npm run build` (and the image's build
+    // stage), already on Node 24; package:teams needs no dependency.
+    const direct = new Set(['test:all', 'build:dist', 'package:teams']);
     const commands = Object.entries(pkg.scripts)
       .filter(([name]) => !direct.has(name))
       .flatMap(([name, script]) => script.split('&&').map((command) => [name, command.trim()] as const));
