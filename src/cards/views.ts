@@ -1,5 +1,5 @@
 import type {
-  ApprovalState,
+  ApprovalRecord,
   BackupJob,
   EnableProtectionResult,
   Policy,
@@ -149,23 +149,8 @@ export interface StopBackupView {
   result: StopProtectionResult;
 }
 
-export interface ApprovalView {
-  kind: 'approval';
-  id: string;
-  state: ApprovalState;
-  action: string;
-  target: string;
-  requestedBy: string;
-  requestedAt: string;
-  expiresAt: string;
-  /** What will happen and what is lost, one line each. */
-  consequences: string[];
-  /** The exact name the approver must type. */
-  confirmName: string;
-  decidedBy?: string;
-  decidedAt?: string;
-  outcome?: string;
-}
+/** A request's card: the record as it stands, with `action` the command's title. */
+export type ApprovalView = { kind: 'approval' } & Omit<ApprovalRecord, 'title'>;
 
 /** A scheduled backup that ended Failed or CompletedWithWarnings, posted unasked to an alert channel. */
 export interface JobAlertView {

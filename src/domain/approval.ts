@@ -39,7 +39,9 @@ export interface ApprovalRecord {
   requestedBy: string;
   requestedAt: string;
   expiresAt: string;
+  /** What will happen and what is lost, one line each. */
   consequences: string[];
+  /** The exact name the approver must type. */
   confirmName: string;
   decidedBy?: string;
   decidedAt?: string;
