@@ -1,17 +1,9 @@
 /**
  * Azure Backup names of an Azure VM: fabric `Azure`, container `iaasvmcontainer;iaasvmcontainerv2;{rg};{vm}`,
- * protected item `vm;iaasvmcontainerv2;{rg};{vm}`. Compared case-insensitively (the service may
- * lower-case the resource group).
+ * protected item `vm;iaasvmcontainerv2;{rg};{vm}`. The service takes them from the protectable
+ * item's id, as Azure spells them (its casing varies between answers).
  */
 export const AZURE_FABRIC = 'Azure';
-
-export function containerNameFor(resourceGroup: string, vm: string): string {
-  return `iaasvmcontainer;iaasvmcontainerv2;${resourceGroup};${vm}`;
-}
-
-export function protectedItemNameFor(resourceGroup: string, vm: string): string {
-  return `vm;iaasvmcontainerv2;${resourceGroup};${vm}`;
-}
 
 /** Reads `{rg, vm}` from a container or item name such as `VM;iaasvmcontainerv2;rg;vm`. */
 export function parseBackupItemName(name: string): { resourceGroup: string; vm: string } | undefined {
@@ -20,8 +12,4 @@ export function parseBackupItemName(name: string): { resourceGroup: string; vm: 
   const vm = parts[parts.length - 1]!;
   const resourceGroup = parts[parts.length - 2]!;
   return vm && resourceGroup ? { resourceGroup, vm } : undefined;
-}
-
-export function sameName(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
 }

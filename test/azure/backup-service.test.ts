@@ -230,7 +230,7 @@ describe('enabling protection', () => {
     expect(refreshes()).toBe(1);
     expect(r.alreadyProtected).toBe(false);
     expect(r.policy.name).toBe('EnhancedPolicy');
-    expect(r.jobId).toBeTruthy();
+    expect(r.jobId).toMatch(/^[0-9a-f-]{36}$/);
     // As Azure answers right after enabling: protected, no backup yet (never the 2001 placeholder).
     expect(r.vm.protection).toMatchObject({ state: 'IRPending', policyName: 'EnhancedPolicy' });
     expect(r.vm.protection.lastBackupTime).toBeUndefined();
@@ -452,7 +452,7 @@ describe('stopping protection', () => {
   it('stops backup deleting the data, which soft delete keeps 14 days', async () => {
     const r = await h.service.stopProtection({ vm: 'myVM', deleteData: true });
     expect(r.deletedData).toBe(true);
-    expect(r.jobId).toBeTruthy();
+    expect(r.jobId).toMatch(/^[0-9a-f-]{36}$/);
     const until = new Date(h.sandbox.clock.now().getTime() + 14 * 86_400_000).toISOString();
     expect(r.softDeletedUntil).toBe(until);
     const vm = await h.service.getVm('myVM');
@@ -549,7 +549,7 @@ describe('under 30% throttling and some 5xx', () => {
       schedule: { frequency: 'Hourly', intervalHours: 6, windowStartTime: '06:00', windowDurationHours: 12 },
     });
     const enabled = await h.service.enableProtection({ vm: 'ez-linux-01', policy: 'hourly-6' });
-    expect(enabled.jobId).toBeTruthy();
+    expect(enabled.jobId).toMatch(/^[0-9a-f-]{36}$/);
     const backup = await h.service.backupNow({ vm: 'ez-linux-01' });
     h.advanceMinutes(60);
     expect((await h.service.getJob(backup.job.id)).status).toBe('Completed');
