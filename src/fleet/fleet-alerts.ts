@@ -42,7 +42,8 @@ export function fleetAlertsOf(o: FleetAlertsOptions): {
   const { settings, now, logger } = o;
   const targets = o.channels.alertChannels;
   // Subscriptions from chat post through the running channels; the web chat is the one `web` target.
-  const posterFor = posterForChannels({ ...o.channels, web: targets.find((t) => t.id === 'web')?.post });
+  const web = targets.find((t) => t.id === 'web')?.post;
+  const posterFor = posterForChannels({ slack: o.channels.slack, teams: o.channels.teams, web });
   const asAlerts =
     (post: Post) =>
     (alert: JobAlert): Promise<void> =>
