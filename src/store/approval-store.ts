@@ -53,6 +53,16 @@ export interface ApprovalCard {
 export class ApprovalStore {
   constructor(private readonly db: Kysely<Database>) {}
 
+  /** How many requests are in each state (the metrics' gauge). */
+  async countByState(): Promise<Record<string, number>> {
+    const rows = await this.db
+      .selectFrom('approvals')
+      .select(['state', this.db.fn.countAll<number>().as('n')])
+      .groupBy('state')
+      .execute();
+    return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+  }
+
   async insert(a: NewApprovalRow): Promise<void> {
     await this.db
       .insertInto('approvals')

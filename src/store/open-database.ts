@@ -56,6 +56,13 @@ export async function storeAnswers(db: Kysely<Database>): Promise<boolean> {
   }
 }
 
+/** The server's readiness: ready while the store answers, since no watch, approval or audit is kept without it. */
+export async function storeReadiness(db: Kysely<Database>): Promise<{ ready: boolean; reason?: string }> {
+  return (await storeAnswers(db))
+    ? { ready: true }
+    : { ready: false, reason: 'The database does not answer.' };
+}
+
 /** The database alone, for callers that do not care which engine holds it. */
 export async function openDatabase(location: string): Promise<Kysely<Database>> {
   return (await openStore(location)).db;

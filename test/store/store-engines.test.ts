@@ -7,7 +7,8 @@ import { ApprovalWorkflow } from '../../src/approvals/approval-workflow.js';
 import { AuditLog } from '../../src/approvals/audit-log.js';
 import { silentLogger } from '../../src/logger.js';
 import type { OpenStore } from '../../src/store/open-database.js';
-import { openStore, storeAnswers } from '../../src/store/open-database.js';
+import { openStore, storeAnswers, storeReadiness } from '../../src/store/open-database.js';
+import { storeGauges } from '../../src/store/store-gauges.js';
 import { AlertStore } from '../../src/store/alert-store.js';
 import { DeliveryStore } from '../../src/store/delivery-store.js';
 import { OpenCommandStore } from '../../src/store/open-command-store.js';
@@ -73,6 +74,38 @@ describe.each(engines)('store on $name', ({ name, location }) => {
     expect(await storeAnswers(s.db)).toBe(true);
     await s.db.destroy();
     expect(await storeAnswers(s.db)).toBe(false);
+    expect(await storeReadiness(s.db)).toEqual({ ready: false, reason: 'The database does not answer.' });
+  });
+
+  it('counts watched jobs and approval requests by state for the metrics', async () => {
+    const fresh = await openStore(await location());
+    opened.push(fresh);
+    const gauges = storeGauges(fresh.db);
+    expect(await gauges.approvalsByState()).toEqual({});
+    expect(await gauges.watchedJobs()).toBe(0);
+    const workflow = new ApprovalWorkflow({
+      logger: silentLogger,
+      db: fresh.db,
+      audit: new AuditLog(fresh.db),
+      run: async () => ({ outcome: 'done' }),
+    });
+    const ask = (target: string) =>
+      workflow.request({
+        action: 'resourcegroup.delete',
+        args: { name: target },
+        title: 'Delete resource group',
+        target,
+        plan: [],
+        confirmName: target,
+        consequences: ['Everything in it is deleted.'],
+        requester: { id: 'alice', name: 'Alice' },
+        platform: 'web',
+      });
+    const rejected = await ask('rg-a');
+    await ask('rg-b');
+    await ask('rg-c');
+    await workflow.decide(rejected.id, { id: 'bob', name: 'Bob' }, 'web', 'reject');
+    expect(await gauges.approvalsByState()).toEqual({ requested: 2, rejected: 1 });
   });
 
   it('keeps watches: added once, listed while active, finished by record', async () => {
