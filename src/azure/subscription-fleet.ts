@@ -38,7 +38,7 @@ export type SubscriptionNames = () => Promise<Map<string, string>>;
 const VAULT_LIST_TTL_MS = 60_000;
 
 /**
- * The BackupService over several subscriptions (issue 18.1): each call goes to the service of the
+ * The BackupService over several subscriptions: each call goes to the service of the
  * subscription it is about — named (by id or display name), holding the named vault, or holding the
  * named VM — and the "across all vaults" reads span all of them. With one subscription it only
  * passes calls on.

@@ -38,7 +38,7 @@ export interface CommandHelp {
 export type AlertScope = { vault: string; resourceGroup: string; subscription?: string } | 'all';
 
 /**
- * What a command did, in domain and service terms (issue 16.2): a command's `execute` returns one,
+ * What a command did, in domain and service terms: a command's `execute` returns one,
  * and `presentOutcome` (present-outcome.ts) is the one place that turns each kind into a `Reply`
  * (its view, and the job to watch). No words for people here; facts only.
  */

@@ -57,7 +57,7 @@ export type CommandPlaceholder = MessageRef | typeof SHOWN_IN_ACK;
 
 /**
  * The longest an answer waits for the platform's update budget before it goes out as a new
- * message instead of replacing its placeholder (issue 15: answers first, within about a second).
+ * message instead of replacing its placeholder (answers first, within about a second).
  */
 export const ANSWER_IN_PLACE_WAIT_MS = 1_000;
 

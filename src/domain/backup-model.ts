@@ -68,7 +68,7 @@ export interface BackupJob {
   vaultName: string;
   /** The vault's resource group, from the job's id: with several subscriptions, where to read it again. */
   vaultResourceGroup?: string;
-  /** The vault's subscription id, from the job's id: a job card's buttons name it (issue 18). */
+  /** The vault's subscription id, from the job's id: a job card's buttons name it. */
   vaultSubscription?: string;
   vmName: string;
   operation: string;

@@ -32,7 +32,7 @@ export function azureMonitorAlertRoute(
     authenticate: async (authorization) =>
       requireAppRole(await validator.validate(authorization), settings.role),
     onBackupJobAlert: async (alert) => {
-      // Any configured subscription's (issue 18), read in that subscription: its vault's name may
+      // Any configured subscription's, read in that subscription: its vault's name may
       // be another subscription's too.
       const subscription = configured.find((id) => id.toLowerCase() === alert.subscriptionId.toLowerCase());
       if (!subscription) {

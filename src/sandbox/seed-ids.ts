@@ -6,7 +6,7 @@ export const SANDBOX_SUBSCRIPTION_ID = '5a4d8b1e-0000-4000-8000-00000000b0c5';
 /** Display names `GET /subscriptions` answers: a vault reference may name its subscription by either. */
 export const SANDBOX_SUBSCRIPTION_NAME = 'Chat-ops sandbox';
 /**
- * A second subscription (issue 18.1), with a vault of its own in eastus and its own VMs. The bot
+ * A second subscription, with a vault of its own in eastus and its own VMs. The bot
  * uses it only when AZURE_SUBSCRIPTION_IDS names it.
  */
 export const SANDBOX_SECOND_SUBSCRIPTION = {

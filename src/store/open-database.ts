@@ -314,7 +314,7 @@ const migrations = (dialect: StoreDialect): Record<string, Migration> => ({
         .execute();
     },
   },
-  // Two subscriptions may hold vaults of the same name and group (issue 18): a watch and an alert
+  // Two subscriptions may hold vaults of the same name and group: a watch and an alert
   // subscription keep their vault's subscription, and the vault leases key it (vaultLeaseKey; the key is text, so no change
   // to vault_leases itself).
   '012-watch-subscription': {

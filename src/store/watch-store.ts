@@ -7,7 +7,7 @@ export interface Watch {
   jobId: string;
   vaultName: string;
   resourceGroup: string;
-  /** The vault's subscription id (issue 18); absent on watches made before it was kept. */
+  /** The vault's subscription id; absent on watches made before it was kept. */
   subscription?: string;
   platform: string;
   /** Where the card lives (a MessageRef: its `key` identifies the message; see domain/message-ref.ts). */
