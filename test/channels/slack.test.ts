@@ -124,10 +124,12 @@ describe('Slack channel (HTTP mode)', () => {
     const body = slack.commandBody('policies');
     const url = new URL(new URLSearchParams(body).get('response_url')!).pathname;
     const before = slack.calls.length;
+    // Each delivery signed anew, with its own timestamp (the same signature twice is a replay,
+    // answered once): counted down from one instant, so no two coincide however long each takes.
+    const first = Math.floor(Date.now() / 1000);
     for (let i = 0; i < 6; i++) {
-      // Each delivery signed anew (the same signature twice is a replay, answered once).
       await sendSigned(events(), SECRET, body, 'application/x-www-form-urlencoded', {
-        timestamp: Math.floor(Date.now() / 1000) - i,
+        timestamp: first - i,
       });
       await until(
         `answer ${i + 1}`,
