@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SANDBOX_VAULT_NAME, SANDBOX_VAULT_RESOURCE_GROUP } from './seed-ids.js';
-import type { SandboxWorld } from './world.js';
+import type { SandboxVm, SandboxWorld } from './world.js';
 import { containerNameOf, itemNameOf } from './protection-json.js';
 
 export interface FleetSpec {
@@ -52,19 +52,12 @@ export function addFleet(world: SandboxWorld, spec: FleetSpec): FleetVm[] {
   return Array.from({ length: spec.vms }, (_, i) => {
     const target = vaults[i % vaults.length]!;
     const vaultKey = world.vaultKey(target.resourceGroup, target.name);
-    const vm = world.addVm({
+    const vm = addRunningLinuxVm(world, {
       vmId: randomUUID(),
       name: `${spec.prefix}-${i}`,
       resourceGroup: rg,
       location,
-      osType: 'Linux',
-      osName: 'ubuntu',
-      osVersion: '22.04',
-      vmSize: 'Standard_B2s',
-      powerState: 'running',
-      agentVersion: '2.10.0.8',
     });
-    world.discovered.add(vm.id.toLowerCase());
     world.protectedItems.set(world.itemKey(vaultKey, vm.id), {
       vaultKey,
       vmResourceId: vm.id,
@@ -78,4 +71,25 @@ export function addFleet(world: SandboxWorld, spec: FleetSpec): FleetVm[] {
     });
     return { vm: vm.name, vault: target.name, resourceGroup: target.resourceGroup };
   });
+}
+
+/**
+ * A running Ubuntu VM with a current VM agent, already discovered by Backup (as after a container
+ * refresh): the plainest VM a vault can protect.
+ */
+export function addRunningLinuxVm(
+  world: SandboxWorld,
+  vm: { vmId: string; name: string; resourceGroup: string; location: string },
+): SandboxVm {
+  const added = world.addVm({
+    ...vm,
+    osType: 'Linux',
+    osName: 'ubuntu',
+    osVersion: '22.04',
+    vmSize: 'Standard_B2s',
+    powerState: 'running',
+    agentVersion: '2.10.0.8',
+  });
+  world.discovered.add(added.id.toLowerCase());
+  return added;
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderAdaptiveCard } from '../../src/cards/adaptive-card-renderer.js';
+import { addRunningLinuxVm } from '../../src/sandbox/fleet.js';
 import { visibleText } from '../cards/card-actions.js';
 import type { Harness } from './service-harness.js';
 import { startHarness } from './service-harness.js';
@@ -65,19 +66,12 @@ describe('protecting a VM in a second vault after stopping it with its data kept
   it('protects, backs up and stops a VM whose name and resource group are mixed case, as Azure lower-cases their item names', async () => {
     const w = h.sandbox.world;
     w.resourceGroups.set('rg-mixed', { name: 'RG-Mixed', location: 'westus' });
-    const vm = w.addVm({
+    addRunningLinuxVm(w, {
       vmId: 'c0ffee',
       name: 'AppVM01',
       resourceGroup: 'RG-Mixed',
       location: 'westus',
-      osType: 'Linux',
-      osName: 'ubuntu',
-      osVersion: '22.04',
-      vmSize: 'Standard_B2s',
-      powerState: 'running',
-      agentVersion: '2.10.0.8',
     });
-    w.discovered.add(vm.id.toLowerCase());
     const r = await h.service.enableProtection({ vm: 'AppVM01', policy: 'DefaultPolicy' });
     expect(r.vm.protection.state).toBe('IRPending');
     const item = [...w.protectedItems.values()].find((i) => i.vmName === 'AppVM01')!;

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SandboxClient } from '../sandbox/sandbox-client.js';
 import { jobFilterTime } from '../../src/azure/job-mapping.js';
 import { makeNewestPointSnapshotOnly } from '../../src/sandbox/snapshot-only-points.js';
+import { addRunningLinuxVm } from '../../src/sandbox/fleet.js';
 import { DAY_MS, VAULT, itemPath, openSandbox, vmId } from '../sandbox/sandbox-client.js';
 import type { Json, RecordedExchange } from './recorded-fixtures.js';
 import {
@@ -448,20 +449,13 @@ describe('the sandbox answers in the shapes recorded from real Azure', () => {
     });
 
     it('names a mixed-case VM and group in lower case, keeps their case in its ids; policyType as the policy says', async () => {
-      const vm = c.sb.world.addVm({
+      const vm = addRunningLinuxVm(c.sb.world, {
         vmId: 'b3a4',
         name: 'AppVM01',
         resourceGroup: 'RG-Mixed',
         location: 'westus',
-        osType: 'Linux',
-        osName: 'ubuntu',
-        osVersion: '22.04',
-        vmSize: 'Standard_B2s',
-        powerState: 'running',
-        agentVersion: '2.10.0.8',
       });
       c.sb.world.resourceGroups.set('rg-mixed', { name: 'RG-Mixed', location: 'westus' });
-      c.sb.world.discovered.add(vm.id.toLowerCase());
       const protectable = (await c.call('GET', `${VAULT}/backupProtectableItems?$filter=${IAAS}`)).body
         .value as Json[];
       const p = protectable.find((x) => (x.properties as Json).friendlyName === 'AppVM01')!;
